@@ -1,0 +1,170 @@
+import type { Finding, Range, Severity } from '../findings';
+import { compareFindings } from '../findings';
+import {
+  DocumentCache,
+  parseManifestFile,
+  placeFinding,
+  DEFAULT_LIMITS,
+  type LocalFinding,
+  type ParseLimits,
+  type ParsedDocument,
+  type ParsedFile,
+  type Resource,
+  type ResourceData,
+} from '../parse/manifestParser';
+import { localRangeOf, rangeOf } from '../parse/locate';
+import { refOf, getPath } from '../model/kinds';
+import { ResourceIndex } from './resourceIndex';
+import type { AnalysisOptions, IndexCheckContext, ReportExtras, ResourceCheckContext } from '../rules/types';
+import { DEFAULT_OPTIONS } from '../rules/types';
+import { INDEX_CHECKS, RESOURCE_CHECKS, ruleMeta } from '../rules/catalog';
+
+/** Annotation that switches codes off for one resource: `kube-topology.io/ignore: code-a,code-b` (or `*`). */
+export const IGNORE_ANNOTATION = 'kube-topology.io/ignore';
+
+export interface AnalysisResult {
+  /** Findings per file, sorted; every indexed file has an entry (possibly empty). */
+  byFile: Map<string, Finding[]>;
+  resources: Resource[];
+  index: ResourceIndex;
+}
+
+/**
+ * The incremental heart of validation: files go in as text, findings come out per file.
+ * Parsing and per-resource checks are cached per YAML document text, so after a one-line edit
+ * only that document is re-parsed and re-checked; cross-resource checks run over lookup tables
+ * rebuilt in O(resources).
+ */
+export class WorkspaceIndex {
+  private readonly files = new Map<string, ParsedFile>();
+  private readonly cache = new DocumentCache();
+  private options: AnalysisOptions;
+  private optionsKey: string;
+
+  constructor(options: Partial<AnalysisOptions> = {}, private readonly limits: ParseLimits = DEFAULT_LIMITS) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+    this.optionsKey = JSON.stringify(this.options);
+  }
+
+  setOptions(options: Partial<AnalysisOptions>): void {
+    this.options = { ...this.options, ...options };
+    this.optionsKey = JSON.stringify(this.options);
+  }
+
+  getOptions(): AnalysisOptions {
+    return this.options;
+  }
+
+  setFile(file: string, text: string): ParsedFile {
+    const parsed = parseManifestFile(file, text, { limits: this.limits, cache: this.cache });
+    this.files.set(file, parsed);
+    return parsed;
+  }
+
+  removeFile(file: string): boolean {
+    return this.files.delete(file);
+  }
+
+  hasFile(file: string): boolean {
+    return this.files.has(file);
+  }
+
+  getFile(file: string): ParsedFile | undefined {
+    return this.files.get(file);
+  }
+
+  fileNames(): string[] {
+    return [...this.files.keys()];
+  }
+
+  resources(): Resource[] {
+    const out: Resource[] = [];
+    for (const f of this.files.values()) out.push(...f.resources);
+    return out;
+  }
+
+  /** Runs every check over the indexed files. */
+  analyze(): AnalysisResult {
+    const resources = this.resources();
+    const index = new ResourceIndex(resources, this.options.defaultNamespace);
+    const byFile = new Map<string, Finding[]>();
+    for (const [file, parsed] of this.files) {
+      const list: Finding[] = [...parsed.findings];
+      for (const doc of parsed.documents) {
+        for (const f of this.documentFindings(doc.parsed)) list.push(placeFinding(f, file, doc.startLine));
+      }
+      byFile.set(file, list);
+    }
+    const options = this.options;
+    const ctx: IndexCheckContext = {
+      index,
+      options,
+      range: (r, path, part) => rangeOf(r, path, part),
+      report: (r, code, message, range, extras) => {
+        const f = this.makeFinding(code, message, range, r, extras);
+        if (!f) return;
+        const finding: Finding = { ...f, file: r.file, resource: refOf(r, options.defaultNamespace) };
+        const list = byFile.get(r.file);
+        if (list) list.push(finding);
+        else byFile.set(r.file, [finding]);
+      },
+    };
+    for (const check of INDEX_CHECKS) check(ctx);
+    for (const list of byFile.values()) list.sort(compareFindings);
+    return { byFile, resources, index };
+  }
+
+  /** Per-document findings (schema and per-resource rules), cached with the document. */
+  private documentFindings(doc: ParsedDocument): LocalFinding[] {
+    if (doc.analysis?.key === this.optionsKey) return doc.analysis.findings;
+    const findings: LocalFinding[] = [];
+    if (!doc.hasSyntaxErrors) {
+      for (const resource of doc.resources) {
+        const ctx: ResourceCheckContext = {
+          resource,
+          doc,
+          options: this.options,
+          range: (path, part) => localRangeOf(resource, doc.lines, path, part),
+          report: (code, message, range, extras) => {
+            const f = this.makeFinding(code, message, range, resource, extras);
+            if (f) findings.push({ ...f, resource: refOf(resource as Resource, this.options.defaultNamespace) });
+          },
+        };
+        for (const check of RESOURCE_CHECKS) {
+          try {
+            check(ctx);
+          } catch (e) {
+            // A rule bug must never take validation down; it shows up as a finding instead.
+            findings.push({
+              code: 'internal-error',
+              severity: 'warning',
+              message: `Kube Topology could not finish a check here: ${e instanceof Error ? e.message : String(e)}`,
+              range: localRangeOf(resource, doc.lines, []),
+            });
+          }
+        }
+      }
+    }
+    doc.analysis = { key: this.optionsKey, findings };
+    return findings;
+  }
+
+  private makeFinding(code: string, message: string, range: Range, resource: ResourceData, extras?: ReportExtras): LocalFinding | undefined {
+    const opts = this.options;
+    if (opts.disabledRules.includes(code)) return undefined;
+    if (isIgnoredByAnnotation(resource, code)) return undefined;
+    const override = opts.severityOverrides[code];
+    if (override === 'off') return undefined;
+    const severity: Severity = override ?? extras?.severity ?? ruleMeta(code)?.severity ?? 'error';
+    return { code, severity, message, range, fixes: extras?.fixes, related: extras?.related };
+  }
+}
+
+export function isIgnoredByAnnotation(resource: ResourceData, code: string): boolean {
+  const value = getPath(resource.object, ['metadata', 'annotations', IGNORE_ANNOTATION]);
+  if (typeof value !== 'string') return false;
+  return value.split(',').some((c) => {
+    const t = c.trim();
+    return t === '*' || t === code;
+  });
+}

@@ -1,0 +1,147 @@
+import { isMap, isPair, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
+import type { Range } from '../findings';
+import type { Resource, ResourceData, ParsedDocument } from './manifestParser';
+import { shiftRange } from '../findings';
+
+export type PathSegment = string | number;
+/** Which part of a `key: value` pair a finding should underline. */
+export type RangePart = 'key' | 'value' | 'pair' | 'auto';
+
+interface Located {
+  node?: YamlNode;
+  pair?: Pair;
+  /** How many segments of the requested path exist in the YAML. */
+  depth: number;
+}
+
+/** Walks the YAML AST along a data path, stopping at the deepest segment that exists. */
+export function findNode(root: YamlNode, path: readonly PathSegment[]): Located {
+  let node: YamlNode | undefined = root;
+  let pair: Pair | undefined;
+  let depth = 0;
+  for (const seg of path) {
+    if (isMap(node)) {
+      const p = node.items.find((it) => isPair(it) && keyText(it.key) === String(seg)) as Pair | undefined;
+      if (!p) break;
+      pair = p;
+      node = (p.value ?? undefined) as YamlNode | undefined;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      const item = node.items[seg] as YamlNode | undefined;
+      if (!item) break;
+      pair = undefined;
+      node = item;
+    } else {
+      break;
+    }
+    depth++;
+    if (!node) break;
+  }
+  return { node, pair, depth };
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return key == null ? undefined : String(key);
+}
+
+/**
+ * The range of `path` inside a resource, in document-local lines. For a missing path it returns
+ * the range of the deepest ancestor that exists (its key), which is where a person would add it.
+ */
+export function localRangeOf(data: ResourceData, lines: ParsedDocument['lines'], path: readonly PathSegment[], part: RangePart = 'auto'): Range {
+  const found = findNode(data.node, path);
+  const complete = found.depth === path.length;
+  const keyNode = found.pair?.key as YamlNode | undefined;
+  const valueNode = found.pair ? (found.pair.value as YamlNode | undefined) : found.node;
+  let target: YamlNode | undefined;
+  if (!complete) {
+    target = keyNode ?? firstKey(data.node);
+  } else if (part === 'key') {
+    target = keyNode ?? valueNode;
+  } else if (part === 'value') {
+    target = valueNode ?? keyNode;
+  } else if (part === 'pair') {
+    if (keyNode?.range && valueNode?.range) return lines.range(keyNode.range[0], valueNode.range[1]);
+    target = keyNode ?? valueNode;
+  } else {
+    // auto: scalars underline the value, collections the key (a short, readable range).
+    target = valueNode && isScalar(valueNode) ? valueNode : keyNode ?? valueNode;
+  }
+  if (!target?.range) return lines.range(0, 0);
+  const [s, e] = target.range;
+  if (isMap(target) || isSeq(target)) {
+    // Collections: first line only.
+    const r = lines.range(s, e);
+    if (r.end.line > r.start.line) return lines.range(s, Math.max(s, lines.lineStart(r.start.line + 1) - 1));
+    return r;
+  }
+  return lines.range(s, Math.max(e, s));
+}
+
+function firstKey(map: YamlNode): YamlNode | undefined {
+  if (isMap(map) && map.items.length && isPair(map.items[0])) return map.items[0].key as YamlNode;
+  return map;
+}
+
+/** File range of `path` inside a placed resource. */
+export function rangeOf(resource: Resource, path: readonly PathSegment[], part: RangePart = 'auto'): Range {
+  return shiftRange(localRangeOf(resource, resource.doc.parsed.lines, path, part), resource.doc.startLine);
+}
+
+/** Whether the path exists in the YAML (not just in defaults). */
+export function hasPath(data: ResourceData, path: readonly PathSegment[]): boolean {
+  return findNode(data.node, path).depth === path.length;
+}
+
+/** The whole resource (its mapping node), in file lines. */
+export function resourceRange(resource: Resource): Range {
+  const [s, , e] = resource.node.range ?? [0, 0, 0];
+  return shiftRange(resource.doc.parsed.lines.range(s, e), resource.doc.startLine);
+}
+
+/** A data path as people read it: `spec.template.spec.containers[0].image`. */
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const seg of path) {
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else out += out ? `.${seg}` : seg;
+  }
+  return out;
+}
+
+/** The path under the cursor (document-local offset), deepest first match, for hovers. */
+export function pathAtOffset(data: ResourceData, offset: number): { path: PathSegment[]; onKey: boolean } | undefined {
+  const path: PathSegment[] = [];
+  let node: YamlNode | undefined = data.node;
+  let onKey = false;
+  for (;;) {
+    if (isMap(node)) {
+      const p = node.items.find((it) => {
+        const k = it.key as YamlNode | undefined;
+        const v = it.value as YamlNode | undefined;
+        const start = k?.range?.[0] ?? v?.range?.[0];
+        const end = v?.range?.[1] ?? k?.range?.[1];
+        return start !== undefined && end !== undefined && offset >= start && offset <= end;
+      }) as Pair | undefined;
+      if (!p) break;
+      path.push(keyText(p.key) ?? '');
+      const k = p.key as YamlNode | undefined;
+      if (k?.range && offset >= k.range[0] && offset <= k.range[1]) {
+        onKey = true;
+        break;
+      }
+      node = (p.value ?? undefined) as YamlNode | undefined;
+    } else if (isSeq(node)) {
+      const i = node.items.findIndex((it) => {
+        const r = (it as YamlNode).range;
+        return r && offset >= r[0] && offset <= r[1];
+      });
+      if (i === -1) break;
+      path.push(i);
+      node = node.items[i] as YamlNode;
+    } else {
+      break;
+    }
+  }
+  return path.length ? { path, onKey } : undefined;
+}

@@ -1,0 +1,288 @@
+import { parseAllDocuments, isMap, isSeq, type Document, type YAMLMap, type Node as YamlNode } from 'yaml';
+import type { Finding, Range, Severity } from '../findings';
+import { shiftRange, ZERO_RANGE } from '../findings';
+import { LineIndex } from './lineIndex';
+import { splitDocuments } from './documentSplitter';
+
+/** Limits that turn hostile input into a finding instead of a hang. */
+export interface ParseLimits {
+  /** Files larger than this are reported and not parsed. */
+  maxFileBytes: number;
+  /** Aliases resolved per document before we call it an alias bomb. */
+  maxAliasCount: number;
+  /** Documents per file; the rest are reported and ignored. */
+  maxDocuments: number;
+}
+
+export const DEFAULT_LIMITS: ParseLimits = {
+  maxFileBytes: 8 * 1024 * 1024,
+  maxAliasCount: 200,
+  maxDocuments: 10_000,
+};
+
+/** A finding whose range is relative to the start of its document chunk and whose file is not yet known. */
+export type LocalFinding = Omit<Finding, 'file'>;
+
+/** The parts of one Kubernetes object that do not depend on where its document sits in a file. */
+export interface ResourceData {
+  apiVersion?: string;
+  kind?: string;
+  name?: string;
+  namespace?: string;
+  /** The object as plain data (what `kubectl` would send, nulls included). */
+  object: Record<string, unknown>;
+  /** The YAML mapping node of the object, for locating keys and values. */
+  node: YAMLMap;
+  /** Path from the document root to this object: [] or ['items', i] inside a `kind: List`. */
+  itemPath: (string | number)[];
+}
+
+/**
+ * One YAML document, parsed once and cached by its exact text. Ranges inside are local to the
+ * chunk (line 0 is the chunk's first line).
+ */
+export interface ParsedDocument {
+  text: string;
+  lines: LineIndex;
+  yaml?: Document.Parsed;
+  resources: ResourceData[];
+  /** Syntax and shape findings, local ranges. */
+  findings: LocalFinding[];
+  hasSyntaxErrors: boolean;
+  /** Per-configuration analysis results (schema, per-resource rules), keyed by a settings fingerprint. */
+  analysis?: { key: string; findings: LocalFinding[] };
+}
+
+/** A parsed document placed in a file. */
+export interface PlacedDocument {
+  file: string;
+  index: number;
+  startLine: number;
+  parsed: ParsedDocument;
+}
+
+/** One Kubernetes object at its place in the workspace. */
+export interface Resource extends ResourceData {
+  /** Stable while the file keeps its document order: `file#doc` or `file#doc.item`. */
+  id: string;
+  file: string;
+  doc: PlacedDocument;
+}
+
+export interface ParsedFile {
+  file: string;
+  text: string;
+  documents: PlacedDocument[];
+  resources: Resource[];
+  /** All parse findings of the file, with file positions. */
+  findings: Finding[];
+}
+
+/** Caches parsed documents by text so an edit re-parses only the document it touched. */
+export class DocumentCache {
+  private map = new Map<string, ParsedDocument>();
+  constructor(private readonly maxEntries = 50_000) {}
+
+  get(text: string, limits: ParseLimits): ParsedDocument {
+    let hit = this.map.get(text);
+    if (hit) {
+      // Refresh recency.
+      this.map.delete(text);
+      this.map.set(text, hit);
+      return hit;
+    }
+    hit = parseDocumentChunk(text, limits);
+    this.map.set(text, hit);
+    if (this.map.size > this.maxEntries) {
+      const oldest = this.map.keys().next().value as string;
+      this.map.delete(oldest);
+    }
+    return hit;
+  }
+
+  clear(): void {
+    this.map.clear();
+  }
+}
+
+export function parseManifestFile(
+  file: string,
+  text: string,
+  options: { limits?: ParseLimits; cache?: DocumentCache } = {},
+): ParsedFile {
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const result: ParsedFile = { file, text, documents: [], resources: [], findings: [] };
+  const bytes = Buffer.byteLength(text, 'utf8');
+  if (bytes > limits.maxFileBytes) {
+    result.findings.push({
+      code: 'file-too-large',
+      severity: 'warning',
+      message: `File is ${formatBytes(bytes)}, over the ${formatBytes(limits.maxFileBytes)} limit; it was not validated (setting kubeTopology.maxFileSizeKB).`,
+      file,
+      range: ZERO_RANGE,
+    });
+    return result;
+  }
+  if (text.indexOf('\u0000') !== -1) {
+    const at = new LineIndex(text).position(text.indexOf('\u0000'));
+    result.findings.push({
+      code: 'binary-file',
+      severity: 'warning',
+      message: 'File contains NUL bytes and looks binary; it was not validated.',
+      file,
+      range: { start: at, end: { line: at.line, character: at.character + 1 } },
+    });
+    return result;
+  }
+  const chunks = splitDocuments(text);
+  for (let i = 0; i < chunks.length; i++) {
+    const chunk = chunks[i];
+    if (i >= limits.maxDocuments) {
+      result.findings.push({
+        code: 'too-many-documents',
+        severity: 'warning',
+        message: `File has more than ${limits.maxDocuments} documents; the rest were not validated.`,
+        file,
+        range: { start: { line: chunk.startLine, character: 0 }, end: { line: chunk.startLine, character: 3 } },
+      });
+      break;
+    }
+    const parsed = options.cache ? options.cache.get(chunk.text, limits) : parseDocumentChunk(chunk.text, limits);
+    const placed: PlacedDocument = { file, index: i, startLine: chunk.startLine, parsed };
+    result.documents.push(placed);
+    for (const f of parsed.findings) result.findings.push(placeFinding(f, file, chunk.startLine));
+    parsed.resources.forEach((data, j) => {
+      const id = data.itemPath.length ? `${file}#${i}.${j}` : `${file}#${i}`;
+      result.resources.push({ ...data, id, file, doc: placed });
+    });
+  }
+  return result;
+}
+
+export function placeFinding(f: LocalFinding, file: string, startLine: number): Finding {
+  return {
+    ...f,
+    file,
+    range: shiftRange(f.range, startLine),
+    fixes: f.fixes?.map((fix) => ({
+      ...fix,
+      edits: fix.edits.map((e) => ({ ...e, file: e.file || file, range: e.file ? e.range : shiftRange(e.range, startLine) })),
+    })),
+    related: f.related?.map((r) => ({ ...r, file: r.file || file, range: r.file ? r.range : shiftRange(r.range, startLine) })),
+  };
+}
+
+function parseDocumentChunk(text: string, limits: ParseLimits): ParsedDocument {
+  const lines = new LineIndex(text);
+  const out: ParsedDocument = { text, lines, resources: [], findings: [], hasSyntaxErrors: false };
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: true }) as Document.Parsed[];
+    if (!Array.isArray(docs)) docs = []; // EmptyStream: only comments or whitespace
+  } catch (e) {
+    out.hasSyntaxErrors = true;
+    out.findings.push(localFinding('yaml-syntax', 'error', `YAML could not be parsed: ${errorMessage(e)}`, ZERO_RANGE));
+    return out;
+  }
+  // The splitter gives one document per chunk; a stray marker the splitter did not see is still handled.
+  for (const doc of docs) {
+    if (!out.yaml) out.yaml = doc;
+    for (const err of doc.errors) {
+      out.hasSyntaxErrors = true;
+      const code = err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
+      out.findings.push(localFinding(code, 'error', cleanYamlMessage(err.message), lines.range(err.pos[0], Math.max(err.pos[1], err.pos[0] + 1))));
+    }
+    for (const w of doc.warnings) {
+      out.findings.push(localFinding('yaml-warning', 'warning', cleanYamlMessage(w.message), lines.range(w.pos[0], Math.max(w.pos[1], w.pos[0] + 1))));
+    }
+    if (doc.errors.length && !doc.contents) continue;
+    extractResources(doc, lines, limits, out);
+  }
+  return out;
+}
+
+function extractResources(doc: Document.Parsed, lines: LineIndex, limits: ParseLimits, out: ParsedDocument): void {
+  const root = doc.contents as YamlNode | null;
+  if (root == null) return; // empty document
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
+  } catch (e) {
+    out.findings.push(
+      localFinding('yaml-alias-limit', 'error', `Document not validated: ${errorMessage(e)} (more than ${limits.maxAliasCount} aliases resolved).`, nodeRange(root, lines, true)),
+    );
+    return;
+  }
+  if (value == null) return;
+  if (!isMap(root) || typeof value !== 'object' || Array.isArray(value)) {
+    out.findings.push(
+      localFinding('not-an-object', 'error', 'This document is not a Kubernetes object: expected a mapping with apiVersion, kind and metadata.', nodeRange(root, lines, true)),
+    );
+    return;
+  }
+  const obj = value as Record<string, unknown>;
+  const kind = typeof obj.kind === 'string' ? obj.kind : undefined;
+  const items = root.get('items', true);
+  if (kind && kind.endsWith('List') && isSeq(items)) {
+    items.items.forEach((item, i) => {
+      const itemValue = (obj.items as unknown[])[i];
+      if (!isMap(item) || itemValue == null || typeof itemValue !== 'object' || Array.isArray(itemValue)) {
+        out.findings.push(localFinding('not-an-object', 'error', `items[${i}] of this ${kind} is not a Kubernetes object.`, nodeRange(item as YamlNode, lines, true)));
+        return;
+      }
+      addResource(item, itemValue as Record<string, unknown>, ['items', i], lines, out);
+    });
+    return;
+  }
+  addResource(root, obj, [], lines, out);
+}
+
+function addResource(node: YAMLMap, obj: Record<string, unknown>, itemPath: (string | number)[], lines: LineIndex, out: ParsedDocument): void {
+  const meta = obj.metadata && typeof obj.metadata === 'object' ? (obj.metadata as Record<string, unknown>) : undefined;
+  const data: ResourceData = {
+    apiVersion: typeof obj.apiVersion === 'string' ? obj.apiVersion : undefined,
+    kind: typeof obj.kind === 'string' ? obj.kind : undefined,
+    name: typeof meta?.name === 'string' ? meta.name : undefined,
+    namespace: typeof meta?.namespace === 'string' ? meta.namespace : undefined,
+    object: obj,
+    node,
+    itemPath,
+  };
+  const where = itemPath.length ? `items[${itemPath[1]}]` : 'This document';
+  const start = nodeRange(node, lines, true);
+  if (!data.apiVersion) {
+    out.findings.push(localFinding('missing-api-version', 'error', `${where} has no apiVersion; every Kubernetes object needs one (for example apps/v1 for a Deployment).`, start));
+  }
+  if (!data.kind) {
+    out.findings.push(localFinding('missing-kind', 'error', `${where} has no kind; every Kubernetes object needs one (for example Deployment or Service).`, start));
+  }
+  out.resources.push(data);
+}
+
+/** Range of a node; `firstLine` narrows a collection to its first line so a finding does not paint the whole document. */
+function nodeRange(node: YamlNode, lines: LineIndex, firstLine: boolean): Range {
+  const [start, end] = node.range ?? [0, 0, 0];
+  if (!firstLine) return lines.range(start, end);
+  const r = lines.range(start, end);
+  if (r.end.line > r.start.line) {
+    const lineEnd = lines.lineStart(r.start.line + 1) - 1;
+    return lines.range(start, Math.max(start, lineEnd - (lines.text[lineEnd - 1] === '\r' ? 1 : 0)));
+  }
+  return r;
+}
+
+function localFinding(code: string, severity: Severity, message: string, range: Range): LocalFinding {
+  return { code, severity, message, range };
+}
+
+function cleanYamlMessage(message: string): string {
+  return message.replace(/\s+at line \d+, column \d+:?[\s\S]*$/, '').trim();
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
