@@ -55,10 +55,20 @@ export class WorkspaceIndex {
     return this.options;
   }
 
-  setFile(file: string, text: string): ParsedFile {
+  /**
+   * Adds or replaces a file. Files found by a folder walk or opened in the editor are only
+   * treated as manifests when they look like Kubernetes (some document has apiVersion or kind)
+   * and are not Helm/Go templates; `explicit` files (named on the command line) always are.
+   * Returns false when the file was skipped as not Kubernetes.
+   */
+  setFile(file: string, text: string, options: { explicit?: boolean } = {}): boolean {
     const parsed = parseManifestFile(file, text, { limits: this.limits, cache: this.cache });
+    if (!options.explicit && !looksLikeKubernetes(parsed)) {
+      this.files.delete(file);
+      return false;
+    }
     this.files.set(file, parsed);
-    return parsed;
+    return true;
   }
 
   removeFile(file: string): boolean {
@@ -89,7 +99,11 @@ export class WorkspaceIndex {
     const index = new ResourceIndex(resources, this.options.defaultNamespace);
     const byFile = new Map<string, Finding[]>();
     for (const [file, parsed] of this.files) {
-      const list: Finding[] = [...parsed.findings];
+      const list: Finding[] = [];
+      for (const f of parsed.findings) {
+        const adjusted = this.applySettings(f);
+        if (adjusted) list.push(adjusted);
+      }
       for (const doc of parsed.documents) {
         for (const f of this.documentFindings(doc.parsed)) list.push(placeFinding(f, file, doc.startLine));
       }
@@ -149,6 +163,14 @@ export class WorkspaceIndex {
     return findings;
   }
 
+  /** Applies disabled rules and severity overrides to findings that come straight from parsing. */
+  private applySettings(f: Finding): Finding | undefined {
+    if (this.options.disabledRules.includes(f.code)) return undefined;
+    const override = this.options.severityOverrides[f.code];
+    if (override === 'off') return undefined;
+    return override ? { ...f, severity: override } : f;
+  }
+
   private makeFinding(code: string, message: string, range: Range, resource: ResourceData, extras?: ReportExtras): LocalFinding | undefined {
     const opts = this.options;
     if (opts.disabledRules.includes(code)) return undefined;
@@ -159,6 +181,15 @@ export class WorkspaceIndex {
     return { code, severity, message, range, fixes: extras?.fixes, related: extras?.related };
   }
 }
+
+/** Some document declares apiVersion or kind, and the file is not a template with `{{ }}` placeholders. */
+export function looksLikeKubernetes(parsed: ParsedFile): boolean {
+  if (parsed.documents.length === 0 && parsed.findings.length > 0) return /^(apiVersion|kind):/m.test(parsed.text.slice(0, 4096));
+  if (TEMPLATE_PLACEHOLDER.test(parsed.text)) return false;
+  return parsed.resources.some((r) => r.apiVersion !== undefined || r.kind !== undefined);
+}
+
+const TEMPLATE_PLACEHOLDER = /^[^#\n]*\{\{[^}\n]*\}\}/m;
 
 export function isIgnoredByAnnotation(resource: ResourceData, code: string): boolean {
   const value = getPath(resource.object, ['metadata', 'annotations', IGNORE_ANNOTATION]);

@@ -1,0 +1,55 @@
+import type { Finding, Severity } from '../../core/findings';
+import { displayPath } from '../manifestFiles';
+
+/** One finding as the CLI prints it: 1-based lines and columns, paths relative to cwd. */
+export interface ReportedFinding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Severity;
+  code: string;
+  message: string;
+  resource?: { apiVersion: string; kind: string; name: string; namespace?: string };
+}
+
+export interface ValidationReport {
+  resources: number;
+  files: string[];
+  findings: ReportedFinding[];
+  summary: { files: number; resources: number; errors: number; warnings: number; infos: number };
+}
+
+export function buildReport(byFile: Map<string, Finding[]>, resources: number, cwd: string): ValidationReport {
+  const findings: ReportedFinding[] = [];
+  const files = [...byFile.keys()].map((f) => displayPath(f, cwd));
+  for (const list of byFile.values()) {
+    for (const f of list) {
+      findings.push({
+        file: displayPath(f.file, cwd),
+        line: f.range.start.line + 1,
+        column: f.range.start.character + 1,
+        endLine: f.range.end.line + 1,
+        endColumn: f.range.end.character + 1,
+        severity: f.severity,
+        code: f.code,
+        message: f.message,
+        resource: f.resource,
+      });
+    }
+  }
+  const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
+  return {
+    resources,
+    files,
+    findings,
+    summary: { files: files.length, resources, errors: count('error'), warnings: count('warning'), infos: count('info') },
+  };
+}
+
+export const RULES_DOC_URL = 'https://github.com/kube-topology/kube-topology/blob/main/docs/rules.md';
+
+export function ruleDocUrl(code: string): string {
+  return `${RULES_DOC_URL}#${code}`;
+}

@@ -1,0 +1,462 @@
+import type { PathSegment } from '../parse/locate';
+import type { Resource } from '../parse/manifestParser';
+import type { ResourceIndex } from '../index/resourceIndex';
+import { asArray, asRecord, getPath } from './kinds';
+
+/**
+ * Service DNS addresses inside free text (env values, args, command strings), and their
+ * resolution against the resources of a workspace.
+ *
+ * Inside a cluster a Service `tf-serving` in namespace `models` answers to:
+ *   tf-serving                              (only from pods in `models`)
+ *   tf-serving.models
+ *   tf-serving.models.svc
+ *   tf-serving.models.svc.cluster.local
+ * and the pods behind a headless Service to `<pod>.tf-serving.models.svc[.cluster.local]`.
+ * Any of these may carry a scheme (`http://`, `grpc://`) and a `:port`.
+ *
+ * The parser is deliberately conservative: the short forms (`name`, `name.ns`) look like many
+ * ordinary values, so they only count when the context says "host" (the key is `…_HOST`,
+ * `…_ADDR`, `…_URL`, a scheme is present, …) or the workspace defines such a Service/namespace.
+ * Pure: no I/O, no state; safe to call on every keystroke.
+ */
+
+export type AddressForm = 'name' | 'name.namespace' | 'name.namespace.svc' | 'fqdn';
+
+export interface ServiceAddress {
+  /** The address as written, scheme through port: `http://gateway.default.svc:80`. */
+  text: string;
+  /** The host part as written, without a trailing dot. */
+  host: string;
+  /** The Service name. */
+  name: string;
+  /** The namespace when the address names one; absent for a bare `name` (the caller's namespace). */
+  namespace?: string;
+  /** `<pod>.<service>.<namespace>.svc…`: one pod behind a headless Service. */
+  pod?: string;
+  /** Explicit `:port`. */
+  port?: number;
+  /** Lower-case scheme without `://`, when present. */
+  scheme?: string;
+  /** The port the scheme implies when none is written (http → 80, https → 443, …). */
+  defaultPort?: number;
+  form: AddressForm;
+  /** Offsets of `text` in the input string (end exclusive). */
+  start: number;
+  end: number;
+  /** Offsets of `host` in the input string. */
+  hostStart: number;
+  hostEnd: number;
+  /** Offset of the port digits in the input string, when a port is written. */
+  portStart?: number;
+}
+
+export interface AddressContext {
+  /**
+   * The env var name (`TF_SERVING_HOST`) or command-line flag (`--model-host`) the text is the
+   * value of. Host-like keys make the short forms count.
+   */
+  key?: string;
+  /** Names of Services defined in the workspace (any namespace). */
+  knownServices?: ReadonlySet<string>;
+  /** Namespaces that appear in the workspace. */
+  knownNamespaces?: ReadonlySet<string>;
+  /** The cluster DNS domain; `cluster.local` unless the cluster was set up otherwise. */
+  clusterDomain?: string;
+}
+
+/** Schemes whose host part is a network host (and what port each implies). */
+const SCHEME_PORTS: Record<string, number | undefined> = {
+  http: 80,
+  https: 443,
+  ws: 80,
+  wss: 443,
+  h2c: 80,
+  grpc: undefined,
+  grpcs: undefined,
+  tcp: undefined,
+  udp: undefined,
+  tls: undefined,
+  redis: 6379,
+  rediss: 6379,
+  postgres: 5432,
+  postgresql: 5432,
+  mysql: 3306,
+  mongodb: 27017,
+  amqp: 5672,
+  amqps: 5671,
+  nats: 4222,
+  mqtt: 1883,
+  kafka: undefined,
+  memcached: 11211,
+};
+
+/** Single-label hosts that are never Services. */
+const NOT_SERVICES = new Set(['localhost', 'localhost4', 'localhost6', 'ip6-localhost', 'ip6-loopback', 'kubernetes']);
+
+/** Second labels that make `a.b` a file name, not `name.namespace`. */
+const FILE_EXTENSIONS = new Set([
+  'py', 'js', 'mjs', 'cjs', 'ts', 'json', 'yaml', 'yml', 'txt', 'sh', 'bash', 'conf', 'cfg', 'ini', 'xml', 'html', 'htm',
+  'csv', 'tsv', 'log', 'pem', 'crt', 'cert', 'key', 'jar', 'war', 'so', 'go', 'rb', 'java', 'class', 'pb', 'h5', 'onnx',
+  'pkl', 'pt', 'bin', 'tar', 'gz', 'tgz', 'zip', 'md', 'sql', 'env', 'toml', 'properties', 'lock', 'pid', 'sock', 'tmp',
+  'jpg', 'jpeg', 'png', 'gif', 'svg', 'css', 'wasm', 'parquet', 'keras', 'tflite', 'lua', 'php', 'pl', 'rs', 'c', 'h',
+  'cpp', 'hpp', 'exe', 'dll', 'd', 'service', 'timer', 'socket',
+]);
+
+/** Words in a key that say "this value is a host / an address". */
+const HOST_WORDS = new Set([
+  'host', 'hosts', 'hostname', 'hostport', 'addr', 'address', 'addrs', 'addresses', 'url', 'urls', 'uri', 'uris',
+  'endpoint', 'endpoints', 'server', 'servers', 'service', 'svc', 'upstream', 'upstreams', 'backend', 'backends',
+  'broker', 'brokers', 'dsn', 'target', 'proxy', 'api', 'peer', 'peers', 'remote', 'connect', 'bootstrap',
+]);
+
+/** Words in a key that say "this value is a name, not something to connect to". */
+const NAME_WORDS = new Set([
+  'name', 'names', 'id', 'user', 'username', 'app', 'label', 'tag', 'version', 'image', 'path', 'file', 'dir',
+  'prefix', 'suffix', 'key', 'secret', 'token', 'password', 'pass', 'mode', 'env', 'environment', 'level', 'type',
+  'kind', 'namespace', 'ns', 'region', 'zone', 'model', 'db', 'database', 'bucket', 'queue', 'topic', 'title',
+]);
+
+/** Splits `TF_SERVING_HOST`, `--model-host`, `productCatalogAddr` into lower-case words. */
+export function keyWords(key: string): string[] {
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+}
+
+/** Whether an env var name or flag reads like it holds a host or an address (`…_HOST`, `…_ADDR`, `--backend-url`). */
+export function isHostKey(key: string | undefined): boolean {
+  if (!key) return false;
+  const words = keyWords(key);
+  if (!words.length) return false;
+  const last = words[words.length - 1];
+  if (HOST_WORDS.has(last)) return true;
+  // `REDIS_HOST_PORT`, `API_URL_BASE`: a host word followed only by qualifiers.
+  return words.some((w) => HOST_WORDS.has(w) && w !== 'service' && w !== 'api' && w !== 'target') && !NAME_WORDS.has(last) && last !== 'port';
+}
+
+function isNameKey(key: string | undefined): boolean {
+  if (!key) return false;
+  const words = keyWords(key);
+  return words.length > 0 && NAME_WORDS.has(words[words.length - 1]);
+}
+
+// scheme://userinfo@ (optional), host, :port (optional). Validated by hand afterwards.
+const CANDIDATE = /(?:([A-Za-z][A-Za-z0-9+.-]*):\/\/(?:[^\s/@"']*@)?)?([a-z0-9][a-z0-9.-]*)(?::([0-9]+))?/g;
+const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const SERVICE_NAME = /^[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const BOUNDARY_BEFORE = new Set([' ', '\t', '\n', '\r', '=', ',', ';', '"', "'", '(', '[', '{', '<', '>', '|', '`']);
+const BOUNDARY_AFTER = new Set([' ', '\t', '\n', '\r', ',', ';', '"', "'", ')', ']', '}', '>', '|', '&', '`']);
+
+/**
+ * Finds Service DNS addresses in `text`. Long forms (`…svc`, `…svc.cluster.local`) always count;
+ * `name.ns` counts when `ns` is a known namespace (or the name is a known Service and the
+ * context says host); a bare `name` counts with a scheme, with a host-like key, or when it is a
+ * known Service written as a whole value or with a port.
+ */
+export function findServiceAddresses(text: string, context: AddressContext = {}): ServiceAddress[] {
+  const out: ServiceAddress[] = [];
+  if (!text || text.length > 100_000) return out;
+  const trimmedStart = text.length - text.trimStart().length;
+  const trimmedEnd = text.trimEnd().length;
+  const hostKey = isHostKey(context.key);
+  const nameKey = isNameKey(context.key);
+  const domain = (context.clusterDomain ?? 'cluster.local').toLowerCase().replace(/\.$/, '');
+  CANDIDATE.lastIndex = 0;
+  for (let m = CANDIDATE.exec(text); m; m = CANDIDATE.exec(text)) {
+    const start = m.index;
+    const rawScheme = m[1];
+    let hostText = m[2];
+    const portText = m[3];
+    let end = start + m[0].length;
+    const hostStart = end - (portText !== undefined ? portText.length + 1 : 0) - hostText.length;
+    const scheme = rawScheme?.toLowerCase();
+    if (scheme !== undefined && !(scheme in SCHEME_PORTS)) continue;
+    // What comes before must separate it from a word, a path or an e-mail address.
+    if (start > 0 && !BOUNDARY_BEFORE.has(text[start - 1])) {
+      // `jdbc:postgresql://…` and `$(HOST)`-style prefixes: a scheme may follow a colon.
+      if (!(scheme && text[start - 1] === ':')) continue;
+    }
+    // A trailing dot is either the root of an FQDN or sentence punctuation; neither is part of the name.
+    let trailingDot = false;
+    if (portText === undefined && hostText.endsWith('.')) {
+      hostText = hostText.replace(/\.+$/, '');
+      trailingDot = true;
+      end = hostStart + hostText.length;
+    } else if (hostText.endsWith('.')) {
+      continue; // `name.:80`
+    }
+    if (!hostText) continue;
+    // What comes after must end the host: a path only after a scheme or a port.
+    const after = text[end];
+    if (after !== undefined && !trailingDot) {
+      const pathLike = after === '/' || after === '?' || after === '#';
+      if (pathLike) {
+        if (!scheme && portText === undefined) continue;
+      } else if (!BOUNDARY_AFTER.has(after)) {
+        continue; // `image:latest`, `name_suffix`, `Name`, `foo:80abc`
+      }
+    }
+    let port: number | undefined;
+    if (portText !== undefined) {
+      port = Number(portText);
+      if (!Number.isInteger(port) || port < 1 || port > 65535 || portText.length > 5) continue;
+    }
+    const labels = hostText.split('.');
+    if (labels.some((l) => !LABEL.test(l) || /^[0-9]+$/.test(l))) continue;
+    const wholeValue = start === trimmedStart && end === trimmedEnd;
+    const parsed = classify(labels, domain);
+    if (!parsed) continue;
+    if (!SERVICE_NAME.test(parsed.name)) continue;
+    if (parsed.form === 'name') {
+      if (NOT_SERVICES.has(parsed.name)) continue;
+      const known = context.knownServices?.has(parsed.name) ?? false;
+      const counts =
+        scheme !== undefined ||
+        (hostKey && (portText !== undefined || wholeValue)) ||
+        (known && (portText !== undefined || (wholeValue && !nameKey)));
+      if (!counts) continue;
+    } else if (parsed.form === 'name.namespace') {
+      const ns = parsed.namespace!;
+      const knownNs = context.knownNamespaces?.has(ns) ?? false;
+      const knownSvc = context.knownServices?.has(parsed.name) ?? false;
+      const explicit = scheme !== undefined || portText !== undefined;
+      const counts = knownNs ? explicit || !FILE_EXTENSIONS.has(ns) || hostKey : knownSvc && (explicit || hostKey) && !FILE_EXTENSIONS.has(ns);
+      if (!counts) continue;
+    }
+    out.push({
+      text: text.slice(start, end + (trailingDot ? 0 : 0)),
+      host: hostText,
+      name: parsed.name,
+      namespace: parsed.namespace,
+      pod: parsed.pod,
+      port,
+      scheme,
+      defaultPort: scheme ? SCHEME_PORTS[scheme] : undefined,
+      form: parsed.form,
+      start,
+      end: portText !== undefined ? start + m[0].length : end,
+      hostStart,
+      hostEnd: hostStart + hostText.length,
+      portStart: portText !== undefined ? start + m[0].length - portText.length : undefined,
+    });
+    if (trailingDot) {
+      // Continue scanning after the dots we gave back.
+      CANDIDATE.lastIndex = Math.max(CANDIDATE.lastIndex, end);
+    }
+  }
+  return out;
+}
+
+function classify(labels: string[], domain: string): { form: AddressForm; name: string; namespace?: string; pod?: string } | undefined {
+  const svc = labels.lastIndexOf('svc');
+  if (svc !== -1) {
+    const suffix = labels.slice(svc + 1).join('.');
+    let form: AddressForm;
+    if (suffix === '') form = 'name.namespace.svc';
+    else if (suffix === domain) form = 'fqdn';
+    else return undefined;
+    const before = labels.slice(0, svc);
+    if (before.length === 2) return { form, name: before[0], namespace: before[1] };
+    if (before.length === 3) return { form, pod: before[0], name: before[1], namespace: before[2] };
+    return undefined;
+  }
+  if (labels.length === 1) return { form: 'name', name: labels[0] };
+  if (labels.length === 2) return { form: 'name.namespace', name: labels[0], namespace: labels[1] };
+  return undefined; // three or more labels without `svc`: a host outside the cluster (api.example.com)
+}
+
+/** The port a call to this address uses: the written one, else the scheme's default. */
+export function addressPort(a: ServiceAddress): number | undefined {
+  return a.port ?? a.defaultPort;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Service ports
+
+export interface ServicePortView {
+  /** Index in spec.ports. */
+  index: number;
+  path: PathSegment[];
+  port: number | undefined;
+  name?: string;
+  /** TCP unless set. */
+  protocol: string;
+  /** The port on the pods: targetPort, or `port` when targetPort is omitted. */
+  targetPort: number | string | undefined;
+  targetPortExplicit: boolean;
+  nodePort?: number;
+}
+
+/** `spec.ports` of a Service with Kubernetes' defaults applied (targetPort defaults to port). */
+export function servicePortsOf(service: { object: Record<string, unknown> }): ServicePortView[] {
+  const out: ServicePortView[] = [];
+  asArray(getPath(service.object, ['spec', 'ports'])).forEach((p, index) => {
+    const rec = asRecord(p);
+    if (!rec) return;
+    const port = toPortNumber(rec.port);
+    const explicit = rec.targetPort !== undefined && rec.targetPort !== null && rec.targetPort !== '';
+    let targetPort: number | string | undefined = port;
+    if (explicit) targetPort = toPortNumber(rec.targetPort) ?? (typeof rec.targetPort === 'string' ? rec.targetPort : undefined);
+    out.push({
+      index,
+      path: ['spec', 'ports', index],
+      port,
+      name: typeof rec.name === 'string' ? rec.name : undefined,
+      protocol: typeof rec.protocol === 'string' ? rec.protocol : 'TCP',
+      targetPort,
+      targetPortExplicit: explicit,
+      nodePort: toPortNumber(rec.nodePort),
+    });
+  });
+  return out;
+}
+
+/** A number, or a string of digits (`"8080"`), as a port number. */
+export function toPortNumber(v: unknown): number | undefined {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string' && /^[0-9]{1,5}$/.test(v)) return Number(v);
+  return undefined;
+}
+
+export function serviceType(service: { object: Record<string, unknown> }): string {
+  const t = getPath(service.object, ['spec', 'type']);
+  return typeof t === 'string' ? t : 'ClusterIP';
+}
+
+export function isHeadless(service: { object: Record<string, unknown> }): boolean {
+  return getPath(service.object, ['spec', 'clusterIP']) === 'None';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Nearest names
+
+/** Edit distance with adjacent transpositions, giving up (returning max + 1) beyond `max`. */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (a === b) return 0;
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  const n = a.length;
+  const m = b.length;
+  let prev2 = new Array<number>(m + 1).fill(0);
+  let prev = Array.from({ length: m + 1 }, (_, j) => j);
+  let cur = new Array<number>(m + 1).fill(0);
+  for (let i = 1; i <= n; i++) {
+    cur[0] = i;
+    let rowMin = cur[0];
+    for (let j = 1; j <= m; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    if (rowMin > max) return max + 1;
+    [prev2, prev, cur] = [prev, cur, prev2];
+  }
+  return prev[m];
+}
+
+/** How far apart two names may be and still be a likely typo of each other. */
+export function nearThreshold(a: string, b: string): number {
+  return Math.max(1, Math.floor(Math.max(a.length, b.length) / 3));
+}
+
+/**
+ * The candidate most likely meant by `name`: smallest edit distance within a length-scaled
+ * threshold, or a name that contains / is contained in it (`redis` → `redis-master`).
+ * Ties keep the first candidate. At most `budget` candidates are compared.
+ */
+export function nearestName<T>(name: string, candidates: Iterable<T>, nameOf: (c: T) => string | undefined, budget = 2000): T | undefined {
+  let best: T | undefined;
+  let bestScore = Infinity;
+  let seen = 0;
+  for (const c of candidates) {
+    if (++seen > budget) break;
+    const other = nameOf(c);
+    if (!other || other === name) continue;
+    const limit = nearThreshold(name, other);
+    let score = editDistance(name, other, limit);
+    if (score > limit) {
+      const [short, long] = name.length <= other.length ? [name, other] : [other, name];
+      if (short.length >= 3 && long.includes(short)) score = limit + (long.length - short.length) / 100;
+      else continue;
+    }
+    if (score < bestScore) {
+      best = c;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Resolution against the workspace
+
+export type AddressResolution =
+  /** The Service exists where the address points and exposes the port (or no port is implied). */
+  | { status: 'resolved'; namespace: string; service: Resource; port?: ServicePortView }
+  /** The Service exists but exposes no such port. */
+  | { status: 'port-missing'; namespace: string; service: Resource; port: number; ports: ServicePortView[] }
+  /** No such Service in that namespace, but one with this name exists in another namespace. */
+  | { status: 'other-namespace'; namespace: string; candidates: Resource[] }
+  /** No Service with this name anywhere; `nearest` is the likely intended one in that namespace. */
+  | { status: 'not-found'; namespace: string; nearest?: Resource }
+  /** The address points into a namespace the workspace defines nothing in: it cannot be judged. */
+  | { status: 'out-of-scope'; namespace: string };
+
+/**
+ * Resolves addresses against one analysis pass's {@link ResourceIndex}. Build one per pass;
+ * the lookup sets are computed once.
+ */
+export class ServiceAddressResolver {
+  readonly serviceNames = new Set<string>();
+  readonly namespaces = new Set<string>();
+
+  constructor(readonly index: ResourceIndex, readonly clusterDomain = 'cluster.local') {
+    for (const s of index.ofKind('Service')) if (s.name) this.serviceNames.add(s.name);
+    for (const ns of index.namespaces()) this.namespaces.add(ns);
+    this.namespaces.add(index.defaultNamespace);
+  }
+
+  /** Addresses in `text`, with the workspace's Service names and namespaces as context. */
+  find(text: string, key?: string): ServiceAddress[] {
+    return findServiceAddresses(text, {
+      key,
+      knownServices: this.serviceNames,
+      knownNamespaces: this.namespaces,
+      clusterDomain: this.clusterDomain,
+    });
+  }
+
+  /** Where `address`, used from a pod in `fromNamespace`, leads. */
+  resolve(address: ServiceAddress, fromNamespace: string): AddressResolution {
+    const namespace = address.namespace ?? fromNamespace;
+    const services = this.index.find('Service', namespace, address.name);
+    if (services.length) {
+      const service = services[0];
+      const wanted = addressPort(address);
+      if (wanted === undefined || serviceType(service) === 'ExternalName') return { status: 'resolved', namespace, service };
+      const ports = servicePortsOf(service);
+      const hit = ports.find((p) => p.port === wanted);
+      if (hit) return { status: 'resolved', namespace, service, port: hit };
+      if (isHeadless(service) || address.pod) {
+        // DNS of a headless Service returns pod IPs: the call reaches the pod's port directly.
+        const direct = ports.find((p) => p.targetPort === wanted || typeof p.targetPort === 'string');
+        if (direct) return { status: 'resolved', namespace, service, port: direct };
+      }
+      if (!ports.length) return { status: 'resolved', namespace, service };
+      return { status: 'port-missing', namespace, service, port: wanted, ports };
+    }
+    const elsewhere = this.index.findAnyNamespace('Service', address.name).filter((s) => this.index.namespaceOf(s) !== namespace);
+    if (elsewhere.length) return { status: 'other-namespace', namespace, candidates: elsewhere };
+    if (!this.hasAnything(namespace)) return { status: 'out-of-scope', namespace };
+    const nearest = nearestName(address.name, this.index.ofKind('Service', namespace), (s) => s.name);
+    return { status: 'not-found', namespace, nearest };
+  }
+
+  private hasAnything(namespace: string): boolean {
+    return this.namespaces.has(namespace) && this.index.namespaces().includes(namespace);
+  }
+}

@@ -1,0 +1,189 @@
+import * as vscode from 'vscode';
+import { WorkspaceIndex, type AnalysisResult } from '../core/index/workspaceIndex';
+import { DEFAULT_LIMITS } from '../core/parse/manifestParser';
+import { analysisOptions, readConfig, type Config } from './config';
+
+/** Languages whose documents may hold manifests. */
+const MANIFEST_LANGUAGES = new Set(['yaml', 'json', 'jsonc', 'helm']);
+const MANIFEST_GLOB = '**/*.{yaml,yml,json}';
+
+export function isManifestDocument(doc: vscode.TextDocument): boolean {
+  return MANIFEST_LANGUAGES.has(doc.languageId) && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote' || doc.uri.scheme === 'vscode-userdata');
+}
+
+/** One analysis scope: a workspace folder (cross-resource checks see all its files), or the loose open files. */
+export interface AnalysisScope {
+  key: string;
+  folder?: vscode.WorkspaceFolder;
+  index: WorkspaceIndex;
+  last?: AnalysisResult;
+}
+
+/**
+ * Keeps one incremental index per workspace folder in step with the editor: open documents
+ * (their unsaved text), files on disk, and settings. Every change is debounced, then the scope
+ * is re-analysed (cached per YAML document, so cheap) and listeners get the new result.
+ */
+export class ManifestAnalysis implements vscode.Disposable {
+  private readonly scopes = new Map<string, AnalysisScope>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly emitter = new vscode.EventEmitter<AnalysisScope>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private config: Config = readConfig();
+  /** Resolves when the first full load of every folder has been analysed. */
+  readonly ready: Promise<void>;
+
+  private readonly resetEmitter = new vscode.EventEmitter<void>();
+  readonly onDidAnalyze = this.emitter.event;
+  /** Fired when every scope was rebuilt (settings or folders changed): earlier results are void. */
+  readonly onDidReset = this.resetEmitter.event;
+
+  constructor(private readonly log: vscode.LogOutputChannel) {
+    this.disposables.push(
+      this.emitter,
+      this.resetEmitter,
+      vscode.workspace.onDidOpenTextDocument((d) => this.updateDocument(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.updateDocument(e.document)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.onClose(d)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reloadAll()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('kubeTopology') || e.affectsConfiguration('yaml.schemas')) void this.reloadAll();
+      }),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB);
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate((u) => void this.updateFromDisk(u)),
+      watcher.onDidChange((u) => void this.updateFromDisk(u)),
+      watcher.onDidDelete((u) => this.removeFile(u)),
+    );
+    this.ready = this.reloadAll();
+  }
+
+  dispose(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    for (const d of this.disposables) d.dispose();
+  }
+
+  get currentConfig(): Config {
+    return this.config;
+  }
+
+  allScopes(): AnalysisScope[] {
+    return [...this.scopes.values()];
+  }
+
+  scopeFor(uri: vscode.Uri): AnalysisScope {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const key = folder ? folder.uri.toString() : 'loose';
+    let scope = this.scopes.get(key);
+    if (!scope) {
+      scope = { key, folder, index: this.newIndex() };
+      this.scopes.set(key, scope);
+    }
+    return scope;
+  }
+
+  /** The latest analysis of the scope holding this file (analysing now if it is stale). */
+  analysisFor(uri: vscode.Uri): AnalysisResult {
+    const scope = this.scopeFor(uri);
+    if (!scope.last || this.timers.has(scope.key)) this.flush(scope);
+    return scope.last as AnalysisResult;
+  }
+
+  private newIndex(): WorkspaceIndex {
+    return new WorkspaceIndex(analysisOptions(this.config), { ...DEFAULT_LIMITS, maxFileBytes: this.config.maxFileSizeKB * 1024 });
+  }
+
+  private async reloadAll(): Promise<void> {
+    this.config = readConfig();
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.scopes.clear();
+    const started = Date.now();
+    let files = 0;
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const scope = this.scopeFor(folder.uri);
+      const exclude = this.config.exclude.length ? `{${this.config.exclude.join(',')}}` : undefined;
+      const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, MANIFEST_GLOB), exclude, this.config.maxWorkspaceFiles);
+      if (uris.length >= this.config.maxWorkspaceFiles) {
+        this.log.warn(`${folder.name}: more than ${this.config.maxWorkspaceFiles} YAML/JSON files; only the first ${this.config.maxWorkspaceFiles} take part in cross-resource checks (setting kubeTopology.maxWorkspaceFiles).`);
+      }
+      const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
+      // Read in batches so a large workspace never blocks the extension host for long.
+      for (let i = 0; i < uris.length; i += 50) {
+        await Promise.all(
+          uris.slice(i, i + 50).map(async (uri) => {
+            const doc = open.get(uri.toString());
+            const text = doc ? doc.getText() : await readText(uri);
+            if (text !== undefined) scope.index.setFile(uri.toString(), text);
+          }),
+        );
+        files += Math.min(50, uris.length - i);
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    for (const doc of vscode.workspace.textDocuments) if (isManifestDocument(doc)) this.scopeFor(doc.uri).index.setFile(doc.uri.toString(), doc.getText());
+    this.resetEmitter.fire();
+    for (const scope of this.scopes.values()) this.flush(scope);
+    this.log.info(`Indexed ${files} files in ${Date.now() - started} ms (Kubernetes ${this.config.kubernetesVersion}).`);
+  }
+
+  private updateDocument(doc: vscode.TextDocument): void {
+    if (!isManifestDocument(doc)) return;
+    const scope = this.scopeFor(doc.uri);
+    scope.index.setFile(doc.uri.toString(), doc.getText());
+    this.schedule(scope);
+  }
+
+  private onClose(doc: vscode.TextDocument): void {
+    if (!isManifestDocument(doc)) return;
+    // Untitled and loose files leave the analysis when closed; workspace files fall back to disk.
+    if (doc.uri.scheme === 'untitled' || !vscode.workspace.getWorkspaceFolder(doc.uri)) this.removeFile(doc.uri);
+    else void this.updateFromDisk(doc.uri);
+  }
+
+  private async updateFromDisk(uri: vscode.Uri): Promise<void> {
+    if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && d.isDirty)) return;
+    const text = await readText(uri);
+    if (text === undefined) return this.removeFile(uri);
+    const scope = this.scopeFor(uri);
+    scope.index.setFile(uri.toString(), text);
+    this.schedule(scope);
+  }
+
+  private removeFile(uri: vscode.Uri): void {
+    const scope = this.scopeFor(uri);
+    if (scope.index.removeFile(uri.toString())) this.schedule(scope);
+  }
+
+  private schedule(scope: AnalysisScope): void {
+    const prev = this.timers.get(scope.key);
+    if (prev) clearTimeout(prev);
+    this.timers.set(
+      scope.key,
+      setTimeout(() => this.flush(scope), this.config.debounceMs),
+    );
+  }
+
+  private flush(scope: AnalysisScope): void {
+    const t = this.timers.get(scope.key);
+    if (t) clearTimeout(t);
+    this.timers.delete(scope.key);
+    try {
+      scope.last = scope.index.analyze();
+    } catch (e) {
+      this.log.error(`Analysis failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return;
+    }
+    this.emitter.fire(scope);
+  }
+}
+
+async function readText(uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return new TextDecoder('utf-8').decode(await vscode.workspace.fs.readFile(uri));
+  } catch {
+    return undefined;
+  }
+}
