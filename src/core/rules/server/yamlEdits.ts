@@ -1,0 +1,182 @@
+import { isMap, isPair, isScalar, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
+import type { TextEdit } from '../../findings';
+import type { ParsedDocument, ResourceData } from '../../parse/manifestParser';
+import { findNode, type PathSegment } from '../../parse/locate';
+
+/**
+ * Building blocks for quick fixes that edit YAML the way a person would: a new key is a whole
+ * line at the indentation its siblings use, a changed value replaces only the value's text.
+ * All offsets and edits are local to the document chunk (the framework places them in the file).
+ */
+
+/** The YAML node at `path`, only when the whole path exists (null values give undefined). */
+export function nodeAt(resource: ResourceData, path: readonly PathSegment[]): YamlNode | undefined {
+  const found = findNode(resource.node, path);
+  return found.depth === path.length ? found.node : undefined;
+}
+
+/** The `key: value` pair at `path` (its last segment must be a mapping key). */
+export function pairAt(resource: ResourceData, path: readonly PathSegment[]): Pair | undefined {
+  if (path.length === 0) return undefined;
+  const parent = path.length === 1 ? resource.node : nodeAt(resource, path.slice(0, -1));
+  if (!isMap(parent)) return undefined;
+  const last = String(path[path.length - 1]);
+  return parent.items.find((p) => isPair(p) && keyText(p.key) === last) as Pair | undefined;
+}
+
+export function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return key == null ? undefined : String(key);
+}
+
+/** The line break the document already uses. */
+export function lineBreak(doc: ParsedDocument): string {
+  return doc.text.includes('\r\n') ? '\r\n' : '\n';
+}
+
+export function columnAt(doc: ParsedDocument, offset: number): number {
+  return doc.lines.position(offset).character;
+}
+
+/** Column of a pair's key, or undefined when the pair has no located key. */
+export function keyColumn(doc: ParsedDocument, pair: Pair): number | undefined {
+  const k = pair.key as YamlNode | undefined;
+  return k?.range ? columnAt(doc, k.range[0]) : undefined;
+}
+
+/** A block mapping with at least one entry: the only shape the insert helpers edit. */
+export function isBlockMapWithItems(node: unknown): node is YAMLMap {
+  return isMap(node) && !node.flow && node.items.length > 0 && node.items.every((p) => isPair(p) && (p.key as YamlNode | undefined)?.range);
+}
+
+/** Whether only spaces stand between the start of the line and `offset`. */
+export function startsLine(doc: ParsedDocument, offset: number): boolean {
+  const lineStart = doc.lines.lineStart(doc.lines.position(offset).line);
+  return /^ *$/.test(doc.text.slice(lineStart, offset));
+}
+
+/**
+ * How many spaces one nesting level takes in this resource, read from the first block mapping
+ * nested under a top-level key (`metadata:` → `name:`); 2 when nothing tells.
+ */
+export function indentUnit(doc: ParsedDocument, resource: ResourceData): number {
+  for (const item of resource.node.items) {
+    if (!isPair(item) || !isBlockMapWithItems(item.value)) continue;
+    const parent = keyColumn(doc, item);
+    const child = keyColumn(doc, item.value.items[0] as Pair);
+    if (parent !== undefined && child !== undefined && child > parent) return child - parent;
+  }
+  return 2;
+}
+
+export function replaceEdit(doc: ParsedDocument, start: number, end: number, newText: string): TextEdit {
+  return { file: '', range: doc.lines.range(start, end), newText };
+}
+
+/** Replaces a scalar's text (quotes included), keeping any comment after it. */
+export function replaceScalarEdit(doc: ParsedDocument, node: YamlNode | undefined, newText: string): TextEdit | undefined {
+  if (!isScalar(node) || !node.range) return undefined;
+  if (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED') return undefined;
+  return replaceEdit(doc, node.range[0], node.range[1], newText);
+}
+
+/**
+ * Inserts whole lines after the line on which `endOffset` lies. Each line is prefixed with
+ * `column` spaces; lines may carry their own extra indentation for nested keys.
+ */
+export function insertLinesAfterOffset(doc: ParsedDocument, endOffset: number, column: number, lines: string[]): TextEdit {
+  const text = doc.text;
+  const br = lineBreak(doc);
+  const body = lines.map((l) => ' '.repeat(column) + l);
+  let at: number;
+  let newText: string;
+  if (endOffset > 0 && text[endOffset - 1] === '\n') {
+    at = endOffset;
+    newText = body.join(br) + br;
+  } else {
+    const nl = text.indexOf('\n', endOffset);
+    if (nl === -1) {
+      at = text.length;
+      newText = br + body.join(br);
+    } else {
+      at = nl + 1;
+      newText = body.join(br) + br;
+    }
+  }
+  return replaceEdit(doc, at, at, newText);
+}
+
+/** Inserts whole lines before the line that starts (after its indentation) at `offset`. */
+export function insertLinesBefore(doc: ParsedDocument, offset: number, column: number, lines: string[]): TextEdit {
+  const br = lineBreak(doc);
+  const lineStart = doc.lines.lineStart(doc.lines.position(offset).line);
+  const newText = lines.map((l) => ' '.repeat(column) + l + br).join('');
+  return replaceEdit(doc, lineStart, lineStart, newText);
+}
+
+/**
+ * Deletes a `key: value` pair with all its lines (a block value included), when the key starts
+ * its line. Comment lines after the value stay.
+ */
+export function removePairEdit(doc: ParsedDocument, pair: Pair | undefined): TextEdit | undefined {
+  const key = pair?.key as YamlNode | undefined;
+  if (!pair || !key?.range || !startsLine(doc, key.range[0])) return undefined;
+  const { text, lines } = doc;
+  const start = lines.lineStart(lines.position(key.range[0]).line);
+  let end = pairEnd(pair) ?? key.range[1];
+  if (text[end - 1] !== '\n') {
+    const nl = text.indexOf('\n', end);
+    end = nl === -1 ? text.length : nl + 1;
+  }
+  return replaceEdit(doc, start, end, '');
+}
+
+/** Where the text of a pair ends (its value, or its key when the value is empty). */
+export function pairEnd(pair: Pair): number | undefined {
+  const v = pair.value as YamlNode | undefined;
+  const k = pair.key as YamlNode | undefined;
+  return v?.range?.[1] ?? k?.range?.[1];
+}
+
+/**
+ * Adds `key: value` lines to a block mapping, after its last entry and at its entries' column.
+ * `lines` are the new lines without the mapping's indentation.
+ */
+export function appendToBlockMap(doc: ParsedDocument, map: YAMLMap, lines: string[]): TextEdit | undefined {
+  if (!isBlockMapWithItems(map)) return undefined;
+  const first = map.items[0] as Pair;
+  const last = map.items[map.items.length - 1] as Pair;
+  const column = keyColumn(doc, first);
+  const end = pairEnd(last);
+  if (column === undefined || end === undefined) return undefined;
+  return insertLinesAfterOffset(doc, end, column, lines);
+}
+
+/** Adds `key: value` entries to a flow mapping written on one line (`{app: x}`). */
+export function appendToFlowMap(doc: ParsedDocument, map: YAMLMap, entries: string[]): TextEdit | undefined {
+  if (!isMap(map) || !map.flow || !map.range) return undefined;
+  const [start, end] = map.range;
+  const source = doc.text.slice(start, end);
+  if (source.includes('\n') || !source.endsWith('}')) return undefined;
+  if (map.items.length === 0) return replaceEdit(doc, start, end, `{${entries.join(', ')}}`);
+  const last = map.items[map.items.length - 1] as Pair;
+  const at = pairEnd(last);
+  if (at === undefined) return undefined;
+  return replaceEdit(doc, at, at, `, ${entries.join(', ')}`);
+}
+
+const YAML_SPECIAL = /^(?:true|false|yes|no|on|off|y|n|null|~)$/i;
+const NUMBER_LIKE = /^[-+]?(?:\d[\d_]*(?:\.[\d_]*)?(?:[eE][-+]?\d+)?|\.\d+|0[xob][0-9a-fA-F_]+|\.inf|\.nan)$/i;
+
+/** A string as a YAML scalar: plain when it reads back as the same string, double-quoted otherwise. */
+export function formatScalar(value: string): string {
+  if (/^[A-Za-z0-9\/][A-Za-z0-9._\/-]*$/.test(value) && !YAML_SPECIAL.test(value) && !NUMBER_LIKE.test(value)) return value;
+  return JSON.stringify(value);
+}
+
+/** A new string value written in the same quoting style as the scalar it replaces. */
+export function formatLike(node: YamlNode | undefined, value: string): string {
+  if (isScalar(node) && node.type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
+  if (isScalar(node) && node.type === 'QUOTE_DOUBLE') return JSON.stringify(value);
+  return formatScalar(value);
+}
