@@ -92,7 +92,11 @@ const SCHEME_PORTS: Record<string, number | undefined> = {
 };
 
 /** Single-label hosts that are never Services. */
-const NOT_SERVICES = new Set(['localhost', 'localhost4', 'localhost6', 'ip6-localhost', 'ip6-loopback', 'kubernetes']);
+const NOT_SERVICES = new Set([
+  'localhost', 'localhost4', 'localhost6', 'ip6-localhost', 'ip6-loopback',
+  // Values that switch a setting rather than name a host.
+  'true', 'false', 'yes', 'no', 'on', 'off', 'null', 'nil', 'none', 'disabled', 'enabled', 'auto', 'default', 'unset', 'empty',
+]);
 
 /** Second labels that make `a.b` a file name, not `name.namespace`. */
 const FILE_EXTENSIONS = new Set([
@@ -103,19 +107,14 @@ const FILE_EXTENSIONS = new Set([
   'cpp', 'hpp', 'exe', 'dll', 'd', 'service', 'timer', 'socket',
 ]);
 
-/** Words in a key that say "this value is a host / an address". */
+/** Last words of a key that say "this value is a host / an address". */
 const HOST_WORDS = new Set([
-  'host', 'hosts', 'hostname', 'hostport', 'addr', 'address', 'addrs', 'addresses', 'url', 'urls', 'uri', 'uris',
-  'endpoint', 'endpoints', 'server', 'servers', 'service', 'svc', 'upstream', 'upstreams', 'backend', 'backends',
-  'broker', 'brokers', 'dsn', 'target', 'proxy', 'api', 'peer', 'peers', 'remote', 'connect', 'bootstrap',
+  'host', 'hosts', 'hostname', 'hostport', 'addr', 'addrs', 'address', 'addresses', 'url', 'urls', 'uri', 'uris',
+  'endpoint', 'endpoints', 'server', 'servers', 'upstream', 'upstreams', 'backend', 'backends', 'broker', 'brokers',
+  'dsn', 'proxy',
 ]);
-
-/** Words in a key that say "this value is a name, not something to connect to". */
-const NAME_WORDS = new Set([
-  'name', 'names', 'id', 'user', 'username', 'app', 'label', 'tag', 'version', 'image', 'path', 'file', 'dir',
-  'prefix', 'suffix', 'key', 'secret', 'token', 'password', 'pass', 'mode', 'env', 'environment', 'level', 'type',
-  'kind', 'namespace', 'ns', 'region', 'zone', 'model', 'db', 'database', 'bucket', 'queue', 'topic', 'title',
-]);
+/** Weaker host words: enough for `name:port`, not for a bare `name`. */
+const WEAK_HOST_WORDS = new Set(['service', 'svc', 'bootstrap', 'peers', 'target']);
 
 /** Splits `TF_SERVING_HOST`, `--model-host`, `productCatalogAddr` into lower-case words. */
 export function keyWords(key: string): string[] {
@@ -126,21 +125,20 @@ export function keyWords(key: string): string[] {
     .filter(Boolean);
 }
 
-/** Whether an env var name or flag reads like it holds a host or an address (`…_HOST`, `…_ADDR`, `--backend-url`). */
-export function isHostKey(key: string | undefined): boolean {
-  if (!key) return false;
+function lastWord(key: string | undefined): string | undefined {
+  if (!key) return undefined;
   const words = keyWords(key);
-  if (!words.length) return false;
-  const last = words[words.length - 1];
-  if (HOST_WORDS.has(last)) return true;
-  // `REDIS_HOST_PORT`, `API_URL_BASE`: a host word followed only by qualifiers.
-  return words.some((w) => HOST_WORDS.has(w) && w !== 'service' && w !== 'api' && w !== 'target') && !NAME_WORDS.has(last) && last !== 'port';
+  return words[words.length - 1];
 }
 
-function isNameKey(key: string | undefined): boolean {
-  if (!key) return false;
-  const words = keyWords(key);
-  return words.length > 0 && NAME_WORDS.has(words[words.length - 1]);
+/**
+ * Whether an env var name or flag reads like it holds a host or an address: its last word is
+ * host, addr, address, url, uri, endpoint, server, upstream, backend, broker, dsn or proxy
+ * (`TF_SERVING_HOST`, `PRODUCT_CATALOG_SERVICE_ADDR`, `--backend-url`, `apiEndpoint`).
+ */
+export function isHostKey(key: string | undefined): boolean {
+  const last = lastWord(key);
+  return last !== undefined && HOST_WORDS.has(last);
 }
 
 // scheme://userinfo@ (optional), host, :port (optional). Validated by hand afterwards.
@@ -152,82 +150,78 @@ const BOUNDARY_AFTER = new Set([' ', '\t', '\n', '\r', ',', ';', '"', "'", ')', 
 
 /**
  * Finds Service DNS addresses in `text`. Long forms (`…svc`, `…svc.cluster.local`) always count;
- * `name.ns` counts when `ns` is a known namespace (or the name is a known Service and the
- * context says host); a bare `name` counts with a scheme, with a host-like key, or when it is a
- * known Service written as a whole value or with a port.
+ * `name.ns` counts when `ns` is a known namespace and the name is a known Service or a port,
+ * scheme or host-like key says host (or `ns` is unknown but all of that holds); a bare `name:port` counts under a host-like key or when a
+ * Service of that name exists; a bare `name` only with a scheme or as the whole value of a
+ * host-like key (`REDIS_HOST=redis`).
  */
 export function findServiceAddresses(text: string, context: AddressContext = {}): ServiceAddress[] {
   const out: ServiceAddress[] = [];
   if (!text || text.length > 100_000) return out;
   const trimmedStart = text.length - text.trimStart().length;
   const trimmedEnd = text.trimEnd().length;
-  const hostKey = isHostKey(context.key);
-  const nameKey = isNameKey(context.key);
+  const last = lastWord(context.key);
+  const hostKey = last !== undefined && HOST_WORDS.has(last);
+  const weakHostKey = hostKey || (last !== undefined && WEAK_HOST_WORDS.has(last));
   const domain = (context.clusterDomain ?? 'cluster.local').toLowerCase().replace(/\.$/, '');
-  CANDIDATE.lastIndex = 0;
-  for (let m = CANDIDATE.exec(text); m; m = CANDIDATE.exec(text)) {
+  const re = new RegExp(CANDIDATE.source, 'g');
+  for (let m = re.exec(text); m; m = re.exec(text)) {
     const start = m.index;
-    const rawScheme = m[1];
-    let hostText = m[2];
+    const scheme = m[1]?.toLowerCase();
     const portText = m[3];
-    let end = start + m[0].length;
-    const hostStart = end - (portText !== undefined ? portText.length + 1 : 0) - hostText.length;
-    const scheme = rawScheme?.toLowerCase();
+    let hostText = m[2];
+    const hostStart = start + m[0].length - (portText !== undefined ? portText.length + 1 : 0) - hostText.length;
     if (scheme !== undefined && !(scheme in SCHEME_PORTS)) continue;
-    // What comes before must separate it from a word, a path or an e-mail address.
-    if (start > 0 && !BOUNDARY_BEFORE.has(text[start - 1])) {
-      // `jdbc:postgresql://…` and `$(HOST)`-style prefixes: a scheme may follow a colon.
-      if (!(scheme && text[start - 1] === ':')) continue;
-    }
-    // A trailing dot is either the root of an FQDN or sentence punctuation; neither is part of the name.
+    // What comes before must separate it from a word, a path or an e-mail address
+    // (a scheme may follow a colon: `jdbc:postgresql://db:5432/app`).
+    if (start > 0 && !BOUNDARY_BEFORE.has(text[start - 1]) && !(scheme && text[start - 1] === ':')) continue;
+    // A trailing dot is the DNS root or sentence punctuation; neither is part of the name.
     let trailingDot = false;
-    if (portText === undefined && hostText.endsWith('.')) {
+    if (hostText.endsWith('.')) {
+      if (portText !== undefined) continue; // `name.:80`
       hostText = hostText.replace(/\.+$/, '');
       trailingDot = true;
-      end = hostStart + hostText.length;
-    } else if (hostText.endsWith('.')) {
-      continue; // `name.:80`
+      if (!hostText) continue;
     }
-    if (!hostText) continue;
-    // What comes after must end the host: a path only after a scheme or a port.
-    const after = text[end];
-    if (after !== undefined && !trailingDot) {
-      const pathLike = after === '/' || after === '?' || after === '#';
-      if (pathLike) {
-        if (!scheme && portText === undefined) continue;
+    const hostEnd = hostStart + hostText.length;
+    const end = portText !== undefined ? start + m[0].length : hostEnd;
+    // What comes after must end the host; a path may follow only a scheme or a port.
+    const after = text[trailingDot ? start + m[0].length : end];
+    if (after !== undefined) {
+      if (after === '/' || after === '?' || after === '#') {
+        if (!scheme && portText === undefined) continue; // `tensorflow/serving`, `gcr.io/x`
       } else if (!BOUNDARY_AFTER.has(after)) {
-        continue; // `image:latest`, `name_suffix`, `Name`, `foo:80abc`
+        continue; // `image:latest`, `name_suffix`, `nameX`, `name:80abc`
       }
     }
     let port: number | undefined;
     if (portText !== undefined) {
       port = Number(portText);
-      if (!Number.isInteger(port) || port < 1 || port > 65535 || portText.length > 5) continue;
+      if (portText.length > 5 || port < 1 || port > 65535) continue;
     }
     const labels = hostText.split('.');
-    if (labels.some((l) => !LABEL.test(l) || /^[0-9]+$/.test(l))) continue;
-    const wholeValue = start === trimmedStart && end === trimmedEnd;
+    if (labels.some((l) => !LABEL.test(l) || /^[0-9]+$/.test(l))) continue; // IPs, versions
     const parsed = classify(labels, domain);
-    if (!parsed) continue;
-    if (!SERVICE_NAME.test(parsed.name)) continue;
+    if (!parsed || !SERVICE_NAME.test(parsed.name)) continue;
+    const explicit = scheme !== undefined || portText !== undefined;
+    const wholeValue = start === trimmedStart && end === trimmedEnd;
+    const knownSvc = context.knownServices?.has(parsed.name) ?? false;
     if (parsed.form === 'name') {
       if (NOT_SERVICES.has(parsed.name)) continue;
-      const known = context.knownServices?.has(parsed.name) ?? false;
       const counts =
         scheme !== undefined ||
-        (hostKey && (portText !== undefined || wholeValue)) ||
-        (known && (portText !== undefined || (wholeValue && !nameKey)));
+        (portText !== undefined && (weakHostKey || knownSvc)) ||
+        (wholeValue && (hostKey || (knownSvc && weakHostKey)));
       if (!counts) continue;
     } else if (parsed.form === 'name.namespace') {
       const ns = parsed.namespace!;
+      if (FILE_EXTENSIONS.has(ns) && !explicit) continue; // `app.py`, `values.yaml`
       const knownNs = context.knownNamespaces?.has(ns) ?? false;
-      const knownSvc = context.knownServices?.has(parsed.name) ?? false;
-      const explicit = scheme !== undefined || portText !== undefined;
-      const counts = knownNs ? explicit || !FILE_EXTENSIONS.has(ns) || hostKey : knownSvc && (explicit || hostKey) && !FILE_EXTENSIONS.has(ns);
+      const counts = knownNs ? explicit || weakHostKey || knownSvc : knownSvc && (explicit || weakHostKey);
       if (!counts) continue;
     }
     out.push({
-      text: text.slice(start, end + (trailingDot ? 0 : 0)),
+      text: text.slice(start, end),
       host: hostText,
       name: parsed.name,
       namespace: parsed.namespace,
@@ -237,15 +231,11 @@ export function findServiceAddresses(text: string, context: AddressContext = {})
       defaultPort: scheme ? SCHEME_PORTS[scheme] : undefined,
       form: parsed.form,
       start,
-      end: portText !== undefined ? start + m[0].length : end,
+      end,
       hostStart,
-      hostEnd: hostStart + hostText.length,
-      portStart: portText !== undefined ? start + m[0].length - portText.length : undefined,
+      hostEnd,
+      portStart: portText !== undefined ? end - portText.length : undefined,
     });
-    if (trailingDot) {
-      // Continue scanning after the dots we gave back.
-      CANDIDATE.lastIndex = Math.max(CANDIDATE.lastIndex, end);
-    }
   }
   return out;
 }
@@ -394,6 +384,42 @@ export function nearestName<T>(name: string, candidates: Iterable<T>, nameOf: (c
 // ---------------------------------------------------------------------------------------------
 // Resolution against the workspace
 
+/**
+ * Name lookups of one analysis pass that would otherwise scan the index per question: the same
+ * name in any namespace (tables built once per kind), and the nearest name in a namespace (cached).
+ */
+export class NameLookup {
+  private readonly byKind = new Map<string, Map<string, Resource[]>>();
+  private readonly nearestCache = new Map<string, Resource | undefined>();
+
+  constructor(readonly index: ResourceIndex) {}
+
+  /** Resources of this kind and name, in every namespace. */
+  anyNamespace(kind: string, name: string): Resource[] {
+    let names = this.byKind.get(kind);
+    if (!names) {
+      names = new Map();
+      for (const r of this.index.ofKind(kind)) {
+        if (!r.name) continue;
+        const list = names.get(r.name);
+        if (list) list.push(r);
+        else names.set(r.name, [r]);
+      }
+      this.byKind.set(kind, names);
+    }
+    return names.get(name) ?? [];
+  }
+
+  /** The resource of this kind in `namespace` whose name is the likely intended one. */
+  nearest(kind: string, namespace: string, name: string): Resource | undefined {
+    const key = `${kind}/${namespace}/${name}`;
+    if (this.nearestCache.has(key)) return this.nearestCache.get(key);
+    const found = nearestName(name, this.index.ofKind(kind, namespace), (r) => r.name);
+    this.nearestCache.set(key, found);
+    return found;
+  }
+}
+
 export type AddressResolution =
   /** The Service exists where the address points and exposes the port (or no port is implied). */
   | { status: 'resolved'; namespace: string; service: Resource; port?: ServicePortView }
@@ -403,7 +429,7 @@ export type AddressResolution =
   | { status: 'other-namespace'; namespace: string; candidates: Resource[] }
   /** No Service with this name anywhere; `nearest` is the likely intended one in that namespace. */
   | { status: 'not-found'; namespace: string; nearest?: Resource }
-  /** The address points into a namespace the workspace defines nothing in: it cannot be judged. */
+  /** The address points into a namespace the workspace defines nothing in (or at a Service every cluster has): not judged. */
   | { status: 'out-of-scope'; namespace: string };
 
 /**
@@ -413,10 +439,18 @@ export type AddressResolution =
 export class ServiceAddressResolver {
   readonly serviceNames = new Set<string>();
   readonly namespaces = new Set<string>();
+  /** Namespaces at least one resource of the workspace is in. */
+  private readonly populated = new Set<string>();
+
+  readonly names: NameLookup;
 
   constructor(readonly index: ResourceIndex, readonly clusterDomain = 'cluster.local') {
+    this.names = new NameLookup(index);
     for (const s of index.ofKind('Service')) if (s.name) this.serviceNames.add(s.name);
-    for (const ns of index.namespaces()) this.namespaces.add(ns);
+    for (const ns of index.namespaces()) {
+      this.namespaces.add(ns);
+      this.populated.add(ns);
+    }
     this.namespaces.add(index.defaultNamespace);
   }
 
@@ -433,6 +467,8 @@ export class ServiceAddressResolver {
   /** Where `address`, used from a pod in `fromNamespace`, leads. */
   resolve(address: ServiceAddress, fromNamespace: string): AddressResolution {
     const namespace = address.namespace ?? fromNamespace;
+    // The API server's own Service exists in every cluster.
+    if (address.name === 'kubernetes' && namespace === 'default' && !this.index.first('Service', namespace, address.name)) return { status: 'out-of-scope', namespace };
     const services = this.index.find('Service', namespace, address.name);
     if (services.length) {
       const service = services[0];
@@ -449,14 +485,13 @@ export class ServiceAddressResolver {
       if (!ports.length) return { status: 'resolved', namespace, service };
       return { status: 'port-missing', namespace, service, port: wanted, ports };
     }
-    const elsewhere = this.index.findAnyNamespace('Service', address.name).filter((s) => this.index.namespaceOf(s) !== namespace);
+    const elsewhere = this.names.anyNamespace('Service', address.name).filter((s) => this.index.namespaceOf(s) !== namespace);
     if (elsewhere.length) return { status: 'other-namespace', namespace, candidates: elsewhere };
     if (!this.hasAnything(namespace)) return { status: 'out-of-scope', namespace };
-    const nearest = nearestName(address.name, this.index.ofKind('Service', namespace), (s) => s.name);
-    return { status: 'not-found', namespace, nearest };
+    return { status: 'not-found', namespace, nearest: this.names.nearest('Service', namespace, address.name) };
   }
 
   private hasAnything(namespace: string): boolean {
-    return this.namespaces.has(namespace) && this.index.namespaces().includes(namespace);
+    return this.populated.has(namespace);
   }
 }

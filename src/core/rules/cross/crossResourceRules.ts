@@ -1,5 +1,38 @@
 import type { IndexCheck, RuleMeta } from '../types';
+import type { CrossRule } from './support';
+import { guarded } from './support';
+import { serviceSelectorNoMatch } from './serviceSelectorNoMatch';
+import { serviceTargetPortMissing } from './serviceTargetPortMissing';
+import { hpaTargetMissing } from './hpaTargetMissing';
+import { hpaTargetKindInvalid } from './hpaTargetKindInvalid';
+import { hpaMissingResourceRequests } from './hpaMissingResourceRequests';
+import { hpaFixedReplicas } from './hpaFixedReplicas';
+import { ingressBackendServiceMissing } from './ingressBackendServiceMissing';
+import { ingressBackendPortMissing } from './ingressBackendPortMissing';
+import { serviceAddressUnresolved } from './serviceAddressUnresolved';
+import { serviceAddressPortMissing } from './serviceAddressPortMissing';
+import { crossNamespaceReference } from './crossNamespaceReference';
+import { duplicateResource } from './duplicateResource';
 
-/** Checks across resources: selectors, ports, HPA targets, Ingress backends, DNS calls, duplicates. */
-export const CROSS_RESOURCE_RULES: RuleMeta[] = [];
-export const CROSS_RESOURCE_CHECKS: IndexCheck[] = [];
+/**
+ * Checks across resources: selectors, ports, HPA targets, Ingress backends, DNS calls, duplicates.
+ * All of them read the same resolved references (src/core/model/references.ts), computed once per
+ * analysis pass, which the topology graph draws as well.
+ */
+export const CROSS_RULES: CrossRule[] = [
+  serviceSelectorNoMatch,
+  serviceTargetPortMissing,
+  hpaTargetMissing,
+  hpaTargetKindInvalid,
+  hpaMissingResourceRequests,
+  hpaFixedReplicas,
+  ingressBackendServiceMissing,
+  ingressBackendPortMissing,
+  serviceAddressUnresolved,
+  serviceAddressPortMissing,
+  crossNamespaceReference,
+  duplicateResource,
+];
+
+export const CROSS_RESOURCE_RULES: RuleMeta[] = CROSS_RULES.map((r) => r.meta);
+export const CROSS_RESOURCE_CHECKS: IndexCheck[] = CROSS_RULES.map(guarded);

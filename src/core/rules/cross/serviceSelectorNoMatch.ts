@@ -1,0 +1,59 @@
+import type { Fix } from '../../findings';
+import { referencesOf } from '../../model/references';
+import type { CrossRule } from './support';
+import { labelsText, nameOf, related, replaceScalar, serviceRole } from './support';
+
+/**
+ * A Service whose selector matches no pod template in its namespace has no endpoints: every
+ * request to it fails. Warning by default (the pods may come from outside the workspace: a Helm
+ * chart, an operator); an error when a workload here differs only slightly — that is a typo.
+ */
+const CODE = 'service-selector-no-match';
+
+export const serviceSelectorNoMatch: CrossRule = {
+  meta: {
+    code: CODE,
+    family: 'cross-resource',
+    severity: 'warning',
+    title: 'Service selector matches no workload in its namespace (no endpoints)',
+  },
+  check(ctx) {
+    const refs = referencesOf(ctx.index);
+    for (const ref of refs.selects) {
+      if (ref.problem?.reason !== 'no-match') continue;
+      const svc = ref.from;
+      const ns = ctx.index.namespaceOf(svc) ?? '';
+      const nearest = ref.problem.nearest;
+      let message =
+        `Service ${svc.name} (${serviceRole(svc)}) selects pods with ${labelsText(ref.selector)}, but no workload in namespace ${ns} ` +
+        `has these pod labels: the Service has no endpoints and every request to it fails.`;
+      let range = ctx.range(svc, ['spec', 'selector'], 'key');
+      const fixes: Fix[] = [];
+      const relatedLocations = [];
+      if (nearest) {
+        const w = nearest.workload;
+        const t = refs.labels.template(w)!;
+        const diffs = nearest.differences
+          .map((d) => (d.labelValue === undefined ? `${d.key} is missing (wanted ${d.selectorValue})` : `${d.key} is ${d.labelValue}, not ${d.selectorValue}`))
+          .join('; ');
+        message += ` Nearest: ${nameOf(w)}, whose pods differ in ${diffs}.`;
+        if (nearest.differences.length === 1) {
+          const d = nearest.differences[0];
+          range = ctx.range(svc, ['spec', 'selector', d.key], 'value');
+          relatedLocations.push(related(w, d.labelValue === undefined ? t.labelsPath : [...t.labelsPath, d.key], `Pod labels of ${nameOf(w)}`, d.labelValue === undefined ? 'key' : 'value'));
+          if (d.labelValue !== undefined) {
+            const edit = replaceScalar(svc, ['spec', 'selector', d.key], d.labelValue);
+            if (edit) fixes.push({ title: `Select ${d.key}=${d.labelValue} (the pods of ${nameOf(w)})`, edits: [edit], preferred: true });
+          }
+        } else {
+          relatedLocations.push(related(w, t.labelsPath, `Pod labels of ${nameOf(w)}`, 'key'));
+        }
+      }
+      ctx.report(svc, CODE, message, range, {
+        severity: nearest ? 'error' : undefined,
+        fixes: fixes.length ? fixes : undefined,
+        related: relatedLocations.length ? relatedLocations : undefined,
+      });
+    }
+  },
+};
