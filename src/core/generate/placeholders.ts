@@ -26,7 +26,7 @@ export function placeholdersIn(text: string): PlaceholderRef[] {
 }
 
 /** The parameter name when the whole text is one placeholder, e.g. `${gatewayPort}`. */
-export function soleplaceholder(text: string): string | undefined {
+export function solePlaceholder(text: string): string | undefined {
   const m = /^\$\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$/.exec(text);
   return m ? m[1] : undefined;
 }

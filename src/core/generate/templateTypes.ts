@@ -83,11 +83,12 @@ export interface Template {
 export class TemplateError extends Error {
   constructor(
     readonly source: string,
-    message: string,
+    /** The problem without the location. */
+    readonly detail: string,
     /** 1-based line in the template file, when known. */
     readonly line?: number,
   ) {
-    super(`${source}${line !== undefined ? `:${line}` : ''}: ${message}`);
+    super(`${source}${line !== undefined ? `:${line}` : ''}: ${detail}`);
   }
 }
 

@@ -1,0 +1,168 @@
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { installFakeVscode, resetFake, Uri, type FakeState } from './fakeVscode';
+import { describe, REPO, validate, yamlObjects } from './helpers';
+
+let fake: FakeState;
+let run: (target?: unknown) => Promise<void>;
+const topologyShown: string[] = [];
+
+function workspace(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kt-ws-'));
+  resetFake(fake, dir);
+  topologyShown.length = 0;
+  return dir;
+}
+
+function useKubeconfig(context: string | undefined): void {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'kt-kube-')), 'config');
+  if (context) writeFileSync(file, `apiVersion: v1\nkind: Config\ncurrent-context: ${context}\n`);
+  process.env.KUBECONFIG = file;
+}
+
+before(async () => {
+  fake = installFakeVscode(tmpdir());
+  const mod = await import('../../../src/extension/generateCommand');
+  const context = { extensionUri: Uri.file(REPO), subscriptions: [] as unknown[] };
+  mod.registerGenerateCommand(context as never, {
+    showTopology: async (uri) => {
+      topologyShown.push(uri.fsPath);
+    },
+  });
+  run = (target?: unknown) => fake.commands.get(mod.GENERATE_COMMAND)!(target) as Promise<void>;
+});
+
+test('pressing Enter at every step writes k8s/clothing.yaml, opens it and shows the topology', async () => {
+  const dir = workspace();
+  useKubeconfig(undefined);
+  await run();
+  assert.deepEqual(fake.errors, []);
+  const file = path.join(dir, 'k8s', 'clothing.yaml');
+  assert.ok(existsSync(file));
+  assert.deepEqual(fake.opened, [file]);
+  assert.deepEqual(topologyShown, [file]);
+  const text = readFileSync(file, 'utf8');
+  const v = validate([{ path: file, text }]);
+  assert.equal(v.errors.length + v.warnings.length, 0, describe([...v.errors, ...v.warnings]));
+
+  // The steps: preset, one per active parameter (prefilled with the default), layout, folder.
+  const first = fake.steps[0];
+  assert.equal(first.kind, 'pick');
+  assert.deepEqual(first.kind === 'pick' && first.items.map((i) => i.description), ['gateway-model', 'ml-microservices']);
+  assert.equal(first.kind === 'pick' && first.active, 'Gateway + model (TensorFlow Serving)');
+  assert.equal(first.canGoBack, false);
+  const appName = fake.steps[1];
+  assert.equal(appName.kind === 'input' && appName.value, 'clothing');
+  assert.match(appName.title, /Application name/);
+  assert.ok(appName.canGoBack);
+  const image = fake.steps.find((s) => /Gateway image/.test(s.title));
+  assert.equal(image?.kind === 'input' && image.value, 'clothing-gateway:0.1.0');
+  assert.ok(!fake.steps.some((s) => /Create the namespace/.test(s.title)), 'namespace question skipped for default');
+  assert.ok(!fake.steps.some((s) => /node port/.test(s.title)), 'NodePort question skipped for LoadBalancer');
+  assert.match(fake.steps[fake.steps.length - 1].title, /target folder/);
+  assert.match(fake.infos[0], /wrote k8s[\\/]clothing\.yaml/);
+});
+
+test('typed answers, a back step and derived defaults; one file per object', async () => {
+  const dir = workspace();
+  useKubeconfig(undefined);
+  fake.answers = [
+    undefined, // preset
+    'shoes', // appName
+    'BACK', // namespace -> back to appName
+    'boots', // appName again
+    'ml', // namespace
+    undefined, // create namespace: Yes
+  ];
+  // Enter through the rest, except the layout step.
+  fake.onStep = (step) => (/: files$/.test(step.title) ? 'One file per object' : undefined);
+  await run();
+  assert.ok(fake.steps.some((s) => /: files$/.test(s.title)));
+  assert.deepEqual(fake.errors, []);
+  const appSteps = fake.steps.filter((s) => /Application name/.test(s.title));
+  assert.equal(appSteps.length, 2);
+  assert.equal(appSteps[1].kind === 'input' && appSteps[1].value, 'shoes', 'going back shows the earlier answer');
+  const image = fake.steps.find((s) => /Gateway image/.test(s.title));
+  assert.equal(image?.kind === 'input' && image.value, 'boots-gateway:0.1.0', 'derived default follows the new name');
+  const names = readdirSync(path.join(dir, 'k8s')).sort();
+  assert.ok(names.includes('00-namespace-ml.yaml'));
+  assert.ok(names.includes('boots-deployment-gateway.yaml'));
+  assert.deepEqual(topologyShown, [path.join(dir, 'k8s')]);
+  const files = names.map((n) => ({ path: n, text: readFileSync(path.join(dir, 'k8s', n), 'utf8') }));
+  const objects = files.flatMap((f) => yamlObjects(f.text)) as any[];
+  const gateway = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'boots-gateway');
+  assert.equal(gateway.spec.template.spec.containers[0].env[0].value, 'boots-model.ml.svc.cluster.local:8500');
+  const v = validate(files);
+  assert.equal(v.errors.length + v.warnings.length, 0, describe([...v.errors, ...v.warnings]));
+});
+
+test('an invalid value is reported inline and the step stays until it is fixed', async () => {
+  workspace();
+  useKubeconfig(undefined);
+  fake.answers = [undefined, 'Bad Name', 'good-name'];
+  await run();
+  const appSteps = fake.steps.filter((s) => /Application name/.test(s.title));
+  assert.equal(appSteps.length, 2, 'asked again on the same box');
+  assert.match(String(appSteps[1].kind === 'input' && appSteps[1].validationMessage), /appName: "Bad Name" is not valid; expected lowercase letters/);
+  assert.ok(fake.steps.some((s) => s.kind === 'input' && s.value === 'good-name-gateway:0.1.0'));
+});
+
+test('existing files are never overwritten without the modal question', async () => {
+  const dir = workspace();
+  useKubeconfig(undefined);
+  mkdirSync(path.join(dir, 'k8s'));
+  const file = path.join(dir, 'k8s', 'clothing.yaml');
+  writeFileSync(file, '# mine\n');
+  await run();
+  const modal = fake.warnings.find((w) => (w.options as { modal?: boolean })?.modal);
+  assert.ok(modal);
+  assert.match(modal.message, /clothing\.yaml already exists\. Overwrite\?/);
+  assert.deepEqual(modal.items, ['Overwrite']);
+  assert.equal(readFileSync(file, 'utf8'), '# mine\n', 'cancelled: untouched');
+  assert.deepEqual(topologyShown, []);
+
+  resetFake(fake, dir);
+  fake.overwriteAnswer = 'Overwrite';
+  await run();
+  assert.match(readFileSync(file, 'utf8'), /kind: Deployment/);
+});
+
+test('Escape cancels without writing anything', async () => {
+  const dir = workspace();
+  useKubeconfig(undefined);
+  fake.answers = [undefined, undefined, 'ESC'];
+  await run();
+  assert.equal(existsSync(path.join(dir, 'k8s')), false);
+  assert.deepEqual(fake.infos, []);
+});
+
+test('on a kind cluster the gateway Service type step proposes ClusterIP (port-forward)', async () => {
+  const dir = workspace();
+  useKubeconfig('kind-kind');
+  await run();
+  const step = fake.steps.find((s) => /Gateway Service type/.test(s.title));
+  assert.equal(step?.kind === 'pick' && step.active, 'ClusterIP');
+  assert.match(JSON.stringify(step), /recommended for your kind cluster/);
+  const text = readFileSync(path.join(dir, 'k8s', 'clothing.yaml'), 'utf8');
+  assert.match(text, /type: ClusterIP\n {2}selector:\n {4}app\.kubernetes\.io\/name: clothing-gateway/);
+  assert.match(text, /--set gatewayServiceType=ClusterIP/);
+});
+
+test('workspace templates from .kube-topology/templates are offered next to the presets', async () => {
+  const dir = workspace();
+  useKubeconfig(undefined);
+  mkdirSync(path.join(dir, '.kube-topology', 'templates'), { recursive: true });
+  writeFileSync(
+    path.join(dir, '.kube-topology', 'templates', 'note.yaml'),
+    'apiVersion: kube-topology.io/v1alpha1\nkind: Template\nmetadata:\n  name: note\n  title: A note\nspec:\n  parameters:\n    - name: text\n      default: hi\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: note\ndata:\n  text: ${text}\n',
+  );
+  fake.answers = ['A note', 'a: b # c'];
+  await run();
+  const first = fake.steps[0];
+  assert.deepEqual(first.kind === 'pick' && first.items.map((i) => i.label), ['Gateway + model (TensorFlow Serving)', 'ML microservices (movie recommendations)', 'A note']);
+  const [cm] = yamlObjects(readFileSync(path.join(dir, 'k8s', 'note.yaml'), 'utf8')) as any[];
+  assert.equal(cm.data.text, 'a: b # c');
+});

@@ -1,0 +1,199 @@
+import { promises as fs } from 'node:fs';
+import * as nodePath from 'node:path';
+import Module from 'node:module';
+
+/**
+ * Just enough of the `vscode` API to drive the generate command's quick-input flow from a test:
+ * real files (a temp folder is the workspace), scripted answers for each quick pick and input box.
+ */
+export type Step =
+  | { kind: 'pick'; title: string; items: { label: string; description?: string }[]; active?: string; canGoBack: boolean; step?: number; totalSteps?: number }
+  | { kind: 'input'; title: string; value: string; prompt?: string; validationMessage?: unknown; canGoBack: boolean };
+
+/** An answer: undefined = press Enter on what is prefilled; a string = type/pick that; 'BACK'/'ESC'. */
+export type Answer = undefined | string | 'BACK' | 'ESC';
+
+export class Uri {
+  private constructor(readonly scheme: string, readonly path: string) {}
+  static file(p: string): Uri {
+    return new Uri('file', nodePath.resolve(p));
+  }
+  static parse(s: string): Uri {
+    return s.startsWith('file://') ? new Uri('file', decodeURIComponent(s.slice('file://'.length))) : new Uri('file', s);
+  }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri(base.scheme, nodePath.join(base.path, ...parts));
+  }
+  get fsPath(): string {
+    return this.path;
+  }
+  toString(): string {
+    return `file://${this.path}`;
+  }
+}
+
+export interface FakeState {
+  steps: Step[];
+  answers: Answer[];
+  warnings: { message: string; options?: unknown; items: string[] }[];
+  infos: string[];
+  errors: string[];
+  opened: string[];
+  /** Answers by step, ahead of the queue (undefined falls through to `answers`, then Enter). */
+  onStep?: (step: Step) => Answer;
+  /** Reply to the modal "Overwrite?" question. */
+  overwriteAnswer?: string;
+  commands: Map<string, (...args: unknown[]) => unknown>;
+  workspaceRoot: string;
+}
+
+/** Resets the recorded interaction and points the fake workspace at another folder. */
+export function resetFake(state: FakeState, workspaceRoot: string): void {
+  Object.assign(state, { steps: [], answers: [], warnings: [], infos: [], errors: [], opened: [], overwriteAnswer: undefined, onStep: undefined, workspaceRoot });
+}
+
+export function installFakeVscode(workspaceRoot: string): FakeState {
+  const state: FakeState = { steps: [], answers: [], warnings: [], infos: [], errors: [], opened: [], commands: new Map(), workspaceRoot };
+  const Back = { id: 'back' };
+  const folderOf = () => ({ uri: Uri.file(state.workspaceRoot), name: nodePath.basename(state.workspaceRoot), index: 0 });
+
+  const nextAnswer = (): Answer => state.onStep?.(state.steps[state.steps.length - 1]) ?? state.answers.shift();
+  const emitter = <T>() => {
+    const listeners: ((v: T) => void)[] = [];
+    return { on: (l: (v: T) => void) => (listeners.push(l), { dispose() {} }), fire: (v: T) => listeners.forEach((l) => l(v)) };
+  };
+
+  function createQuickPick() {
+    const accept = emitter<void>();
+    const hide = emitter<void>();
+    const button = emitter<unknown>();
+    const qp: any = {
+      items: [],
+      activeItems: [],
+      selectedItems: [],
+      buttons: [],
+      onDidAccept: accept.on,
+      onDidHide: hide.on,
+      onDidTriggerButton: button.on,
+      dispose() {},
+      show() {
+        setImmediate(() => {
+          state.steps.push({
+            kind: 'pick',
+            title: qp.title,
+            items: qp.items.map((i: any) => ({ label: i.label, description: i.description })),
+            active: qp.activeItems[0]?.label,
+            canGoBack: qp.buttons.includes(Back),
+            step: qp.step,
+            totalSteps: qp.totalSteps,
+          });
+          const a = nextAnswer();
+          if (a === 'BACK') return button.fire(Back);
+          if (a === 'ESC') return hide.fire();
+          const chosen = a === undefined ? qp.activeItems[0] : qp.items.find((i: any) => i.label === a);
+          if (!chosen) throw new Error(`no item "${a}" in ${qp.title}`);
+          qp.selectedItems = [chosen];
+          accept.fire();
+        });
+      },
+    };
+    return qp;
+  }
+
+  function createInputBox() {
+    const accept = emitter<void>();
+    const hide = emitter<void>();
+    const button = emitter<unknown>();
+    const change = emitter<string>();
+    const box: any = {
+      value: '',
+      buttons: [],
+      onDidAccept: accept.on,
+      onDidHide: hide.on,
+      onDidTriggerButton: button.on,
+      onDidChangeValue: change.on,
+      dispose() {
+        box.disposed = true;
+      },
+      show() {
+        const answerOnce = (): void => {
+          state.steps.push({ kind: 'input', title: box.title, value: box.value, prompt: box.prompt, validationMessage: box.validationMessage, canGoBack: box.buttons.includes(Back) });
+          const a = nextAnswer();
+          if (a === 'BACK') return button.fire(Back);
+          if (a === 'ESC') return hide.fire();
+          if (a !== undefined) {
+            box.value = a;
+            change.fire(a);
+          }
+          accept.fire();
+          // An invalid value keeps the box open: the next scripted answer goes to it.
+          if (!box.disposed) setImmediate(answerOnce);
+        };
+        setImmediate(answerOnce);
+      },
+    };
+    return box;
+  }
+
+  const vscode = {
+    Uri,
+    QuickInputButtons: { Back },
+    FileType: { File: 1, Directory: 2 },
+    commands: {
+      registerCommand(id: string, fn: (...args: unknown[]) => unknown) {
+        state.commands.set(id, fn);
+        return { dispose() {} };
+      },
+    },
+    workspace: {
+      get workspaceFolders() {
+        return [folderOf()];
+      },
+      getWorkspaceFolder: (u: Uri) => (u.path.startsWith(state.workspaceRoot) ? folderOf() : undefined),
+      asRelativePath: (u: Uri | string) => {
+        const p = typeof u === 'string' ? Uri.parse(u).path : u.path;
+        return p.startsWith(state.workspaceRoot + nodePath.sep) ? nodePath.relative(state.workspaceRoot, p) : p;
+      },
+      openTextDocument: async (u: Uri) => ({ uri: u }),
+      fs: {
+        readDirectory: async (u: Uri) => (await fs.readdir(u.path, { withFileTypes: true })).map((d) => [d.name, d.isFile() ? 1 : 2]),
+        readFile: async (u: Uri) => new Uint8Array(await fs.readFile(u.path)),
+        stat: async (u: Uri) => fs.stat(u.path),
+        createDirectory: async (u: Uri) => {
+          await fs.mkdir(u.path, { recursive: true });
+        },
+        writeFile: async (u: Uri, data: Uint8Array) => fs.writeFile(u.path, data),
+      },
+    },
+    window: {
+      createQuickPick,
+      createInputBox,
+      showTextDocument: async (doc: { uri: Uri }) => {
+        state.opened.push(doc.uri.path);
+      },
+      showWarningMessage: async (message: string, options?: unknown, ...items: string[]) => {
+        state.warnings.push({ message, options, items });
+        return typeof options === 'object' && options && (options as { modal?: boolean }).modal ? state.overwriteAnswer : undefined;
+      },
+      showInformationMessage: async (message: string) => {
+        state.infos.push(message);
+        return undefined;
+      },
+      showErrorMessage: async (message: string) => {
+        state.errors.push(message);
+        return undefined;
+      },
+      showOpenDialog: async () => undefined,
+      showWorkspaceFolderPick: async () => folderOf(),
+    },
+  };
+
+  const M = Module as unknown as { _resolveFilename: (req: string, ...rest: unknown[]) => string };
+  const original = M._resolveFilename;
+  M._resolveFilename = function (request: string, ...rest: unknown[]) {
+    if (request === 'vscode') return 'vscode';
+    return original.call(this, request, ...rest);
+  };
+  require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports: vscode } as unknown as NodeJS.Module;
+  return state;
+}
