@@ -11,7 +11,43 @@ const jobs = [
   build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } }),
 ];
 if (existsSync('webview/src/main.ts')) {
-  jobs.push(build({ ...common, entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview/main.js', platform: 'browser', format: 'iife', target: 'chrome120' }));
+  jobs.push(buildWebview());
+}
+
+/**
+ * The webview: the layout worker is bundled first into one self-contained script, then inlined
+ * into main.js as a string (import 'kt-layout-worker'), because a webview may start workers only
+ * from blob: URLs and cannot importScripts. main.css comes from the CSS main.ts imports.
+ */
+async function buildWebview() {
+  const worker = await build({
+    ...common,
+    entryPoints: ['webview/src/layoutWorker.ts'],
+    write: false,
+    outfile: 'dist/webview/layoutWorker.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    sourcemap: false,
+    minify: true,
+  });
+  const workerSource = worker.outputFiles[0].text;
+  const inlineWorker = {
+    name: 'kt-layout-worker',
+    setup(b) {
+      b.onResolve({ filter: /^kt-layout-worker$/ }, () => ({ path: 'kt-layout-worker', namespace: 'kt-inline' }));
+      b.onLoad({ filter: /.*/, namespace: 'kt-inline' }, () => ({ contents: workerSource, loader: 'text' }));
+    },
+  };
+  await build({
+    ...common,
+    entryPoints: ['webview/src/main.ts'],
+    outfile: 'dist/webview/main.js',
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    plugins: [inlineWorker],
+  });
 }
 await Promise.all(jobs);
 if (watch) console.log('watch mode is not implemented; rerun npm run build');

@@ -1,0 +1,382 @@
+import { isPair, type Node as YamlNode } from 'yaml';
+import type { Finding, Range } from '../findings';
+import type { ResourceIndex } from '../index/resourceIndex';
+import type { Resource } from '../parse/manifestParser';
+import { findNode, rangeOf, resourceRange, type PathSegment } from '../parse/locate';
+import { shiftRange } from '../findings';
+import { referencesOf, type Reference, type ReferenceProblem, type PortMapping } from '../model/references';
+import { serviceType } from '../model/serviceAddress';
+import { ruleMeta } from '../rules/catalog';
+import { factsOf, hpaMetricTexts, labelsText } from './facts';
+import {
+  GRAPH_KINDS,
+  categoryOfKind,
+  nodeId,
+  type EdgeType,
+  type GraphEdge,
+  type GraphModel,
+  type GraphNode,
+  type GraphProblem,
+  type Severity,
+} from './types';
+
+/**
+ * Builds the topology graph from the resolved references of one analysis pass
+ * (`src/core/model/references.ts`), the same data cross-resource validation reads: an edge is drawn
+ * exactly when a reference resolves, and a broken reference is a dashed edge to a ghost node that
+ * carries the code of the finding the editor shows for it.
+ */
+
+export interface GraphInput {
+  index: ResourceIndex;
+  /** Findings of the same pass (AnalysisResult.byFile): problems on nodes, codes on broken edges. */
+  byFile?: ReadonlyMap<string, readonly Finding[]>;
+}
+
+export interface GraphOptions {
+  /**
+   * Keep only resources from files this accepts, plus the resources they reference or are referenced
+   * by (one hop), so a one-file view still shows where its traffic goes.
+   */
+  include?: (file: string) => boolean;
+}
+
+/**
+ * The `include` filter for a view scope, with files named as the index names them (URI strings in
+ * the extension, paths in the CLI): one file, everything under a folder, or everything.
+ */
+export function scopeInclude(kind: 'file' | 'folder' | 'workspace', target: string): ((file: string) => boolean) | undefined {
+  if (kind === 'workspace') return undefined;
+  if (kind === 'file') return (file) => file === target;
+  const prefix = target.endsWith('/') || target.endsWith('\\') ? target : `${target}/`;
+  return (file) => file.startsWith(prefix) || file.startsWith(prefix.replace(/\/$/, '\\'));
+}
+
+/**
+ * One graph from several (a multi-root workspace is analysed per folder): nodes and edges with the
+ * same id are the same resource or reference and appear once.
+ */
+export function mergeGraphs(graphs: readonly GraphModel[]): GraphModel {
+  const nodes = new Map<string, GraphNode>();
+  const edges = new Map<string, GraphEdge>();
+  for (const g of graphs) {
+    for (const n of g.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n);
+    for (const e of g.edges) if (!edges.has(e.id)) edges.set(e.id, e);
+  }
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return { nodes: [...nodes.values()].sort(byId), edges: [...edges.values()].sort(byId) };
+}
+
+const SEVERITY_RANK: Record<string, number> = { ok: 0, info: 1, warning: 2, error: 3 };
+
+export function buildGraph(input: GraphInput, options: GraphOptions = {}): GraphModel {
+  const { index } = input;
+  const refs = referencesOf(index);
+  const nodes = new Map<string, GraphNode>();
+  const nodeOf = new Map<Resource, GraphNode>();
+  const graphKinds = new Set(GRAPH_KINDS);
+
+  const addResource = (r: Resource): GraphNode | undefined => {
+    const existing = nodeOf.get(r);
+    if (existing) return existing;
+    if (!r.kind || !r.name) return undefined;
+    const ns = index.namespaceOf(r) ?? '';
+    const id = nodeId(r.kind, ns, r.name);
+    const same = nodes.get(id);
+    if (same) {
+      // A duplicate definition: the duplicate finding is shown on the first one.
+      nodeOf.set(r, same);
+      return same;
+    }
+    const range = resourceRange(r);
+    const node: GraphNode = {
+      id,
+      kind: r.kind,
+      name: r.name,
+      namespace: ns,
+      category: categoryOfKind(r.kind, r.kind === 'Service' ? serviceType(r) : undefined),
+      file: r.file,
+      line: range.start.line + 1,
+      range,
+      facts: factsOf(r),
+      status: 'ok',
+      problems: [],
+    };
+    nodes.set(id, node);
+    nodeOf.set(r, node);
+    return node;
+  };
+  for (const r of index.all) if (r.kind && graphKinds.has(r.kind)) addResource(r);
+
+  // Problems on nodes, from the findings of the same pass.
+  const findingsOf = new Map<string, Finding[]>();
+  if (input.byFile) {
+    for (const list of input.byFile.values()) {
+      for (const f of list) {
+        if (!f.resource) continue;
+        const id = nodeId(f.resource.kind, f.resource.namespace ?? '', f.resource.name);
+        const node = nodes.get(id);
+        if (!node) continue;
+        node.problems.push({ code: f.code, severity: f.severity, message: f.message });
+        const perResource = findingsOf.get(id);
+        if (perResource) perResource.push(f);
+        else findingsOf.set(id, [f]);
+      }
+    }
+  }
+
+  const edges = new Map<string, GraphEdge>();
+  const addEdge = (e: Omit<GraphEdge, 'id'>) => {
+    const id = `${e.type}:${e.from}->${e.to}`;
+    const prev = edges.get(id);
+    if (!prev) {
+      edges.set(id, { id, ...e });
+      return;
+    }
+    // Several references between the same pair (env and volume, two ports): one edge, all reasons.
+    if (!prev.reason.split('; ').includes(e.reason)) prev.reason = `${prev.reason}; ${e.reason}`;
+    if (e.broken) prev.broken = true;
+    if (e.code && rank(e.severity) > rank(prev.severity)) {
+      prev.code = e.code;
+      prev.severity = e.severity;
+    }
+    if (prev.label !== e.label && !prev.label.endsWith('…')) prev.label = `${prev.label}, …`;
+  };
+
+  for (const ref of refs.all) {
+    const fromNode = addResource(ref.from);
+    if (!fromNode) continue;
+    const site = rangeOf(ref.from, ref.path);
+    const finding = findingFor(ref, findingsOf.get(fromNode.id) ?? []);
+    const text = describe(ref);
+    const type: EdgeType = ref.type === 'uses' ? 'mounts' : ref.type;
+    const outOfScope = ref.problem?.reason === 'out-of-scope';
+    const broken = (ref.problem !== undefined && !outOfScope) || finding?.severity === 'error';
+    const problemText = ref.problem ? finding?.message ?? problemSentence(ref, ref.problem) : finding?.message;
+    const base = {
+      from: fromNode.id,
+      type,
+      reason: problemText ? `${text.reason} — ${problemText}` : text.reason,
+      label: text.label,
+      file: ref.from.file,
+      line: site.start.line + 1,
+      ...(broken ? { broken: true } : {}),
+      ...(finding ? { code: finding.code, severity: finding.severity } : ref.problem && !outOfScope ? { code: fallbackCode(ref), severity: 'error' as Severity } : {}),
+    };
+    const target = ref.target ? addResource(ref.target) : undefined;
+    if (target) {
+      addEdge({ ...base, to: target.id });
+      continue;
+    }
+    if (!ref.problem) continue;
+    const ghost = ghostFor(ref, ref.problem, fromNode, site, finding, problemText ?? '');
+    const existing = nodes.get(ghost.id);
+    if (existing) {
+      if (!existing.problems.some((p) => p.message === ghost.problems[0].message)) existing.problems.push(ghost.problems[0]);
+    } else {
+      nodes.set(ghost.id, ghost);
+    }
+    addEdge({ ...base, to: ghost.id });
+  }
+
+  for (const node of nodes.values()) {
+    let worst: GraphNode['status'] = 'ok';
+    for (const p of node.problems) if (rank(p.severity) > rank(worst)) worst = p.severity;
+    node.status = worst;
+  }
+
+  let nodeList = [...nodes.values()];
+  let edgeList = [...edges.values()];
+  if (options.include) {
+    const keep = new Set(nodeList.filter((n) => !n.ghost && options.include!(n.file)).map((n) => n.id));
+    const hop = new Set(keep);
+    for (const e of edgeList) {
+      if (keep.has(e.from)) hop.add(e.to);
+      if (keep.has(e.to)) hop.add(e.from);
+    }
+    nodeList = nodeList.filter((n) => hop.has(n.id));
+    edgeList = edgeList.filter((e) => hop.has(e.from) && hop.has(e.to) && (keep.has(e.from) || keep.has(e.to)));
+  }
+  nodeList.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  edgeList.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { nodes: nodeList, edges: edgeList };
+}
+
+function rank(s: string | undefined): number {
+  return SEVERITY_RANK[s ?? 'ok'] ?? 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reasons: the same words the hovers and rule messages use.
+
+function describe(ref: Reference): { reason: string; label: string } {
+  switch (ref.type) {
+    case 'selects': {
+      const sel = labelsText(ref.selector) ?? '';
+      const ports = ref.ports.map(portMappingText);
+      return {
+        reason: ports.length ? `selector ${sel}; ${ports.join('; ')}` : `selector ${sel}`,
+        label: ref.ports.length ? ref.ports.map(shortPort).join(', ') : sel,
+      };
+    }
+    case 'routes': {
+      const port = ref.port ? (ref.port.number !== undefined ? String(ref.port.number) : ref.port.name ?? '?') : '?';
+      const where = ref.isDefault ? 'default backend' : `${ref.host ? `host ${ref.host} ` : ''}path ${ref.httpPath ?? '/'}`;
+      return { reason: `${where} → port ${port}`, label: ref.isDefault ? `default → ${port}` : `${ref.httpPath ?? '/'} → ${port}` };
+    }
+    case 'scales': {
+      const metrics = hpaMetricTexts(ref.from);
+      const max = ref.maxReplicas !== undefined ? String(ref.maxReplicas) : '?';
+      const at = metrics.length ? ` at ${metrics.join(', ')}` : '';
+      return { reason: `min ${ref.minReplicas} max ${max}${at}`, label: `${ref.minReplicas}–${max}${metrics.length ? ` @ ${metrics[0].replace(' (default)', '')}` : ''}` };
+    }
+    case 'calls': {
+      const where = ref.envName ? `env ${ref.envName}` : `${String(ref.path[ref.path.length - 2] ?? 'args')}`;
+      const port = ref.address.port ?? ref.address.defaultPort;
+      return { reason: `${where} = ${ref.address.text}`, label: port !== undefined ? `:${port}` : ref.address.name };
+    }
+    case 'uses': {
+      const what = ref.via === 'volume' ? 'volume' : ref.via === 'envFrom' ? 'envFrom' : `env${ref.key ? ` key ${ref.key}` : ''}`;
+      return { reason: `${what} from ${ref.targetKind} ${ref.name}${ref.optional ? ' (optional)' : ''}`, label: ref.via === 'env' && ref.key ? ref.key : ref.via };
+    }
+  }
+}
+
+function portMappingText(m: PortMapping): string {
+  const sp = m.servicePort;
+  const port = `port ${sp.port ?? '?'}`;
+  const target = `targetPort ${sp.targetPort ?? '?'}`;
+  switch (m.status) {
+    case 'declared':
+      return `${port} → ${target} → containerPort ${m.containerPort?.containerPort ?? m.podPort ?? '?'}`;
+    case 'undeclared':
+      return `${port} → ${target} (no container declares ${sp.targetPort})`;
+    case 'named-missing':
+      return `${port} → ${target} (no container port is named ${sp.targetPort})`;
+    case 'no-ports':
+      return `${port} → ${target} (the containers declare no ports)`;
+    case 'invalid':
+      return `${port} has no usable targetPort`;
+  }
+}
+
+function shortPort(m: PortMapping): string {
+  const pod = m.podPort ?? m.servicePort.targetPort;
+  return pod !== undefined && pod !== m.servicePort.port ? `${m.servicePort.port ?? '?'} → ${pod}` : String(m.servicePort.port ?? '?');
+}
+
+function targetWords(ref: Reference): { kind: string; name: string; namespace?: string } {
+  switch (ref.type) {
+    case 'routes':
+      return { kind: 'Service', name: ref.serviceName };
+    case 'calls':
+      return { kind: 'Service', name: ref.address.name, namespace: ref.namespace };
+    case 'scales':
+      return { kind: ref.scaleTargetRef.kind ?? 'workload', name: ref.scaleTargetRef.name ?? '?' };
+    case 'uses':
+      return { kind: ref.targetKind, name: ref.name };
+    case 'selects':
+      return { kind: 'Pod', name: labelsText(ref.selector) ?? '' };
+  }
+}
+
+/** Used only when no finding of the pass covers the reference (the rule is switched off, say). */
+function problemSentence(ref: Reference, p: ReferenceProblem): string {
+  const t = targetWords(ref);
+  switch (p.reason) {
+    case 'not-found':
+      return `no ${t.kind} ${t.name}${t.namespace ? ` in namespace ${t.namespace}` : ''}${p.nearest?.name ? ` (did you mean ${p.nearest.name}?)` : ''}`;
+    case 'no-match':
+      return `no workload in this namespace has pod labels ${t.name}${p.nearest ? ` (nearest: ${p.nearest.workload.kind} ${p.nearest.workload.name})` : ''}`;
+    case 'other-namespace':
+      return `only found in namespace ${[...new Set(p.candidates.map((c) => c.namespace ?? 'default'))].join(', ')}`;
+    case 'port-missing':
+      return `${t.kind} ${t.name} has no port ${p.port}${p.ports.length ? ` (it has ${p.ports.map((x) => x.port).join(', ')})` : ''}`;
+    case 'kind-invalid':
+      return p.detail === 'not-scalable'
+        ? `${t.kind} cannot be scaled by an autoscaler`
+        : p.detail === 'unknown-kind'
+          ? `kind ${t.kind} should be ${p.expectedKind}`
+          : `apiVersion should be ${p.expectedApiVersion}`;
+    case 'out-of-scope':
+      return `points outside the files in view (not checked)`;
+    case 'key-missing':
+      return `${t.kind} ${t.name} has no key ${p.key}`;
+  }
+}
+
+function fallbackCode(ref: Reference): string {
+  return `${ref.type}-${ref.problem?.reason ?? 'broken'}`;
+}
+
+function ghostFor(ref: Reference, problem: ReferenceProblem, from: GraphNode, site: Range, finding: Finding | undefined, message: string): GraphNode {
+  const t = targetWords(ref);
+  const ns = t.namespace ?? from.namespace;
+  const outOfScope = problem.reason === 'out-of-scope';
+  const severity: Severity = outOfScope ? 'info' : finding?.severity ?? 'error';
+  const problem0: GraphProblem = {
+    code: finding?.code ?? (outOfScope ? 'reference-out-of-scope' : fallbackCode(ref)),
+    severity,
+    message: `${from.kind} ${from.name}: ${message}`,
+  };
+  const kind = ref.type === 'selects' ? 'Pod' : t.kind;
+  return {
+    id: `ghost:${kind}/${ns}/${t.name}`,
+    kind,
+    name: t.name,
+    namespace: ns,
+    category: categoryOfKind(kind),
+    file: from.file,
+    line: site.start.line + 1,
+    range: site,
+    facts: {},
+    status: severity,
+    problems: [problem0],
+    ghost: true,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tying a reference to the finding the editor shows for it
+
+/**
+ * The finding on the referencing resource that sits on this reference: its range overlaps one of
+ * the reference's places (the reference itself, the Service port it maps, the backend port).
+ * Cross-resource findings win over others at the same place.
+ */
+function findingFor(ref: Reference, findings: readonly Finding[]): Finding | undefined {
+  if (!findings.length) return undefined;
+  const spans: Range[] = [pathSpan(ref.from, ref.path)];
+  if (ref.type === 'selects') for (const m of ref.ports) spans.push(pathSpan(ref.from, m.servicePort.path));
+  if (ref.type === 'routes' && ref.port) spans.push(pathSpan(ref.from, ref.port.path));
+  let best: Finding | undefined;
+  let bestScore = -1;
+  for (const f of findings) {
+    if (f.file !== ref.from.file || !spans.some((s) => intersects(s, f.range))) continue;
+    const family = ruleMeta(f.code)?.family;
+    const score = (family === 'cross-resource' ? 10 : 0) + rank(f.severity);
+    if (score > bestScore) {
+      best = f;
+      bestScore = score;
+    }
+  }
+  // Only findings about references decide an edge: a schema error on the same line does not.
+  if (best && ruleMeta(best.code)?.family !== 'cross-resource' && ruleMeta(best.code) !== undefined) return undefined;
+  return best;
+}
+
+/** The whole extent of a path's key and value in the file (not just its first line). */
+function pathSpan(r: Resource, path: readonly PathSegment[]): Range {
+  const found = findNode(r.node, path);
+  const key = found.pair && isPair(found.pair) ? (found.pair.key as YamlNode | undefined) : undefined;
+  const value = found.node;
+  const start = key?.range?.[0] ?? value?.range?.[0];
+  const end = value?.range?.[1] ?? key?.range?.[1];
+  if (start === undefined || end === undefined) return rangeOf(r, path);
+  return shiftRange(r.doc.parsed.lines.range(start, Math.max(start, end)), r.doc.startLine);
+}
+
+function intersects(a: Range, b: Range): boolean {
+  const before = (p: Range['start'], q: Range['start']) => p.line < q.line || (p.line === q.line && p.character <= q.character);
+  return before(a.start, b.end) && before(b.start, a.end);
+}

@@ -1,0 +1,91 @@
+import type { GraphEdge, GraphModel, GraphNode, NodeCategory } from './types';
+
+/** What the person chose to see. */
+export interface GraphFilter {
+  /** '' for every namespace. */
+  namespace: string;
+  /** Categories switched off. */
+  hidden: readonly NodeCategory[];
+  /** ConfigMaps and Secrets as cards; when false they fold into a "+n config" note on their workloads. */
+  showConfig: boolean;
+  /**
+   * Above this many nodes only the most important are drawn (errors always); 0 for no cap.
+   * Large views stay responsive; a namespace filter shows everything in it.
+   */
+  maxNodes: number;
+}
+
+export const DEFAULT_FILTER: GraphFilter = { namespace: '', hidden: [], showConfig: true, maxNodes: 1500 };
+
+export interface FilteredGraph {
+  graph: GraphModel;
+  /** Workload id → number of folded ConfigMaps/Secrets. */
+  configCounts: Map<string, number>;
+  /** Nodes left out by the cap (not by the person's filters). */
+  capped: number;
+  total: number;
+}
+
+const WEIGHT: Record<NodeCategory, number> = { entry: 1000, service: 790, autoscaler: 780, workload: 800, config: 300 };
+
+/**
+ * Applies the filters. Broken references stay visible whatever the filters say about their target's
+ * category: an error is never filtered away by accident.
+ */
+export function filterGraph(full: GraphModel, f: GraphFilter): FilteredGraph {
+  const hidden = new Set(f.hidden);
+  const byId = new Map(full.nodes.map((n) => [n.id, n]));
+  const brokenTargets = new Set<string>();
+  for (const e of full.edges) if (e.broken) brokenTargets.add(e.to);
+  const keep = new Set<string>();
+  const configCounts = new Map<string, number>();
+  for (const n of full.nodes) {
+    if (f.namespace && n.namespace !== f.namespace) continue;
+    if (n.ghost) continue; // decided with their edges below
+    if (hidden.has(n.category)) continue;
+    if (!f.showConfig && n.category === 'config') continue;
+    keep.add(n.id);
+  }
+  for (const e of full.edges) {
+    const to = byId.get(e.to);
+    if (to?.ghost && keep.has(e.from)) keep.add(to.id);
+    if (!f.showConfig && to && to.category === 'config' && !to.ghost && keep.has(e.from) && !keep.has(to.id)) {
+      configCounts.set(e.from, (configCounts.get(e.from) ?? 0) + 1);
+    }
+  }
+  // A broken mount to an existing ConfigMap (missing key) keeps the ConfigMap visible.
+  for (const id of brokenTargets) {
+    const n = byId.get(id);
+    if (n && !n.ghost && (!f.namespace || n.namespace === f.namespace)) {
+      const from = full.edges.some((e) => e.to === id && e.broken && keep.has(e.from));
+      if (from) keep.add(id);
+    }
+  }
+  let capped = 0;
+  if (f.maxNodes > 0 && keep.size > f.maxNodes) {
+    const degree = new Map<string, number>();
+    for (const e of full.edges) {
+      if (!keep.has(e.from) || !keep.has(e.to)) continue;
+      degree.set(e.from, (degree.get(e.from) ?? 0) + 1);
+      degree.set(e.to, (degree.get(e.to) ?? 0) + 1);
+    }
+    const score = (n: GraphNode) => WEIGHT[n.category] + 5 * (degree.get(n.id) ?? 0) + (n.status === 'error' || n.status === 'warning' ? 10_000 : 0);
+    const ranked = [...keep].map((id) => byId.get(id)!).sort((a, b) => score(b) - score(a) || (a.id < b.id ? -1 : 1));
+    const kept = new Set(ranked.slice(0, f.maxNodes).map((n) => n.id));
+    capped = keep.size - kept.size;
+    keep.clear();
+    for (const id of kept) keep.add(id);
+  }
+  const nodes = full.nodes.filter((n) => keep.has(n.id));
+  const edges: GraphEdge[] = full.edges.filter((e) => keep.has(e.from) && keep.has(e.to));
+  for (const id of [...configCounts.keys()]) if (!keep.has(id)) configCounts.delete(id);
+  return { graph: { nodes, edges }, configCounts, capped, total: full.nodes.filter((n) => !n.ghost).length };
+}
+
+/** Case-insensitive match on name, kind, namespace, image and selector. */
+export function matchesSearch(n: GraphNode, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return false;
+  const hay = [n.name, n.kind, n.namespace, ...(n.facts.images ?? []), n.facts.selector ?? ''].join('\n').toLowerCase();
+  return q.split(/\s+/).every((w) => hay.includes(w));
+}

@@ -1,0 +1,85 @@
+/** Geometry shared by the layout, the renderers and the webview. Pure data. */
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface EdgeRoute {
+  points: Point[];
+  /** Draw as a smooth cubic curve through 4 points (cross-namespace edges) instead of a rounded polyline. */
+  curve?: boolean;
+  /** Where the edge label sits (centre). */
+  label: Point;
+  /** No free place for the label: the reason stays in the tooltip and the hover card. */
+  hideLabel?: boolean;
+}
+
+export interface GroupBox extends Box {
+  namespace: string;
+  /** Header text, e.g. "namespace default". */
+  title: string;
+}
+
+export interface GraphLayout {
+  nodes: Record<string, Box>;
+  edges: Record<string, EdgeRoute>;
+  groups: GroupBox[];
+  width: number;
+  height: number;
+  engine: string;
+}
+
+/**
+ * What a layout remembers to keep positions stable across small edits: where each connected
+ * component sat inside its namespace, and which component each node belonged to. Plain JSON so the
+ * webview can keep it in `setState` and send it to a restarted worker.
+ */
+export interface LayoutMemory {
+  /** Component anchor → offset inside its namespace frame. */
+  offsets: Record<string, Point>;
+  /** Node id → anchor of the component it was in. */
+  anchors: Record<string, string>;
+  /** Node id → position inside its component (seeds the order of a re-layout). */
+  positions: Record<string, Point>;
+}
+
+export const EMPTY_MEMORY: LayoutMemory = { offsets: {}, anchors: {}, positions: {} };
+
+/** One connected component handed to a layout engine. */
+export interface ComponentInput {
+  nodes: { id: string; width: number; height: number; first?: boolean }[];
+  edges: { id: string; from: string; to: string }[];
+}
+
+export interface ComponentOutput {
+  /** Top-left corners, relative to the component. */
+  nodes: Record<string, Point>;
+  edges: Record<string, Point[]>;
+  width: number;
+  height: number;
+}
+
+/** A layered, left-to-right layout algorithm for one connected component. */
+export interface LayoutEngine {
+  readonly name: string;
+  layoutComponent(input: ComponentInput): Promise<ComponentOutput>;
+}
+
+/** Card size; renderers and the layout agree on it. */
+export const NODE_WIDTH = 256;
+export const NODE_HEIGHT = 64;
+/** Room between columns: enough for a short edge label such as "80 → 9696". */
+export const LAYER_GAP = 128;
+export const NODE_GAP = 22;
+export const COMPONENT_GAP = 40;
+export const GROUP_PADDING = 20;
+export const GROUP_HEADER = 30;
+export const GROUP_GAP = 28;

@@ -1,0 +1,213 @@
+/**
+ * Every message between the extension host and the topology webview, in one place.
+ *
+ * Both sides import this module and nothing else crosses the boundary. Each message type is
+ * declared once, with its fields, in {@link HOST_TO_WEBVIEW} or {@link WEBVIEW_TO_HOST}; the
+ * TypeScript types are derived from those tables, so a message cannot exist without a runtime
+ * validator. Validators check the shape and the type of every field and reject unknown fields,
+ * unknown types and oversized payloads: the host treats the webview as untrusted input and the
+ * webview treats the host the same way.
+ *
+ * Pure: no `vscode`, no DOM.
+ */
+import type { GraphEdge, GraphModel, GraphNode, GraphProblem, GraphRange, NodeFacts } from '../core/graph/types';
+import { EDGE_TYPES, NODE_CATEGORIES } from '../core/graph/types';
+
+// ---------------------------------------------------------------------------------------------
+// A tiny schema language (types and validators from one description)
+
+type Check<T> = { readonly check: (v: unknown, budget: Budget) => boolean; readonly _t?: T };
+interface Budget {
+  /** Values left to inspect; a message that would take longer is rejected, not walked. */
+  left: number;
+}
+
+const spend = (b: Budget): boolean => --b.left >= 0;
+
+const str = (max = 100_000): Check<string> => ({ check: (v, b) => spend(b) && typeof v === 'string' && v.length <= max });
+const num: Check<number> = { check: (v, b) => spend(b) && typeof v === 'number' && Number.isFinite(v) };
+const int = (min = 0): Check<number> => ({ check: (v, b) => spend(b) && typeof v === 'number' && Number.isInteger(v) && v >= min });
+const bool: Check<boolean> = { check: (v, b) => spend(b) && typeof v === 'boolean' };
+const lit = <T extends string>(...values: T[]): Check<T> => ({ check: (v, b) => spend(b) && typeof v === 'string' && (values as string[]).includes(v) });
+const nullable = <T>(c: Check<T>): Check<T | null> => ({ check: (v, b) => v === null || c.check(v, b) });
+const arr = <T>(c: Check<T>, max = 100_000): Check<T[]> => ({
+  check: (v, b) => spend(b) && Array.isArray(v) && v.length <= max && v.every((x) => c.check(x, b)),
+});
+
+type Field = Check<unknown> & { optional?: boolean };
+const opt = <T>(c: Check<T>): Check<T | undefined> & { optional: true } => ({ ...c, optional: true });
+
+type Shape = Record<string, Field>;
+type Infer<S extends Shape> = {
+  [K in keyof S as S[K] extends { optional: true } ? never : K]: S[K] extends Check<infer T> ? T : never;
+} & {
+  [K in keyof S as S[K] extends { optional: true } ? K : never]?: S[K] extends Check<infer T> ? Exclude<T, undefined> : never;
+};
+
+/** A plain object with exactly these fields (optional ones may be absent; no others). */
+function obj<S extends Shape>(shape: S): Check<Infer<S>> {
+  const keys = Object.keys(shape);
+  return {
+    check: (v, b) => {
+      if (!spend(b) || v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return false;
+      const rec = v as Record<string, unknown>;
+      for (const k of Object.keys(rec)) if (!Object.prototype.hasOwnProperty.call(shape, k)) return false;
+      for (const k of keys) {
+        const f = shape[k];
+        if (rec[k] === undefined) {
+          if (!f.optional) return false;
+          continue;
+        }
+        if (!f.check(rec[k], b)) return false;
+      }
+      return true;
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The graph (validated field by field on both sides)
+
+const position = obj({ line: int(), character: int() });
+const range: Check<GraphRange> = obj({ start: position, end: position });
+const severity = lit('error', 'warning', 'info');
+const problem: Check<GraphProblem> = obj({ code: str(200), severity, message: str(4000) });
+const strings = arr(str(2000), 1000);
+const facts: Check<NodeFacts> = obj({
+  images: opt(strings),
+  ports: opt(strings),
+  replicas: opt(int()),
+  selector: opt(str(2000)),
+  serviceType: opt(str(100)),
+  routes: opt(strings),
+  ingressClass: opt(str(200)),
+  minReplicas: opt(int()),
+  maxReplicas: opt(int()),
+  metrics: opt(strings),
+  scaleTarget: opt(str(500)),
+  schedule: opt(str(200)),
+  keys: opt(strings),
+  secretType: opt(str(200)),
+  resources: opt(strings),
+});
+const node: Check<GraphNode> = obj({
+  id: str(1000),
+  kind: str(200),
+  name: str(500),
+  namespace: str(300),
+  category: lit(...NODE_CATEGORIES),
+  file: str(4096),
+  line: int(),
+  range,
+  facts,
+  status: lit('ok', 'error', 'warning', 'info'),
+  problems: arr(problem, 200),
+  ghost: opt(bool),
+});
+const edge: Check<GraphEdge> = obj({
+  id: str(2100),
+  from: str(1000),
+  to: str(1000),
+  type: lit(...EDGE_TYPES),
+  reason: str(8000),
+  label: str(500),
+  broken: opt(bool),
+  code: opt(str(200)),
+  severity: opt(severity),
+  file: opt(str(4096)),
+  line: opt(int()),
+});
+const graph: Check<GraphModel> = obj({ nodes: arr(node, 50_000), edges: arr(edge, 200_000) });
+
+/** What the graph was made from: shown in the title and the empty state, kept in the state for reload. */
+const scope = obj({ kind: lit('file', 'folder', 'workspace'), uri: str(8192), label: str(4096) });
+
+// ---------------------------------------------------------------------------------------------
+// The messages
+
+/** Host → webview. */
+export const HOST_TO_WEBVIEW = {
+  /** A new analysis: the whole graph (the webview diffs it and keeps positions). */
+  graph: { revision: int(), scope, graph },
+  /** The editor cursor moved into a resource (`null`: out of every resource). Never steals focus. */
+  highlight: { nodeId: nullable(str(1000)) },
+  /** The analysis could not run; `hint` says what to do. */
+  error: { message: str(4000), hint: opt(str(4000)) },
+  /** Outcome of a `export` request (saved, cancelled, failed). */
+  exportResult: { ok: bool, message: str(4000) },
+} as const;
+
+/** Webview → host. */
+export const WEBVIEW_TO_HOST = {
+  /** The webview loaded and listens; the host answers with `graph`. */
+  ready: {},
+  /** Open the resource's YAML and select it (also for ghost nodes: the broken reference). */
+  reveal: { nodeId: str(1000) },
+  /** Save an export: SVG text, or a PNG as a `data:image/png;base64,` URL. */
+  export: { format: lit('svg', 'png'), data: str(64 * 1024 * 1024), suggestedName: str(200) },
+  /** Analyse again now (toolbar Refresh). */
+  refresh: {},
+  /** A graph revision is on screen (tests and benchmarks read this). */
+  rendered: { revision: int(), nodes: int(), edges: int(), layoutMs: num, paintMs: num },
+  /** Something the webview wants in the extension's log. */
+  log: { level: lit('info', 'warn', 'error'), message: str(4000) },
+} as const;
+
+type Messages<T extends Record<string, Shape>> = {
+  [K in keyof T & string]: { type: K } & Infer<T[K]>;
+}[keyof T & string];
+
+export type HostToWebviewMessage = Messages<typeof HOST_TO_WEBVIEW>;
+export type WebviewToHostMessage = Messages<typeof WEBVIEW_TO_HOST>;
+export type HostToWebviewType = HostToWebviewMessage['type'];
+export type WebviewToHostType = WebviewToHostMessage['type'];
+export type MessageOf<M extends { type: string }, K extends M['type']> = Extract<M, { type: K }>;
+
+function validator<T>(table: Record<string, Shape>, budget: number): (m: unknown) => m is T {
+  const checks = new Map<string, Check<unknown>>();
+  for (const [type, shape] of Object.entries(table)) checks.set(type, obj({ type: lit(type), ...shape }));
+  return (m: unknown): m is T => {
+    if (m === null || typeof m !== 'object' || Array.isArray(m)) return false;
+    const type = (m as { type?: unknown }).type;
+    if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(table, type)) return false;
+    try {
+      return checks.get(type)!.check(m, { left: budget });
+    } catch {
+      return false; // getters that throw, proxies: not a message
+    }
+  };
+}
+
+/** True only for a well-formed host → webview message. */
+export const isHostToWebviewMessage = validator<HostToWebviewMessage>(HOST_TO_WEBVIEW, 5_000_000);
+/** True only for a well-formed webview → host message. */
+export const isWebviewToHostMessage = validator<WebviewToHostMessage>(WEBVIEW_TO_HOST, 10_000);
+
+/** Why a message was rejected, for the log (never echoes the payload). */
+export function describeInvalid(m: unknown): string {
+  if (m === null || typeof m !== 'object') return `not an object (${m === null ? 'null' : typeof m})`;
+  const type = (m as { type?: unknown }).type;
+  if (typeof type !== 'string') return 'no string "type" field';
+  return `malformed or unknown message of type "${type.slice(0, 60)}"`;
+}
+
+/** The `vscode.getState()` shape of the webview (kept here so host-side serializers agree). */
+export type GraphScope = Infer<(typeof HOST_TO_WEBVIEW)['graph']>['scope'];
+
+export interface WebviewState {
+  scope?: GraphScope;
+  namespace?: string;
+  hiddenCategories?: string[];
+  showConfig?: boolean;
+  search?: string;
+  view?: { x: number; y: number; k: number };
+  memory?: unknown;
+}
+
+/** The scope part of a restored webview state, checked before the host trusts it. */
+export function restoredScope(state: unknown): WebviewState['scope'] | undefined {
+  const s = state !== null && typeof state === 'object' ? (state as { scope?: unknown }).scope : undefined;
+  return s !== undefined && scope.check(s, { left: 100 }) ? (s as WebviewState['scope']) : undefined;
+}

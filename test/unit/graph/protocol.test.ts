@@ -1,0 +1,93 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { HOST_TO_WEBVIEW, WEBVIEW_TO_HOST, isHostToWebviewMessage, isWebviewToHostMessage, restoredScope } from '../../../src/shared/webviewProtocol';
+import { graphOf } from './support';
+
+const scope = { kind: 'folder', uri: 'file:///w', label: 'w' };
+
+describe('webview protocol validators', () => {
+  const graph = graphOf(['zoomcamp']);
+
+  test('a real graph message is accepted', () => {
+    assert.equal(isHostToWebviewMessage({ type: 'graph', revision: 1, scope, graph }), true);
+    assert.equal(isHostToWebviewMessage({ type: 'highlight', nodeId: null }), true);
+    assert.equal(isHostToWebviewMessage({ type: 'highlight', nodeId: 'Deployment/default/gateway' }), true);
+    assert.equal(isHostToWebviewMessage({ type: 'error', message: 'x' }), true);
+  });
+
+  test('every webview message type is accepted in its documented shape', () => {
+    const ok = [
+      { type: 'ready' },
+      { type: 'reveal', nodeId: 'Service/default/gateway' },
+      { type: 'export', format: 'svg', data: '<svg/>', suggestedName: 'a.svg' },
+      { type: 'export', format: 'png', data: 'data:image/png;base64,AAAA', suggestedName: 'a.png' },
+      { type: 'refresh' },
+      { type: 'rendered', revision: 3, nodes: 8, edges: 7, layoutMs: 12.5, paintMs: 3 },
+      { type: 'log', level: 'warn', message: 'hm' },
+    ];
+    for (const m of ok) assert.equal(isWebviewToHostMessage(m), true, JSON.stringify(m));
+    assert.deepEqual(new Set(ok.map((m) => m.type)), new Set(Object.keys(WEBVIEW_TO_HOST)));
+  });
+
+  test('unknown types, missing or extra fields and wrong types are rejected', () => {
+    const bad: unknown[] = [
+      null,
+      undefined,
+      42,
+      'reveal',
+      [],
+      {},
+      { type: 'open', nodeId: 'x' },
+      { type: 'reveal' },
+      { type: 'reveal', nodeId: 7 },
+      { type: 'reveal', nodeId: 'x', file: '/etc/passwd' },
+      { type: 'export', format: 'pdf', data: '', suggestedName: 'a' },
+      { type: 'export', format: 'svg', data: '<svg/>' },
+      { type: 'rendered', revision: -1, nodes: 0, edges: 0, layoutMs: 0, paintMs: 0 },
+      { type: 'rendered', revision: 1, nodes: 0, edges: 0, layoutMs: NaN, paintMs: 0 },
+      { type: 'log', level: 'debug', message: 'x' },
+      { type: 'ready', extra: true },
+      { type: 'toString' },
+      { type: '__proto__' },
+      Object.create({ type: 'ready' }),
+    ];
+    for (const m of bad) assert.equal(isWebviewToHostMessage(m), false, JSON.stringify(m));
+  });
+
+  test('a graph with a malformed node or edge is rejected as a whole', () => {
+    const node = graph.nodes[0];
+    const edge = graph.edges[0];
+    const variants = [
+      { nodes: [{ ...node, line: '3' }], edges: [] },
+      { nodes: [{ ...node, category: 'database' }], edges: [] },
+      { nodes: [{ ...node, facts: { ...node.facts, replicas: -1 } }], edges: [] },
+      { nodes: [{ ...node, facts: { secretValue: 'x' } }], edges: [] },
+      { nodes: [{ ...node, range: { start: { line: 0 } } }], edges: [] },
+      { nodes: [node], edges: [{ ...edge, type: 'owns' }] },
+      { nodes: [node], edges: [{ ...edge, broken: 'yes' }] },
+      { nodes: [node] },
+    ];
+    for (const g of variants) assert.equal(isHostToWebviewMessage({ type: 'graph', revision: 1, scope, graph: g }), false, JSON.stringify(g).slice(0, 120));
+    assert.equal(isHostToWebviewMessage({ type: 'graph', revision: 1, scope: { kind: 'cluster', uri: 'x', label: 'x' }, graph }), false);
+    assert.equal(isHostToWebviewMessage({ type: 'highlight' }), false);
+    assert.equal(isHostToWebviewMessage({ type: 'exportResult', ok: 'true', message: '' }), false);
+  });
+
+  test('host message names are one list', () => {
+    assert.deepEqual(Object.keys(HOST_TO_WEBVIEW).sort(), ['error', 'exportResult', 'graph', 'highlight']);
+  });
+
+  test('oversized or very deep payloads are rejected without walking them all', () => {
+    const huge = { type: 'log', level: 'info', message: 'x'.repeat(5000) };
+    assert.equal(isWebviewToHostMessage(huge), false);
+    const throwing = { type: 'reveal', get nodeId(): string { throw new Error('boom'); } };
+    assert.equal(isWebviewToHostMessage(throwing), false);
+  });
+
+  test('a restored webview state is trusted only when its scope is well-formed', () => {
+    assert.deepEqual(restoredScope({ scope }), scope);
+    assert.equal(restoredScope({ scope: { kind: 'file', uri: 3, label: 'x' } }), undefined);
+    assert.equal(restoredScope(null), undefined);
+    assert.equal(restoredScope('x'), undefined);
+  });
+});

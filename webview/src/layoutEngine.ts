@@ -1,0 +1,1 @@
+export { createDefaultEngine as createEngine } from '../../src/core/graph/layout/defaultEngine';
