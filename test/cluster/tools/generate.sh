@@ -20,10 +20,11 @@ modfile=$(cd /tmp && go mod download -json "k8s.io/kubernetes@$KUBE_VERSION" \
 [ -f "$modfile" ] || { echo "generate.sh: no .mod file for k8s.io/kubernetes@$KUBE_VERSION" >&2; exit 1; }
 go_directive=$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$modfile" | head -1)
 
-# Lines like "	k8s.io/api => ./staging/src/k8s.io/api" inside kubernetes' replace block.
-# sample-* modules are examples nothing here imports: skipped.
-mapfile -t staging < <(sed -n 's#^[[:space:]]*\(k8s\.io/[A-Za-z0-9._-]*\) => \./staging/src/k8s\.io/.*$#\1#p' "$modfile" \
-  | grep -v '^k8s.io/sample-' | sort -u)
+# Every "	k8s.io/X => ./staging/src/k8s.io/X" line of kubernetes' replace block whose module
+# kubernetes also requires (at v0.0.0). That leaves out only sample-cli-plugin and
+# sample-controller, which it replaces but never requires.
+mapfile -t staging < <(sed -n 's#^[[:space:]]*\(k8s\.io/[A-Za-z0-9._-]*\) => \./staging/src/k8s\.io/.*$#\1#p' "$modfile" | sort -u \
+  | while read -r m; do grep -qE "^[[:space:]]*$m v0\.0\.0([[:space:]]|$)" "$modfile" && echo "$m"; done)
 [ "${#staging[@]}" -gt 20 ] || { echo "generate.sh: only ${#staging[@]} staging modules found in $modfile" >&2; exit 1; }
 
 k8s="$here/k8s"
