@@ -1,0 +1,3 @@
+module kubetopology/testkind/pause
+
+go 1.22
