@@ -4,11 +4,13 @@ import { existsSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
+// --outdir=DIR writes the bundles elsewhere (packaging builds into a staging folder, leaving dist/ alone).
+const outdir = (process.argv.find((a) => a.startsWith('--outdir=')) ?? '--outdir=dist').slice('--outdir='.length);
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
 
 const jobs = [
-  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: `${outdir}/extension.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } }),
 ];
 if (existsSync('webview/src/main.ts')) {
   jobs.push(buildWebview());
@@ -24,7 +26,7 @@ async function buildWebview() {
     ...common,
     entryPoints: ['webview/src/layoutWorker.ts'],
     write: false,
-    outfile: 'dist/webview/layoutWorker.js',
+    outfile: `${outdir}/webview/layoutWorker.js`,
     platform: 'browser',
     format: 'iife',
     target: 'chrome120',
@@ -42,7 +44,7 @@ async function buildWebview() {
   await build({
     ...common,
     entryPoints: ['webview/src/main.ts'],
-    outfile: 'dist/webview/main.js',
+    outfile: `${outdir}/webview/main.js`,
     platform: 'browser',
     format: 'iife',
     target: 'chrome120',

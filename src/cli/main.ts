@@ -1,5 +1,7 @@
 import { EXIT_OK, EXIT_USAGE, UsageError, processIo, type CliIo } from './cliIo';
 import { runValidate } from './validateCommand';
+import { runGraph } from './graphCommand';
+import { runGenerate, nodeGenerateIo } from './generateCommand';
 import { TOOL_VERSION } from './toolVersion';
 
 const HELP = `kube-topology ${TOOL_VERSION} — validate, draw, generate and apply Kubernetes topologies
@@ -8,6 +10,8 @@ Usage: kube-topology <command> [options]
 
 Commands:
   validate PATH...     schema, API-server, cross-resource and kind checks (exit 1 on errors)
+  graph PATH...        the topology as JSON, SVG, HTML, DOT or Mermaid
+  generate PRESET      write the gateway + model (or another preset's) manifests, wired and valid
 
 Run "kube-topology <command> --help" for a command's options.
 `;
@@ -16,6 +20,8 @@ type Command = (argv: string[], io: CliIo) => Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
   validate: runValidate,
+  graph: runGraph,
+  generate: (argv, io) => runGenerate(argv, nodeGenerateIo(io)),
 };
 
 /** Runs one CLI invocation; every failure becomes a message and an exit code, never a stack trace. */

@@ -69,6 +69,11 @@ export class ManifestAnalysis implements vscode.Disposable {
     return this.config;
   }
 
+  /** Re-reads every file and settings and analyses again (the graph's Refresh, a manual re-check). */
+  refresh(): Promise<void> {
+    return this.reloadAll();
+  }
+
   allScopes(): AnalysisScope[] {
     return [...this.scopes.values()];
   }

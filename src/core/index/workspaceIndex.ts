@@ -18,6 +18,7 @@ import { ResourceIndex } from './resourceIndex';
 import type { AnalysisOptions, IndexCheckContext, ReportExtras, ResourceCheckContext } from '../rules/types';
 import { DEFAULT_OPTIONS } from '../rules/types';
 import { INDEX_CHECKS, RESOURCE_CHECKS, ruleMeta } from '../rules/catalog';
+import { isKubeTopologyTemplate } from '../generate/templateDetect';
 
 /** Annotation that switches codes off for one resource: `kube-topology.io/ignore: code-a,code-b` (or `*`). */
 export const IGNORE_ANNOTATION = 'kube-topology.io/ignore';
@@ -63,7 +64,8 @@ export class WorkspaceIndex {
    */
   setFile(file: string, text: string, options: { explicit?: boolean } = {}): boolean {
     const parsed = parseManifestFile(file, text, { limits: this.limits, cache: this.cache });
-    if (!options.explicit && !looksLikeKubernetes(parsed)) {
+    // Kube Topology templates hold ${...} placeholders that only make sense once rendered.
+    if ((!options.explicit && !looksLikeKubernetes(parsed)) || isKubeTopologyTemplate(text)) {
       this.files.delete(file);
       return false;
     }
