@@ -214,7 +214,7 @@ export function formatList(templates: Template[]): string {
     const width = Math.max(...t.parameters.map((p) => p.name.length));
     for (const p of t.parameters) {
       out.push(`    ${p.name.padEnd(width)}  ${p.type.padEnd(9)} default ${JSON.stringify(p.default)}`);
-      const about = [p.description ?? p.prompt, allowedText(p), p.when ? `only when ${p.when}` : undefined].filter(Boolean).join('; ');
+      const about = [(p.description ?? p.prompt)?.replace(/\.$/, ''), allowedText(p), p.when ? `only when ${p.when}` : undefined].filter(Boolean).join('; ');
       if (about) out.push(...wrap(about, 90).map((l) => `    ${' '.repeat(width)}  ${l}`));
     }
     out.push('');
