@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { UsageError, type CliIo } from './cliIo';
 import { WorkspaceIndex } from '../core/index/workspaceIndex';
 import type { AnalysisOptions } from '../core/rules/types';
+import { loadInParallel, workerCount, type LoadEntry } from './parallelLoad';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out']);
@@ -73,6 +74,7 @@ async function walk(dir: string, out: string[]): Promise<void> {
 export async function loadIndex(paths: string[], io: CliIo, options: Partial<AnalysisOptions> = {}): Promise<WorkspaceIndex> {
   const files = await collectManifestFiles(paths, io.cwd);
   const index = new WorkspaceIndex(options);
+  const entries: LoadEntry[] = [];
   for (const { file, explicit } of files) {
     let text: string;
     if (file === STDIN_NAME) {
@@ -84,8 +86,10 @@ export async function loadIndex(paths: string[], io: CliIo, options: Partial<Ana
         throw new UsageError(`${path.relative(io.cwd, file) || file}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`);
       }
     }
-    index.setFile(file, text, { explicit });
+    entries.push({ file, text, explicit });
   }
+  // Large inputs parse on every core (parallelLoad.ts); the findings are the same either way.
+  await loadInParallel(index, entries, workerCount(entries));
   return index;
 }
 

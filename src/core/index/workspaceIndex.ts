@@ -3,6 +3,9 @@ import { compareFindings } from '../findings';
 import {
   DocumentCache,
   parseManifestFile,
+  restoreFile,
+  toPortable,
+  type PortableFile,
   placeFinding,
   DEFAULT_LIMITS,
   type LocalFinding,
@@ -39,6 +42,7 @@ export interface AnalysisResult {
 export class WorkspaceIndex {
   private readonly files = new Map<string, ParsedFile>();
   private readonly cache = new DocumentCache();
+  private readonly placed = new WeakMap<ParsedFile, { key: string; findings: Finding[] }>();
   private options: AnalysisOptions;
   private optionsKey: string;
 
@@ -64,13 +68,47 @@ export class WorkspaceIndex {
    */
   setFile(file: string, text: string, options: { explicit?: boolean } = {}): boolean {
     const parsed = parseManifestFile(file, text, { limits: this.limits, cache: this.cache });
-    // Kube Topology templates hold ${...} placeholders that only make sense once rendered.
-    if ((!options.explicit && !looksLikeKubernetes(parsed)) || isKubeTopologyTemplate(text)) {
+    // Kube Topology templates hold ${...} placeholders that only make sense once rendered. A file
+    // refused as too large or binary has no documents and is not scanned again.
+    if ((!options.explicit && !looksLikeKubernetes(parsed)) || (parsed.documents.length > 0 && isKubeTopologyTemplate(text))) {
       this.files.delete(file);
       return false;
     }
     this.files.set(file, parsed);
     return true;
+  }
+
+  /**
+   * The file as plain data for another thread, its per-document checks done here (so a worker
+   * thread does the parsing and per-resource work, and the receiving index only cross-checks).
+   */
+  exportFile(file: string): PortableFile | undefined {
+    const parsed = this.files.get(file);
+    return parsed && toPortable(parsed, (doc) => this.documentFindings(doc));
+  }
+
+  /** Adds a file exported by {@link exportFile} from an index with the same options. */
+  adoptFile(portable: PortableFile): void {
+    this.files.set(portable.file, restoreFile(portable, this.optionsKey, this.limits));
+  }
+
+  /** Runs the per-document checks now (they are cached), e.g. while another thread works. */
+  checkDocuments(): void {
+    for (const parsed of this.files.values()) for (const doc of parsed.documents) this.documentFindings(doc.parsed);
+  }
+
+  /** Puts the files in this order (files filled in from several threads keep the order they were named in). */
+  orderFiles(order: readonly string[]): void {
+    const entries = new Map(this.files);
+    this.files.clear();
+    for (const f of order) {
+      const parsed = entries.get(f);
+      if (parsed) {
+        this.files.set(f, parsed);
+        entries.delete(f);
+      }
+    }
+    for (const [f, parsed] of entries) this.files.set(f, parsed);
   }
 
   removeFile(file: string): boolean {
@@ -101,15 +139,22 @@ export class WorkspaceIndex {
     const index = new ResourceIndex(resources, this.options.defaultNamespace);
     const byFile = new Map<string, Finding[]>();
     for (const [file, parsed] of this.files) {
-      const list: Finding[] = [];
-      for (const f of parsed.findings) {
-        const adjusted = this.applySettings(f);
-        if (adjusted) list.push(adjusted);
+      // An unchanged file (same parse) under the same options has the same per-file findings; only
+      // the cross-resource ones are recomputed, so a keystroke does not re-place every file's list.
+      let own = this.placed.get(parsed);
+      if (own?.key !== this.optionsKey) {
+        const list: Finding[] = [];
+        for (const f of parsed.findings) {
+          const adjusted = this.applySettings(f);
+          if (adjusted) list.push(adjusted);
+        }
+        for (const doc of parsed.documents) {
+          for (const f of this.documentFindings(doc.parsed)) list.push(placeFinding(f, file, doc.startLine));
+        }
+        own = { key: this.optionsKey, findings: list };
+        this.placed.set(parsed, own);
       }
-      for (const doc of parsed.documents) {
-        for (const f of this.documentFindings(doc.parsed)) list.push(placeFinding(f, file, doc.startLine));
-      }
-      byFile.set(file, list);
+      byFile.set(file, own.findings.slice());
     }
     const options = this.options;
     const ctx: IndexCheckContext = {
@@ -187,7 +232,8 @@ export class WorkspaceIndex {
 /** Some document declares apiVersion or kind, and the file is not a template with `{{ }}` placeholders. */
 export function looksLikeKubernetes(parsed: ParsedFile): boolean {
   if (parsed.documents.length === 0 && parsed.findings.length > 0) return /^(apiVersion|kind):/m.test(parsed.text.slice(0, 4096));
-  if (TEMPLATE_PLACEHOLDER.test(parsed.text)) return false;
+  // The line-by-line pattern costs milliseconds on a big file at every keystroke; most have no `{{`.
+  if (parsed.text.includes('{{') && TEMPLATE_PLACEHOLDER.test(parsed.text)) return false;
   return parsed.resources.some((r) => r.apiVersion !== undefined || r.kind !== undefined);
 }
 

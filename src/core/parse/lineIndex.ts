@@ -27,7 +27,9 @@ export class LineIndex {
       if (this.starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, character: o - this.starts[lo] };
+    // Between the \r and \n of a CRLF is no position an editor has: it belongs to the line's end.
+    const cr = o > this.starts[lo] && this.text.charCodeAt(o) === 10 && this.text.charCodeAt(o - 1) === 13 ? 1 : 0;
+    return { line: lo, character: o - this.starts[lo] - cr };
   }
 
   offset(pos: Position): number {

@@ -1,4 +1,4 @@
-import { isMap, isPair, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 import type { Range } from '../findings';
 import type { Resource, ResourceData, ParsedDocument } from './manifestParser';
 import { shiftRange } from '../findings';
@@ -14,14 +14,61 @@ interface Located {
   depth: number;
 }
 
-/** Walks the YAML AST along a data path, stopping at the deepest segment that exists. */
+/**
+ * Mappings that merge others in (`<<: *anchor` or `<<: [*a, *b]`) → the merged mappings, first
+ * wins. Filled when a document is parsed, so locating a merged field needs no Document.
+ */
+const mergeSources = new WeakMap<YAMLMap, YAMLMap[]>();
+
+export function recordMergeSources(doc: Document.Parsed): void {
+  visit(doc, {
+    Map(_key, map) {
+      const sources: YAMLMap[] = [];
+      for (const it of map.items) {
+        if (!isMergeKey(it.key)) continue;
+        for (const v of isSeq(it.value) ? it.value.items : [it.value]) {
+          const target = isAlias(v) ? v.resolve(doc) : v;
+          if (isMap(target)) sources.push(target);
+        }
+      }
+      if (sources.length) mergeSources.set(map, sources);
+    },
+  });
+}
+
+/** With merge keys on, the parser gives `<<` a symbol as its value. */
+function isMergeKey(key: unknown): boolean {
+  return isScalar(key) && typeof key.value === 'symbol';
+}
+
+/** The pair for `key` in a mapping: its own keys first, then what it merges (as YAML resolves them). */
+function pairOf(map: YAMLMap, key: string, depth = 0): Pair | undefined {
+  const items = map.items;
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i];
+    if (keyText(it.key) === key) return it as Pair;
+  }
+  const sources = depth < 20 ? mergeSources.get(map) : undefined;
+  if (sources) {
+    for (const src of sources) {
+      const p = pairOf(src, key, depth + 1);
+      if (p) return p;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Walks the YAML AST along a data path, stopping at the deepest segment that exists. A field
+ * that comes from a merged mapping is found where the anchor defines it.
+ */
 export function findNode(root: YamlNode, path: readonly PathSegment[]): Located {
   let node: YamlNode | undefined = root;
   let pair: Pair | undefined;
   let depth = 0;
   for (const seg of path) {
     if (isMap(node)) {
-      const p = node.items.find((it) => isPair(it) && keyText(it.key) === String(seg)) as Pair | undefined;
+      const p = pairOf(node, typeof seg === 'string' ? seg : String(seg));
       if (!p) break;
       pair = p;
       node = (p.value ?? undefined) as YamlNode | undefined;
@@ -40,7 +87,10 @@ export function findNode(root: YamlNode, path: readonly PathSegment[]): Located 
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  if (isScalar(key)) {
+    const v = key.value;
+    return typeof v === 'string' ? v : String(v);
+  }
   return key == null ? undefined : String(key);
 }
 

@@ -1,8 +1,9 @@
-import { parseAllDocuments, isMap, isSeq, type Document, type YAMLMap, type Node as YamlNode } from 'yaml';
+import { parseAllDocuments, isAlias, isMap, isSeq, visit, type Document, type YAMLMap, type Node as YamlNode } from 'yaml';
 import type { Finding, Range, Severity } from '../findings';
 import { shiftRange, ZERO_RANGE } from '../findings';
 import { LineIndex } from './lineIndex';
 import { splitDocuments } from './documentSplitter';
+import { recordMergeSources } from './locate';
 
 /** Limits that turn hostile input into a finding instead of a hang. */
 export interface ParseLimits {
@@ -172,12 +173,17 @@ export function placeFinding(f: LocalFinding, file: string, startLine: number): 
   };
 }
 
+// logLevel: the library's own warnings (a mapping used as a key, say) go to process.emitWarning,
+// once per parse, into the extension host's log; they are findings here or harmless.
+const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, merge: true, logLevel: 'error' } as const;
+
 function parseDocumentChunk(text: string, limits: ParseLimits): ParsedDocument {
   const lines = new LineIndex(text);
   const out: ParsedDocument = { text, lines, resources: [], findings: [], hasSyntaxErrors: false };
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { prettyErrors: false, uniqueKeys: true, strict: true }) as Document.Parsed[];
+    // merge: `<<: *anchor` as kubectl reads it (Go's YAML decoder applies merge keys).
+    docs = parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
     if (!Array.isArray(docs)) docs = []; // EmptyStream: only comments or whitespace
   } catch (e) {
     out.hasSyntaxErrors = true;
@@ -196,24 +202,31 @@ function parseDocumentChunk(text: string, limits: ParseLimits): ParsedDocument {
       out.findings.push(localFinding('yaml-warning', 'warning', cleanYamlMessage(w.message), lines.range(w.pos[0], Math.max(w.pos[1], w.pos[0] + 1))));
     }
     if (doc.errors.length && !doc.contents) continue;
-    extractResources(doc, lines, limits, out);
+    extractResources(doc, text, lines, limits, out);
   }
   return out;
 }
 
-function extractResources(doc: Document.Parsed, lines: LineIndex, limits: ParseLimits, out: ParsedDocument): void {
+function extractResources(doc: Document.Parsed, text: string, lines: LineIndex, limits: ParseLimits, out: ParsedDocument): void {
   const root = doc.contents as YamlNode | null;
   if (root == null) return; // empty document
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
   } catch (e) {
+    const merge = MERGE_ERROR.test(errorMessage(e)) ? firstMergeValue(doc) : undefined;
+    if (merge) {
+      out.findings.push(localFinding('yaml-syntax', 'error', `${errorMessage(e)}: \`<<\` merges mappings into this one (\`<<: *anchor\`).`, nodeRange(merge, lines, true)));
+      return;
+    }
     out.findings.push(
       localFinding('yaml-alias-limit', 'error', `Document not validated: ${errorMessage(e)} (more than ${limits.maxAliasCount} aliases resolved).`, nodeRange(root, lines, true)),
     );
     return;
   }
   if (value == null) return;
+  // Only documents that use aliases can merge; most never pay for the walk.
+  if (text.includes('<<')) recordMergeSources(doc);
   if (!isMap(root) || typeof value !== 'object' || Array.isArray(value)) {
     out.findings.push(
       localFinding('not-an-object', 'error', 'This document is not a Kubernetes object: expected a mapping with apiVersion, kind and metadata.', nodeRange(root, lines, true)),
@@ -271,6 +284,28 @@ function nodeRange(node: YamlNode, lines: LineIndex, firstLine: boolean): Range 
   return r;
 }
 
+const MERGE_ERROR = /^Merge sources/;
+
+/** The value of the first `<<` key whose merge source is not a mapping (what toJS rejected). */
+function firstMergeValue(doc: Document.Parsed): YamlNode | undefined {
+  let found: YamlNode | undefined;
+  visit(doc, {
+    Pair(_key, pair) {
+      const k = pair.key as { value?: unknown } | null;
+      if (k && typeof k.value === 'symbol' && pair.value) {
+        const values = isSeq(pair.value) ? pair.value.items : [pair.value];
+        const bad = values.some((v) => !(isMap(v) || (isAlias(v) && isMap(v.resolve(doc)))));
+        if (bad) {
+          found = pair.value as YamlNode;
+          return visit.BREAK;
+        }
+      }
+      return undefined;
+    },
+  });
+  return found;
+}
+
 function localFinding(code: string, severity: Severity, message: string, range: Range): LocalFinding {
   return { code, severity, message, range };
 }
@@ -285,4 +320,82 @@ function errorMessage(e: unknown): string {
 
 function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
+/**
+ * A document parsed and checked in another thread, as plain data that survives structured
+ * cloning: everything but the YAML tree, which {@link restoreDocument} rebuilds from the text only
+ * if something asks for it (a cross-resource finding that needs a range). The tree is what makes
+ * cloning expensive, and most resources never need it again.
+ */
+export interface PortableDocument {
+  index: number;
+  startLine: number;
+  text: string;
+  hasSyntaxErrors: boolean;
+  findings: LocalFinding[];
+  resources: Omit<ResourceData, 'node'>[];
+  /** Per-document findings (schema, per-resource rules) computed with the same options. */
+  analysis: LocalFinding[];
+}
+
+export interface PortableFile {
+  file: string;
+  text: string;
+  findings: Finding[];
+  documents: PortableDocument[];
+}
+
+export function toPortable(parsed: ParsedFile, analysisOf: (doc: ParsedDocument) => LocalFinding[]): PortableFile {
+  return {
+    file: parsed.file,
+    text: parsed.text,
+    findings: parsed.findings,
+    documents: parsed.documents.map((d) => ({
+      index: d.index,
+      startLine: d.startLine,
+      text: d.parsed.text,
+      hasSyntaxErrors: d.parsed.hasSyntaxErrors,
+      findings: d.parsed.findings,
+      resources: d.parsed.resources.map(({ node: _node, ...data }) => data),
+      analysis: analysisOf(d.parsed),
+    })),
+  };
+}
+
+/**
+ * The ParsedFile of a {@link PortableFile}, with `analysisKey` marking the per-document findings
+ * as computed. YAML trees, line indexes and resource nodes are built on first access, by the
+ * same parser from the same text, so they are what a local parse would have produced.
+ */
+export function restoreFile(p: PortableFile, analysisKey: string, limits: ParseLimits = DEFAULT_LIMITS): ParsedFile {
+  const out: ParsedFile = { file: p.file, text: p.text, documents: [], resources: [], findings: p.findings };
+  for (const d of p.documents) {
+    let full: ParsedDocument | undefined;
+    const reparse = () => (full ??= parseDocumentChunk(d.text, limits));
+    let lines: LineIndex | undefined;
+    const parsed: ParsedDocument = {
+      text: d.text,
+      get lines() {
+        return (lines ??= full?.lines ?? new LineIndex(d.text));
+      },
+      get yaml() {
+        return reparse().yaml;
+      },
+      resources: [],
+      findings: d.findings,
+      hasSyntaxErrors: d.hasSyntaxErrors,
+      analysis: { key: analysisKey, findings: d.analysis },
+    };
+    const placed: PlacedDocument = { file: p.file, index: d.index, startLine: d.startLine, parsed };
+    out.documents.push(placed);
+    d.resources.forEach((data, j) => {
+      const id = data.itemPath.length ? `${p.file}#${d.index}.${j}` : `${p.file}#${d.index}`;
+      const resource = { ...data, id, file: p.file, doc: placed } as Resource;
+      Object.defineProperty(resource, 'node', { enumerable: true, get: () => reparse().resources[j].node });
+      parsed.resources.push(resource);
+      out.resources.push(resource);
+    });
+  }
+  return out;
 }

@@ -6,6 +6,7 @@ import { CROSS_RESOURCE_CHECKS } from '../../../src/core/rules/cross/crossResour
 import type { IndexCheckContext } from '../../../src/core/rules/types';
 import { DEFAULT_OPTIONS } from '../../../src/core/rules/types';
 import { rangeOf } from '../../../src/core/parse/locate';
+import type { Resource } from '../../../src/core/parse/manifestParser';
 
 /** n apps of four resources: Deployment (calling the next app), Service, HPA, ConfigMap; every 10th Service is broken. */
 function workspace(n: number): Record<string, string> {
@@ -64,6 +65,66 @@ data: {mode: fast}
   return files;
 }
 
+/**
+ * The lookup tables, counting what the cross-resource pass asks of them: calls, candidates read
+ * from the lists they return, and reads of the full resource list. A linear pass
+ * does a constant amount of this per resource; a rule that scans every Service per Deployment,
+ * or walks `all` once per resource, does not.
+ */
+class CountingIndex extends ResourceIndex {
+  calls = 0;
+  candidates = 0;
+  fullScans = 0;
+
+  constructor(resources: Resource[]) {
+    super(resources);
+    const all = this.all;
+    Object.defineProperty(this, 'all', {
+      get: () => {
+        this.fullScans++;
+        return all;
+      },
+    });
+  }
+
+  /** The list as returned, counting each element a caller actually reads (`.length` is free). */
+  private tally<T>(list: T[]): T[] {
+    this.calls++;
+    return new Proxy(list, {
+      get: (target, key, receiver) => {
+        if (typeof key === 'string' && key.length > 0 && key.charCodeAt(0) >= 48 && key.charCodeAt(0) <= 57) this.candidates++;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+  }
+
+  override find(kind: string, namespace: string | undefined, name: string): Resource[] {
+    return this.tally(super.find(kind, namespace, name));
+  }
+
+  override first(kind: string, namespace: string | undefined, name: string): Resource | undefined {
+    this.calls++;
+    return super.first(kind, namespace, name);
+  }
+
+  override ofKind(kind: string, namespace?: string): Resource[] {
+    return this.tally(super.ofKind(kind, namespace));
+  }
+
+  override workloads(namespace: string): Resource[] {
+    return this.tally(super.workloads(namespace));
+  }
+
+  override namespaceOf(r: Resource): string | undefined {
+    this.calls++;
+    return super.namespaceOf(r);
+  }
+
+  override namespaces(): string[] {
+    return this.tally(super.namespaces());
+  }
+}
+
 function crossPass(index: ResourceIndex): number {
   let count = 0;
   const ctx: IndexCheckContext = {
@@ -76,32 +137,29 @@ function crossPass(index: ResourceIndex): number {
   return count;
 }
 
-function time(fn: () => void, runs = 3): number {
-  let best = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t = process.hrtime.bigint();
-    fn();
-    best = Math.min(best, Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  return best;
+function load(apps: number): Resource[] {
+  const ws = new WorkspaceIndex();
+  for (const [f, t] of Object.entries(workspace(apps))) ws.setFile(f, t);
+  return ws.resources();
 }
 
-test('cross-resource checks over 2,000 resources: one linear pass (no quadratic term)', () => {
-  const load = (apps: number) => {
-    const ws = new WorkspaceIndex();
-    for (const [f, t] of Object.entries(workspace(apps))) ws.setFile(f, t);
-    return ws.resources();
-  };
+test('cross-resource checks do a constant amount of lookup work per resource (2,000 vs 8,000 resources)', () => {
   const small = load(500);
   const big = load(2000);
   assert.equal(small.length, 2000);
-  let findings = 0;
-  // What analyze() redoes per keystroke: the lookup tables, the references, the checks.
-  const msSmall = time(() => (findings = crossPass(new ResourceIndex(small))), 5);
-  assert.equal(findings, 50, 'every 10th Service selects nothing');
-  const msBig = time(() => crossPass(new ResourceIndex(big)), 5);
-  // 4x the resources: linear work takes ~4x, quadratic ~16x. The bound leaves room for a busy machine.
-  assert.ok(msBig < msSmall * 10, `8,000 resources took ${msBig.toFixed(1)} ms, 2,000 took ${msSmall.toFixed(1)} ms`);
-  // A catastrophic regression guard only; on an idle laptop the 2,000-resource pass takes a few milliseconds.
-  assert.ok(msSmall < 2000, `cross-resource pass over 2,000 resources took ${msSmall.toFixed(1)} ms`);
+  assert.equal(big.length, 8000);
+  const a = new CountingIndex(small);
+  const b = new CountingIndex(big);
+  assert.equal(crossPass(a), 50, 'every 10th Service selects nothing');
+  assert.equal(crossPass(b), 200, 'four times the broken Services, four times the findings');
+  // The pass really goes through the tables (a check that looked nothing up would pass trivially).
+  assert.ok(a.calls >= small.length, `only ${a.calls} lookups for ${small.length} resources`);
+  assert.ok(a.candidates > 0, 'no candidate lists were read');
+  // Linear: 4x the resources cost 4x the lookups and candidates (a little slack for per-namespace
+  // constants); a quadratic term would make it about 16x.
+  assert.ok(b.calls <= a.calls * 4.4, `lookups grew from ${a.calls} to ${b.calls}`);
+  assert.ok(b.candidates <= a.candidates * 4.4, `candidates grew from ${a.candidates} to ${b.candidates}`);
+  // Reading the whole list is fine once per rule, never once per resource.
+  assert.equal(b.fullScans, a.fullScans, `full scans grew from ${a.fullScans} to ${b.fullScans}`);
+  assert.ok(a.fullScans < 50, `${a.fullScans} full scans of the resource list`);
 });

@@ -24,6 +24,9 @@ export const hpaFixedReplicas: CrossRule = {
       const w = ref.target;
       if (!w || seen.has(w)) continue;
       if (ref.problem && !(ref.problem.reason === 'kind-invalid' && ref.problem.detail === 'api-version')) continue;
+      // The plain object answers "no" without the YAML tree (which may not be loaded: parallelLoad.ts).
+      const spec = w.object.spec;
+      if (spec == null || typeof spec !== 'object' || !Object.prototype.hasOwnProperty.call(spec, 'replicas')) continue;
       if (!hasPath(w, ['spec', 'replicas'])) continue;
       seen.add(w);
       const replicas = getPath(w.object, ['spec', 'replicas']);
