@@ -1,6 +1,7 @@
 // Bundles the extension host code, the CLI and the webview with esbuild into dist/.
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -8,9 +9,31 @@ const production = process.argv.includes('--production');
 const outdir = (process.argv.find((a) => a.startsWith('--outdir=')) ?? '--outdir=dist').slice('--outdir='.length);
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
 
+/**
+ * yaml's browser build is the same code without a `process.env.LOG_TOKENS` read per token, which
+ * costs a quarter of the parse time on Node (bench: npm run bench, docs/performance.md).
+ */
+const yamlWithoutEnvReads = {
+  name: 'yaml-without-env-reads',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: fileURLToPath(new URL('../node_modules/yaml/browser/index.js', import.meta.url)) }));
+  },
+};
+/**
+ * The CLI and the extension load @kubernetes/client-node (18 MB bundled) only for cluster work: it
+ * lives in its own file next to cli.js and extension.js, so `validate` and activation do not read
+ * and compile it.
+ */
+const clientNodeBeside = {
+  name: 'client-node-beside',
+  setup(b) {
+    b.onResolve({ filter: /^@kubernetes\/client-node$/ }, () => ({ path: './client-node.js', external: true }));
+  },
+};
 const jobs = [
-  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: `${outdir}/extension.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: `${outdir}/extension.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [yamlWithoutEnvReads, clientNodeBeside] }),
+  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' }, plugins: [yamlWithoutEnvReads, clientNodeBeside] }),
+  build({ ...common, stdin: { contents: "module.exports = require('@kubernetes/client-node');", resolveDir: '.', loader: 'js' }, outfile: `${outdir}/client-node.js`, platform: 'node', format: 'cjs', target: 'node20' }),
 ];
 if (existsSync('webview/src/main.ts')) {
   jobs.push(buildWebview());

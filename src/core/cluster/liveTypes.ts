@@ -30,7 +30,7 @@ export interface LiveNodeState {
   desiredReplicas?: number;
   /** Workloads: the pods the workload selects, sorted by name. */
   pods?: LivePod[];
-  /** Workloads: the latest condition that explains a stall ("ProgressDeadlineExceeded: …"). */
+  /** Workloads: the latest condition that explains a stall ("ProgressDeadlineExceeded: …"); HPAs: why they cannot scale ("FailedGetResourceMetric: …"). */
   condition?: string;
   /** HPA: current and desired replicas and the current metric as people read it ("CPU 37% / 50%"). */
   hpa?: { currentReplicas: number; desiredReplicas: number; metrics: string[] };

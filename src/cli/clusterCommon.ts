@@ -1,0 +1,118 @@
+/**
+ * What the cluster commands (apply, delete, contexts) share: durations, the kubeconfig context,
+ * the "this is not a local cluster" question, Ctrl-C as cancellation, and finding lines.
+ */
+import * as path from 'node:path';
+import { UsageError, type CliIo } from './cliIo';
+import { displayPath } from './manifestFiles';
+import type { Finding, ResourceRef } from '../core/findings';
+import { findContext, KubeconfigError, loadKubeconfig, type ContextInfo, type KubeconfigInfo } from '../core/cluster/kubeconfig';
+
+/** `120s`, `2m`, `1m30s`, `500ms`, or a bare number of seconds. */
+export function parseDuration(text: string, option: string): number {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  let total = 0;
+  let consumed = 0;
+  for (let m = re.exec(t); m; m = re.exec(t)) {
+    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+    consumed = re.lastIndex;
+  }
+  if (consumed !== t.length || t.length === 0) throw new UsageError(`${option} must be a duration like 120s, 2m or 1m30s, got "${text}"`);
+  return Math.round(total);
+}
+
+export interface ResolvedContext {
+  info: KubeconfigInfo;
+  context: ContextInfo;
+}
+
+/** The kubeconfig and the chosen (or current) context; kubeconfig problems are usage errors. */
+export function resolveContext(opts: { kubeconfig?: string; context?: string; cwd: string }): ResolvedContext {
+  try {
+    const info = loadKubeconfig({ kubeconfig: opts.kubeconfig?.split(path.delimiter).map((p) => path.resolve(opts.cwd, p)).join(path.delimiter) });
+    return { info, context: findContext(info, opts.context) };
+  } catch (e) {
+    if (e instanceof KubeconfigError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
+/** A label for a context in messages: `"kind-dev" (https://127.0.0.1:6443)`. */
+export function describeContext(ctx: ContextInfo): string {
+  return `"${ctx.name}" (${ctx.server || 'no server'})`;
+}
+
+/**
+ * Writes to a cluster that is not on this machine need a yes: `--yes`, or y at a prompt on a
+ * terminal. Without a terminal and without --yes the answer is no.
+ */
+export async function confirmRemote(io: CliIo, ctx: ContextInfo, action: string, yes: boolean): Promise<boolean> {
+  if (ctx.local || yes) return true;
+  const question = `${action} context ${describeContext(ctx)}, which is not a local cluster. Continue? [y/N] `;
+  if (!io.isTTY || !process.stdin.isTTY) {
+    io.stderr(`${question}\nrefusing without a terminal to ask on: pass --yes to ${action.toLowerCase().split(' ')[0]} there anyway\n`);
+    return false;
+  }
+  io.stderr(question);
+  const answer = await readLine();
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+function readLine(): Promise<string> {
+  return new Promise((resolve) => {
+    const onData = (chunk: Buffer) => {
+      process.stdin.off('data', onData);
+      process.stdin.pause();
+      resolve(chunk.toString('utf8'));
+    };
+    process.stdin.resume();
+    process.stdin.on('data', onData);
+  });
+}
+
+/**
+ * Ctrl-C cancels: the first one asks the engine to stop (writes in flight finish, the rest are
+ * reported as skipped), a second one exits at once.
+ */
+export function cancelOnInterrupt(io: CliIo): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(130);
+    io.stderr('\ncancelling: waiting for requests in flight (Ctrl-C again to quit now)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
+/** `file:line:col: error apply-rejected: message`. */
+export function findingLine(f: Finding, cwd: string): string {
+  return `${displayPath(f.file, cwd)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`;
+}
+
+/** Findings with 1-based positions and relative paths, as validate's JSON prints them. */
+export function jsonFinding(f: Finding, cwd: string): Record<string, unknown> {
+  return {
+    file: displayPath(f.file, cwd),
+    line: f.range.start.line + 1,
+    column: f.range.start.character + 1,
+    endLine: f.range.end.line + 1,
+    endColumn: f.range.end.character + 1,
+    severity: f.severity,
+    code: f.code,
+    message: f.message,
+    resource: f.resource,
+  };
+}
+
+/** `deployment/gateway` (with the namespace when it is not the default one). */
+export function refLabel(ref: ResourceRef, defaultNamespace?: string): string {
+  const base = `${ref.kind.toLowerCase()}/${ref.name}`;
+  return ref.namespace && defaultNamespace && ref.namespace !== defaultNamespace ? `${base} -n ${ref.namespace}` : base;
+}
+
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
