@@ -7,6 +7,7 @@ import { TopologyCodeLensProvider } from './topologyCodeLens';
 import { topologySource } from './topologySource';
 import { registerTopology, scopeFromUri, showTopology } from './topologyPanel';
 import { registerGenerateCommand } from './generateCommand';
+import { registerClusterFeatures } from './cluster';
 
 const MANIFEST_SELECTOR: vscode.DocumentSelector = [
   { language: 'yaml' },
@@ -58,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): KubeTopologyApi {
     vscode.commands.registerCommand('kubeTopology.openRulesReference', () => vscode.commands.executeCommand('markdown.showPreview', rulesDoc)),
     registerGenerateCommand(context, { showTopology: (uri) => openTopology(uri) }),
   );
+  registerClusterFeatures(context, { analysis, codeLens, log });
   log.info(`Activated in ${Date.now() - started} ms.`);
   return { analysis, codeLens, log };
 }

@@ -1,11 +1,13 @@
 import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { GraphModel, GraphNode } from '../core/graph/types';
+import type { LiveSnapshot } from '../core/cluster/liveTypes';
 import { renderWebviewHtml } from '../core/graph/render/page';
 import {
   describeInvalid,
   isWebviewToHostMessage,
   restoredScope,
+  type ClusterInfo,
   type GraphScope,
   type HostToWebviewMessage,
   type WebviewToHostMessage,
@@ -54,6 +56,29 @@ export interface TopologySource {
 
 let registeredSource: TopologySource | undefined;
 const panels = new Map<string, TopologyPanel>();
+
+/** Node and toolbar actions the webview asks for; the cluster features handle them (after re-checking trust). */
+export type TopologyActionMessage = Extract<WebviewToHostMessage, { type: 'apply' | 'portForward' | 'loadImages' | 'selectContext' }>;
+
+/** What the cluster features (live overlay, actions) hear from the panels. */
+export interface TopologyPanelListener {
+  /** A graph was posted; `fresh`: the webview was (re)loaded and holds no live state yet. */
+  onGraph?(panel: TopologyPanel, graph: GraphModel, fresh: boolean): void;
+  onDispose?(panel: TopologyPanel): void;
+  onAction?(panel: TopologyPanel, message: TopologyActionMessage): void | Promise<void>;
+}
+
+const listeners = new Set<TopologyPanelListener>();
+
+export function listenToTopologyPanels(listener: TopologyPanelListener): vscode.Disposable {
+  listeners.add(listener);
+  return new vscode.Disposable(() => listeners.delete(listener));
+}
+
+/** The open topology panels. */
+export function topologyPanels(): TopologyPanel[] {
+  return [...panels.values()];
+}
 
 /** Call once in `activate`: remembers the source and restores panels after a reload. */
 export function registerTopology(context: vscode.ExtensionContext, source: TopologySource): vscode.Disposable {
@@ -168,6 +193,10 @@ export class TopologyPanel implements vscode.Disposable {
   private highlighted: string | null = null;
   private ready = false;
   private pendingUpdate: ReturnType<typeof setTimeout> | undefined;
+  /** Re-posted to a reloaded webview, which starts without them. */
+  private lastLive: LiveSnapshot | null = null;
+  private lastCluster: ClusterInfo | undefined;
+  private disposed = false;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -196,9 +225,32 @@ export class TopologyPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     if (this.pendingUpdate) clearTimeout(this.pendingUpdate);
     this.pendingUpdate = undefined;
     while (this.disposables.length) this.disposables.pop()?.dispose();
+    for (const l of listeners) l.onDispose?.(this);
+  }
+
+  /** The graph last posted to the webview. */
+  get currentGraph(): GraphModel | undefined {
+    return this.graph;
+  }
+
+  node(id: string): GraphNode | undefined {
+    return this.nodesById.get(id);
+  }
+
+  /** Live cluster state for the overlay (`null`: overlay off). */
+  postLive(snapshot: LiveSnapshot | null): void {
+    this.lastLive = snapshot;
+    if (this.ready) this.post({ type: 'live', snapshot });
+  }
+
+  postCluster(info: ClusterInfo): void {
+    this.lastCluster = info;
+    if (this.ready) this.post({ type: 'cluster', info });
   }
 
   /** Fresh HTML with a fresh nonce (each render; VS Code re-renders on reload). */
@@ -227,7 +279,7 @@ export class TopologyPanel implements vscode.Disposable {
     }, 50);
   }
 
-  private async sendGraph(): Promise<void> {
+  private async sendGraph(fresh = false): Promise<void> {
     try {
       const graph = await this.source.getGraph(this.scope);
       this.graph = graph;
@@ -238,6 +290,11 @@ export class TopologyPanel implements vscode.Disposable {
         scope: { kind: this.scope.kind, uri: this.scope.uri.toString(), label: labelOf(this.scope) },
         graph,
       });
+      if (fresh) {
+        if (this.lastCluster) this.post({ type: 'cluster', info: this.lastCluster });
+        if (this.lastLive) this.post({ type: 'live', snapshot: this.lastLive });
+      }
+      for (const l of listeners) l.onGraph?.(this, graph, fresh);
       const editor = vscode.window.activeTextEditor;
       if (editor) this.onCursor(editor, true);
     } catch (e) {
@@ -260,7 +317,7 @@ export class TopologyPanel implements vscode.Disposable {
       case 'ready':
         this.ready = true;
         this.highlighted = null;
-        await this.sendGraph();
+        await this.sendGraph(true);
         return;
       case 'reveal':
         await this.revealNode(m.nodeId);
@@ -280,6 +337,13 @@ export class TopologyPanel implements vscode.Disposable {
         return;
       case 'log':
         this.source.log?.[m.level === 'warn' ? 'warn' : m.level === 'error' ? 'error' : 'info'](`Topology webview: ${m.message}`);
+        return;
+      case 'apply':
+      case 'portForward':
+      case 'loadImages':
+      case 'selectContext':
+        if (!listeners.size) this.source.log?.warn(`Topology webview asked for "${m.type}", but the cluster features are not loaded.`);
+        for (const l of listeners) await l.onAction?.(this, m);
         return;
     }
   }

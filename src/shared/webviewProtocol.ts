@@ -12,6 +12,7 @@
  */
 import type { GraphEdge, GraphModel, GraphNode, GraphProblem, GraphRange, NodeFacts } from '../core/graph/types';
 import { EDGE_TYPES, NODE_CATEGORIES } from '../core/graph/types';
+import type { LiveNodeState, LivePod, LiveSnapshot } from '../core/cluster/liveTypes';
 
 // ---------------------------------------------------------------------------------------------
 // A tiny schema language (types and validators from one description)
@@ -32,6 +33,18 @@ const lit = <T extends string>(...values: T[]): Check<T> => ({ check: (v, b) => 
 const nullable = <T>(c: Check<T>): Check<T | null> => ({ check: (v, b) => v === null || c.check(v, b) });
 const arr = <T>(c: Check<T>, max = 100_000): Check<T[]> => ({
   check: (v, b) => spend(b) && Array.isArray(v) && v.length <= max && v.every((x) => c.check(x, b)),
+});
+
+/** A plain object used as a map: string keys (at most `maxKeys`, each at most 1000 chars) to checked values. */
+const record = <T>(c: Check<T>, maxKeys = 50_000): Check<Record<string, T>> => ({
+  check: (v, b) => {
+    if (!spend(b) || v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+    const proto = Object.getPrototypeOf(v);
+    if (proto !== Object.prototype && proto !== null) return false;
+    const keys = Object.keys(v);
+    if (keys.length > maxKeys) return false;
+    return keys.every((k) => k.length <= 1000 && c.check((v as Record<string, unknown>)[k], b));
+  },
 });
 
 type Field = Check<unknown> & { optional?: boolean };
@@ -121,6 +134,49 @@ const edge: Check<GraphEdge> = obj({
 });
 const graph: Check<GraphModel> = obj({ nodes: arr(node, 50_000), edges: arr(edge, 200_000) });
 
+// ---------------------------------------------------------------------------------------------
+// Live cluster state (src/core/cluster/liveTypes.ts), checked like the graph
+
+const livePod: Check<LivePod> = obj({
+  name: str(300),
+  phase: str(100),
+  ready: bool,
+  reason: opt(str(300)),
+  message: opt(str(4000)),
+  restarts: opt(int()),
+});
+const liveNode: Check<LiveNodeState> = obj({
+  exists: bool,
+  readyReplicas: opt(int()),
+  desiredReplicas: opt(int()),
+  pods: opt(arr(livePod, 2000)),
+  condition: opt(str(4000)),
+  hpa: opt(obj({ currentReplicas: int(), desiredReplicas: int(), metrics: arr(str(500), 50) })),
+  endpoints: opt(int()),
+  loadBalancer: opt(obj({ address: opt(str(1000)), pending: bool, hint: opt(str(1000)) })),
+});
+const liveSnapshot: Check<LiveSnapshot> = obj({
+  context: str(500),
+  updatedAt: num,
+  nodes: record(liveNode, 50_000),
+  error: opt(str(8000)),
+});
+
+/** The cluster the panel's live overlay and toolbar actions talk to. */
+const clusterInfo = obj({
+  /** Context name; null: no kubeconfig context. */
+  context: nullable(str(500)),
+  /** kind, minikube, docker-desktop, loopback: applies without asking. */
+  local: bool,
+  /** A kind cluster: LoadBalancers stay pending, images need loading. */
+  kind: bool,
+  reachable: bool,
+  /** Why it is not reachable or not usable (one line). */
+  detail: opt(str(2000)),
+  /** Trusted workspace with a reachable context: the toolbar offers Apply. */
+  canApply: bool,
+});
+
 /** What the graph was made from: shown in the title and the empty state, kept in the state for reload. */
 const scope = obj({ kind: lit('file', 'folder', 'workspace'), uri: str(8192), label: str(4096) });
 
@@ -137,6 +193,10 @@ export const HOST_TO_WEBVIEW = {
   error: { message: str(4000), hint: opt(str(4000)) },
   /** Outcome of a `export` request (saved, cancelled, failed). */
   exportResult: { ok: bool, message: str(4000) },
+  /** Live state from the cluster for the graph's nodes (`null`: overlay off, e.g. no reachable cluster). */
+  live: { snapshot: nullable(liveSnapshot) },
+  /** Which cluster the panel is connected to, and whether cluster actions are allowed. */
+  cluster: { info: clusterInfo },
 } as const;
 
 /** Webview → host. */
@@ -153,6 +213,14 @@ export const WEBVIEW_TO_HOST = {
   rendered: { revision: int(), nodes: int(), edges: int(), layoutMs: num, paintMs: num },
   /** Something the webview wants in the extension's log. */
   log: { level: lit('info', 'warn', 'error'), message: str(4000) },
+  /** Apply the panel's manifests to the cluster (toolbar). The host re-checks trust and locality. */
+  apply: {},
+  /** Port-forward to a Service node (its card or a pending LoadBalancer's "Port-forward instead"). */
+  portForward: { nodeId: str(1000) },
+  /** Load a workload's images into kind (a pod failing with ErrImagePull / ImagePullBackOff). */
+  loadImages: { nodeId: str(1000) },
+  /** Pick another kubeconfig context (the toolbar's cluster chip). */
+  selectContext: {},
 } as const;
 
 type Messages<T extends Record<string, Shape>> = {
@@ -169,10 +237,11 @@ function validator<T>(table: Record<string, Shape>, budget: number): (m: unknown
   const checks = new Map<string, Check<unknown>>();
   for (const [type, shape] of Object.entries(table)) checks.set(type, obj({ type: lit(type), ...shape }));
   return (m: unknown): m is T => {
-    if (m === null || typeof m !== 'object' || Array.isArray(m)) return false;
-    const type = (m as { type?: unknown }).type;
-    if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(table, type)) return false;
     try {
+      // Inside the try: reading `type` of a proxy or a getter can throw too.
+      if (m === null || typeof m !== 'object' || Array.isArray(m)) return false;
+      const type = (m as { type?: unknown }).type;
+      if (typeof type !== 'string' || !Object.prototype.hasOwnProperty.call(table, type)) return false;
       return checks.get(type)!.check(m, { left: budget });
     } catch {
       return false; // getters that throw, proxies: not a message
@@ -188,13 +257,21 @@ export const isWebviewToHostMessage = validator<WebviewToHostMessage>(WEBVIEW_TO
 /** Why a message was rejected, for the log (never echoes the payload). */
 export function describeInvalid(m: unknown): string {
   if (m === null || typeof m !== 'object') return `not an object (${m === null ? 'null' : typeof m})`;
-  const type = (m as { type?: unknown }).type;
+  let type: unknown;
+  try {
+    type = (m as { type?: unknown }).type;
+  } catch {
+    return 'an object whose "type" cannot be read';
+  }
   if (typeof type !== 'string') return 'no string "type" field';
   return `malformed or unknown message of type "${type.slice(0, 60)}"`;
 }
 
 /** The `vscode.getState()` shape of the webview (kept here so host-side serializers agree). */
 export type GraphScope = Infer<(typeof HOST_TO_WEBVIEW)['graph']>['scope'];
+
+/** The `cluster` message's payload. */
+export type ClusterInfo = Infer<(typeof HOST_TO_WEBVIEW)['cluster']>['info'];
 
 export interface WebviewState {
   scope?: GraphScope;

@@ -4,7 +4,8 @@ import type { GraphLayout, LayoutMemory } from '../../src/core/graph/layout/type
 import { EMPTY_MEMORY } from '../../src/core/graph/layout/types';
 import { DEFAULT_FILTER, filterGraph, matchesSearch, type FilteredGraph, type GraphFilter } from '../../src/core/graph/filter';
 import { GRAPH_CSS } from '../../src/core/graph/render/graphStyles';
-import { isHostToWebviewMessage, describeInvalid, type GraphScope, type HostToWebviewMessage, type WebviewState } from '../../src/shared/webviewProtocol';
+import { isHostToWebviewMessage, describeInvalid, type ClusterInfo, type GraphScope, type HostToWebviewMessage, type WebviewState } from '../../src/shared/webviewProtocol';
+import type { LiveSnapshot } from '../../src/core/cluster/liveTypes';
 import { connectHost, type Host } from './host';
 import { GraphView, type View } from './graphView';
 import { HoverCard } from './hoverCard';
@@ -65,6 +66,10 @@ export class App {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
   private pending = 0;
+  private live: LiveSnapshot | undefined;
+  private cluster: ClusterInfo | undefined;
+  private liveStatus!: HTMLElement;
+  private applyButton: HTMLElement | undefined;
 
   constructor(private readonly root: HTMLElement) {
     adoptStyles();
@@ -100,6 +105,7 @@ export class App {
       hover: (t, anchor) => this.hover(t, anchor),
       escape: () => this.escape(),
       viewChanged: () => this.saveSoon(),
+      liveAction: (nodeId, action) => this.host.post({ type: action, nodeId }),
     });
     this.card = new HoverCard(root);
     this.canvas.append(this.overlay, this.banner, this.toast);
@@ -150,6 +156,14 @@ export class App {
         return;
       case 'exportResult':
         this.showToast(m.message);
+        return;
+      case 'live':
+        this.live = m.snapshot ?? undefined;
+        this.renderLive();
+        return;
+      case 'cluster':
+        this.cluster = m.info;
+        this.renderLive();
         return;
     }
   }
@@ -323,7 +337,51 @@ export class App {
     if (!this.host.standalone) {
       actions.append(controls.createButton({ label: 'Refresh', title: 'Analyse the manifests again', onClick: () => this.host.post({ type: 'refresh' }) }));
     }
-    bar.append(heading, filters, search, actions);
+    this.liveStatus = el('div', 'live-status');
+    this.liveStatus.setAttribute('aria-live', 'polite');
+    this.liveStatus.hidden = true;
+    bar.append(heading, filters, search, actions, this.liveStatus);
+  }
+
+  /** The cluster chip, the Apply button and the overlay, from the latest `cluster` and `live` messages. */
+  private renderLive(): void {
+    const c = this.cluster;
+    const actions = !this.host.standalone && !!c?.canApply;
+    this.view.setLive(this.live, { kind: !!c?.kind, actions });
+    if (!c) {
+      this.liveStatus.hidden = true;
+      return;
+    }
+    this.liveStatus.hidden = false;
+    const chip = el('span', `cluster-chip ${c.reachable ? 'reachable' : 'unreachable'}`);
+    const where = c.context ?? 'no cluster context';
+    const state = !c.context ? '' : c.reachable ? (this.live?.error ? 'live view interrupted' : this.live ? 'live' : 'connected') : 'not reachable';
+    chip.textContent = `${where}${c.local ? ' (local)' : ''}${state ? ` · ${state}` : ''}`;
+    chip.title = [c.detail, this.live?.error].filter(Boolean).join('\n') || (c.reachable ? 'Live state from this cluster is drawn on the graph' : 'No live state');
+    chip.setAttribute('role', 'button');
+    chip.tabIndex = 0;
+    chip.setAttribute('aria-label', `Cluster ${chip.textContent}. Press Enter to pick another context.`);
+    const pick = () => this.host.post({ type: 'selectContext' });
+    chip.addEventListener('click', pick);
+    chip.addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' || ev.key === ' ') {
+        ev.preventDefault();
+        pick();
+      }
+    });
+    const parts: HTMLElement[] = [chip];
+    if (!this.host.standalone && c.context) {
+      this.applyButton = controls.createButton({
+        label: 'Apply to Cluster',
+        appearance: 'primary',
+        title: c.canApply ? `Dry-run, diff and apply these manifests to ${c.context}` : 'Applying needs a trusted workspace and a reachable cluster',
+        onClick: () => this.host.post({ type: 'apply' }),
+      });
+      if (!c.canApply) this.applyButton.setAttribute('disabled', '');
+      this.applyButton.classList.add('apply-button');
+      parts.push(this.applyButton);
+    }
+    this.liveStatus.replaceChildren(...parts);
   }
 
   private buildLegend(): HTMLElement {
@@ -377,7 +435,10 @@ export class App {
     }
     if (t.kind === 'node') {
       const n = g.nodes.find((x) => x.id === t.id);
-      if (n) this.card.showNode(g, n, anchor, HOVER_DELAY_MS);
+      if (n) {
+        const live = this.live ? { state: this.live.nodes[n.id], context: this.live.context, kind: !!this.cluster?.kind, error: this.live.error } : undefined;
+        this.card.showNode(g, n, anchor, HOVER_DELAY_MS, live);
+      }
     } else {
       const e = g.edges.find((x) => x.id === t.id);
       if (e) this.card.showEdge(g, e, anchor, HOVER_DELAY_MS);

@@ -2,6 +2,9 @@ import type { GraphModel } from '../../src/core/graph/types';
 import type { Box, GraphLayout } from '../../src/core/graph/layout/types';
 import { MARGIN, degrees, edgeLabelScene, edgeScene, groupScene, nodeScene, pathData, readingOrder, sceneDefs, type SceneElement } from '../../src/core/graph/render/scene';
 import { sceneToString } from '../../src/core/graph/render/svgString';
+import type { LiveSnapshot } from '../../src/core/cluster/liveTypes';
+import { LiveLayer, type LiveAction, type LiveOptions } from './liveOverlay';
+import { liveAriaText } from './liveText';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MIN_ZOOM = 0.08;
@@ -27,6 +30,8 @@ export interface GraphViewEvents {
   escape(): void;
   /** Pan or zoom changed (to persist it). */
   viewChanged(view: View): void;
+  /** An action chip of the live overlay was clicked or pressed (port-forward, load images). */
+  liveAction?(nodeId: string, action: LiveAction): void;
 }
 
 interface Keyed {
@@ -54,7 +59,10 @@ export function toDom(s: SceneElement): SVGElement {
 export class GraphView {
   readonly svg: SVGSVGElement;
   private readonly pan: SVGGElement;
-  private readonly layers: Record<'groups' | 'edges' | 'labels' | 'nodes', SVGGElement>;
+  private readonly layers: Record<'groups' | 'edges' | 'labels' | 'nodes' | 'live', SVGGElement>;
+  private readonly liveLayer: LiveLayer;
+  private live: LiveSnapshot | undefined;
+  private liveOptions: LiveOptions = { kind: false, actions: false };
   private readonly nodes = new Map<string, Keyed>();
   private readonly edges = new Map<string, Keyed>();
   private readonly labels = new Map<string, Keyed>();
@@ -86,7 +94,8 @@ export class GraphView {
       root.append(g);
       return g;
     };
-    this.layers = { groups: layer('groups'), edges: layer('edges'), labels: layer('labels'), nodes: layer('nodes') };
+    this.layers = { groups: layer('groups'), edges: layer('edges'), labels: layer('labels'), nodes: layer('nodes'), live: layer('live') };
+    this.liveLayer = new LiveLayer(this.layers.live);
     this.pan.append(root);
     this.svg.append(this.pan);
     container.append(this.svg);
@@ -141,11 +150,38 @@ export class GraphView {
       this.order = order;
     }
     this.applyStates();
+    this.applyLive();
     if (focusedId && document.activeElement !== this.nodes.get(focusedId)?.el) this.focusNode(focusedId, false);
+  }
+
+  /** Live cluster state over the cards (undefined: overlay off). */
+  setLive(snapshot: LiveSnapshot | undefined, options: LiveOptions): void {
+    this.live = snapshot;
+    this.liveOptions = options;
+    this.applyLive();
+  }
+
+  private applyLive(): void {
+    this.liveLayer.update(this.graph, this.layout, this.live, this.liveOptions);
+    this.svg.classList.toggle('live-on', !!this.live);
+    this.svg.classList.toggle('live-stale', !!this.live?.error);
+    for (const [id, k] of this.nodes) {
+      const state = this.live?.nodes[id];
+      const el = k.el;
+      el.classList.toggle('live-absent', state?.exists === false);
+      el.classList.toggle('live-failing', !!state?.pods?.some((p) => !p.ready && p.reason !== undefined));
+      // The card's own label stays; live words are appended so a screen reader hears both.
+      const base = el.getAttribute('data-base-label') ?? el.getAttribute('aria-label');
+      if (base === null) continue;
+      if (!el.hasAttribute('data-base-label')) el.setAttribute('data-base-label', base);
+      const extra = liveAriaText(state, this.liveOptions.kind);
+      el.setAttribute('aria-label', extra ? `${base}. Live: ${extra}` : base);
+    }
   }
 
   clear(): void {
     for (const layer of Object.values(this.layers)) layer.replaceChildren();
+    this.liveLayer.clear();
     this.nodes.clear();
     this.edges.clear();
     this.labels.clear();
@@ -331,8 +367,13 @@ export class GraphView {
         suppressClick = false;
         return;
       }
+      const action = (ev.target as Element).closest('[data-action]');
+      if (action) {
+        this.fireAction(action);
+        return;
+      }
       const node = (ev.target as Element).closest('.node');
-      const id = node?.getAttribute('data-id');
+      const id = node?.getAttribute('data-id') ?? (ev.target as Element).closest('.live-overlay')?.getAttribute('data-node');
       if (id) this.events.activate(id);
     });
     this.svg.addEventListener(
@@ -368,7 +409,19 @@ export class GraphView {
     this.svg.addEventListener('keydown', (ev) => this.onKey(ev));
   }
 
+  private fireAction(el: Element): void {
+    const id = el.getAttribute('data-node');
+    const action = el.getAttribute('data-action');
+    if (id && (action === 'portForward' || action === 'loadImages')) this.events.liveAction?.(id, action);
+  }
+
   private onKey(ev: KeyboardEvent): void {
+    const target = ev.target instanceof Element ? ev.target.closest('[data-action]') : null;
+    if (target && (ev.key === 'Enter' || ev.key === ' ')) {
+      ev.preventDefault();
+      this.fireAction(target);
+      return;
+    }
     const id = this.focusedNodeId();
     const dir: Record<string, [number, number]> = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     if (dir[ev.key]) {
@@ -443,6 +496,8 @@ export class GraphView {
 function hoverTargetOf(el: Element): HoverTarget | undefined {
   const node = el.closest('.node');
   if (node) return { kind: 'node', id: node.getAttribute('data-id') ?? '' };
+  const live = el.closest('.live-overlay');
+  if (live) return { kind: 'node', id: live.getAttribute('data-node') ?? '' };
   const edge = el.closest('.edge, .edge-label');
   if (edge) return { kind: 'edge', id: edge.getAttribute('data-id') ?? '' };
   return undefined;

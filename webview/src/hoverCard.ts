@@ -1,6 +1,19 @@
 import type { EdgeType, GraphEdge, GraphModel, GraphNode, NodeFacts } from '../../src/core/graph/types';
 import { EDGE_LABELS } from '../../src/core/graph/types';
 import { cardKind } from '../../src/core/graph/render/scene';
+import type { LiveNodeState } from '../../src/core/cluster/liveTypes';
+import { endpointText, hpaText, podLine, podTone } from './liveText';
+
+/** What the cluster says about the hovered node (absent: no live overlay). */
+export interface HoverLive {
+  state: LiveNodeState | undefined;
+  context: string;
+  kind: boolean;
+  /** The watch is broken: the state shown is the last one seen. */
+  error?: string;
+}
+
+const MAX_PODS = 8;
 
 /** Fact rows in the order a person reads them, with the words the course uses. */
 const FACT_ROWS: [keyof NodeFacts, string][] = [
@@ -50,8 +63,8 @@ export class HoverCard {
     parent.append(this.el);
   }
 
-  showNode(graph: GraphModel, node: GraphNode, anchor: DOMRect, delay: number): void {
-    this.schedule(() => this.fill(nodeContent(graph, node)), anchor, delay);
+  showNode(graph: GraphModel, node: GraphNode, anchor: DOMRect, delay: number, live?: HoverLive): void {
+    this.schedule(() => this.fill(nodeContent(graph, node, live)), anchor, delay);
   }
 
   showEdge(graph: GraphModel, edge: GraphEdge, anchor: DOMRect, delay: number): void {
@@ -109,7 +122,38 @@ function span(cls: string, text: string): HTMLSpanElement {
   return s;
 }
 
-function nodeContent(graph: GraphModel, n: GraphNode): Node[] {
+/** The "On the cluster" section: replicas, each pod with its reason and fix, HPA, endpoints, LoadBalancer. */
+function liveContent(n: GraphNode, live: HoverLive): HTMLElement | undefined {
+  const s = live.state;
+  if (!s || n.ghost) return undefined;
+  const box = div('hc-live');
+  box.append(div('hc-live-head', `On the cluster (${live.context})${live.error ? ' · not updating' : ''}`));
+  if (!s.exists) {
+    box.append(div('hc-live-row live-absent', 'Not applied: the cluster has no such resource yet.'));
+    return box;
+  }
+  if (s.desiredReplicas !== undefined) box.append(div('hc-live-row', `${s.readyReplicas ?? 0} of ${s.desiredReplicas} replicas ready`));
+  const pods = s.pods ?? [];
+  for (const p of pods.slice(0, MAX_PODS)) {
+    const row = div(`hc-live-row hc-pod pod-${podTone(p)}`, span(`hc-dot pod-${podTone(p)}`, '●'), document.createTextNode(' '), podLine(p, live.kind));
+    box.append(row);
+  }
+  if (pods.length > MAX_PODS) box.append(div('hc-more', `and ${pods.length - MAX_PODS} more pods`));
+  if (s.hpa) {
+    box.append(div('hc-live-row', hpaText(s) ?? ''));
+    for (const m of s.hpa.metrics.slice(1)) box.append(div('hc-live-row', m));
+  }
+  if (s.endpoints !== undefined) box.append(div('hc-live-row', `${endpointText(s.endpoints)} ready`));
+  if (s.loadBalancer) {
+    const lb = s.loadBalancer;
+    box.append(div(`hc-live-row${lb.pending ? ' live-pending' : ''}`, lb.pending ? `LoadBalancer pending${lb.hint ? ` — ${lb.hint}` : ''}` : `LoadBalancer ${lb.address ?? ''}`));
+  }
+  if (s.condition) box.append(div('hc-live-row hc-condition', s.condition));
+  if (live.error) box.append(div('hc-live-row hc-condition', live.error));
+  return box;
+}
+
+function nodeContent(graph: GraphModel, n: GraphNode, live?: HoverLive): Node[] {
   const out: Node[] = [];
   out.push(div(`hc-kind cat-${n.category}${n.ghost ? ' ghost' : ''}`, cardKind(n)));
   out.push(div('hc-title', n.name));
@@ -136,6 +180,8 @@ function nodeContent(graph: GraphModel, n: GraphNode): Node[] {
     if (sorted.length > MAX_PROBLEMS) list.append(div('hc-more', `and ${sorted.length - MAX_PROBLEMS} more in the Problems panel`));
     out.push(list);
   }
+  const liveBox = live ? liveContent(n, live) : undefined;
+  if (liveBox) out.push(liveBox);
   const byId = new Map(graph.nodes.map((x) => [x.id, x]));
   const conns = graph.edges.filter((e) => e.from === n.id || e.to === n.id);
   if (conns.length) {

@@ -24,6 +24,10 @@ describe('webview protocol validators', () => {
       { type: 'refresh' },
       { type: 'rendered', revision: 3, nodes: 8, edges: 7, layoutMs: 12.5, paintMs: 3 },
       { type: 'log', level: 'warn', message: 'hm' },
+      { type: 'apply' },
+      { type: 'portForward', nodeId: 'Service/default/gateway' },
+      { type: 'loadImages', nodeId: 'Deployment/default/gateway' },
+      { type: 'selectContext' },
     ];
     for (const m of ok) assert.equal(isWebviewToHostMessage(m), true, JSON.stringify(m));
     assert.deepEqual(new Set(ok.map((m) => m.type)), new Set(Object.keys(WEBVIEW_TO_HOST)));
@@ -47,6 +51,9 @@ describe('webview protocol validators', () => {
       { type: 'rendered', revision: 1, nodes: 0, edges: 0, layoutMs: NaN, paintMs: 0 },
       { type: 'log', level: 'debug', message: 'x' },
       { type: 'ready', extra: true },
+      { type: 'apply', context: 'prod' },
+      { type: 'portForward' },
+      { type: 'loadImages', nodeId: ['x'] },
       { type: 'toString' },
       { type: '__proto__' },
       Object.create({ type: 'ready' }),
@@ -74,7 +81,23 @@ describe('webview protocol validators', () => {
   });
 
   test('host message names are one list', () => {
-    assert.deepEqual(Object.keys(HOST_TO_WEBVIEW).sort(), ['error', 'exportResult', 'graph', 'highlight']);
+    assert.deepEqual(Object.keys(HOST_TO_WEBVIEW).sort(), ['cluster', 'error', 'exportResult', 'graph', 'highlight', 'live']);
+  });
+
+  test('live snapshots and cluster info are checked field by field', () => {
+    const snapshot = {
+      context: 'kind-dev',
+      updatedAt: 1,
+      nodes: { 'Deployment/default/gateway': { exists: true, readyReplicas: 1, desiredReplicas: 2, pods: [{ name: 'p', phase: 'Running', ready: true }] } },
+    };
+    assert.equal(isHostToWebviewMessage({ type: 'live', snapshot }), true);
+    assert.equal(isHostToWebviewMessage({ type: 'live', snapshot: null }), true);
+    assert.equal(isHostToWebviewMessage({ type: 'live', snapshot: { ...snapshot, nodes: { x: { exists: 'yes' } } } }), false);
+    assert.equal(isHostToWebviewMessage({ type: 'live', snapshot: { ...snapshot, nodes: { x: { exists: true, pods: [{ name: 'p' }] } } } }), false);
+    assert.equal(isHostToWebviewMessage({ type: 'live', snapshot: { ...snapshot, secret: 'x' } }), false);
+    const info = { context: 'kind-dev', local: true, kind: true, reachable: true, canApply: true };
+    assert.equal(isHostToWebviewMessage({ type: 'cluster', info }), true);
+    assert.equal(isHostToWebviewMessage({ type: 'cluster', info: { ...info, canApply: 'yes' } }), false);
   });
 
   test('oversized or very deep payloads are rejected without walking them all', () => {
