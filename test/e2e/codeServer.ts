@@ -1,0 +1,306 @@
+/**
+ * A real VS Code for the end-to-end tests: code-server (installed and cached by setup.sh) with the
+ * packaged .vsix installed into a throw-away extensions folder, a throw-away user-data folder and
+ * a copy of a fixture workspace, driven by Debian's Chromium through playwright-core.
+ *
+ * Every process started here runs in its own process group and is killed in `close()`, on
+ * SIGINT/SIGTERM and when node exits, so an interrupted run leaves nothing behind.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+
+export const ROOT = path.resolve(__dirname, '../../..');
+export const SCREENSHOTS = path.join(ROOT, '.test-artifacts', 'screenshots');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CODE_SERVER_VERSION = process.env.CODE_SERVER_VERSION ?? '4.100.3';
+const CACHE = process.env.KUBE_TOPOLOGY_CODE_SERVER_CACHE ?? path.join(os.homedir(), '.cache', 'kube-topology', 'code-server');
+export const CODE_SERVER = path.join(CACHE, CODE_SERVER_VERSION, 'node_modules', '.bin', 'code-server');
+export const EXTENSION_ID = 'kube-topology.kube-topology';
+
+/** Generous ceilings for waits on a busy 2-core machine; they only bound a hang, never pass/fail a timing. */
+export const UI_WAIT = 60_000;
+
+export function vsixPath(): string {
+  if (process.env.KUBE_TOPOLOGY_VSIX) return path.resolve(process.env.KUBE_TOPOLOGY_VSIX);
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
+  return path.join(ROOT, `${pkg.name}-${pkg.version}.vsix`);
+}
+
+/** Runs setup.sh (cached: seconds when warm) and returns its wall time. */
+export function runSetup(): number {
+  const started = Date.now();
+  const out = execFileSync('bash', [path.join(ROOT, 'test/e2e/setup.sh')], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  process.stdout.write(out.replace(/^/gm, '# '));
+  return Date.now() - started;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Process bookkeeping
+
+const groups = new Set<number>();
+/** Temp folders of open sessions, removed on exit too. */
+const tempDirs = new Set<string>();
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  groups.delete(pid);
+}
+
+let handlersInstalled = false;
+function installExitHandlers(): void {
+  if (handlersInstalled) return;
+  handlersInstalled = true;
+  process.on('exit', () => {
+    for (const pid of [...groups]) killGroup(pid);
+    for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      for (const pid of [...groups]) killGroup(pid);
+      process.exit(130);
+    });
+  }
+}
+
+function spawnGroup(command: string, args: string[], options: { env: NodeJS.ProcessEnv; log: string }): ChildProcess {
+  installExitHandlers();
+  const log = fs.openSync(options.log, 'a');
+  // detached: the child leads its own process group, so killing -pid also ends its children
+  // (code-server forks the extension host and file watchers).
+  const child = spawn(command, args, { env: options.env, detached: true, stdio: ['ignore', log, log] });
+  fs.closeSync(log);
+  if (child.pid) groups.add(child.pid);
+  return child;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const port = (server.address() as net.AddressInfo).port;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, log: string): Promise<void> {
+  const deadline = Date.now() + UI_WAIT;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`code-server exited with ${child.exitCode}:\n${fs.readFileSync(log, 'utf8').slice(-3000)}`);
+    try {
+      const res = await fetch(url);
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`code-server did not answer on ${url}:\n${fs.readFileSync(log, 'utf8').slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The session
+
+export interface SessionOptions {
+  /** Fixture folder copied into a fresh temp workspace. */
+  fixture: string;
+  /** User settings (settings.json in the user-data folder). */
+  settings?: Record<string, unknown>;
+  /** Screenshot file prefix, e.g. `e2e-main`. */
+  name: string;
+}
+
+export interface Session {
+  page: Page;
+  workspace: string;
+  userData: string;
+  /** Wall time of `code-server --install-extension <vsix>`. */
+  installMs: number;
+  /** From navigation to the workbench being on screen. */
+  workbenchMs: number;
+  screenshot(step: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startSession(options: SessionOptions): Promise<Session> {
+  for (const [what, file] of [
+    ['code-server', CODE_SERVER],
+    ['Chromium', CHROMIUM],
+    ['the packaged extension', vsixPath()],
+  ] as const) {
+    if (!fs.existsSync(file)) throw new Error(`${what} is missing (${file}): run bash test/e2e/setup.sh`);
+  }
+  installExitHandlers();
+  const base = fs.mkdtempSync(path.join(os.tmpdir(), `kt-${options.name}-`));
+  tempDirs.add(base);
+  const userData = path.join(base, 'user-data');
+  const extensions = path.join(base, 'extensions');
+  const workspace = path.join(base, 'workspace');
+  const home = path.join(base, 'home');
+  for (const d of [userData, extensions, home, path.join(userData, 'User')]) fs.mkdirSync(d, { recursive: true });
+  fs.cpSync(options.fixture, workspace, { recursive: true });
+  const settings = {
+    'workbench.startupEditor': 'none',
+    'security.workspace.trust.enabled': false,
+    'workbench.tips.enabled': false,
+    'workbench.enableExperiments': false,
+    'telemetry.telemetryLevel': 'off',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'update.mode': 'none',
+    'editor.minimap.enabled': false,
+    // code-server announces every port a process opens; those toasts would cover the screenshots.
+    'remote.autoForwardPorts': false,
+    // Our own debounce stays at its default: the test waits for results, it never races them.
+    ...options.settings,
+  };
+  fs.writeFileSync(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
+  // code-server writes ~/.config/code-server/config.yaml (with a password) unless given one.
+  const config = path.join(base, 'config.yaml');
+  fs.writeFileSync(config, 'auth: none\n');
+  const env = { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local/share') };
+  const log = path.join(base, 'code-server.log');
+
+  const installStarted = Date.now();
+  execFileSync(CODE_SERVER, ['--config', config, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsixPath()], {
+    env,
+    stdio: 'pipe',
+  });
+  const installMs = Date.now() - installStarted;
+
+  const port = await freePort();
+  const server = spawnGroup(
+    CODE_SERVER,
+    ['--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--user-data-dir', userData, '--extensions-dir', extensions, workspace],
+    { env, log },
+  );
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close().catch(() => undefined);
+    if (server.pid) killGroup(server.pid);
+    fs.rmSync(base, { recursive: true, force: true });
+    tempDirs.delete(base);
+  };
+  try {
+    const origin = `http://127.0.0.1:${port}`;
+    await waitForHttp(`${origin}/healthz`, server, log);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    });
+    // Clipboard access lets a test read the editor selection with Ctrl+C, as a person would copy it.
+    const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, permissions: ['clipboard-read', 'clipboard-write'] });
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_WAIT);
+    const navStarted = Date.now();
+    await page.goto(`${origin}/?folder=${encodeURIComponent(workspace)}`);
+    await page.locator('.monaco-workbench').waitFor();
+    const workbenchMs = Date.now() - navStarted;
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    return {
+      page,
+      workspace,
+      userData,
+      installMs,
+      workbenchMs,
+      async screenshot(step: string) {
+        const file = path.join(SCREENSHOTS, `${options.name}-${step}.png`);
+        await page.screenshot({ path: file });
+        return file;
+      },
+      close,
+    };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Workbench actions, as a user does them
+
+/** F1, type the command's title, pick the entry whose label is exactly that title. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.monaco-highlighted-label', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first();
+  await row.waitFor();
+  await row.click();
+}
+
+/** The command palette entries offered for `text` (F1, type, read the list, Escape). */
+export async function paletteEntries(page: Page, text: string): Promise<string[]> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(`>${text}`);
+  // The list is filtered as you type; wait for the palette to show the filtered result.
+  await page.locator('.quick-input-widget .monaco-list-row').first().waitFor();
+  const labels = await page.locator('.quick-input-widget .monaco-list-row .label-name').allTextContents();
+  await page.keyboard.press('Escape');
+  return labels.map((l) => l.trim());
+}
+
+/** Opens a workspace file with Quick Open (Ctrl+P) and waits for its editor tab. */
+export async function openFile(page: Page, relative: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(relative);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(relative) }).first();
+  await row.waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(`.tabs-container .tab.active[data-resource-name="${path.basename(relative)}"]`).waitFor();
+}
+
+/** The line (1-based) of the cursor in the active editor, from the status bar ("Ln 12, Col 5"). */
+export async function cursorPosition(page: Page): Promise<{ line: number; column: number; selected?: number }> {
+  const text = (await page.locator('#status\\.editor\\.selection').innerText()).trim();
+  const m = /Ln (\d+), Col (\d+)(?: \((\d+) selected\))?/.exec(text);
+  if (!m) throw new Error(`unexpected cursor status: ${text}`);
+  return { line: Number(m[1]), column: Number(m[2]), selected: m[3] ? Number(m[3]) : undefined };
+}
+
+/**
+ * The innermost frame of a webview panel. VS Code nests each webview twice: an outer iframe
+ * (`.webview.ready`) hosts the service-worker page, whose `#active-frame` holds our HTML.
+ */
+export async function webviewFrame(page: Page, title: string): Promise<Frame> {
+  const deadline = Date.now() + UI_WAIT;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame.name() !== 'active-frame' && !frame.url().includes('fake.html')) continue;
+      const pageTitle = await frame.title().catch(() => '');
+      if (pageTitle === title) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview titled "${title}"; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
+    await page.waitForTimeout(200);
+  }
+}
+
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Polls `read` until `accept` holds, returning the last value (a wait, not a timing assertion). */
+export async function eventually<T>(read: () => Promise<T>, accept: (v: T) => boolean, what: string, timeout = UI_WAIT): Promise<T> {
+  const deadline = Date.now() + timeout;
+  let last: T = await read();
+  while (!accept(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last, null, 1).slice(0, 2000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+    last = await read();
+  }
+  return last;
+}
