@@ -17,6 +17,7 @@ import {
   type GraphModel,
   type GraphNode,
   type GraphProblem,
+  type NodeFacts,
   type Severity,
 } from './types';
 
@@ -199,7 +200,56 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
   }
   nodeList.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   edgeList.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return { nodes: nodeList, edges: edgeList };
+  return fitForWebview({ nodes: nodeList, edges: edgeList });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The webview's protocol limits (src/shared/webviewProtocol.ts). It refuses a whole graph message
+// that breaks one, so a single hostile resource (a 600-character name, `replicas: 1e400`, a node
+// with 300 findings) would blank the view. test/fuzz checks that every built graph passes.
+
+const TEXT_LIMITS: Partial<Record<keyof NodeFacts, number>> = { selector: 2000, serviceType: 100, ingressClass: 200, scaleTarget: 500, schedule: 200, secretType: 200 };
+const COUNT_FACTS: (keyof NodeFacts)[] = ['replicas', 'minReplicas', 'maxReplicas'];
+const MAX_PROBLEMS = 200;
+
+function clip(s: string, max: number): string {
+  if (s.length <= max) return s;
+  let cut = max - 1;
+  if (/[\uD800-\uDBFF]/.test(s[cut - 1] ?? '')) cut--; // do not split a surrogate pair
+  return `${s.slice(0, cut)}…`;
+}
+
+function fitForWebview(g: GraphModel): GraphModel {
+  const dropped = new Set<string>();
+  const nodes: GraphNode[] = [];
+  for (const n of g.nodes) {
+    // An identity too long to draw is no Kubernetes object (names stop at 253); its findings stay in the editor.
+    if (n.id.length > 1000 || n.kind.length > 200 || n.name.length > 500 || n.namespace.length > 300 || n.file.length > 4096) {
+      dropped.add(n.id);
+      continue;
+    }
+    const facts: Record<string, unknown> = { ...n.facts };
+    for (const [k, v] of Object.entries(facts)) {
+      const key = k as keyof NodeFacts;
+      if (COUNT_FACTS.includes(key)) {
+        if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) delete facts[k];
+      } else if (Array.isArray(v)) facts[k] = v.slice(0, 1000).map((x) => clip(String(x), 2000));
+      else if (typeof v === 'string') facts[k] = clip(v, TEXT_LIMITS[key] ?? 2000);
+    }
+    let problems = n.problems.map((p) => ({ ...p, code: clip(p.code, 200), message: clip(p.message, 4000) }));
+    if (problems.length > MAX_PROBLEMS) {
+      const kept = [...problems].sort((a, b) => rank(b.severity) - rank(a.severity)).slice(0, MAX_PROBLEMS - 1);
+      const rest = problems.length - kept.length;
+      problems = [...kept, { code: kept[kept.length - 1].code, severity: kept[kept.length - 1].severity, message: `… and ${rest} more findings on this resource (see the Problems panel)` }];
+    }
+    nodes.push({ ...n, facts: facts as NodeFacts, problems });
+  }
+  const edges: GraphEdge[] = [];
+  for (const e of g.edges) {
+    if (dropped.has(e.from) || dropped.has(e.to)) continue;
+    edges.push({ ...e, reason: clip(e.reason, 8000), label: clip(e.label, 500), ...(e.code !== undefined ? { code: clip(e.code, 200) } : {}) });
+  }
+  return { nodes, edges };
 }
 
 function rank(s: string | undefined): number {

@@ -265,15 +265,17 @@ function wrongType(e: ErrorObject, cx: ExplainContext): SchemaIssue {
   const schema = (e.parentSchema ?? {}) as { type?: string | string[]; format?: string };
   const types = ([] as string[]).concat((e.params as { type: string | string[] }).type ?? schema.type ?? []);
   const value = valueAt(cx.data, path);
-  let message = `${label(path, cx)} must be ${expectedType(types, schema.format)}, got ${describeValue(value)}`;
+  // A Secret's values are never echoed: messages end up in CI logs and uploaded SARIF.
+  const secret = cx.kind === 'Secret' && (path[0] === 'data' || path[0] === 'stringData') && (value === null || typeof value !== 'object');
+  let message = `${label(path, cx)} must be ${expectedType(types, schema.format)}, got ${secret ? `a ${value === null ? 'null' : typeof value} (Secret value not shown)` : describeValue(value)}`;
   const fixes: IssueFix[] = [];
   const source = typeof value === 'number' || typeof value === 'boolean' || typeof value === 'string' ? cx.plainScalar(path) : undefined;
   const numeric = types.includes('integer') || types.includes('number');
   if (types.includes('string') && !numeric && (typeof value === 'number' || typeof value === 'boolean')) {
     if (source !== undefined) {
       const quoted = JSON.stringify(source);
-      message += ` — quote it: ${quoted}`;
-      fixes.push({ title: `Quote the value: ${quoted}`, path, part: 'value', newText: quoted, preferred: true });
+      message += secret ? ' — quote it' : ` — quote it: ${quoted}`;
+      fixes.push({ title: secret ? 'Quote the value' : `Quote the value: ${quoted}`, path, part: 'value', newText: quoted, preferred: true });
     } else {
       message += ' — quote it';
     }

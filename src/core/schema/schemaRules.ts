@@ -1,5 +1,5 @@
 import { isScalar as isYamlScalar, type Scalar } from 'yaml';
-import type { Fix } from '../findings';
+import type { Fix, TextEdit } from '../findings';
 import type { ResourceCheck, ResourceCheckContext, RuleMeta } from '../rules/types';
 import { findNode, type PathSegment } from '../parse/locate';
 import { explainErrors, type IssueFix, type SchemaIssue } from './messages';
@@ -29,7 +29,17 @@ function isBuiltinGroup(group: string): boolean {
 }
 
 function apiVersionFix(ctx: ResourceCheckContext, title: string, apiVersion: string, preferred: boolean): Fix {
-  return { title, edits: [{ file: '', range: ctx.range(['apiVersion'], 'value'), newText: apiVersion }], preferred: preferred || undefined };
+  return { title, edits: [valueEdit(ctx, ['apiVersion'], 'value', apiVersion)], preferred: preferred || undefined };
+}
+
+/**
+ * Replaces a value. A block scalar's range (`|-` and its lines) ends after its last line break,
+ * which the new text must keep, or the next key would be glued onto this line.
+ */
+function valueEdit(ctx: ResourceCheckContext, path: PathSegment[], part: IssueFix['part'], newText: string): TextEdit {
+  const range = ctx.range(path, part);
+  const eatsLineBreak = range.end.character === 0 && range.end.line > range.start.line;
+  return { file: '', range, newText: eatsLineBreak ? newText + (ctx.doc.text.includes('\r\n') ? '\r\n' : '\n') : newText };
 }
 
 /** Whether the object as written validates against `apiVersion` in the release (so renaming apiVersion alone is enough). */
@@ -105,7 +115,7 @@ function reportUnknown(ctx: ResourceCheckContext, rel: Release, apiVersion: stri
     if (candidates.length === 1 && where) {
       fixes.push({
         title: `Change kind to ${candidates[0]}`,
-        edits: [{ file: '', range: ctx.range(['kind'], 'value'), newText: candidates[0] }],
+        edits: [valueEdit(ctx, ['kind'], 'value', candidates[0])],
         preferred: sameWord(kind, candidates[0]) || undefined,
       });
     }
@@ -120,7 +130,7 @@ function reportUnknown(ctx: ResourceCheckContext, rel: Release, apiVersion: stri
 }
 
 function toFix(ctx: ResourceCheckContext, f: IssueFix): Fix {
-  return { title: f.title, edits: [{ file: '', range: ctx.range(f.path, f.part), newText: f.newText }], preferred: f.preferred || undefined };
+  return { title: f.title, edits: [valueEdit(ctx, f.path, f.part, f.newText)], preferred: f.preferred || undefined };
 }
 
 function plainScalarSource(ctx: ResourceCheckContext) {
