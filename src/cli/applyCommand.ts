@@ -3,7 +3,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { loadIndex } from './manifestFiles';
 import { buildReport } from './reporters/findingReport';
 import { formatText } from './reporters/textReporter';
-import { cancelOnInterrupt, confirmRemote, describeContext, findingLine, jsonFinding, parseDuration, plural, refLabel, resolveContext } from './clusterCommon';
+import { commonClusterOptions, cancelOnInterrupt, confirmRemote, describeContext, findingLine, jsonFinding, parseDuration, plural, refLabel, resolveContext } from './clusterCommon';
 import { openCluster, DEFAULT_TIMEOUT_MS, ClusterError } from '../core/cluster/clusterClient';
 import { prepareApply, DEFAULT_ROLLOUT_TIMEOUT_MS } from '../core/cluster/applyEngine';
 import type { ApplyPlan, ApplyProgress, ApplyResult, PlannedResource, ResourceOutcome, RolloutResult } from '../core/cluster/applyTypes';
@@ -59,17 +59,12 @@ export async function runApply(argv: string[], io: CliIo): Promise<number> {
     io.stdout(APPLY_HELP);
     return EXIT_OK;
   }
-  const format = stringOption(args, 'output') ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--output must be text or json, got "${format}"`);
-  if (args.positionals.length === 0) throw new UsageError('apply needs at least one PATH (a file, a folder, or - for stdin)');
-  const rolloutTimeoutMs = parseDuration(stringOption(args, 'timeout') ?? `${DEFAULT_ROLLOUT_TIMEOUT_MS / 1000}s`, '--timeout');
-  const requestTimeoutMs = parseDuration(stringOption(args, 'request-timeout') ?? `${DEFAULT_TIMEOUT_MS / 1000}s`, '--request-timeout');
+  const { json, waitTimeoutMs: rolloutTimeoutMs, requestTimeoutMs } = commonClusterOptions(args, 'apply', DEFAULT_ROLLOUT_TIMEOUT_MS);
   const versionArg = stringOption(args, 'kubernetes-version') ?? DEFAULT_KUBERNETES_VERSION;
   const kubernetesVersion = normalizeKubernetesVersion(versionArg);
   if (!kubernetesVersion) throw new UsageError(`--kubernetes-version ${versionArg} is not supported; use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`);
   const dryRun = args.options['dry-run'] === true;
   const namespaceOption = stringOption(args, 'namespace');
-  const json = format === 'json';
   const out = (s: string) => {
     if (!json) io.stdout(s);
   };

@@ -5,6 +5,9 @@
 import * as path from 'node:path';
 import { UsageError, type CliIo } from './cliIo';
 import { displayPath } from './manifestFiles';
+import { reportedFinding, type ReportedFinding } from './reporters/findingReport';
+import { stringOption, type ParsedArgs } from './argParser';
+import { DEFAULT_TIMEOUT_MS } from '../core/cluster/clusterClient';
 import type { Finding, ResourceRef } from '../core/findings';
 import { findContext, KubeconfigError, loadKubeconfig, type ContextInfo, type KubeconfigInfo } from '../core/cluster/kubeconfig';
 
@@ -93,18 +96,8 @@ export function findingLine(f: Finding, cwd: string): string {
 }
 
 /** Findings with 1-based positions and relative paths, as validate's JSON prints them. */
-export function jsonFinding(f: Finding, cwd: string): Record<string, unknown> {
-  return {
-    file: displayPath(f.file, cwd),
-    line: f.range.start.line + 1,
-    column: f.range.start.character + 1,
-    endLine: f.range.end.line + 1,
-    endColumn: f.range.end.character + 1,
-    severity: f.severity,
-    code: f.code,
-    message: f.message,
-    resource: f.resource,
-  };
+export function jsonFinding(f: Finding, cwd: string): ReportedFinding {
+  return reportedFinding(f, cwd);
 }
 
 /** `deployment/gateway` (with the namespace when it is not the default one). */
@@ -115,4 +108,16 @@ export function refLabel(ref: ResourceRef, defaultNamespace?: string): string {
 
 export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** The options every cluster-writing command shares: output format, paths, the two timeouts. */
+export function commonClusterOptions(args: ParsedArgs, command: string, defaultWaitMs: number): { json: boolean; waitTimeoutMs: number; requestTimeoutMs: number } {
+  const format = stringOption(args, 'output') ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--output must be text or json, got "${format}"`);
+  if (args.positionals.length === 0) throw new UsageError(`${command} needs at least one PATH (a file, a folder, or - for stdin)`);
+  return {
+    json: format === 'json',
+    waitTimeoutMs: parseDuration(stringOption(args, 'timeout') ?? `${defaultWaitMs / 1000}s`, '--timeout'),
+    requestTimeoutMs: parseDuration(stringOption(args, 'request-timeout') ?? `${DEFAULT_TIMEOUT_MS / 1000}s`, '--request-timeout'),
+  };
 }

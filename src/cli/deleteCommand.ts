@@ -1,7 +1,7 @@
 import { parseArgs, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { loadIndex } from './manifestFiles';
-import { cancelOnInterrupt, confirmRemote, describeContext, findingLine, jsonFinding, parseDuration, plural, refLabel, resolveContext } from './clusterCommon';
+import { commonClusterOptions, cancelOnInterrupt, confirmRemote, describeContext, findingLine, jsonFinding, parseDuration, plural, refLabel, resolveContext } from './clusterCommon';
 import { openCluster, DEFAULT_TIMEOUT_MS, ClusterError } from '../core/cluster/clusterClient';
 import { deleteResources, DEFAULT_DELETE_WAIT_MS } from '../core/cluster/deleteEngine';
 import type { DeleteOutcome, DeleteProgress } from '../core/cluster/applyTypes';
@@ -41,12 +41,7 @@ export async function runDelete(argv: string[], io: CliIo): Promise<number> {
     io.stdout(DELETE_HELP);
     return EXIT_OK;
   }
-  const format = stringOption(args, 'output') ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--output must be text or json, got "${format}"`);
-  if (args.positionals.length === 0) throw new UsageError('delete needs at least one PATH (a file, a folder, or - for stdin)');
-  const waitTimeoutMs = parseDuration(stringOption(args, 'timeout') ?? `${DEFAULT_DELETE_WAIT_MS / 1000}s`, '--timeout');
-  const requestTimeoutMs = parseDuration(stringOption(args, 'request-timeout') ?? `${DEFAULT_TIMEOUT_MS / 1000}s`, '--request-timeout');
-  const json = format === 'json';
+  const { json, waitTimeoutMs, requestTimeoutMs } = commonClusterOptions(args, 'delete', DEFAULT_DELETE_WAIT_MS);
 
   const { info, context } = resolveContext({ kubeconfig: stringOption(args, 'kubeconfig'), context: stringOption(args, 'context'), cwd: io.cwd });
   const defaultNamespace = stringOption(args, 'namespace') || context.namespace || 'default';

@@ -21,24 +21,25 @@ export interface ValidationReport {
   summary: { files: number; resources: number; errors: number; warnings: number; infos: number };
 }
 
+/** A finding with 1-based positions and a path relative to `cwd` (validate's and apply's JSON). */
+export function reportedFinding(f: Finding, cwd: string): ReportedFinding {
+  return {
+    file: displayPath(f.file, cwd),
+    line: f.range.start.line + 1,
+    column: f.range.start.character + 1,
+    endLine: f.range.end.line + 1,
+    endColumn: f.range.end.character + 1,
+    severity: f.severity,
+    code: f.code,
+    message: f.message,
+    resource: f.resource,
+  };
+}
+
 export function buildReport(byFile: Map<string, Finding[]>, resources: number, cwd: string): ValidationReport {
   const findings: ReportedFinding[] = [];
   const files = [...byFile.keys()].map((f) => displayPath(f, cwd));
-  for (const list of byFile.values()) {
-    for (const f of list) {
-      findings.push({
-        file: displayPath(f.file, cwd),
-        line: f.range.start.line + 1,
-        column: f.range.start.character + 1,
-        endLine: f.range.end.line + 1,
-        endColumn: f.range.end.character + 1,
-        severity: f.severity,
-        code: f.code,
-        message: f.message,
-        resource: f.resource,
-      });
-    }
-  }
+  for (const list of byFile.values()) for (const f of list) findings.push(reportedFinding(f, cwd));
   const count = (s: Severity) => findings.filter((f) => f.severity === s).length;
   return {
     resources,
