@@ -1,6 +1,7 @@
 import { parseArgs, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { loadIndex } from './manifestFiles';
+import { loadKubeconfig } from '../core/cluster/kubeconfig';
 import { imagesOf, KindToolError, listKindClusters, loadImagesIntoKind, localImageStatus } from '../core/cluster/kindImages';
 
 export const KIND_LOAD_HELP = `Usage: kube-topology kind-load [options] PATH...
@@ -10,7 +11,7 @@ and loads those into a kind cluster's node (kind load docker-image). kind nodes 
 images from your machine: an image that is built but not loaded ends in ErrImagePull.
 
 Options:
-  --cluster NAME   kind cluster (default: the only one, or "kind")
+  --cluster NAME   kind cluster (default: the current context's, the only one, or "kind")
   --dry-run        list the images and whether they exist locally; load nothing
 
 Binaries: kind and docker from PATH, or $KUBE_TOPOLOGY_KIND / $KUBE_TOPOLOGY_DOCKER.
@@ -69,11 +70,25 @@ export async function runKindLoad(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** The cluster `kind load` would pick without --name is "kind"; with exactly one cluster, that one is meant. */
+/**
+ * Without --cluster: the kind cluster of the current kubeconfig context (`kind-NAME`, what apply
+ * would talk to), else the only cluster, else "kind" (what `kind load` picks without --name).
+ */
 async function defaultCluster(): Promise<string> {
   const names = await listKindClusters();
+  const current = currentKindCluster();
+  if (current && names.includes(current)) return current;
   if (names.length === 1) return names[0];
   if (names.includes('kind')) return 'kind';
   if (names.length === 0) throw new UsageError('there are no kind clusters (kind get clusters): create one with "kind create cluster"');
   throw new UsageError(`several kind clusters (${names.join(', ')}): pick one with --cluster`);
+}
+
+function currentKindCluster(): string | undefined {
+  try {
+    const info = loadKubeconfig();
+    return info.contexts.find((c) => c.name === info.currentContext)?.kindCluster;
+  } catch {
+    return undefined; // no kubeconfig: fall back to the cluster list
+  }
 }

@@ -198,31 +198,49 @@ export async function loadImagesIntoKind(
   cluster: string,
   opts: ToolOptions & { onProgress?: (p: LoadProgress) => void } = {},
 ): Promise<LoadResult[]> {
+  if (images.length === 0) return [];
+  const total = images.length;
+  // One `kind load` for every image: one `docker save` and one import per node instead of one per
+  // image (a third faster for the gateway + model pair). Only when it fails do we go image by
+  // image, to say which one.
+  if (total > 1) {
+    for (const [index, image] of images.entries()) opts.onProgress?.({ image, index, total, state: 'loading' });
+    const r = await runTool('kind', ['load', 'docker-image', ...images, '--name', cluster], { ...opts, timeoutMs: opts.timeoutMs ?? 600_000 });
+    if (r.code === 0) {
+      for (const [index, image] of images.entries()) opts.onProgress?.({ image, index, total, state: 'loaded' });
+      return images.map((image) => ({ image, loaded: true }));
+    }
+    await throwIfClusterUnusable(r.stderr, cluster, opts);
+  }
   const results: LoadResult[] = [];
   for (const [index, image] of images.entries()) {
-    opts.onProgress?.({ image, index, total: images.length, state: 'loading' });
+    opts.onProgress?.({ image, index, total, state: 'loading' });
     const r = await runTool('kind', ['load', 'docker-image', image, '--name', cluster], { ...opts, timeoutMs: opts.timeoutMs ?? 600_000 });
     if (r.code === 0) {
       results.push({ image, loaded: true });
-      opts.onProgress?.({ image, index, total: images.length, state: 'loaded' });
+      opts.onProgress?.({ image, index, total, state: 'loaded' });
       continue;
     }
-    if (DAEMON_DOWN.test(r.stderr)) throw daemonDown(r.stderr);
-    if (/no nodes found for cluster/i.test(r.stderr)) {
-      let known = '';
-      try {
-        const names = await listKindClusters(opts);
-        known = names.length ? ` (kind get clusters: ${names.join(', ')})` : ' (there are no kind clusters)';
-      } catch {
-        /* the first message is enough */
-      }
-      throw new KindToolError(`kind cluster "${cluster}" not found${known}`, 'no-cluster');
-    }
+    await throwIfClusterUnusable(r.stderr, cluster, opts);
     const message = lastErrorLine(r.stderr) || `exit ${r.code}`;
     results.push({ image, loaded: false, error: message });
-    opts.onProgress?.({ image, index, total: images.length, state: 'failed', message });
+    opts.onProgress?.({ image, index, total, state: 'failed', message });
   }
   return results;
+}
+
+/** A daemon that is down or a cluster that does not exist fails every image alike: say so once. */
+async function throwIfClusterUnusable(stderr: string, cluster: string, opts: ToolOptions): Promise<void> {
+  if (DAEMON_DOWN.test(stderr)) throw daemonDown(stderr);
+  if (!/no nodes found for cluster/i.test(stderr)) return;
+  let known = '';
+  try {
+    const names = await listKindClusters(opts);
+    known = names.length ? ` (kind get clusters: ${names.join(', ')})` : ' (there are no kind clusters)';
+  } catch {
+    /* the first message is enough */
+  }
+  throw new KindToolError(`kind cluster "${cluster}" not found${known}`, 'no-cluster');
 }
 
 function lastErrorLine(stderr: string): string {
