@@ -2,7 +2,7 @@ import { isPair, type Node as YamlNode } from 'yaml';
 import type { Finding, Range } from '../findings';
 import type { ResourceIndex } from '../index/resourceIndex';
 import type { Resource } from '../parse/manifestParser';
-import { findNode, rangeOf, resourceRange, type PathSegment } from '../parse/locate';
+import { findNode, localRangeOf, rangeOf, type PathSegment } from '../parse/locate';
 import { shiftRange } from '../findings';
 import { referencesOf, type Reference, type ReferenceProblem, type PortMapping } from '../model/references';
 import { serviceType } from '../model/serviceAddress';
@@ -70,6 +70,37 @@ export function mergeGraphs(graphs: readonly GraphModel[]): GraphModel {
 
 const SEVERITY_RANK: Record<string, number> = { ok: 0, info: 1, warning: 2, error: 3 };
 
+// Per-object caches: a resource's object, YAML node and line table are shared by every pass while
+// its document text is unchanged, so its facts and document-local ranges are worked out once; only
+// the shift to the document's place in the file (which moves when a document above it grows) is per pass.
+const factsCache = new WeakMap<object, NodeFacts>();
+const localRanges = new WeakMap<object, Map<readonly PathSegment[] | 'resource', Range>>();
+
+function cachedFacts(r: Resource): NodeFacts {
+  let facts = factsCache.get(r.object);
+  if (!facts) factsCache.set(r.object, (facts = factsOf(r)));
+  return facts;
+}
+
+/** rangeOf / resourceRange, with the document-local range cached per object and path (paths come from the cached references). */
+function cachedRange(r: Resource, path: readonly PathSegment[] | 'resource'): Range {
+  let byPath = localRanges.get(r.object);
+  if (!byPath) localRanges.set(r.object, (byPath = new Map()));
+  let local = byPath.get(path);
+  if (!local) {
+    if (path === 'resource') {
+      const [s, , e] = r.node.range ?? [0, 0, 0];
+      local = r.doc.parsed.lines.range(s, e);
+    } else {
+      local = localRangeOf(r, r.doc.parsed.lines, path);
+    }
+    byPath.set(path, local);
+  }
+  // A fresh object each pass, so no caller can change the cached one.
+  const shift = r.doc.startLine;
+  return { start: { line: local.start.line + shift, character: local.start.character }, end: { line: local.end.line + shift, character: local.end.character } };
+}
+
 export function buildGraph(input: GraphInput, options: GraphOptions = {}): GraphModel {
   const { index } = input;
   const refs = referencesOf(index);
@@ -89,7 +120,7 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
       nodeOf.set(r, same);
       return same;
     }
-    const range = resourceRange(r);
+    const range = cachedRange(r, 'resource');
     const node: GraphNode = {
       id,
       kind: r.kind,
@@ -99,7 +130,7 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
       file: r.file,
       line: range.start.line + 1,
       range,
-      facts: factsOf(r),
+      facts: cachedFacts(r),
       status: 'ok',
       problems: [],
     };
@@ -147,7 +178,7 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
   for (const ref of refs.all) {
     const fromNode = addResource(ref.from);
     if (!fromNode) continue;
-    const site = rangeOf(ref.from, ref.path);
+    const site = cachedRange(ref.from, ref.path);
     const finding = findingFor(ref, findingsOf.get(fromNode.id) ?? []);
     const text = describe(ref);
     const type: EdgeType = ref.type === 'uses' ? 'mounts' : ref.type;

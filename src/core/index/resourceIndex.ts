@@ -16,11 +16,11 @@ export class ResourceIndex {
     this.all = resources;
     for (const r of resources) {
       if (!r.kind) continue;
-      const ns = effectiveNamespace(r, defaultNamespace);
-      this.nsOf.set(r, ns);
-      push(this.byKindNs, `${r.kind}/${ns ?? ''}`, r);
-      if (r.name) push(this.byKey, key(r.kind, ns, r.name), r);
-      if (isWorkload(r)) push(this.workloadsByNs, ns ?? '', r);
+      const k = keysOf(r, r.kind, defaultNamespace);
+      this.nsOf.set(r, k.ns);
+      push(this.byKindNs, k.kindNs, r);
+      if (k.nameKey !== undefined) push(this.byKey, k.nameKey, r);
+      if (k.workloadNs !== undefined) push(this.workloadsByNs, k.workloadNs, r);
     }
   }
 
@@ -48,6 +48,19 @@ export class ResourceIndex {
     return this.workloadsByNs.get(namespace) ?? [];
   }
 
+  /** Resources sharing kind, namespace and name (two or more), in order of the first one's place in `all`. */
+  sameKeyGroups(): Resource[][] {
+    const out: Resource[][] = [];
+    // A Map iterates in insertion order, which is the order each key first appeared in.
+    for (const list of this.byKey.values()) if (list.length > 1) out.push(list);
+    return out;
+  }
+
+  /** Namespaces with workloads, in the order their first workload appears in `all`. */
+  workloadNamespaces(): IterableIterator<string> {
+    return this.workloadsByNs.keys();
+  }
+
   /** Same name in any namespace, for "did you mean the one in namespace X" hints. */
   findAnyNamespace(kind: string, name: string): Resource[] {
     return this.ofKind(kind).filter((r) => r.name === name);
@@ -58,6 +71,36 @@ export class ResourceIndex {
     for (const ns of this.nsOf.values()) if (ns) s.add(ns);
     return [...s].sort();
   }
+}
+
+interface ResourceKeys {
+  defaultNamespace: string;
+  ns: string | undefined;
+  kindNs: string;
+  nameKey?: string;
+  workloadNs?: string;
+}
+
+/**
+ * The table keys of a resource, kept with it: a Resource stays the same object while its file is
+ * not set again, so a keystroke in one file does not rebuild the key strings of every other file.
+ */
+const keysCache = new WeakMap<Resource, ResourceKeys>();
+
+function keysOf(r: Resource, kind: string, defaultNamespace: string): ResourceKeys {
+  let k = keysCache.get(r);
+  if (k?.defaultNamespace !== defaultNamespace) {
+    const ns = effectiveNamespace(r, defaultNamespace);
+    k = {
+      defaultNamespace,
+      ns,
+      kindNs: `${kind}/${ns ?? ''}`,
+      nameKey: r.name ? key(kind, ns, r.name) : undefined,
+      workloadNs: isWorkload(r) ? ns ?? '' : undefined,
+    };
+    keysCache.set(r, k);
+  }
+  return k;
 }
 
 function key(kind: string, ns: string | undefined, name: string): string {

@@ -18,10 +18,10 @@ import {
 } from './kinds';
 import {
   NameLookup,
+  cachedServicePortsOf,
   ServiceAddressResolver,
   editDistance,
   nearThreshold,
-  servicePortsOf,
   serviceType,
   toPortNumber,
   type ServiceAddress,
@@ -37,7 +37,10 @@ import {
  * object it was meant for — e.g. a Service that exists but lacks the port).
  *
  * Built in O(resources + references): labels are indexed by namespace/key/value, names by the
- * {@link ResourceIndex}.
+ * {@link ResourceIndex}. What each resource points at is read from its object once and cached with
+ * it (see "Per-object caches"), so a keystroke re-reads only the documents it changed; parts of a
+ * reference that come from those caches (selector, ports, paths, metrics) are shared between
+ * passes and must not be modified.
  */
 
 export type ReferenceType = 'selects' | 'scales' | 'routes' | 'calls' | 'uses';
@@ -232,21 +235,25 @@ export class LabelIndex {
   private readonly templates = new Map<Resource, PodTemplateView>();
 
   constructor(readonly index: ResourceIndex) {
-    for (const r of index.all) {
-      if (!isWorkload(r)) continue;
-      const t = podTemplateOf(r);
-      if (!t) continue;
-      this.templates.set(r, t);
-      const ns = index.namespaceOf(r) ?? '';
-      let keys = this.byNs.get(ns);
-      if (!keys) this.byNs.set(ns, (keys = new Map()));
-      for (const [k, v] of Object.entries(t.labels)) {
-        let values = keys.get(k);
-        if (!values) keys.set(k, (values = new Map()));
-        const list = values.get(v);
-        if (list) list.push(r);
-        else values.set(v, [r]);
-      }
+    // Per namespace from the index's workload lists (in `all` order): the same tables as a walk
+    // over every resource, without looking at the ones that are not workloads.
+    for (const ns of index.workloadNamespaces()) {
+      for (const r of index.workloads(ns)) this.add(ns, r);
+    }
+  }
+
+  private add(ns: string, r: Resource): void {
+    const t = templateOf(r);
+    if (!t) return;
+    this.templates.set(r, t);
+    let keys = this.byNs.get(ns);
+    if (!keys) this.byNs.set(ns, (keys = new Map()));
+    for (const [k, v] of Object.entries(t.labels)) {
+      let values = keys.get(k);
+      if (!values) keys.set(k, (values = new Map()));
+      const list = values.get(v);
+      if (list) list.push(r);
+      else values.set(v, [r]);
     }
   }
 
@@ -364,26 +371,19 @@ export function mapServicePort(servicePort: ServicePortView, ports: readonly Con
 export function computeReferences(index: ResourceIndex): References {
   const labels = new LabelIndex(index);
   const resolver = new ServiceAddressResolver(index);
+  const addressToken = addressContextToken(resolver);
   const selects: SelectsReference[] = [];
   const scales: ScalesReference[] = [];
   const routes: RoutesReference[] = [];
   const calls: CallsReference[] = [];
   const uses: UsesReference[] = [];
-  const portsOf = new Map<Resource, ContainerPortView[]>();
-  const workloadPorts = (w: Resource): ContainerPortView[] => {
-    let p = portsOf.get(w);
-    if (!p) {
-      const t = labels.template(w);
-      p = t ? containerPortsOf(longRunningContainers(t)) : [];
-      portsOf.set(w, p);
-    }
-    return p;
-  };
 
+  // What each resource points at is read from its object once (cached with the parsed document);
+  // per pass only the lookups against this index run.
   for (const r of index.all) {
     switch (r.kind) {
       case 'Service':
-        serviceSelects(r, index, labels, workloadPorts, selects);
+        serviceSelects(r, index, labels, selects);
         break;
       case 'HorizontalPodAutoscaler':
         hpaScales(r, index, resolver.names, scales);
@@ -393,20 +393,25 @@ export function computeReferences(index: ResourceIndex): References {
         break;
       default:
         if (isWorkload(r)) {
-          const t = labels.template(r);
-          if (t) workloadCalls(r, t, index, resolver, calls, uses);
+          const out = workloadOutgoing(r);
+          if (out) workloadCalls(r, out, addressToken, index, resolver, calls, uses);
         }
     }
   }
 
   const duplicates = findDuplicates(index);
   const all: Reference[] = [...selects, ...scales, ...routes, ...calls, ...uses];
-  const fromMap = new Map<Resource, Reference[]>();
-  const toMap = new Map<Resource, Reference[]>();
-  for (const ref of all) {
-    push(fromMap, ref.from, ref);
-    if (ref.target) push(toMap, ref.target, ref);
-  }
+  // Only some callers ask by resource: the two maps are built on the first question.
+  let fromMap: Map<Resource, Reference[]> | undefined;
+  let toMap: Map<Resource, Reference[]> | undefined;
+  const byResource = () => {
+    fromMap = new Map();
+    toMap = new Map();
+    for (const ref of all) {
+      push(fromMap, ref.from, ref);
+      if (ref.target) push(toMap, ref.target, ref);
+    }
+  };
   return {
     selects,
     scales,
@@ -415,32 +420,97 @@ export function computeReferences(index: ResourceIndex): References {
     uses,
     duplicates,
     all,
-    from: (r) => fromMap.get(r) ?? [],
-    to: (r) => toMap.get(r) ?? [],
+    from: (r) => {
+      if (!fromMap) byResource();
+      return fromMap!.get(r) ?? [];
+    },
+    to: (r) => {
+      if (!toMap) byResource();
+      return toMap!.get(r) ?? [];
+    },
     labels,
     resolver,
   };
 }
 
-function serviceSelects(
-  svc: Resource,
-  index: ResourceIndex,
-  labels: LabelIndex,
-  workloadPorts: (w: Resource) => ContainerPortView[],
-  out: SelectsReference[],
-): void {
-  // No selector (or `{}`): endpoints are managed by hand or the Service is an ExternalName.
-  if (serviceType(svc) === 'ExternalName') return;
-  const selector = stringMap(getPath(svc.object, ['spec', 'selector']));
-  if (!Object.keys(selector).length) return;
+// ---------------------------------------------------------------------------------------------
+// Per-object caches. A resource's object is shared by every pass while its document text is
+// unchanged (DocumentCache), so what depends on the object alone is computed once per edit of it.
+// Nothing here may hold a Resource: those are new objects whenever their file is set again.
+
+const templates = new WeakMap<object, PodTemplateView | null>();
+
+/** podTemplateOf, cached with the object. */
+function templateOf(r: Resource): PodTemplateView | undefined {
+  let t = templates.get(r.object);
+  if (t === undefined) {
+    t = podTemplateOf(r) ?? null;
+    templates.set(r.object, t);
+  }
+  return t ?? undefined;
+}
+
+const workloadPortsCache = new WeakMap<object, ContainerPortView[]>();
+
+function workloadPorts(w: Resource, t: PodTemplateView): ContainerPortView[] {
+  let p = workloadPortsCache.get(w.object);
+  if (!p) workloadPortsCache.set(w.object, (p = containerPortsOf(longRunningContainers(t))));
+  return p;
+}
+
+/** Service port → container port mappings of one Service over one workload: both objects decide it. */
+const portMappings = new WeakMap<object, WeakMap<object, PortMapping[]>>();
+
+function mappingsOf(svc: Resource, w: Resource, t: PodTemplateView): PortMapping[] {
+  let byWorkload = portMappings.get(svc.object);
+  if (!byWorkload) portMappings.set(svc.object, (byWorkload = new WeakMap()));
+  let m = byWorkload.get(w.object);
+  if (!m) {
+    const ports = workloadPorts(w, t);
+    m = cachedServicePortsOf(svc).map((sp) => mapServicePort(sp, ports));
+    byWorkload.set(w.object, m);
+  }
+  return m;
+}
+
+/**
+ * Which addresses a text holds depends on the workspace's Service names and namespaces (short
+ * forms count only for known ones): addresses found under one set of names are reused while the
+ * sets stay the same, recognised by this token.
+ */
+let lastAddressContext: { signature: string; token: object } = { signature: '', token: {} };
+
+function addressContextToken(resolver: ServiceAddressResolver): object {
+  const signature = `${resolver.clusterDomain}\n${[...resolver.serviceNames].join(',')}\n${[...resolver.namespaces].join(',')}`;
+  if (signature !== lastAddressContext.signature) lastAddressContext = { signature, token: {} };
+  return lastAddressContext.token;
+}
+
+/** A Service's selector, or null when it selects nothing (none, `{}`, or an ExternalName). */
+const selectors = new WeakMap<object, Record<string, string> | null>();
+
+function selectorOf(svc: Resource): Record<string, string> | undefined {
+  let sel = selectors.get(svc.object);
+  if (sel === undefined) {
+    // No selector (or `{}`): endpoints are managed by hand or the Service is an ExternalName.
+    sel = serviceType(svc) === 'ExternalName' ? null : stringMap(getPath(svc.object, ['spec', 'selector']));
+    if (sel && !Object.keys(sel).length) sel = null;
+    selectors.set(svc.object, sel);
+  }
+  return sel ?? undefined;
+}
+
+const SELECTOR_PATH: PathSegment[] = ['spec', 'selector'];
+
+function serviceSelects(svc: Resource, index: ResourceIndex, labels: LabelIndex, out: SelectsReference[]): void {
+  const selector = selectorOf(svc);
+  if (!selector) return;
   const ns = index.namespaceOf(svc) ?? '';
-  const path: PathSegment[] = ['spec', 'selector'];
+  const path = SELECTOR_PATH;
   const matched = labels.select(ns, selector);
   if (matched.length) {
-    const servicePorts = servicePortsOf(svc);
     for (const w of matched) {
-      const ports = workloadPorts(w);
-      out.push({ type: 'selects', from: svc, path, target: w, selector, ports: servicePorts.map((sp) => mapServicePort(sp, ports)) });
+      out.push({ type: 'selects', from: svc, path, target: w, selector, ports: mappingsOf(svc, w, labels.template(w)!) });
     }
     return;
   }
@@ -473,45 +543,90 @@ const KIND_ALIASES: Record<string, string> = {
   rc: 'ReplicationController',
 };
 
-function hpaScales(hpa: Resource, index: ResourceIndex, names: NameLookup, out: ScalesReference[]): void {
+/** An HPA's scaleTargetRef read from its object: everything but the lookup of the target. */
+interface ScaleOutgoing {
+  scaleTargetRef: ScalesReference['scaleTargetRef'];
+  minReplicas: number;
+  maxReplicas?: number;
+  metrics: ResourceMetric[];
+  /** The kind to look the target up as; undefined when kind or name is missing. */
+  lookupKind?: string;
+  /** A kind that is not one of the scalable built-ins: resolved if present, else out of scope. */
+  custom: boolean;
+  /** What is wrong with kind or apiVersion, whatever the target. */
+  kindProblem?: ReferenceProblem;
+}
+
+const scaleOutgoing = new WeakMap<object, ScaleOutgoing | null>();
+
+function scaleOutgoingOf(hpa: Resource): ScaleOutgoing | undefined {
+  let out = scaleOutgoing.get(hpa.object);
+  if (out !== undefined) return out ?? undefined;
+  out = null;
   const ref = asRecord(getPath(hpa.object, ['spec', 'scaleTargetRef']));
-  if (!ref) return;
-  const scaleTargetRef = {
-    apiVersion: typeof ref.apiVersion === 'string' ? ref.apiVersion : undefined,
-    kind: typeof ref.kind === 'string' ? ref.kind : undefined,
-    name: typeof ref.name === 'string' ? ref.name : undefined,
-  };
-  const min = getPath(hpa.object, ['spec', 'minReplicas']);
-  const max = getPath(hpa.object, ['spec', 'maxReplicas']);
+  if (ref) {
+    const scaleTargetRef = {
+      apiVersion: typeof ref.apiVersion === 'string' ? ref.apiVersion : undefined,
+      kind: typeof ref.kind === 'string' ? ref.kind : undefined,
+      name: typeof ref.name === 'string' ? ref.name : undefined,
+    };
+    const min = getPath(hpa.object, ['spec', 'minReplicas']);
+    const max = getPath(hpa.object, ['spec', 'maxReplicas']);
+    out = {
+      scaleTargetRef,
+      minReplicas: typeof min === 'number' ? min : 1,
+      maxReplicas: typeof max === 'number' ? max : undefined,
+      metrics: hpaMetrics(hpa),
+      custom: false,
+    };
+    const { kind, name, apiVersion } = scaleTargetRef;
+    // Without kind or name there is nothing to look up: schema validation reports the missing field.
+    if (kind && name) {
+      out.lookupKind = kind;
+      if (SCALABLE_KINDS[kind]) {
+        const expected = SCALABLE_KINDS[kind];
+        if (apiVersion && apiVersion !== expected) {
+          // The autoscaler finds the target by API group and kind; the version is not used.
+          const sameGroup = groupOf(apiVersion) === groupOf(expected);
+          out.kindProblem = { reason: 'kind-invalid', detail: sameGroup ? 'api-version' : 'api-group', expectedApiVersion: expected };
+        }
+      } else if (KIND_ALIASES[kind.toLowerCase()]) {
+        out.lookupKind = KIND_ALIASES[kind.toLowerCase()];
+        out.kindProblem = { reason: 'kind-invalid', detail: 'unknown-kind', expectedKind: out.lookupKind, expectedApiVersion: SCALABLE_KINDS[out.lookupKind] };
+      } else if (WORKLOAD_KINDS.has(kind)) {
+        out.kindProblem = { reason: 'kind-invalid', detail: 'not-scalable' };
+      } else {
+        // A custom resource with a /scale subresource (Argo Rollout, …).
+        out.custom = true;
+      }
+    }
+  }
+  scaleOutgoing.set(hpa.object, out);
+  return out ?? undefined;
+}
+
+const SCALE_TARGET_PATH: PathSegment[] = ['spec', 'scaleTargetRef'];
+
+function hpaScales(hpa: Resource, index: ResourceIndex, names: NameLookup, out: ScalesReference[]): void {
+  const plan = scaleOutgoingOf(hpa);
+  if (!plan) return;
   const base: ScalesReference = {
     type: 'scales',
     from: hpa,
-    path: ['spec', 'scaleTargetRef'],
-    scaleTargetRef,
-    minReplicas: typeof min === 'number' ? min : 1,
-    maxReplicas: typeof max === 'number' ? max : undefined,
-    metrics: hpaMetrics(hpa),
+    path: SCALE_TARGET_PATH,
+    scaleTargetRef: plan.scaleTargetRef,
+    minReplicas: plan.minReplicas,
+    maxReplicas: plan.maxReplicas,
+    metrics: plan.metrics,
   };
+  if (plan.kindProblem) base.problem = plan.kindProblem;
   out.push(base);
-  const { kind, name, apiVersion } = scaleTargetRef;
-  if (!kind || !name) return; // schema validation reports the missing field
+  const lookupKind = plan.lookupKind;
+  const name = plan.scaleTargetRef.name;
+  if (!lookupKind || !name) return;
   const ns = index.namespaceOf(hpa) ?? '';
-  let lookupKind = kind;
-  if (SCALABLE_KINDS[kind]) {
-    const expected = SCALABLE_KINDS[kind];
-    if (apiVersion && apiVersion !== expected) {
-      // The autoscaler finds the target by API group and kind; the version is not used.
-      const sameGroup = groupOf(apiVersion) === groupOf(expected);
-      base.problem = { reason: 'kind-invalid', detail: sameGroup ? 'api-version' : 'api-group', expectedApiVersion: expected };
-    }
-  } else if (KIND_ALIASES[kind.toLowerCase()]) {
-    lookupKind = KIND_ALIASES[kind.toLowerCase()];
-    base.problem = { reason: 'kind-invalid', detail: 'unknown-kind', expectedKind: lookupKind, expectedApiVersion: SCALABLE_KINDS[lookupKind] };
-  } else if (WORKLOAD_KINDS.has(kind)) {
-    base.problem = { reason: 'kind-invalid', detail: 'not-scalable' };
-  } else {
-    // A custom resource with a /scale subresource (Argo Rollout, …): resolve it if present.
-    const found = index.first(kind, ns, name);
+  if (plan.custom) {
+    const found = index.first(lookupKind, ns, name);
     if (found) base.target = found;
     else base.problem = { reason: 'out-of-scope' };
     return;
@@ -584,10 +699,18 @@ function hpaMetrics(hpa: Resource): ResourceMetric[] {
   return out;
 }
 
-function ingressRoutes(ing: Resource, index: ResourceIndex, names: NameLookup, out: RoutesReference[]): void {
-  const ns = index.namespaceOf(ing) ?? '';
+/** An Ingress backend as written: the Service it names and the port. */
+type BackendOutgoing = Omit<RoutesReference, 'type' | 'from' | 'target' | 'problem' | 'servicePort'>;
+
+const backendsCache = new WeakMap<object, BackendOutgoing[]>();
+
+function backendsOf(ing: Resource): BackendOutgoing[] {
+  const cached = backendsCache.get(ing.object);
+  if (cached) return cached;
+  const out: BackendOutgoing[] = [];
+  backendsCache.set(ing.object, out);
   const spec = asRecord(ing.object.spec);
-  if (!spec) return;
+  if (!spec) return out;
   const add = (backendPath: PathSegment[], backend: unknown, isDefault: boolean, host?: string, httpPath?: string) => {
     const b = asRecord(backend);
     if (!b) return;
@@ -612,24 +735,7 @@ function ingressRoutes(ing: Resource, index: ResourceIndex, names: NameLookup, o
       return; // a resource backend, or nothing to resolve
     }
     if (!serviceName) return;
-    const ref: RoutesReference = { type: 'routes', from: ing, path: namePath, serviceName, port, host, httpPath, isDefault };
-    out.push(ref);
-    const target = index.first('Service', ns, serviceName);
-    if (!target) {
-      const elsewhere = names.anyNamespace('Service', serviceName);
-      ref.problem = elsewhere.length
-        ? { reason: 'other-namespace', candidates: elsewhere }
-        : { reason: 'not-found', nearest: names.nearest('Service', ns, serviceName) };
-      return;
-    }
-    ref.target = target;
-    if (!port) return;
-    const ports = servicePortsOf(target);
-    const hit = port.number !== undefined ? ports.find((p) => p.port === port.number) : ports.find((p) => p.name === port.name);
-    if (hit) ref.servicePort = hit;
-    else if (!(serviceType(target) === 'ExternalName' && !ports.length)) {
-      ref.problem = { reason: 'port-missing', port: port.number ?? port.name ?? '', ports };
-    }
+    out.push({ path: namePath, serviceName, port, host, httpPath, isDefault });
   };
   if (spec.defaultBackend) add(['spec', 'defaultBackend'], spec.defaultBackend, true);
   else if (spec.backend) add(['spec', 'backend'], spec.backend, true);
@@ -641,18 +747,166 @@ function ingressRoutes(ing: Resource, index: ResourceIndex, names: NameLookup, o
       add(['spec', 'rules', i, 'http', 'paths', j, 'backend'], pr?.backend, false, host, typeof pr?.path === 'string' ? pr.path : undefined);
     });
   });
+  return out;
+}
+
+function ingressRoutes(ing: Resource, index: ResourceIndex, names: NameLookup, out: RoutesReference[]): void {
+  const backends = backendsOf(ing);
+  if (!backends.length) return;
+  const ns = index.namespaceOf(ing) ?? '';
+  for (const backend of backends) {
+    const { serviceName, port } = backend;
+    const ref: RoutesReference = { type: 'routes', from: ing, ...backend };
+    out.push(ref);
+    const target = index.first('Service', ns, serviceName);
+    if (!target) {
+      const elsewhere = names.anyNamespace('Service', serviceName);
+      ref.problem = elsewhere.length
+        ? { reason: 'other-namespace', candidates: elsewhere }
+        : { reason: 'not-found', nearest: names.nearest('Service', ns, serviceName) };
+      continue;
+    }
+    ref.target = target;
+    if (!port) continue;
+    const ports = cachedServicePortsOf(target);
+    const hit = port.number !== undefined ? ports.find((p) => p.port === port.number) : ports.find((p) => p.name === port.name);
+    if (hit) ref.servicePort = hit;
+    else if (!(serviceType(target) === 'ExternalName' && !ports.length)) {
+      ref.problem = { reason: 'port-missing', port: port.number ?? port.name ?? '', ports };
+    }
+  }
+}
+
+/** A string in env or command/args that may hold Service addresses. */
+interface CallSite {
+  container: ContainerView;
+  path: PathSegment[];
+  text: string;
+  /** The env var name (env values only). */
+  envName?: string;
+  /** command/args: the previous argument, which may be the flag this one is the value of. */
+  arg?: { previous?: string };
+}
+
+interface FoundCall {
+  container: ContainerView;
+  path: PathSegment[];
+  address: ServiceAddress;
+  envName?: string;
+}
+
+type UseOutgoing = Omit<UsesReference, 'type' | 'from' | 'target' | 'problem'>;
+
+/** What a workload's pod template points at, read from its object alone. */
+interface WorkloadOutgoing {
+  template: PodTemplateView;
+  sites: CallSite[];
+  uses: UseOutgoing[];
+  /** Addresses found in `sites` under the address context `token`. */
+  found?: { token: object; calls: FoundCall[] };
+}
+
+const workloadCache = new WeakMap<object, WorkloadOutgoing | null>();
+
+function workloadOutgoing(w: Resource): WorkloadOutgoing | undefined {
+  let out = workloadCache.get(w.object);
+  if (out !== undefined) return out ?? undefined;
+  const t = templateOf(w);
+  out = t ? { template: t, sites: [], uses: [] } : null;
+  workloadCache.set(w.object, out);
+  if (!out || !t) return undefined;
+  const { sites, uses } = out;
+  for (const c of containersOf(t, true)) {
+    asArray(c.container.env).forEach((e, i) => {
+      const env = asRecord(e);
+      if (!env) return;
+      const envName = typeof env.name === 'string' ? env.name : undefined;
+      if (typeof env.value === 'string') sites.push({ container: c, path: [...c.path, 'env', i, 'value'], text: env.value, envName });
+      const from = asRecord(env.valueFrom);
+      for (const [field, kind] of [['configMapKeyRef', 'ConfigMap'], ['secretKeyRef', 'Secret']] as const) {
+        const sel = asRecord(from?.[field]);
+        if (sel && typeof sel.name === 'string') {
+          uses.push({
+            path: [...c.path, 'env', i, 'valueFrom', field, 'name'],
+            targetKind: kind,
+            name: sel.name,
+            via: 'env',
+            key: typeof sel.key === 'string' ? sel.key : undefined,
+            optional: sel.optional === true,
+            container: c,
+          });
+        }
+      }
+    });
+    asArray(c.container.envFrom).forEach((e, i) => {
+      const env = asRecord(e);
+      for (const [field, kind] of [['configMapRef', 'ConfigMap'], ['secretRef', 'Secret']] as const) {
+        const sel = asRecord(env?.[field]);
+        if (sel && typeof sel.name === 'string') {
+          uses.push({ path: [...c.path, 'envFrom', i, field, 'name'], targetKind: kind, name: sel.name, via: 'envFrom', optional: sel.optional === true, container: c });
+        }
+      }
+    });
+    for (const field of ['command', 'args'] as const) {
+      const list = asArray(c.container[field]);
+      list.forEach((arg, i) => {
+        if (typeof arg !== 'string') return;
+        const previous = i > 0 && typeof list[i - 1] === 'string' ? (list[i - 1] as string) : undefined;
+        sites.push({ container: c, path: [...c.path, field, i], text: arg, arg: { previous } });
+      });
+    }
+  }
+
+  asArray(t.spec?.volumes).forEach((v, i) => {
+    const vol = asRecord(v);
+    if (!vol) return;
+    const volPath: PathSegment[] = [...t.specPath, 'volumes', i];
+    const cm = asRecord(vol.configMap);
+    if (cm && typeof cm.name === 'string') {
+      uses.push({ path: [...volPath, 'configMap', 'name'], targetKind: 'ConfigMap', name: cm.name, via: 'volume', optional: cm.optional === true });
+    }
+    const sec = asRecord(vol.secret);
+    if (sec && typeof sec.secretName === 'string') {
+      uses.push({ path: [...volPath, 'secret', 'secretName'], targetKind: 'Secret', name: sec.secretName, via: 'volume', optional: sec.optional === true });
+    }
+    asArray(getPath(vol, ['projected', 'sources'])).forEach((s, j) => {
+      const src = asRecord(s);
+      for (const [field, kind] of [['configMap', 'ConfigMap'], ['secret', 'Secret']] as const) {
+        const sel = asRecord(src?.[field]);
+        if (sel && typeof sel.name === 'string') {
+          uses.push({ path: [...volPath, 'projected', 'sources', j, field, 'name'], targetKind: kind, name: sel.name, via: 'volume', optional: sel.optional === true });
+        }
+      }
+    });
+  });
+  return out;
+}
+
+function foundCalls(out: WorkloadOutgoing, token: object, resolver: ServiceAddressResolver): FoundCall[] {
+  if (out.found?.token === token) return out.found.calls;
+  const calls: FoundCall[] = [];
+  for (const site of out.sites) {
+    if (site.arg) {
+      for (const { address } of addressesInArg(site.text, site.arg.previous, resolver)) calls.push({ container: site.container, path: site.path, address });
+    } else {
+      for (const address of resolver.find(site.text, site.envName)) calls.push({ container: site.container, path: site.path, address, envName: site.envName });
+    }
+  }
+  out.found = { token, calls };
+  return calls;
 }
 
 function workloadCalls(
   w: Resource,
-  t: PodTemplateView,
+  out: WorkloadOutgoing,
+  token: object,
   index: ResourceIndex,
   resolver: ServiceAddressResolver,
   calls: CallsReference[],
   uses: UsesReference[],
 ): void {
   const ns = index.namespaceOf(w) ?? '';
-  const addCall = (container: ContainerView, path: PathSegment[], address: ServiceAddress, envName?: string) => {
+  for (const { container, path, address, envName } of foundCalls(out, token, resolver)) {
     const ref: CallsReference = { type: 'calls', from: w, path, container, envName, address, namespace: address.namespace ?? ns };
     const res = resolver.resolve(address, ns);
     switch (res.status) {
@@ -675,9 +929,9 @@ function workloadCalls(
         break;
     }
     calls.push(ref);
-  };
-  const addUse = (ref: Omit<UsesReference, 'type' | 'from'>) => {
-    const u: UsesReference = { type: 'uses', from: w, ...ref };
+  }
+  for (const use of out.uses) {
+    const u: UsesReference = { type: 'uses', from: w, ...use };
     const target = index.first(u.targetKind, ns, u.name);
     if (!target) {
       u.problem = { reason: 'not-found', nearest: resolver.names.nearest(u.targetKind, ns, u.name) };
@@ -686,73 +940,7 @@ function workloadCalls(
       if (u.key !== undefined && !hasDataKey(target, u.key)) u.problem = { reason: 'key-missing', key: u.key };
     }
     uses.push(u);
-  };
-
-  for (const c of containersOf(t, true)) {
-    asArray(c.container.env).forEach((e, i) => {
-      const env = asRecord(e);
-      if (!env) return;
-      const envName = typeof env.name === 'string' ? env.name : undefined;
-      if (typeof env.value === 'string') {
-        for (const a of resolver.find(env.value, envName)) addCall(c, [...c.path, 'env', i, 'value'], a, envName);
-      }
-      const from = asRecord(env.valueFrom);
-      for (const [field, kind] of [['configMapKeyRef', 'ConfigMap'], ['secretKeyRef', 'Secret']] as const) {
-        const sel = asRecord(from?.[field]);
-        if (sel && typeof sel.name === 'string') {
-          addUse({
-            path: [...c.path, 'env', i, 'valueFrom', field, 'name'],
-            targetKind: kind,
-            name: sel.name,
-            via: 'env',
-            key: typeof sel.key === 'string' ? sel.key : undefined,
-            optional: sel.optional === true,
-            container: c,
-          });
-        }
-      }
-    });
-    asArray(c.container.envFrom).forEach((e, i) => {
-      const env = asRecord(e);
-      for (const [field, kind] of [['configMapRef', 'ConfigMap'], ['secretRef', 'Secret']] as const) {
-        const sel = asRecord(env?.[field]);
-        if (sel && typeof sel.name === 'string') {
-          addUse({ path: [...c.path, 'envFrom', i, field, 'name'], targetKind: kind, name: sel.name, via: 'envFrom', optional: sel.optional === true, container: c });
-        }
-      }
-    });
-    for (const field of ['command', 'args'] as const) {
-      const list = asArray(c.container[field]);
-      list.forEach((arg, i) => {
-        if (typeof arg !== 'string') return;
-        const prev = i > 0 && typeof list[i - 1] === 'string' ? (list[i - 1] as string) : undefined;
-        for (const { address } of addressesInArg(arg, prev, resolver)) addCall(c, [...c.path, field, i], address);
-      });
-    }
   }
-
-  asArray(t.spec?.volumes).forEach((v, i) => {
-    const vol = asRecord(v);
-    if (!vol) return;
-    const volPath: PathSegment[] = [...t.specPath, 'volumes', i];
-    const cm = asRecord(vol.configMap);
-    if (cm && typeof cm.name === 'string') {
-      addUse({ path: [...volPath, 'configMap', 'name'], targetKind: 'ConfigMap', name: cm.name, via: 'volume', optional: cm.optional === true });
-    }
-    const sec = asRecord(vol.secret);
-    if (sec && typeof sec.secretName === 'string') {
-      addUse({ path: [...volPath, 'secret', 'secretName'], targetKind: 'Secret', name: sec.secretName, via: 'volume', optional: sec.optional === true });
-    }
-    asArray(getPath(vol, ['projected', 'sources'])).forEach((s, j) => {
-      const src = asRecord(s);
-      for (const [field, kind] of [['configMap', 'ConfigMap'], ['secret', 'Secret']] as const) {
-        const sel = asRecord(src?.[field]);
-        if (sel && typeof sel.name === 'string') {
-          addUse({ path: [...volPath, 'projected', 'sources', j, field, 'name'], targetKind: kind, name: sel.name, via: 'volume', optional: sel.optional === true });
-        }
-      }
-    });
-  });
 }
 
 /**
@@ -832,13 +1020,8 @@ function dirOf(file: string): string {
  */
 function findDuplicates(index: ResourceIndex): Resource[][] {
   const out: Resource[][] = [];
-  const done = new Set<Resource[]>();
   let rootOf: ((file: string) => string) | undefined;
-  for (const r of index.all) {
-    if (!r.kind || !r.name) continue;
-    const same = index.find(r.kind, index.namespaceOf(r), r.name);
-    if (same.length < 2 || done.has(same)) continue;
-    done.add(same);
+  for (const same of index.sameKeyGroups()) {
     rootOf ??= kustomizeRoots(index);
     // Split the same-named objects by API group family and kustomize root.
     const groups = new Map<string, Resource[]>();

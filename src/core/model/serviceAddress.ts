@@ -304,6 +304,18 @@ export function servicePortsOf(service: { object: Record<string, unknown> }): Se
   return out;
 }
 
+const servicePortsMemo = new WeakMap<object, ServicePortView[]>();
+
+/**
+ * servicePortsOf, computed once per Service object (objects are shared while their document text
+ * is unchanged). Callers must not modify the list.
+ */
+export function cachedServicePortsOf(service: { object: Record<string, unknown> }): ServicePortView[] {
+  let ports = servicePortsMemo.get(service.object);
+  if (!ports) servicePortsMemo.set(service.object, (ports = servicePortsOf(service)));
+  return ports;
+}
+
 /** A number, or a string of digits (`"8080"`), as a port number. */
 export function toPortNumber(v: unknown): number | undefined {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
@@ -474,7 +486,7 @@ export class ServiceAddressResolver {
       const service = services[0];
       const wanted = addressPort(address);
       if (wanted === undefined || serviceType(service) === 'ExternalName') return { status: 'resolved', namespace, service };
-      const ports = servicePortsOf(service);
+      const ports = cachedServicePortsOf(service);
       const hit = ports.find((p) => p.port === wanted);
       if (hit) return { status: 'resolved', namespace, service, port: hit };
       if (isHeadless(service) || address.pod) {
