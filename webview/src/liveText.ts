@@ -77,7 +77,10 @@ export function liveAriaText(s: LiveNodeState | undefined, kind: boolean): strin
 export function hpaText(s: LiveNodeState): string | undefined {
   if (!s.hpa) return undefined;
   const metric = s.hpa.metrics[0];
-  return `replicas ${s.hpa.currentReplicas} → ${s.hpa.desiredReplicas}${metric ? ` · ${metric}` : ''}`;
+  // desiredReplicas stays 0 until the controller has made a decision (no metrics yet, e.g. kind
+  // without metrics-server): "1 → 0" would read as scaling down.
+  const replicas = s.hpa.desiredReplicas === 0 && s.hpa.currentReplicas > 0 ? `replicas ${s.hpa.currentReplicas}` : `replicas ${s.hpa.currentReplicas} → ${s.hpa.desiredReplicas}`;
+  return `${replicas}${metric ? ` · ${metric}` : ''}`;
 }
 
 export function endpointText(n: number): string {

@@ -17,6 +17,8 @@ export interface ApplyDeps {
   diagnostics: ApplyDiagnostics;
   documents: LiveDocuments;
   log: vscode.LogOutputChannel;
+  /** Called with the Services a tear down deleted, so port-forwards to them stop too. */
+  onServicesDeleted?(context: string, services: { namespace: string; name: string }[]): void;
 }
 
 const SHOW_PROBLEMS = 'Show Problems';
@@ -200,6 +202,8 @@ export async function tearDown(deps: ApplyDeps, arg?: unknown, many?: unknown): 
     if (!result) return;
     for (const o of result.outcomes) deps.log.info(`${resourceLabel(o.ref)}: ${o.status}${o.findings.length ? ` — ${o.findings.map((f) => f.message).join('; ')}` : ''}`);
     deps.diagnostics.publish(selection.files, result.findings);
+    const gone = result.outcomes.filter((o) => o.ref.kind === 'Service' && (o.status === 'deleted' || o.status === 'not-found'));
+    if (gone.length) deps.onServicesDeleted?.(ctx.name, gone.map((o) => ({ namespace: o.ref.namespace ?? 'default', name: o.ref.name })));
     const summary = `Kube Topology: ${ctx.name}: ${deleteSummary(result)}.`;
     deps.log.info(summary);
     if (result.findings.length) void showProblems(summary, 'warning');

@@ -31,7 +31,14 @@ export function registerClusterFeatures(context: vscode.ExtensionContext, deps: 
   const documents = new LiveDocuments();
   const forwards = new PortForwards(analysis, contexts, log);
   const overlay = new LiveOverlayController(contexts, log);
-  const applyDeps: ApplyDeps = { analysis, contexts, diagnostics, documents, log };
+  const applyDeps: ApplyDeps = {
+    analysis,
+    contexts,
+    diagnostics,
+    documents,
+    log,
+    onServicesDeleted: (ctx, services) => void forwards.stopForServices(ctx, services),
+  };
 
   const lenses: vscode.Disposable[] = [];
   const addLenses = () => {

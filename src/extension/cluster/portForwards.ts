@@ -95,6 +95,12 @@ export class PortForwards implements vscode.Disposable {
     else await this.stopAll();
   }
 
+  /** Forwards to Services that no longer exist (torn down) only hold a port: stop them. */
+  async stopForServices(context: string, services: { namespace: string; name: string }[]): Promise<void> {
+    const doomed = this.active.filter((f) => f.context === context && services.some((s) => s.namespace === f.namespace && s.name === f.service));
+    await Promise.all(doomed.map((f) => this.stopOne(f)));
+  }
+
   async stopAll(): Promise<void> {
     await Promise.all([...this.active].map((f) => this.stopOne(f)));
   }
