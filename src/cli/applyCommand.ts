@@ -3,8 +3,8 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { loadIndex } from './manifestFiles';
 import { buildReport } from './reporters/findingReport';
 import { formatText } from './reporters/textReporter';
-import { commonClusterOptions, cancelOnInterrupt, confirmRemote, describeContext, findingLine, jsonFinding, parseDuration, plural, refLabel, resolveContext } from './clusterCommon';
-import { openCluster, DEFAULT_TIMEOUT_MS, ClusterError } from '../core/cluster/clusterClient';
+import { commonClusterOptions, openReachableCluster, confirmRemote, describeContext, findingLine, jsonFinding, parseDuration, plural, refLabel, resolveContext } from './clusterCommon';
+import { DEFAULT_TIMEOUT_MS } from '../core/cluster/clusterClient';
 import { prepareApply, DEFAULT_ROLLOUT_TIMEOUT_MS } from '../core/cluster/applyEngine';
 import type { ApplyPlan, ApplyProgress, ApplyResult, PlannedResource, ResourceOutcome, RolloutResult } from '../core/cluster/applyTypes';
 import { toYaml, withoutServerNoise } from '../core/cluster/objectCompare';
@@ -87,23 +87,11 @@ export async function runApply(argv: string[], io: CliIo): Promise<number> {
 
   if (!dryRun && !(await confirmRemote(io, context, 'Apply to', args.options.yes === true))) return EXIT_FINDINGS;
 
-  let client;
+  const connection = await openReachableCluster(io, 'apply', context, info, requestTimeoutMs, json ? { applied: false } : undefined);
+  if (!connection) return EXIT_FINDINGS;
+  const { client, interrupt, version } = connection;
   try {
-    client = openCluster(context.name, { info, timeoutMs: requestTimeoutMs });
-  } catch (e) {
-    if (e instanceof ClusterError) throw new UsageError(e.message);
-    throw e;
-  }
-  const interrupt = cancelOnInterrupt(io);
-  try {
-    const probe = await client.probe({ signal: interrupt.signal });
-    if (!probe.reachable || probe.error) {
-      const message = probe.error ?? `cannot reach ${context.server}`;
-      if (json) io.stdout(JSON.stringify({ context: context.name, server: context.server, error: message, applied: false }, null, 2) + '\n');
-      else io.stderr(`kube-topology apply: ${message}\n`);
-      return EXIT_FINDINGS;
-    }
-    out(`${dryRun ? 'Dry run against' : 'Applying to'} context ${describeContext(context)}, Kubernetes ${probe.version}: ${plural(resources.length, 'resource')}\n`);
+    out(`${dryRun ? 'Dry run against' : 'Applying to'} context ${describeContext(context)}, Kubernetes ${version}: ${plural(resources.length, 'resource')}\n`);
 
     const session = await prepareApply(client, resources, {
       namespace: defaultNamespace,

@@ -7,7 +7,7 @@ import { UsageError, type CliIo } from './cliIo';
 import { displayPath } from './manifestFiles';
 import { reportedFinding, type ReportedFinding } from './reporters/findingReport';
 import { stringOption, type ParsedArgs } from './argParser';
-import { DEFAULT_TIMEOUT_MS } from '../core/cluster/clusterClient';
+import { ClusterError, DEFAULT_TIMEOUT_MS, openCluster, type ClusterClient } from '../core/cluster/clusterClient';
 import type { Finding, ResourceRef } from '../core/findings';
 import { findContext, KubeconfigError, loadKubeconfig, type ContextInfo, type KubeconfigInfo } from '../core/cluster/kubeconfig';
 
@@ -120,4 +120,35 @@ export function commonClusterOptions(args: ParsedArgs, command: string, defaultW
     waitTimeoutMs: parseDuration(stringOption(args, 'timeout') ?? `${defaultWaitMs / 1000}s`, '--timeout'),
     requestTimeoutMs: parseDuration(stringOption(args, 'request-timeout') ?? `${DEFAULT_TIMEOUT_MS / 1000}s`, '--request-timeout'),
   };
+}
+
+/**
+ * Opens the context and checks that the server answers, so an unreachable cluster is one clear
+ * line (and a JSON object with `--output json`) before any work starts. Undefined: unreachable,
+ * already reported. The caller disposes `interrupt` and closes `client`.
+ */
+export async function openReachableCluster(
+  io: CliIo,
+  command: string,
+  context: ContextInfo,
+  info: KubeconfigInfo,
+  requestTimeoutMs: number,
+  json: Record<string, unknown> | undefined,
+): Promise<{ client: ClusterClient; interrupt: { signal: AbortSignal; dispose(): void }; version?: string } | undefined> {
+  let client: ClusterClient;
+  try {
+    client = openCluster(context.name, { info, timeoutMs: requestTimeoutMs });
+  } catch (e) {
+    if (e instanceof ClusterError) throw new UsageError(e.message);
+    throw e;
+  }
+  const interrupt = cancelOnInterrupt(io);
+  const probe: { reachable: boolean; error?: string; version?: string } = await client.probe({ signal: interrupt.signal }).catch((e: Error) => ({ reachable: false, error: e.message }));
+  if (probe.reachable && !probe.error) return { client, interrupt, version: probe.version };
+  const message = probe.error ?? `cannot reach ${context.server}`;
+  if (json) io.stdout(JSON.stringify({ context: context.name, server: context.server, error: message, ...json }, null, 2) + '\n');
+  else io.stderr(`kube-topology ${command}: ${message}\n`);
+  interrupt.dispose();
+  client.close();
+  return undefined;
 }

@@ -1,8 +1,8 @@
 import { parseArgs, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { loadIndex } from './manifestFiles';
-import { commonClusterOptions, cancelOnInterrupt, confirmRemote, describeContext, findingLine, jsonFinding, parseDuration, plural, refLabel, resolveContext } from './clusterCommon';
-import { openCluster, DEFAULT_TIMEOUT_MS, ClusterError } from '../core/cluster/clusterClient';
+import { commonClusterOptions, openReachableCluster, confirmRemote, describeContext, findingLine, jsonFinding, parseDuration, plural, refLabel, resolveContext } from './clusterCommon';
+import { DEFAULT_TIMEOUT_MS } from '../core/cluster/clusterClient';
 import { deleteResources, DEFAULT_DELETE_WAIT_MS } from '../core/cluster/deleteEngine';
 import type { DeleteOutcome, DeleteProgress } from '../core/cluster/applyTypes';
 
@@ -50,22 +50,10 @@ export async function runDelete(argv: string[], io: CliIo): Promise<number> {
   if (resources.length === 0) throw new UsageError(`no Kubernetes resources found in ${args.positionals.join(' ')}`);
   if (!(await confirmRemote(io, context, 'Delete from', args.options.yes === true))) return EXIT_FINDINGS;
 
-  let client;
+  const connection = await openReachableCluster(io, 'delete', context, info, requestTimeoutMs, json ? {} : undefined);
+  if (!connection) return EXIT_FINDINGS;
+  const { client, interrupt } = connection;
   try {
-    client = openCluster(context.name, { info, timeoutMs: requestTimeoutMs });
-  } catch (e) {
-    if (e instanceof ClusterError) throw new UsageError(e.message);
-    throw e;
-  }
-  const interrupt = cancelOnInterrupt(io);
-  try {
-    const probe = await client.probe({ signal: interrupt.signal });
-    if (!probe.reachable || probe.error) {
-      const message = probe.error ?? `cannot reach ${context.server}`;
-      if (json) io.stdout(JSON.stringify({ context: context.name, server: context.server, error: message }, null, 2) + '\n');
-      else io.stderr(`kube-topology delete: ${message}\n`);
-      return EXIT_FINDINGS;
-    }
     if (!json) io.stdout(`Deleting from context ${describeContext(context)}: ${plural(resources.length, 'resource')}\n`);
     const onProgress = (e: DeleteProgress) => {
       if (json || e.type !== 'deleted') return;
