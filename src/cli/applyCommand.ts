@@ -3,7 +3,8 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { loadIndex } from './manifestFiles';
 import { buildReport } from './reporters/findingReport';
 import { formatText } from './reporters/textReporter';
-import { commonClusterOptions, openReachableCluster, confirmRemote, describeContext, findingLine, jsonFinding, parseDuration, plural, refLabel, resolveContext } from './clusterCommon';
+import { commonClusterOptions, openReachableCluster, confirmRemote, describeContext, findingLine, parseDuration, plural, refLabel, resolveContext } from './clusterCommon';
+import { reportedFinding } from './reporters/findingReport';
 import { DEFAULT_TIMEOUT_MS } from '../core/cluster/clusterClient';
 import { prepareApply, DEFAULT_ROLLOUT_TIMEOUT_MS } from '../core/cluster/applyEngine';
 import type { ApplyPlan, ApplyProgress, ApplyResult, PlannedResource, ResourceOutcome, RolloutResult } from '../core/cluster/applyTypes';
@@ -186,7 +187,7 @@ function planJson(plan: ApplyPlan, cwd: string): Record<string, unknown> {
     dryRun: true,
     summary: plan.summary,
     resources: plan.resources.map((p) => ({ ref: p.ref, action: p.action, diff: p.diff?.unified, conflictManagers: p.conflictManagers })),
-    findings: plan.findings.map((f) => jsonFinding(f, cwd)),
+    findings: plan.findings.map((f) => reportedFinding(f, cwd)),
   };
 }
 
@@ -202,6 +203,6 @@ function resultJson(result: ApplyResult, cwd: string): Record<string, unknown> {
       return { ref: o.ref, status: o.status, action: o.action, planned: planned?.action, diff: planned?.diff?.unified };
     }),
     rollouts: result.rollouts.map((r) => ({ ref: r.ref, status: r.status, message: r.message, readyReplicas: r.readyReplicas, desiredReplicas: r.desiredReplicas, conditions: r.conditions, pods: r.pods, events: r.events })),
-    findings: result.findings.map((f) => jsonFinding(f, cwd)),
+    findings: result.findings.map((f) => reportedFinding(f, cwd)),
   };
 }

@@ -5,7 +5,6 @@
 import * as path from 'node:path';
 import { UsageError, type CliIo } from './cliIo';
 import { displayPath } from './manifestFiles';
-import { reportedFinding, type ReportedFinding } from './reporters/findingReport';
 import { stringOption, type ParsedArgs } from './argParser';
 import { ClusterError, DEFAULT_TIMEOUT_MS, openCluster, type ClusterClient } from '../core/cluster/clusterClient';
 import type { Finding, ResourceRef } from '../core/findings';
@@ -93,11 +92,6 @@ export function cancelOnInterrupt(io: CliIo): { signal: AbortSignal; dispose(): 
 /** `file:line:col: error apply-rejected: message`. */
 export function findingLine(f: Finding, cwd: string): string {
   return `${displayPath(f.file, cwd)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`;
-}
-
-/** Findings with 1-based positions and relative paths, as validate's JSON prints them. */
-export function jsonFinding(f: Finding, cwd: string): ReportedFinding {
-  return reportedFinding(f, cwd);
 }
 
 /** `deployment/gateway` (with the namespace when it is not the default one). */

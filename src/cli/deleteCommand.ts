@@ -1,7 +1,8 @@
 import { parseArgs, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { loadIndex } from './manifestFiles';
-import { commonClusterOptions, openReachableCluster, confirmRemote, describeContext, findingLine, jsonFinding, parseDuration, plural, refLabel, resolveContext } from './clusterCommon';
+import { commonClusterOptions, openReachableCluster, confirmRemote, describeContext, findingLine, parseDuration, plural, refLabel, resolveContext } from './clusterCommon';
+import { reportedFinding } from './reporters/findingReport';
 import { DEFAULT_TIMEOUT_MS } from '../core/cluster/clusterClient';
 import { deleteResources, DEFAULT_DELETE_WAIT_MS } from '../core/cluster/deleteEngine';
 import type { DeleteOutcome, DeleteProgress } from '../core/cluster/applyTypes';
@@ -76,7 +77,7 @@ export async function runDelete(argv: string[], io: CliIo): Promise<number> {
             server: result.server,
             cancelled: result.cancelled,
             resources: result.outcomes.map((o) => ({ ref: o.ref, status: o.status })),
-            findings: result.findings.map((f) => jsonFinding(f, io.cwd)),
+            findings: result.findings.map((f) => reportedFinding(f, io.cwd)),
           },
           null,
           2,

@@ -170,7 +170,8 @@ export async function listKindClusters(opts: ToolOptions = {}): Promise<string[]
     if (DAEMON_DOWN.test(r.stderr)) throw daemonDown(r.stderr);
     throw new KindToolError(`kind get clusters failed: ${r.stderr.trim() || `exit ${r.code}`}`, 'failed');
   }
-  return r.stdout.split('\n').map((s) => s.trim()).filter(Boolean);
+  // Older kind versions print "No kind clusters found." on stdout.
+  return r.stdout.split('\n').map((s) => s.trim()).filter((s) => s && !s.startsWith('No kind clusters'));
 }
 
 export interface LoadProgress {

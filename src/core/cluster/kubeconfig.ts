@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { execFile } from 'node:child_process';
+import { listKindClusters as kindClusterNames } from './kindImages';
 import { parse as parseYaml } from 'yaml';
 
 export type LocalKind = 'kind' | 'minikube' | 'docker-desktop' | 'loopback';
@@ -244,19 +244,15 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 /**
- * `kind get clusters` when the kind CLI is on PATH; undefined when it is not (never required).
+ * `kind get clusters` (kind from $KUBE_TOPOLOGY_KIND or PATH); undefined when it cannot run (never required).
  * Bounded: a kind that hangs (e.g. waiting for docker) is given up after timeoutMs.
  */
-export function listKindClusters(timeoutMs = 3000): Promise<string[] | undefined> {
-  return new Promise((resolve) => {
-    execFile('kind', ['get', 'clusters'], { timeout: timeoutMs, windowsHide: true }, (err, stdout) => {
-      if (err) {
-        resolve(undefined);
-        return;
-      }
-      resolve(stdout.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('No kind clusters')));
-    });
-  });
+export async function listKindClusters(timeoutMs = 3000): Promise<string[] | undefined> {
+  try {
+    return await kindClusterNames({ timeoutMs });
+  } catch {
+    return undefined; // no kind, no docker: the kind-* context names are enough
+  }
 }
 
 /** Finds a context by name with a readable error naming the known ones. */
