@@ -164,7 +164,13 @@ async function engineApply(cp: ControlPlane, file: string): Promise<{ ms: number
     const result = await session.apply({ wait: false });
     const ms = performance.now() - t0;
     const failed = result.outcomes.filter((o) => o.status === 'failed');
-    if (failed.length) throw new Error(`engine apply failed: ${result.findings.slice(0, 3).map((f) => f.message).join('; ')}`);
+    if (failed.length)
+      throw new Error(
+        `engine apply failed: ${result.findings
+          .slice(0, 3)
+          .map((f) => f.message)
+          .join('; ')}`,
+      );
     const s = session.plan.summary;
     return { ms, summary: `${s.create} created, ${s.update} updated, ${s.unchanged} unchanged` };
   } finally {
@@ -211,15 +217,48 @@ export async function runApplyBench(): Promise<ApplyBenchRow[]> {
     const row = (name: string, ours: number[], peer: number[], details: string): ApplyBenchRow => {
       const o = median(ours);
       const p = median(peer);
-      return { name, ours: Math.round(o), peer: Math.round(p), ratio: Number((o / p).toFixed(3)), details: `${details}; ${load}`, target: '≤ 0.5× kubectl apply --server-side', pass: o / p <= 0.5, unit: 'ms' };
+      return {
+        name,
+        ours: Math.round(o),
+        peer: Math.round(p),
+        ratio: Number((o / p).toFixed(3)),
+        details: `${details}; ${load}`,
+        target: '≤ 0.5× kubectl apply --server-side',
+        pass: o / p <= 0.5,
+        unit: 'ms',
+      };
     };
-    rows.push(row('apply-200-engine', engine, kube, `200 objects (50 × Deployment, Service, ConfigMap, HPA) created; ours: dry-run all then apply, in process; runs ours ${engine.map(Math.round).join('/')} kubectl ${kube.map(Math.round).join('/')}`));
-    rows.push(row('apply-200-cli', viaCli, kube, `same through "node dist/cli.js apply --no-wait" (process start + validation included); runs ${viaCli.map(Math.round).join('/')}`));
-    rows.push(row('reapply-200-unchanged', reapply, kubeReapply, `same objects again, nothing changed; runs ours ${reapply.map(Math.round).join('/')} kubectl ${kubeReapply.map(Math.round).join('/')}`));
+    rows.push(
+      row(
+        'apply-200-engine',
+        engine,
+        kube,
+        `200 objects (50 × Deployment, Service, ConfigMap, HPA) created; ours: dry-run all then apply, in process; runs ours ${engine.map(Math.round).join('/')} kubectl ${kube.map(Math.round).join('/')}`,
+      ),
+    );
+    rows.push(
+      row(
+        'apply-200-cli',
+        viaCli,
+        kube,
+        `same through "node dist/cli.js apply --no-wait" (process start + validation included); runs ${viaCli.map(Math.round).join('/')}`,
+      ),
+    );
+    rows.push(
+      row(
+        'reapply-200-unchanged',
+        reapply,
+        kubeReapply,
+        `same objects again, nothing changed; runs ours ${reapply.map(Math.round).join('/')} kubectl ${kubeReapply.map(Math.round).join('/')}`,
+      ),
+    );
 
     // The gateway + model example end to end: dry-run, then apply (no rollout wait).
     const examples = path.join(repo, 'examples', 'zoomcamp');
-    const files = fs.readdirSync(examples).filter((f) => f.endsWith('.yaml')).map((f) => path.join(examples, f));
+    const files = fs
+      .readdirSync(examples)
+      .filter((f) => f.endsWith('.yaml'))
+      .map((f) => path.join(examples, f));
     const zoomOurs: number[] = [];
     const zoomKube: number[] = [];
     for (let r = 0; r < RUNS; r++) {
@@ -242,7 +281,12 @@ export async function runApplyBench(): Promise<ApplyBenchRow[]> {
       zoomKube.push(performance.now() - t1);
     }
     rows.push({
-      ...row('zoomcamp-dry-run-and-apply', zoomOurs, zoomKube, `gateway + model example (6 objects): dry-run then apply, in process; kubectl: --dry-run=server then apply (two processes); runs ours ${zoomOurs.map(Math.round).join('/')} kubectl ${zoomKube.map(Math.round).join('/')}`),
+      ...row(
+        'zoomcamp-dry-run-and-apply',
+        zoomOurs,
+        zoomKube,
+        `gateway + model example (6 objects): dry-run then apply, in process; kubectl: --dry-run=server then apply (two processes); runs ours ${zoomOurs.map(Math.round).join('/')} kubectl ${zoomKube.map(Math.round).join('/')}`,
+      ),
       target: '≤ 0.5× kubectl (dry-run + apply)',
     });
   } finally {
@@ -256,7 +300,9 @@ if (require.main === module) {
   runApplyBench().then(
     (rows) => {
       for (const r of rows) {
-        console.log(`${r.name.padEnd(28)} ours ${String(r.ours).padStart(6)} ms  kubectl ${String(r.peer).padStart(6)} ms  ratio ${r.ratio.toFixed(2)}  ${r.pass ? 'meets' : 'misses'} ${r.target}`);
+        console.log(
+          `${r.name.padEnd(28)} ours ${String(r.ours).padStart(6)} ms  kubectl ${String(r.peer).padStart(6)} ms  ratio ${r.ratio.toFixed(2)}  ${r.pass ? 'meets' : 'misses'} ${r.target}`,
+        );
         console.log(`  ${r.details}`);
       }
     },

@@ -33,13 +33,21 @@ spec:
             limits: { cpu: 500m, memory: 256Mi }
           ports:
             - containerPort: ${8000 + (i % 50)}
-${calls ? `          env:
+${
+  calls
+    ? `          env:
             - name: UPSTREAM_ADDR
               value: "${calls}"
-` : ''}${i % 2 === 0 ? `          envFrom:
+`
+    : ''
+}${
+      i % 2 === 0
+        ? `          envFrom:
             - configMapRef:
                 name: ${name}-config
-` : ''}`,
+`
+        : ''
+    }`,
     `apiVersion: v1
 kind: Service
 metadata:

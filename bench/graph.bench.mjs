@@ -26,14 +26,40 @@ const ENGINES = ['elk', 'dagre'];
 const work = mkdtempSync(join(tmpdir(), 'kt-graph-bench-'));
 const profile = mkdtempSync(join(tmpdir(), 'kt-graph-bench-profile-'));
 try {
-  await build({ entryPoints: [join(root, 'bench/graph-bench-host.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: join(work, 'host.cjs'), logLevel: 'error' });
-  await build({ entryPoints: [join(root, "webview/bench/graphBenchPage.ts")], bundle: true, platform: 'browser', format: 'iife', target: 'chrome120', minify: true, outfile: join(work, 'page.js'), logLevel: 'error' });
+  await build({
+    entryPoints: [join(root, 'bench/graph-bench-host.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: join(work, 'host.cjs'),
+    logLevel: 'error',
+  });
+  await build({
+    entryPoints: [join(root, 'webview/bench/graphBenchPage.ts')],
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    minify: true,
+    outfile: join(work, 'page.js'),
+    logLevel: 'error',
+  });
   const host = createRequire(import.meta.url)(join(work, 'host.cjs'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1600, height: 1000 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   const page = await context.newPage();
   await page.setContent('<!DOCTYPE html><html><body><div id="root"></div></body></html>');
@@ -97,16 +123,25 @@ try {
       }
     }
     row.analyseMs = median(analyses);
-    for (const engine of ENGINES) row[engine] = { layoutMs: median(per[engine].layout), paintMs: median(per[engine].paint), domUpdateMs: median(per[engine].render), componentsLaidOut: per[engine].computed, totalMs: row.analyseMs + median(per[engine].layout) + median(per[engine].paint) };
+    for (const engine of ENGINES)
+      row[engine] = {
+        layoutMs: median(per[engine].layout),
+        paintMs: median(per[engine].paint),
+        domUpdateMs: median(per[engine].render),
+        componentsLaidOut: per[engine].computed,
+        totalMs: row.analyseMs + median(per[engine].layout) + median(per[engine].paint),
+      };
     results.edit.push(row);
     const f = (n) => n.toFixed(0).padStart(6);
-    console.log(`${kind.padEnd(10)} ${f(row.analyseMs)}  | ${f(row.elk.layoutMs)} ${f(row.elk.paintMs)} ${f(row.elk.totalMs)} | ${f(row.dagre.layoutMs)} ${f(row.dagre.paintMs)} ${f(row.dagre.totalMs)} | ${(row.elk.totalMs / row.dagre.totalMs).toFixed(2)}×`);
+    console.log(
+      `${kind.padEnd(10)} ${f(row.analyseMs)}  | ${f(row.elk.layoutMs)} ${f(row.elk.paintMs)} ${f(row.elk.totalMs)} | ${f(row.dagre.layoutMs)} ${f(row.dagre.paintMs)} ${f(row.dagre.totalMs)} | ${(row.elk.totalMs / row.dagre.totalMs).toFixed(2)}×`,
+    );
   }
   await context.close();
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/graph.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log('\n"paint" = our DOM update + the browser\'s style, layout and paint until the next frame, at 100 % zoom with full detail');
-  console.log('(domUpdateMs in the JSON is our part; the panel\'s fit-to-window view leaves small text out and paints less).');
+  console.log("(domUpdateMs in the JSON is our part; the panel's fit-to-window view leaves small text out and paints less).");
   console.log('Targets: 500 resources laid out and painted < 1000 ms; edit to update < 100 ms. Full results: bench/results/graph.json');
 } finally {
   rmSync(work, { recursive: true, force: true });

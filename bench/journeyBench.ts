@@ -40,7 +40,18 @@ interface Side {
 }
 
 async function generate(dir: string, ns: string, images: JourneyImages, env: NodeJS.ProcessEnv): Promise<string> {
-  const r = await cli(env, ['generate', 'gateway-model', '--out', dir, '--set', `namespace=${ns}`, '--set', `gatewayImage=${images.gateway}`, '--set', `modelImage=${images.model}`]);
+  const r = await cli(env, [
+    'generate',
+    'gateway-model',
+    '--out',
+    dir,
+    '--set',
+    `namespace=${ns}`,
+    '--set',
+    `gatewayImage=${images.gateway}`,
+    '--set',
+    `modelImage=${images.model}`,
+  ]);
   if (r.code !== 0) throw new Error(`generate failed\n${show(r)}`);
   return path.join(dir, 'clothing.yaml');
 }

@@ -41,7 +41,11 @@ async function main(): Promise<void> {
     { name: 'incremental', run: () => incrementalBench() },
     { name: 'activation', run: async () => activationBench(repo) },
   ];
-  for (const extra of [optional('apply', 'applyBench', 'runApplyBench'), optional('journey', 'journeyBench', 'runJourneyBench'), optional('stress', 'stressBench', 'runStressBench')]) {
+  for (const extra of [
+    optional('apply', 'applyBench', 'runApplyBench'),
+    optional('journey', 'journeyBench', 'runJourneyBench'),
+    optional('stress', 'stressBench', 'runStressBench'),
+  ]) {
     if (extra) benches.push(extra);
   }
 

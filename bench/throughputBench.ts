@@ -72,12 +72,15 @@ export async function throughputBench(repo: string, resources = 2000, runs = 7):
     const check = spawnSync(process.execPath, ourArgs, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const report = check.status === 0 ? JSON.parse(check.stdout) : undefined;
     const problems = report?.findings.filter((f: { severity: string }) => f.severity !== 'info').length;
-    if (!report || report.resources !== resources || problems !== 0) throw new Error(`kube-topology did not accept the corpus: ${(check.stdout + check.stderr).slice(0, 2000)}`);
+    if (!report || report.resources !== resources || problems !== 0)
+      throw new Error(`kube-topology did not accept the corpus: ${(check.stdout + check.stderr).slice(0, 2000)}`);
     const kcArgs = [
       '-strict',
       '-summary',
-      '-kubernetes-version', '1.36.0',
-      '-schema-location', `${schemaRoot}/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json`,
+      '-kubernetes-version',
+      '1.36.0',
+      '-schema-location',
+      `${schemaRoot}/{{ .NormalizedKubernetesVersion }}-standalone{{ .StrictSuffix }}/{{ .ResourceKind }}{{ .KindSuffix }}.json`,
       dir,
     ];
     const kc = spawnSync(kubeconform, kcArgs, { encoding: 'utf8' });

@@ -31,9 +31,34 @@ const clientNodeBeside = {
   },
 };
 const jobs = [
-  build({ ...common, entryPoints: ['src/extension/extension.ts'], outfile: `${outdir}/extension.js`, platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [yamlWithoutEnvReads, clientNodeBeside] }),
-  build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: `${outdir}/cli.js`, platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' }, plugins: [yamlWithoutEnvReads, clientNodeBeside] }),
-  build({ ...common, stdin: { contents: "module.exports = require('@kubernetes/client-node');", resolveDir: '.', loader: 'js' }, outfile: `${outdir}/client-node.js`, platform: 'node', format: 'cjs', target: 'node20' }),
+  build({
+    ...common,
+    entryPoints: ['src/extension/extension.ts'],
+    outfile: `${outdir}/extension.js`,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: [yamlWithoutEnvReads, clientNodeBeside],
+  }),
+  build({
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: `${outdir}/cli.js`,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    banner: { js: '#!/usr/bin/env node' },
+    plugins: [yamlWithoutEnvReads, clientNodeBeside],
+  }),
+  build({
+    ...common,
+    stdin: { contents: "module.exports = require('@kubernetes/client-node');", resolveDir: '.', loader: 'js' },
+    outfile: `${outdir}/client-node.js`,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  }),
 ];
 if (existsSync('webview/src/main.ts')) {
   jobs.push(buildWebview());

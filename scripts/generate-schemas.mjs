@@ -183,12 +183,20 @@ function main() {
     }
     const manifest = { release, kinds: sortKeys(kinds), definitions };
     writeFileSync(join(outDir, `v${release}.json`), JSON.stringify(manifest));
-    releases.push({ release, file: `v${release}.json`, kinds: Object.values(kinds).reduce((n, k) => n + Object.keys(k).length, 0), definitions: Object.keys(definitions).length });
+    releases.push({
+      release,
+      file: `v${release}.json`,
+      kinds: Object.values(kinds).reduce((n, k) => n + Object.keys(k).length, 0),
+      definitions: Object.keys(definitions).length,
+    });
   }
 
   writeFileSync(join(outDir, 'definitions.json'), JSON.stringify(sortKeys(Object.fromEntries(definitionStore))));
   writeFileSync(join(outDir, 'descriptions.json'), JSON.stringify(sortKeys(Object.fromEntries(descriptionStore))));
-  writeFileSync(join(outDir, 'api-availability.json'), JSON.stringify({ releases: releases.map((r) => r.release), apiVersions: sortKeys(availability) }, null, 1) + '\n');
+  writeFileSync(
+    join(outDir, 'api-availability.json'),
+    JSON.stringify({ releases: releases.map((r) => r.release), apiVersions: sortKeys(availability) }, null, 1) + '\n',
+  );
   const groups = new Set();
   for (const apiVersion of Object.keys(availability)) groups.add(apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
   const index = {

@@ -36,7 +36,9 @@ execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--productio
 
 // Every bundle may load Node built-ins and the files shipped beside it; only the extension gets `vscode`.
 const distDir = join(stage, 'dist');
-const bundles = readdirSync(distDir, { recursive: true }).filter((f) => String(f).endsWith('.js')).map(String);
+const bundles = readdirSync(distDir, { recursive: true })
+  .filter((f) => String(f).endsWith('.js'))
+  .map(String);
 /** Files the bundles load from beside themselves (vsix paths); they must be in the package. */
 const loadedBeside = new Set();
 for (const file of bundles) {

@@ -3,7 +3,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { loadIndex } from './manifestFiles';
 import { buildReport } from './reporters/findingReport';
 import { formatText } from './reporters/textReporter';
-import { commonClusterOptions, openReachableCluster, confirmRemote, describeContext, findingLine, parseDuration, plural, refLabel, resolveContext } from './clusterCommon';
+import { commonClusterOptions, openReachableCluster, confirmRemote, describeContext, findingLine, plural, refLabel, resolveContext } from './clusterCommon';
 import { reportedFinding } from './reporters/findingReport';
 import { DEFAULT_TIMEOUT_MS } from '../core/cluster/clusterClient';
 import { prepareApply, DEFAULT_ROLLOUT_TIMEOUT_MS } from '../core/cluster/applyEngine';
@@ -82,7 +82,10 @@ export async function runApply(argv: string[], io: CliIo): Promise<number> {
   if (report.summary.errors > 0 && args.options['skip-validation'] !== true) {
     const errorsOnly = { ...report, findings: report.findings.filter((f) => f.severity === 'error') };
     if (json) io.stdout(JSON.stringify({ context: context.name, server: context.server, validation: errorsOnly, applied: false }, null, 2) + '\n');
-    else io.stderr(formatText(errorsOnly, false) + `not applied: validation found ${plural(report.summary.errors, 'error')} (fix them, or pass --skip-validation)\n`);
+    else
+      io.stderr(
+        formatText(errorsOnly, false) + `not applied: validation found ${plural(report.summary.errors, 'error')} (fix them, or pass --skip-validation)\n`,
+      );
     return EXIT_FINDINGS;
   }
 
@@ -128,7 +131,8 @@ export async function runApply(argv: string[], io: CliIo): Promise<number> {
     const result = await session.apply({ wait: args.options['no-wait'] !== true, rolloutTimeoutMs, signal: interrupt.signal, onProgress });
     if (json) io.stdout(JSON.stringify(resultJson(result, io.cwd), null, 2) + '\n');
     else io.stdout(summaryLine(result) + '\n');
-    const failed = result.outcomes.some((o) => o.status === 'failed' || o.status === 'skipped-cancelled') || result.rollouts.some((r) => r.status !== 'available');
+    const failed =
+      result.outcomes.some((o) => o.status === 'failed' || o.status === 'skipped-cancelled') || result.rollouts.some((r) => r.status !== 'available');
     return failed ? EXIT_FINDINGS : EXIT_OK;
   } finally {
     interrupt.dispose();
@@ -136,14 +140,20 @@ export async function runApply(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-const PLAN_WORDS: Record<PlannedResource['action'], string> = { create: 'created (dry run)', update: 'configured (dry run)', unchanged: 'unchanged', error: 'failed (dry run)' };
+const PLAN_WORDS: Record<PlannedResource['action'], string> = {
+  create: 'created (dry run)',
+  update: 'configured (dry run)',
+  unchanged: 'unchanged',
+  error: 'failed (dry run)',
+};
 
 function planLine(p: PlannedResource, ns: string): string {
   return `${refLabel(p.ref, ns)} ${PLAN_WORDS[p.action]}`;
 }
 
 function outcomeLine(o: ResourceOutcome, ns: string): string {
-  const word = o.status === 'applied' ? (o.action === 'create' ? 'created' : 'configured') : o.status === 'skipped-cancelled' ? 'skipped (cancelled)' : o.status;
+  const word =
+    o.status === 'applied' ? (o.action === 'create' ? 'created' : 'configured') : o.status === 'skipped-cancelled' ? 'skipped (cancelled)' : o.status;
   return `${refLabel(o.ref, ns)} ${word}`;
 }
 
@@ -164,7 +174,9 @@ function summaryLine(result: ApplyResult): string {
   ];
   const skipped = count((o) => o.status === 'skipped-cancelled');
   if (skipped) parts.push(`${skipped} skipped (cancelled)`);
-  const rollouts = result.rollouts.length ? `; ${result.rollouts.filter((r) => r.status === 'available').length}/${result.rollouts.length} workloads available` : '';
+  const rollouts = result.rollouts.length
+    ? `; ${result.rollouts.filter((r) => r.status === 'available').length}/${result.rollouts.length} workloads available`
+    : '';
   return `${result.plan.context}: ${parts.join(', ')}${rollouts}`;
 }
 
@@ -202,7 +214,16 @@ function resultJson(result: ApplyResult, cwd: string): Record<string, unknown> {
       const planned = result.plan.resources.find((p) => p.id === o.id);
       return { ref: o.ref, status: o.status, action: o.action, planned: planned?.action, diff: planned?.diff?.unified };
     }),
-    rollouts: result.rollouts.map((r) => ({ ref: r.ref, status: r.status, message: r.message, readyReplicas: r.readyReplicas, desiredReplicas: r.desiredReplicas, conditions: r.conditions, pods: r.pods, events: r.events })),
+    rollouts: result.rollouts.map((r) => ({
+      ref: r.ref,
+      status: r.status,
+      message: r.message,
+      readyReplicas: r.readyReplicas,
+      desiredReplicas: r.desiredReplicas,
+      conditions: r.conditions,
+      pods: r.pods,
+      events: r.events,
+    })),
     findings: result.findings.map((f) => reportedFinding(f, cwd)),
   };
 }

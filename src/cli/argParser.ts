@@ -68,5 +68,8 @@ export function stringOption(args: ParsedArgs, name: string): string | undefined
 export function listOption(args: ParsedArgs, name: string): string[] {
   const v = args.options[name];
   const list = Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
-  return list.flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
+  return list
+    .flatMap((x) => x.split(','))
+    .map((x) => x.trim())
+    .filter(Boolean);
 }

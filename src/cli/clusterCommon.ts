@@ -33,7 +33,12 @@ export interface ResolvedContext {
 /** The kubeconfig and the chosen (or current) context; kubeconfig problems are usage errors. */
 export function resolveContext(opts: { kubeconfig?: string; context?: string; cwd: string }): ResolvedContext {
   try {
-    const info = loadKubeconfig({ kubeconfig: opts.kubeconfig?.split(path.delimiter).map((p) => path.resolve(opts.cwd, p)).join(path.delimiter) });
+    const info = loadKubeconfig({
+      kubeconfig: opts.kubeconfig
+        ?.split(path.delimiter)
+        .map((p) => path.resolve(opts.cwd, p))
+        .join(path.delimiter),
+    });
     return { info, context: findContext(info, opts.context) };
   } catch (e) {
     if (e instanceof KubeconfigError) throw new UsageError(e.message);
@@ -105,7 +110,11 @@ export function plural(n: number, word: string): string {
 }
 
 /** The options every cluster-writing command shares: output format, paths, the two timeouts. */
-export function commonClusterOptions(args: ParsedArgs, command: string, defaultWaitMs: number): { json: boolean; waitTimeoutMs: number; requestTimeoutMs: number } {
+export function commonClusterOptions(
+  args: ParsedArgs,
+  command: string,
+  defaultWaitMs: number,
+): { json: boolean; waitTimeoutMs: number; requestTimeoutMs: number } {
   const format = stringOption(args, 'output') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--output must be text or json, got "${format}"`);
   if (args.positionals.length === 0) throw new UsageError(`${command} needs at least one PATH (a file, a folder, or - for stdin)`);
@@ -137,7 +146,9 @@ export async function openReachableCluster(
     throw e;
   }
   const interrupt = cancelOnInterrupt(io);
-  const probe: { reachable: boolean; error?: string; version?: string } = await client.probe({ signal: interrupt.signal }).catch((e: Error) => ({ reachable: false, error: e.message }));
+  const probe: { reachable: boolean; error?: string; version?: string } = await client
+    .probe({ signal: interrupt.signal })
+    .catch((e: Error) => ({ reachable: false, error: e.message }));
   if (probe.reachable && !probe.error) return { client, interrupt, version: probe.version };
   const message = probe.error ?? `cannot reach ${context.server}`;
   if (json) io.stdout(JSON.stringify({ context: context.name, server: context.server, error: message, ...json }, null, 2) + '\n');

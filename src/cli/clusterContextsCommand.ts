@@ -53,7 +53,18 @@ export async function runContexts(argv: string[], io: CliIo): Promise<number> {
     );
   }
   if (format === 'json') {
-    io.stdout(JSON.stringify({ currentContext: info.currentContext, files: info.files, warnings: info.warnings, contexts: info.contexts.map((c) => ({ ...c, probe: probes.get(c.name) })) }, null, 2) + '\n');
+    io.stdout(
+      JSON.stringify(
+        {
+          currentContext: info.currentContext,
+          files: info.files,
+          warnings: info.warnings,
+          contexts: info.contexts.map((c) => ({ ...c, probe: probes.get(c.name) })),
+        },
+        null,
+        2,
+      ) + '\n',
+    );
     return EXIT_OK;
   }
   if (info.contexts.length === 0) {

@@ -1,7 +1,7 @@
 import { parseArgs, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { loadIndex } from './manifestFiles';
-import { commonClusterOptions, openReachableCluster, confirmRemote, describeContext, findingLine, parseDuration, plural, refLabel, resolveContext } from './clusterCommon';
+import { commonClusterOptions, openReachableCluster, confirmRemote, describeContext, findingLine, plural, refLabel, resolveContext } from './clusterCommon';
 import { reportedFinding } from './reporters/findingReport';
 import { DEFAULT_TIMEOUT_MS } from '../core/cluster/clusterClient';
 import { deleteResources, DEFAULT_DELETE_WAIT_MS } from '../core/cluster/deleteEngine';
@@ -84,8 +84,13 @@ export async function runDelete(argv: string[], io: CliIo): Promise<number> {
         ) + '\n',
       );
     } else {
-      const extra = [count('still-terminating') && `${count('still-terminating')} still terminating`, count('skipped-cancelled') && `${count('skipped-cancelled')} skipped (cancelled)`].filter(Boolean);
-      io.stdout(`${result.context}: ${count('deleted')} deleted, ${count('not-found')} already gone, ${count('failed')} failed${extra.length ? `, ${extra.join(', ')}` : ''}\n`);
+      const extra = [
+        count('still-terminating') && `${count('still-terminating')} still terminating`,
+        count('skipped-cancelled') && `${count('skipped-cancelled')} skipped (cancelled)`,
+      ].filter(Boolean);
+      io.stdout(
+        `${result.context}: ${count('deleted')} deleted, ${count('not-found')} already gone, ${count('failed')} failed${extra.length ? `, ${extra.join(', ')}` : ''}\n`,
+      );
     }
     return result.outcomes.every((o) => o.status === 'deleted' || o.status === 'not-found') ? EXIT_OK : EXIT_FINDINGS;
   } finally {

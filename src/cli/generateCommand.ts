@@ -60,10 +60,11 @@ export function nodeGenerateIo(base: { stdout(t: string): void; stderr(t: string
     cwd: base.cwd,
     readFile: (f) => fs.readFile(f, 'utf8'),
     writeFile: (f, t) => fs.writeFile(f, t, 'utf8'),
-    exists: (f) => fs.access(f).then(
-      () => true,
-      () => false,
-    ),
+    exists: (f) =>
+      fs.access(f).then(
+        () => true,
+        () => false,
+      ),
     mkdir: async (d) => {
       await fs.mkdir(d, { recursive: true });
     },
@@ -155,7 +156,9 @@ async function generate(argv: string[], io: GenerateIo): Promise<number> {
   const existing = await findExistingFiles(targets, (p) => io.exists(p));
   if (existing.length > 0 && !args.options.force) {
     const names = existing.map((p) => display(p, io.cwd)).join(', ');
-    io.stderr(`kube-topology generate: not overwriting ${existing.length === 1 ? 'an existing file' : `${existing.length} existing files`}: ${names}\nNothing was written. Use --force to overwrite, or --out to pick another folder.\n`);
+    io.stderr(
+      `kube-topology generate: not overwriting ${existing.length === 1 ? 'an existing file' : `${existing.length} existing files`}: ${names}\nNothing was written. Use --force to overwrite, or --out to pick another folder.\n`,
+    );
     return EXIT_FINDINGS;
   }
   try {
@@ -187,7 +190,8 @@ async function loadAll(extra: string | string[] | boolean | undefined, io: Gener
     readFile: (f) => io.readFile(f),
     join: (d, n) => path.join(d, n),
   });
-  for (const e of result.errors) io.stderr(`kube-topology generate: warning: skipped template ${display(e.source, io.cwd)}${e.line !== undefined ? `:${e.line}` : ''}: ${e.detail}\n`);
+  for (const e of result.errors)
+    io.stderr(`kube-topology generate: warning: skipped template ${display(e.source, io.cwd)}${e.line !== undefined ? `:${e.line}` : ''}: ${e.detail}\n`);
   return result.templates;
 }
 

@@ -123,7 +123,8 @@ function summary(n: LiveNodeState): string {
   if (n.desiredReplicas !== undefined) parts.push(`${n.readyReplicas ?? 0}/${n.desiredReplicas} ready`);
   if (n.hpa) parts.push(`replicas ${n.hpa.currentReplicas} → ${n.hpa.desiredReplicas}${n.hpa.metrics.length ? `, ${n.hpa.metrics.join(', ')}` : ''}`);
   if (n.endpoints !== undefined) parts.push(`${n.endpoints} endpoint${n.endpoints === 1 ? '' : 's'}`);
-  if (n.loadBalancer) parts.push(n.loadBalancer.pending ? `LoadBalancer pending (${n.loadBalancer.hint ?? 'no address yet'})` : `LoadBalancer ${n.loadBalancer.address}`);
+  if (n.loadBalancer)
+    parts.push(n.loadBalancer.pending ? `LoadBalancer pending (${n.loadBalancer.hint ?? 'no address yet'})` : `LoadBalancer ${n.loadBalancer.address}`);
   if (n.condition) parts.push(n.condition);
   return parts.length ? parts.join(', ') : 'exists';
 }

@@ -24,7 +24,10 @@ export class DiagnosticsPublisher implements vscode.Disposable {
   private readonly published = new Map<string, { scope: string; fingerprint: string; findings: Finding[] }>();
   private readonly disposables: vscode.Disposable[] = [];
 
-  constructor(analysis: ManifestAnalysis, private readonly rulesDoc: vscode.Uri) {
+  constructor(
+    analysis: ManifestAnalysis,
+    private readonly rulesDoc: vscode.Uri,
+  ) {
     this.disposables.push(
       this.collection,
       analysis.onDidAnalyze((scope) => this.publish(scope)),
@@ -60,7 +63,10 @@ export class DiagnosticsPublisher implements vscode.Disposable {
         continue;
       }
       this.published.set(file, { scope: scope.key, fingerprint, findings });
-      this.collection.set(vscode.Uri.parse(file), findings.map((f) => this.toDiagnostic(f)));
+      this.collection.set(
+        vscode.Uri.parse(file),
+        findings.map((f) => this.toDiagnostic(f)),
+      );
     }
   }
 

@@ -9,10 +9,7 @@ import { registerTopology, scopeFromUri, showTopology } from './topologyPanel';
 import { registerGenerateCommand } from './generateCommand';
 import { registerClusterFeatures } from './cluster';
 
-const MANIFEST_SELECTOR: vscode.DocumentSelector = [
-  { language: 'yaml' },
-  { language: 'json' },
-];
+const MANIFEST_SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { language: 'json' }];
 
 /** What `activate` hands to other extensions and to the end-to-end tests. */
 export interface KubeTopologyApi {

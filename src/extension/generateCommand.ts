@@ -90,7 +90,10 @@ async function runFlow(context: vscode.ExtensionContext, deps: GenerateCommandDe
   let current = planSteps()[0].id;
   for (;;) {
     const steps = planSteps();
-    const index = Math.max(0, steps.findIndex((s) => s.id === current));
+    const index = Math.max(
+      0,
+      steps.findIndex((s) => s.id === current),
+    );
     const result = await steps[index].run({ step: index + 1, totalSteps: steps.length, canGoBack: history.length > 0 });
     if (result === 'cancel') return;
     if (result === 'back') {
@@ -255,7 +258,12 @@ async function pickLayout(nav: Nav, template: Template, state: FlowState): Promi
   return 'next';
 }
 
-async function pickFolder(nav: Nav, state: FlowState, workspaceFolder: vscode.WorkspaceFolder | undefined, clicked: vscode.Uri | undefined): Promise<StepResult> {
+async function pickFolder(
+  nav: Nav,
+  state: FlowState,
+  workspaceFolder: vscode.WorkspaceFolder | undefined,
+  clicked: vscode.Uri | undefined,
+): Promise<StepResult> {
   const root = workspaceFolder?.uri;
   const items: PickItem<vscode.Uri | 'browse'>[] = [];
   if (clicked) items.push({ value: clicked, label: vscode.workspace.asRelativePath(clicked, true) || clicked.fsPath, description: 'the folder you clicked' });
@@ -265,10 +273,18 @@ async function pickFolder(nav: Nav, state: FlowState, workspaceFolder: vscode.Wo
   }
   items.push({ value: 'browse', label: 'Choose a folder…' });
   const activeUri = state.folder?.toString();
-  const r = await quickPick(nav, 'Generate topology: target folder', items, (i, idx) => (activeUri ? i.value !== 'browse' && i.value.toString() === activeUri : idx === 0));
+  const r = await quickPick(nav, 'Generate topology: target folder', items, (i, idx) =>
+    activeUri ? i.value !== 'browse' && i.value.toString() === activeUri : idx === 0,
+  );
   if (typeof r === 'string') return r;
   if (r.value === 'browse') {
-    const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, defaultUri: root, openLabel: 'Generate here' });
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFolders: true,
+      canSelectFiles: false,
+      canSelectMany: false,
+      defaultUri: root,
+      openLabel: 'Generate here',
+    });
     if (!picked || picked.length === 0) return 'back';
     state.folder = picked[0];
   } else {

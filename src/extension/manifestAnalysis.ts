@@ -8,7 +8,10 @@ const MANIFEST_LANGUAGES = new Set(['yaml', 'json', 'jsonc', 'helm']);
 const MANIFEST_GLOB = '**/*.{yaml,yml,json}';
 
 export function isManifestDocument(doc: vscode.TextDocument): boolean {
-  return MANIFEST_LANGUAGES.has(doc.languageId) && (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote' || doc.uri.scheme === 'vscode-userdata');
+  return (
+    MANIFEST_LANGUAGES.has(doc.languageId) &&
+    (doc.uri.scheme === 'file' || doc.uri.scheme === 'untitled' || doc.uri.scheme === 'vscode-remote' || doc.uri.scheme === 'vscode-userdata')
+  );
 }
 
 /** One analysis scope: a workspace folder (cross-resource checks see all its files), or the loose open files. */
@@ -112,7 +115,9 @@ export class ManifestAnalysis implements vscode.Disposable {
       const exclude = this.config.exclude.length ? `{${this.config.exclude.join(',')}}` : undefined;
       const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, MANIFEST_GLOB), exclude, this.config.maxWorkspaceFiles);
       if (uris.length >= this.config.maxWorkspaceFiles) {
-        this.log.warn(`${folder.name}: more than ${this.config.maxWorkspaceFiles} YAML/JSON files; only the first ${this.config.maxWorkspaceFiles} take part in cross-resource checks (setting kubeTopology.maxWorkspaceFiles).`);
+        this.log.warn(
+          `${folder.name}: more than ${this.config.maxWorkspaceFiles} YAML/JSON files; only the first ${this.config.maxWorkspaceFiles} take part in cross-resource checks (setting kubeTopology.maxWorkspaceFiles).`,
+        );
       }
       const open = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
       // Read in batches so a large workspace never blocks the extension host for long.
@@ -178,7 +183,7 @@ export class ManifestAnalysis implements vscode.Disposable {
     try {
       scope.last = scope.index.analyze();
     } catch (e) {
-      this.log.error(`Analysis failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      this.log.error(`Analysis failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
       return;
     }
     this.emitter.fire(scope);

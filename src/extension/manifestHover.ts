@@ -4,7 +4,11 @@ import type { Resource } from '../core/parse/manifestParser';
 import type { ManifestAnalysis } from './manifestAnalysis';
 
 /** Where the cursor is: the resource whose document holds it and its document-local offset. */
-export function resourceAt(analysis: ManifestAnalysis, doc: vscode.TextDocument, position: vscode.Position): { resource: Resource; offset: number } | undefined {
+export function resourceAt(
+  analysis: ManifestAnalysis,
+  doc: vscode.TextDocument,
+  position: vscode.Position,
+): { resource: Resource; offset: number } | undefined {
   const parsed = analysis.scopeFor(doc.uri).index.getFile(doc.uri.toString());
   if (!parsed || parsed.text !== doc.getText()) return undefined; // stale: wait for the next pass
   const placed = [...parsed.documents].reverse().find((d) => d.startLine <= position.line);

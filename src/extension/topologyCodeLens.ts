@@ -40,7 +40,12 @@ export class TopologyCodeLensProvider implements vscode.CodeLensProvider, vscode
     const line = first.doc.startLine;
     const range = new vscode.Range(line, 0, line, 0);
     const lenses = [
-      new vscode.CodeLens(range, { title: 'Show Topology', command: 'kubeTopology.showTopology', arguments: [doc.uri], tooltip: 'Draw the resources of this file and what they connect to' }),
+      new vscode.CodeLens(range, {
+        title: 'Show Topology',
+        command: 'kubeTopology.showTopology',
+        arguments: [doc.uri],
+        tooltip: 'Draw the resources of this file and what they connect to',
+      }),
     ];
     for (const l of this.extra) lenses.push(new vscode.CodeLens(range, { title: l.title, command: l.command, arguments: [doc.uri], tooltip: l.tooltip }));
     return lenses;

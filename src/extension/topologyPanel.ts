@@ -113,7 +113,12 @@ export function showTopology(context: vscode.ExtensionContext, scope: TopologySc
     existing.reveal();
     return existing;
   }
-  const panel = vscode.window.createWebviewPanel(TOPOLOGY_VIEW_TYPE, titleOf(scope), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, webviewOptions(context));
+  const panel = vscode.window.createWebviewPanel(
+    TOPOLOGY_VIEW_TYPE,
+    titleOf(scope),
+    { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false },
+    webviewOptions(context),
+  );
   return adopt(context, panel, scope, source);
 }
 
@@ -171,7 +176,10 @@ function fromSaved(s: GraphScope): TopologyScope | undefined {
 
 function labelOf(scope: TopologyScope): string {
   if (scope.kind === 'workspace') return vscode.workspace.name ?? 'workspace';
-  return vscode.workspace.asRelativePath(scope.uri, vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1) || scope.uri.fsPath;
+  return (
+    vscode.workspace.asRelativePath(scope.uri, vscode.workspace.workspaceFolders !== undefined && vscode.workspace.workspaceFolders.length > 1) ||
+    scope.uri.fsPath
+  );
 }
 
 function titleOf(scope: TopologyScope): string {
@@ -298,7 +306,9 @@ export class TopologyPanel implements vscode.Disposable {
       const editor = vscode.window.activeTextEditor;
       if (editor) this.onCursor(editor, true);
     } catch (e) {
-      this.source.log?.error(`Topology: could not build the graph for ${this.scope.uri.toString()}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      this.source.log?.error(
+        `Topology: could not build the graph for ${this.scope.uri.toString()}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
       this.post({
         type: 'error',
         message: `The graph could not be built: ${e instanceof Error ? e.message : String(e)}`,

@@ -65,7 +65,11 @@ interface Residue {
 async function residue(page: Page): Promise<Residue> {
   return page.evaluate(() => {
     const d = (globalThis as unknown as { document: Doc }).document;
-    const injected = [...d.querySelectorAll('img, iframe, object, embed, foreignObject, math, b, i, a[href], link:not([rel="stylesheet"]), svg script, svg style, meta:not([charset]):not([name="viewport"]):not([http-equiv="Content-Security-Policy"])')].map((e) => e.outerHTML.slice(0, 120));
+    const injected = [
+      ...d.querySelectorAll(
+        'img, iframe, object, embed, foreignObject, math, b, i, a[href], link:not([rel="stylesheet"]), svg script, svg style, meta:not([charset]):not([name="viewport"]):not([http-equiv="Content-Security-Policy"])',
+      ),
+    ].map((e) => e.outerHTML.slice(0, 120));
     const handlers: string[] = [];
     for (const el of d.querySelectorAll('*')) {
       for (const a of el.getAttributeNames()) {
@@ -134,9 +138,14 @@ describe('the topology webview renders hostile manifests as text (Chromium, pane
     }
     assert.deepEqual(await violations(page), [], 'zero CSP violations after the hover cards');
     await page.locator('svg.kt-graph .node[data-id^="Deployment/"]').first().hover({ force: true });
-    await page.waitForFunction(() => (globalThis as unknown as { document: Doc }).document.querySelector('.hovercard:not([hidden])')?.innerText.includes('image-svg-script'));
+    await page.waitForFunction(() =>
+      (globalThis as unknown as { document: Doc }).document.querySelector('.hovercard:not([hidden])')?.innerText.includes('image-svg-script'),
+    );
     const deploymentCard = await page.locator('.hovercard').innerText();
-    assert.ok(deploymentCard.includes("<svg><script>window.__pwned='image-svg-script'</script></svg>:latest"), `the image shows verbatim: ${deploymentCard.slice(0, 400)}`);
+    assert.ok(
+      deploymentCard.includes("<svg><script>window.__pwned='image-svg-script'</script></svg>:latest"),
+      `the image shows verbatim: ${deploymentCard.slice(0, 400)}`,
+    );
 
     // The search box takes a payload as a search string.
     await page.locator('vscode-text-field input').first().fill('<img src=x onerror');
@@ -185,7 +194,9 @@ describe('the topology webview renders hostile manifests as text (Chromium, pane
     await page.addInitScript(() => {
       const w = globalThis as unknown as { __violations: unknown[]; document: Doc };
       w.__violations = [];
-      w.document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) => w.__violations.push({ directive: e.violatedDirective, blocked: e.blockedURI }));
+      w.document.addEventListener('securitypolicyviolation', (e: { violatedDirective: string; blockedURI: string }) =>
+        w.__violations.push({ directive: e.violatedDirective, blocked: e.blockedURI }),
+      );
     });
     await page.goto(`${h.origin}${servePage('hostile', html)}`);
     await page.waitForSelector('svg.kt-graph .node');
@@ -239,15 +250,24 @@ describe('the topology webview renders hostile manifests as text (Chromium, pane
     await page.waitForSelector('svg.kt-graph .node.highlighted');
     const logs = (await posted(page)).filter((m) => m.type === 'log');
     const typed = junk.filter((m) => m !== null && typeof m === 'object' && !Array.isArray(m) && 'type' in m).length;
-    assert.equal(logs.length, typed, `one log line per rejected message that claimed a type (${logs.map((l) => (l.type === 'log' ? l.message : '')).join(' | ')})`);
-    for (const l of logs) assert.ok(l.type === 'log' && !l.message.includes('<img') && !l.message.includes('xxxxxxxxxx'), 'the log line does not echo the payload');
+    assert.equal(
+      logs.length,
+      typed,
+      `one log line per rejected message that claimed a type (${logs.map((l) => (l.type === 'log' ? l.message : '')).join(' | ')})`,
+    );
+    for (const l of logs)
+      assert.ok(l.type === 'log' && !l.message.includes('<img') && !l.message.includes('xxxxxxxxxx'), 'the log line does not echo the payload');
     await sendToWebview(page, { type: 'highlight', nodeId: null });
     await page.waitForFunction(() => !(globalThis as unknown as { document: Doc }).document.querySelector('.node.highlighted'));
     assert.equal(await page.locator('svg.kt-graph').innerHTML(), before, 'the drawing is untouched');
     assert.equal((await posted(page)).filter((m) => m.type === 'rendered').length, 1, 'nothing was re-rendered');
 
     // A well-formed error whose text is markup shows as text.
-    await sendToWebview(page, { type: 'error', message: '<img src=x onerror="window.__pwned=\'error\'">', hint: '<a href="javascript:window.__pwned=1">fix</a>' });
+    await sendToWebview(page, {
+      type: 'error',
+      message: '<img src=x onerror="window.__pwned=\'error\'">',
+      hint: '<a href="javascript:window.__pwned=1">fix</a>',
+    });
     await page.waitForSelector('.state-error');
     assert.match(await page.locator('.state').innerText(), /<img src=x onerror=/);
     assertClean(await residue(page), 'after junk messages');
@@ -262,7 +282,10 @@ describe('the topology webview renders hostile manifests as text (Chromium, pane
     const graph = hostileGraph();
     const page = await openPanel(h);
     const seen = watch(page);
-    const dangling: GraphModel = { nodes: graph.nodes, edges: [...graph.edges, { id: 'calls:x->nowhere', from: graph.nodes[0].id, to: 'Service/default/nowhere', type: 'calls', reason: 'r', label: 'l' }] };
+    const dangling: GraphModel = {
+      nodes: graph.nodes,
+      edges: [...graph.edges, { id: 'calls:x->nowhere', from: graph.nodes[0].id, to: 'Service/default/nowhere', type: 'calls', reason: 'r', label: 'l' }],
+    };
     await sendToWebview(page, { type: 'graph', revision: 1, scope: { kind: 'folder', uri: 'file:///x', label: 'x' }, graph: dangling });
     await sendToWebview(page, { type: 'graph', revision: 2, scope: { kind: 'folder', uri: 'file:///x', label: 'x' }, graph });
     await waitForPosted(page, 'rendered', { revision: 2 });
@@ -278,8 +301,23 @@ describe('the topology webview renders hostile manifests as text (Chromium, pane
 
 describe('the host side rejects malformed webview messages', () => {
   test('the protocol validator never throws and rejects every malformed, unknown or oversized message', () => {
-    const throwing = new Proxy({}, { get: () => { throw new Error('trap'); }, ownKeys: () => { throw new Error('trap'); } });
-    const getter = Object.defineProperty({ type: 'reveal' }, 'nodeId', { enumerable: true, get: () => { throw new Error('getter'); } });
+    const throwing = new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+        ownKeys: () => {
+          throw new Error('trap');
+        },
+      },
+    );
+    const getter = Object.defineProperty({ type: 'reveal' }, 'nodeId', {
+      enumerable: true,
+      get: () => {
+        throw new Error('getter');
+      },
+    });
     let deep: Record<string, unknown> = { type: 'log', level: 'info', message: 'x' };
     for (let i = 0; i < 10_000; i++) deep = { type: 'reveal', nodeId: deep };
     class Reveal {
@@ -287,17 +325,38 @@ describe('the host side rejects malformed webview messages', () => {
       nodeId = 'Deployment/default/a';
     }
     const bad: unknown[] = [
-      undefined, null, 0, 'reveal', [], [{ type: 'ready' }], {}, { type: 5 }, { type: 'nope' },
-      { type: '__proto__' }, { type: 'constructor' }, { type: 'hasOwnProperty' }, JSON.parse('{"type":"ready","__proto__":{"x":1}}'),
-      { type: 'reveal' }, { type: 'reveal', nodeId: 5 }, { type: 'reveal', nodeId: 'x'.repeat(1001) }, { type: 'reveal', nodeId: 'a', extra: 1 },
+      undefined,
+      null,
+      0,
+      'reveal',
+      [],
+      [{ type: 'ready' }],
+      {},
+      { type: 5 },
+      { type: 'nope' },
+      { type: '__proto__' },
+      { type: 'constructor' },
+      { type: 'hasOwnProperty' },
+      JSON.parse('{"type":"ready","__proto__":{"x":1}}'),
+      { type: 'reveal' },
+      { type: 'reveal', nodeId: 5 },
+      { type: 'reveal', nodeId: 'x'.repeat(1001) },
+      { type: 'reveal', nodeId: 'a', extra: 1 },
       { type: 'export', format: 'html', data: '<svg/>', suggestedName: 'a' },
       { type: 'export', format: 'svg', data: 'x'.repeat(64 * 1024 * 1024 + 1), suggestedName: 'a' },
       { type: 'export', format: 'svg', data: '<svg/>', suggestedName: 'n'.repeat(201) },
-      { type: 'log', level: 'debug', message: 'x' }, { type: 'log', level: 'info', message: 'x'.repeat(4001) },
+      { type: 'log', level: 'debug', message: 'x' },
+      { type: 'log', level: 'info', message: 'x'.repeat(4001) },
       { type: 'rendered', revision: 1, nodes: 1, edges: 1, layoutMs: Infinity, paintMs: 0 },
       { type: 'rendered', revision: -1, nodes: 1, edges: 1, layoutMs: 1, paintMs: 0 },
-      { type: 'portForward', nodeId: ['a'] }, { type: 'apply', force: true }, { type: 'selectContext', context: 'prod' },
-      throwing, getter, deep, new Reveal(), Object.assign(Object.create(null), { type: 'ready', x: 1 }),
+      { type: 'portForward', nodeId: ['a'] },
+      { type: 'apply', force: true },
+      { type: 'selectContext', context: 'prod' },
+      throwing,
+      getter,
+      deep,
+      new Reveal(),
+      Object.assign(Object.create(null), { type: 'ready', x: 1 }),
     ];
     for (const m of bad) {
       let accepted: boolean | undefined;
@@ -306,16 +365,42 @@ describe('the host side rejects malformed webview messages', () => {
       assert.doesNotThrow(() => describeInvalid(m));
     }
     // Positive controls: the same shapes, well formed, pass.
-    for (const m of [{ type: 'ready' }, { type: 'reveal', nodeId: 'a' }, { type: 'export', format: 'svg', data: '<svg/>', suggestedName: 'a' }, Object.assign(Object.create(null), { type: 'ready' })]) assert.equal(isWebviewToHostMessage(m), true, JSON.stringify(m));
+    for (const m of [
+      { type: 'ready' },
+      { type: 'reveal', nodeId: 'a' },
+      { type: 'export', format: 'svg', data: '<svg/>', suggestedName: 'a' },
+      Object.assign(Object.create(null), { type: 'ready' }),
+    ])
+      assert.equal(isWebviewToHostMessage(m), true, JSON.stringify(m));
   });
 
   test('random values never make either validator throw, and what passes is plain data', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.anything({ maxDepth: 5, withObjectString: true, withNullPrototype: true, withBoxedValues: true, withMap: true, withSet: true, withTypedArray: true, withSparseArray: true }), fc.record({ type: fc.constantFrom('ready', 'reveal', 'export', 'log', 'graph', 'highlight', 'error', 'apply', 'portForward') }, { requiredKeys: ['type'] }).chain((base) => fc.dictionary(fc.string(), fc.anything({ maxDepth: 3 })).map((rest) => ({ ...rest, ...base })))), (m) => {
-        const a = isWebviewToHostMessage(m);
-        const b = isHostToWebviewMessage(m);
-        for (const ok of [a, b]) if (ok) assert.deepEqual(JSON.parse(JSON.stringify(m)), m, 'an accepted message survives a JSON round trip');
-      }),
+      fc.property(
+        fc.oneof(
+          fc.anything({
+            maxDepth: 5,
+            withObjectString: true,
+            withNullPrototype: true,
+            withBoxedValues: true,
+            withMap: true,
+            withSet: true,
+            withTypedArray: true,
+            withSparseArray: true,
+          }),
+          fc
+            .record(
+              { type: fc.constantFrom('ready', 'reveal', 'export', 'log', 'graph', 'highlight', 'error', 'apply', 'portForward') },
+              { requiredKeys: ['type'] },
+            )
+            .chain((base) => fc.dictionary(fc.string(), fc.anything({ maxDepth: 3 })).map((rest) => ({ ...rest, ...base }))),
+        ),
+        (m) => {
+          const a = isWebviewToHostMessage(m);
+          const b = isHostToWebviewMessage(m);
+          for (const ok of [a, b]) if (ok) assert.deepEqual(JSON.parse(JSON.stringify(m)), m, 'an accepted message survives a JSON round trip');
+        },
+      ),
       { seed: 20_260_611, numRuns: 2000 },
     );
   });
@@ -332,12 +417,18 @@ function describeSafe(m: unknown): string {
 /** A recording stand-in for the parts of `vscode` TopologyPanel touches. */
 function installRecordingVscode(workspace: string) {
   const calls: { method: string; args: unknown[] }[] = [];
-  const record = (method: string, result?: unknown) => (...args: unknown[]) => {
-    calls.push({ method, args });
-    return result;
-  };
+  const record =
+    (method: string, result?: unknown) =>
+    (...args: unknown[]) => {
+      calls.push({ method, args });
+      return result;
+    };
   class Uri {
-    constructor(readonly scheme: string, readonly path: string, readonly fragment = '') {}
+    constructor(
+      readonly scheme: string,
+      readonly path: string,
+      readonly fragment = '',
+    ) {}
     static file(p: string) {
       return new Uri('file', path.resolve(p));
     }
@@ -420,7 +511,12 @@ describe("TopologyPanel's message handler (host side, recording vscode fake)", (
       const { TopologyPanel } = await import('../../src/extension/topologyPanel');
       const graph = hostileGraph();
       const logs: string[] = [];
-      const log = { trace: () => {}, info: (m: string) => logs.push(`info ${m}`), warn: (m: string) => logs.push(`warn ${m}`), error: (m: string) => logs.push(`error ${m}`) };
+      const log = {
+        trace: () => {},
+        info: (m: string) => logs.push(`info ${m}`),
+        warn: (m: string) => logs.push(`warn ${m}`),
+        error: (m: string) => logs.push(`error ${m}`),
+      };
       let receive: (m: unknown) => void = () => {};
       const toWebview: { type: string; [k: string]: unknown }[] = [];
       const webview = {
@@ -437,10 +533,23 @@ describe("TopologyPanel's message handler (host side, recording vscode fake)", (
           return { dispose() {} };
         },
       };
-      const panel = { title: '', webview, visible: true, viewColumn: 1, reveal: () => {}, onDidDispose: () => ({ dispose() {} }), onDidChangeViewState: () => ({ dispose() {} }) };
+      const panel = {
+        title: '',
+        webview,
+        visible: true,
+        viewColumn: 1,
+        reveal: () => {},
+        onDidDispose: () => ({ dispose() {} }),
+        onDidChangeViewState: () => ({ dispose() {} }),
+      };
       const context = { extensionUri: fake.Uri.file(ROOT), subscriptions: [] };
       const source = { getGraph: () => graph, onDidChangeAnalysis: () => ({ dispose() {} }), log };
-      const p = new TopologyPanel(context as never, panel as never, { kind: 'folder', uri: fake.Uri.file(path.join(ROOT, 'test/fixtures/hostile')) } as never, source as never);
+      const p = new TopologyPanel(
+        context as never,
+        panel as never,
+        { kind: 'folder', uri: fake.Uri.file(path.join(ROOT, 'test/fixtures/hostile')) } as never,
+        source as never,
+      );
       assert.match(webview.html, /default-src 'none'/, 'the panel HTML carries the CSP');
       assert.doesNotMatch(webview.html, /unsafe-inline|unsafe-eval/);
 
@@ -449,7 +558,10 @@ describe("TopologyPanel's message handler (host side, recording vscode fake)", (
         await new Promise((r) => setImmediate(r));
       };
       await send({ type: 'ready' });
-      assert.ok(toWebview.some((m) => m.type === 'graph'), 'ready is answered with the graph');
+      assert.ok(
+        toWebview.some((m) => m.type === 'graph'),
+        'ready is answered with the graph',
+      );
       const effects = () => fake.calls.filter((c) => c.method !== 'window.createWebviewPanel').map((c) => c.method);
 
       const payload = '<img src=x onerror=alert(1)> SECRET-PAYLOAD';
@@ -466,7 +578,10 @@ describe("TopologyPanel's message handler (host side, recording vscode fake)", (
       }
       const warns = logs.filter((l) => l.startsWith('warn Topology webview sent an invalid message'));
       assert.equal(warns.length, 7, logs.join('\n'));
-      assert.ok(logs.every((l) => !l.includes('SECRET-PAYLOAD')), 'no log line echoes the payload');
+      assert.ok(
+        logs.every((l) => !l.includes('SECRET-PAYLOAD')),
+        'no log line echoes the payload',
+      );
       assert.deepEqual(effects(), [], 'no command, file or dialog');
 
       // Well formed but pointing nowhere: a node id that is not in the graph.
@@ -489,7 +604,10 @@ describe("TopologyPanel's message handler (host side, recording vscode fake)", (
       }
       const results = toWebview.filter((m) => m.type === 'exportResult');
       assert.equal(results.length, 4);
-      assert.ok(results.every((r) => r.ok === false), JSON.stringify(results));
+      assert.ok(
+        results.every((r) => r.ok === false),
+        JSON.stringify(results),
+      );
       assert.deepEqual(effects(), [], 'no save dialog, no write');
       // A real SVG goes to the save dialog, with a name that cannot climb out of the folder.
       await send({ type: 'export', format: 'svg', data: '<svg xmlns="http://www.w3.org/2000/svg"/>', suggestedName: '../../../etc/passwd' });
@@ -498,12 +616,19 @@ describe("TopologyPanel's message handler (host side, recording vscode fake)", (
       const defaultUri = (dialog!.args[0] as { defaultUri: { fsPath: string } }).defaultUri.fsPath;
       assert.equal(path.dirname(defaultUri), path.join(ROOT, 'test/fixtures/hostile'));
       assert.equal(path.basename(defaultUri), 'etc-passwd');
-      assert.deepEqual(effects().filter((m) => m !== 'window.showSaveDialog'), [], 'cancelled: nothing written');
+      assert.deepEqual(
+        effects().filter((m) => m !== 'window.showSaveDialog'),
+        [],
+        'cancelled: nothing written',
+      );
 
       // Cluster actions from the webview without the cluster features: logged, nothing runs.
       await send({ type: 'apply' });
       assert.ok(logs.some((l) => l.includes('asked for "apply"')));
-      assert.deepEqual(effects().filter((m) => m !== 'window.showSaveDialog'), []);
+      assert.deepEqual(
+        effects().filter((m) => m !== 'window.showSaveDialog'),
+        [],
+      );
       p.dispose();
     } finally {
       fake.restore();

@@ -108,13 +108,15 @@ export async function startHarness(): Promise<Harness> {
       return;
     }
     if (url.pathname === '/host-shim.js') return send('text/javascript', SHIM);
-    if (url.pathname.startsWith('/page/') && extraPages.has(url.pathname.slice(6))) return send('text/html; charset=utf-8', extraPages.get(url.pathname.slice(6))!);
+    if (url.pathname.startsWith('/page/') && extraPages.has(url.pathname.slice(6)))
+      return send('text/html; charset=utf-8', extraPages.get(url.pathname.slice(6))!);
     if (url.pathname === '/theme-light.css') return send('text/css', themeCss(':root', LIGHT_VARS));
     if (url.pathname === '/theme-dark.css') return send('text/css', themeCss(':root', DARK_VARS));
     if (url.pathname === '/theme-hc.css') return send('text/css', themeCss(':root', HIGH_CONTRAST_VARS));
     if (url.pathname.startsWith('/dist/')) {
       const file = path.join(DIST, path.basename(url.pathname));
-      if (fs.existsSync(file)) return send(file.endsWith('.css') ? 'text/css' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream', fs.readFileSync(file));
+      if (fs.existsSync(file))
+        return send(file.endsWith('.css') ? 'text/css' : file.endsWith('.js') ? 'text/javascript' : 'application/octet-stream', fs.readFileSync(file));
     }
     res.writeHead(404);
     res.end();

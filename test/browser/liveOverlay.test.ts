@@ -33,13 +33,23 @@ function snapshot(): LiveSnapshot {
         desiredReplicas: 2,
         pods: [
           { name: 'gateway-6d8f9-abcde', phase: 'Running', ready: true },
-          { name: 'gateway-6d8f9-fghij', phase: 'Pending', ready: false, reason: 'ImagePullBackOff', message: 'Back-off pulling image "zoomcamp/gateway:latest"' },
+          {
+            name: 'gateway-6d8f9-fghij',
+            phase: 'Pending',
+            ready: false,
+            reason: 'ImagePullBackOff',
+            message: 'Back-off pulling image "zoomcamp/gateway:latest"',
+          },
         ],
         condition: 'MinimumReplicasUnavailable: Deployment does not have minimum availability.',
       },
       [MODEL]: { exists: false },
       [HPA]: { exists: true, hpa: { currentReplicas: 2, desiredReplicas: 3, metrics: ['CPU 37% / 50%'] } },
-      [GATEWAY_SVC]: { exists: true, endpoints: 1, loadBalancer: { pending: true, hint: 'kind has no load balancer: use port-forward, or run cloud-provider-kind' } },
+      [GATEWAY_SVC]: {
+        exists: true,
+        endpoints: 1,
+        loadBalancer: { pending: true, hint: 'kind has no load balancer: use port-forward, or run cloud-provider-kind' },
+      },
       [MODEL_SVC]: { exists: true, endpoints: 0 },
     },
   };
@@ -66,7 +76,10 @@ describe('live overlay in Chromium (built bundle, panel CSP)', () => {
     assert.equal(await gateway.locator('.pod-dot').count(), 2, 'one dot per pod');
     assert.equal(await gateway.locator('.pod-dot.pod-ready').count(), 1);
     assert.equal(await gateway.locator('.pod-dot.pod-failed').count(), 1);
-    assert.match((await gateway.locator('.live-replicas').getAttribute('aria-label')) ?? '', /1 of 2 replicas ready; 1 of 2 pods not ready \(ImagePullBackOff\)/);
+    assert.match(
+      (await gateway.locator('.live-replicas').getAttribute('aria-label')) ?? '',
+      /1 of 2 replicas ready; 1 of 2 pods not ready \(ImagePullBackOff\)/,
+    );
     assert.equal(await gateway.locator('.live-replicas').getAttribute('role'), 'img');
 
     const model = page.locator(`.live-overlay[data-node="${MODEL}"]`);
@@ -80,7 +93,11 @@ describe('live overlay in Chromium (built bundle, panel CSP)', () => {
     assert.equal(await svc.locator('.live-lb .chip-text').textContent(), 'LB pending');
     assert.match((await svc.locator('.live-lb').getAttribute('aria-label')) ?? '', /kind has no load balancer/);
     assert.equal(await svc.locator('[data-action="portForward"] .chip-text').textContent(), 'Port-forward instead');
-    assert.match((await page.locator(`.live-overlay[data-node="${MODEL_SVC}"] .live-endpoints`).getAttribute('class')) ?? '', /tone-failed/, 'no endpoints is a failure tone');
+    assert.match(
+      (await page.locator(`.live-overlay[data-node="${MODEL_SVC}"] .live-endpoints`).getAttribute('class')) ?? '',
+      /tone-failed/,
+      'no endpoints is a failure tone',
+    );
     assert.match(await page.locator('.live-status .cluster-chip').innerText(), /kind-dev \(local\) · live/);
     await screenshot(page, 'live-overlay-light');
     assert.deepEqual(await violations(page), []);
@@ -94,10 +111,18 @@ describe('live overlay in Chromium (built bundle, panel CSP)', () => {
     const card = await page.locator('.hovercard').innerText();
     assert.match(card, /On the cluster \(kind-dev\)/i, 'the heading (upper-cased by CSS)');
     assert.match(card, /1 of 2 replicas ready/);
-    assert.match(card, /gateway-6d8f9-fghij Pending · ImagePullBackOff: Back-off pulling image "zoomcamp\/gateway:latest" → load the image into kind and set imagePullPolicy: IfNotPresent/);
+    assert.match(
+      card,
+      /gateway-6d8f9-fghij Pending · ImagePullBackOff: Back-off pulling image "zoomcamp\/gateway:latest" → load the image into kind and set imagePullPolicy: IfNotPresent/,
+    );
     assert.match(card, /MinimumReplicasUnavailable/);
     await page.locator(`svg.kt-graph .node[data-id="${GATEWAY_SVC}"]`).hover();
-    await page.waitForFunction(() => /LoadBalancer pending/.test((globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('.hovercard')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /LoadBalancer pending/.test(
+        (globalThis as unknown as { document: { querySelector(s: string): { textContent: string } | null } }).document.querySelector('.hovercard')
+          ?.textContent ?? '',
+      ),
+    );
     assert.match(await page.locator('.hovercard').innerText(), /LoadBalancer pending — kind has no load balancer: use port-forward/);
     await screenshot(page, 'live-overlay-hover');
     await page.close();
@@ -135,7 +160,7 @@ describe('live overlay in Chromium (built bundle, panel CSP)', () => {
     await waitForPosted(page, 'log', { level: 'warn' });
     await sendToWebview(page, { type: 'live', snapshot: { ...snapshot(), nodes: { [GATEWAY]: { exists: true, script: '<img src=x>' } } } });
     await sendToWebview(page, { type: 'live', snapshot: snapshot(), extra: true });
-    await page.waitForFunction(() => ((globalThis as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'log').length >= 3));
+    await page.waitForFunction(() => (globalThis as unknown as { __posted: { type: string }[] }).__posted.filter((m) => m.type === 'log').length >= 3);
     assert.equal(await liveLayer(page), before, 'the overlay is unchanged');
     assert.equal(await page.locator(`.live-overlay[data-node="${GATEWAY}"] .pod-dot`).count(), 2);
 
@@ -168,7 +193,9 @@ describe('live overlay in Chromium (built bundle, panel CSP)', () => {
       await sendToWebview(page, { type: 'cluster', info: KIND_CLUSTER });
       await sendToWebview(page, { type: 'live', snapshot: snapshot() });
       await page.waitForSelector(`.live-overlay[data-node="${GATEWAY}"]`);
-      const fill = await page.locator(`.live-overlay[data-node="${GATEWAY}"] .pod-dot.pod-failed`).evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(el).fill);
+      const fill = await page
+        .locator(`.live-overlay[data-node="${GATEWAY}"] .pod-dot.pod-failed`)
+        .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { fill: string } }).getComputedStyle(el).fill);
       assert.notEqual(fill, 'none');
       assert.notEqual(fill, 'rgb(0, 0, 0)');
       await screenshot(page, `live-overlay-${theme}`);

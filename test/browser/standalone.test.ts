@@ -31,7 +31,10 @@ describe('kube-topology graph --output html in Chromium', () => {
     const page = await h.browser.newPage();
     await page.setViewportSize({ width: 1400, height: 860 });
     await page.addInitScript(() => {
-      const w = globalThis as unknown as { __violations: unknown[]; document: { addEventListener(t: string, f: (e: { violatedDirective: string; blockedURI: string }) => void): void } };
+      const w = globalThis as unknown as {
+        __violations: unknown[];
+        document: { addEventListener(t: string, f: (e: { violatedDirective: string; blockedURI: string }) => void): void };
+      };
       w.__violations = [];
       w.document.addEventListener('securitypolicyviolation', (e) => w.__violations.push({ directive: e.violatedDirective, blocked: e.blockedURI }));
     });
@@ -43,7 +46,11 @@ describe('kube-topology graph --output html in Chromium', () => {
     // A namespace filter needs a new layout: it runs in the worker started from a blob: URL.
     await page.locator('vscode-dropdown').click();
     await page.locator('vscode-option[value="shop"]').click();
-    await page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('svg.kt-graph .node').length === 4);
+    await page.waitForFunction(
+      () =>
+        (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('svg.kt-graph .node').length ===
+        4,
+    );
     await page.locator('svg.kt-graph .node').first().click();
     await page.waitForSelector('.toast:not([hidden])');
     assert.match(await page.locator('.toast').innerText(), /^Service frontend: test\/fixtures\/graph\/shop\/shop\.yaml:\d+$/);

@@ -3,19 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import {
-  ROOT,
-  fixtureGraph,
-  openPanel,
-  posted,
-  screenshot,
-  sendToWebview,
-  showGraph,
-  startHarness,
-  violations,
-  waitForPosted,
-  type Harness,
-} from './harness';
+import { ROOT, fixtureGraph, openPanel, posted, screenshot, sendToWebview, showGraph, startHarness, violations, waitForPosted, type Harness } from './harness';
 import type { GraphModel } from '../../src/core/graph/types';
 
 let h: Harness;
@@ -28,7 +16,9 @@ after(async () => {
 
 async function activeNodeId(page: Page): Promise<string | null> {
   return page.evaluate(() => {
-    const a = (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null; classList?: { contains(c: string): boolean } } | null } }).document.activeElement;
+    const a = (
+      globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null; classList?: { contains(c: string): boolean } } | null } }
+    ).document.activeElement;
     return a && a.classList?.contains('node') ? a.getAttribute('data-id') : null;
   });
 }
@@ -45,7 +35,8 @@ describe('topology webview in Chromium (built bundle, panel CSP)', () => {
     assert.equal(await page.locator('svg.kt-graph .node').count(), graph.nodes.length);
     assert.equal(await page.locator('svg.kt-graph .edge').count(), graph.edges.length);
     const names = await page.locator('svg.kt-graph .node .name').allTextContents();
-    for (const n of ['clothing', 'gateway', 'gateway-hpa', 'tf-serving-clothing-model', 'gateway-settings', 'gateway-credentials']) assert.ok(names.includes(n), n);
+    for (const n of ['clothing', 'gateway', 'gateway-hpa', 'tf-serving-clothing-model', 'gateway-settings', 'gateway-credentials'])
+      assert.ok(names.includes(n), n);
     const labels = await page.locator('svg.kt-graph .edge-label text').allTextContents();
     for (const l of ['80 → 9696', ':8500', '/predict → 80', '1–3 @ 50% CPU']) assert.ok(labels.includes(l), `edge label ${l} in ${labels.join(' | ')}`);
     const aria = await page.locator('svg.kt-graph .node[data-id="Deployment/default/gateway"]').getAttribute('aria-label');
@@ -103,7 +94,9 @@ describe('topology webview in Chromium (built bundle, panel CSP)', () => {
     await page.waitForSelector('svg.kt-graph .node.highlighted[data-id="HorizontalPodAutoscaler/default/gateway-hpa"]');
     assert.equal(await activeNodeId(page), null);
     await sendToWebview(page, { type: 'highlight', nodeId: null });
-    await page.waitForFunction(() => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('.node.highlighted'));
+    await page.waitForFunction(
+      () => !(globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector('.node.highlighted'),
+    );
     await page.close();
   });
 
@@ -128,7 +121,10 @@ describe('topology webview in Chromium (built bundle, panel CSP)', () => {
     await showGraph(page, graph);
     assert.equal(await page.locator('svg.kt-graph .edge.broken').count(), graph.edges.filter((e) => e.broken).length);
     assert.equal(await page.locator('svg.kt-graph .node.ghost').count(), graph.nodes.filter((n) => n.ghost).length);
-    const dash = await page.locator('svg.kt-graph .edge.broken .edge-line').first().evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { strokeDasharray: string } }).getComputedStyle(el).strokeDasharray);
+    const dash = await page
+      .locator('svg.kt-graph .edge.broken .edge-line')
+      .first()
+      .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { strokeDasharray: string } }).getComputedStyle(el).strokeDasharray);
     assert.notEqual(dash, 'none');
     await page.locator('svg.kt-graph .node[data-id="Service/staging/gateway"]').hover();
     await page.waitForSelector('.hovercard:not([hidden])');

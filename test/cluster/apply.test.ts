@@ -12,15 +12,7 @@ import { spawn } from 'node:child_process';
 import { startControlPlane, freePorts, type ControlPlane } from './controlPlane';
 import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 import type { Resource } from '../../src/core/parse/manifestParser';
-import {
-  openCluster,
-  prepareApply,
-  deleteResources,
-  loadKubeconfig,
-  applyTier,
-  type ApplyProgress,
-  type ClusterClient,
-} from '../../src/core/cluster';
+import { openCluster, prepareApply, deleteResources, loadKubeconfig, applyTier, type ApplyProgress, type ClusterClient } from '../../src/core/cluster';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const examples = path.join(repoRoot, 'examples', 'zoomcamp');
@@ -111,13 +103,26 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
       for (const o of result.outcomes) assert.deepEqual([o.ref.kind, o.ref.name, o.status, o.action], [o.ref.kind, o.ref.name, 'applied', 'create']);
       const appliedOrder = events.filter((e): e is Extract<ApplyProgress, { type: 'applied' }> => e.type === 'applied').map((e) => e.outcome.ref.kind);
       const tiers = appliedOrder.map((k) => applyTier(k));
-      assert.deepEqual(tiers, [...tiers].sort((a, b) => a - b), `applied out of order: ${appliedOrder.join(', ')}`);
+      assert.deepEqual(
+        tiers,
+        [...tiers].sort((a, b) => a - b),
+        `applied out of order: ${appliedOrder.join(', ')}`,
+      );
       assert.equal(appliedOrder[0], 'Namespace');
 
-      assert.deepEqual(result.rollouts.map((r) => [r.ref.name, r.status]).sort(), [['gateway', 'available'], ['tf-serving-clothing-model', 'available']]);
-      const gateway = (await get(`/apis/apps/v1/namespaces/${ns}/deployments/gateway`)).body as { status: { availableReplicas: number }; metadata: { managedFields: Array<{ manager: string; operation: string }> } };
+      assert.deepEqual(result.rollouts.map((r) => [r.ref.name, r.status]).sort(), [
+        ['gateway', 'available'],
+        ['tf-serving-clothing-model', 'available'],
+      ]);
+      const gateway = (await get(`/apis/apps/v1/namespaces/${ns}/deployments/gateway`)).body as {
+        status: { availableReplicas: number };
+        metadata: { managedFields: Array<{ manager: string; operation: string }> };
+      };
       assert.equal(gateway.status.availableReplicas, 1);
-      assert.ok(gateway.metadata.managedFields.some((m) => m.manager === 'kube-topology' && m.operation === 'Apply'), 'not applied by field manager kube-topology');
+      assert.ok(
+        gateway.metadata.managedFields.some((m) => m.manager === 'kube-topology' && m.operation === 'Apply'),
+        'not applied by field manager kube-topology',
+      );
       const pods = (await get(`/api/v1/namespaces/${ns}/pods`)).body as { items: Array<{ status: { phase: string } }> };
       assert.equal(pods.items.length, 2);
       for (const p of pods.items) assert.equal(p.status.phase, 'Running');
@@ -128,7 +133,10 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
       const session = await prepareApply(admin, resourcesOf(files()), { namespace: ns });
       assert.deepEqual(session.plan.summary, { create: 0, update: 0, unchanged: 7, error: 0 });
       const result = await session.apply({ wait: false });
-      assert.deepEqual(result.outcomes.map((o) => o.status), Array(7).fill('unchanged'));
+      assert.deepEqual(
+        result.outcomes.map((o) => o.status),
+        Array(7).fill('unchanged'),
+      );
       const afterApply = (await get(`/apis/apps/v1/namespaces/${ns}/deployments/gateway`)).body as { metadata: { resourceVersion: string } };
       assert.equal(afterApply.metadata.resourceVersion, before.metadata.resourceVersion);
     });
@@ -153,14 +161,20 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
       const order: string[] = [];
       const result = await deleteResources(admin, resources, { namespace: ns, onProgress: (e) => e.type === 'deleted' && order.push(e.outcome.ref.kind) });
       assert.deepEqual(result.findings, []);
-      assert.deepEqual(result.outcomes.map((o) => o.status), Array(7).fill('deleted'));
+      assert.deepEqual(
+        result.outcomes.map((o) => o.status),
+        Array(7).fill('deleted'),
+      );
       assert.equal(order[0], 'Ingress');
       assert.equal(order[order.length - 1], 'Namespace');
       assert.equal((await get(`/api/v1/namespaces/${ns}`)).status, 404);
       assert.equal((await get(`/apis/apps/v1/namespaces/${ns}/deployments/gateway`)).status, 404);
 
       const again = await deleteResources(admin, resources, { namespace: ns });
-      assert.deepEqual(again.outcomes.map((o) => o.status), Array(7).fill('not-found'));
+      assert.deepEqual(
+        again.outcomes.map((o) => o.status),
+        Array(7).fill('not-found'),
+      );
     });
   });
 
@@ -245,10 +259,19 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
     ].join('\n');
     const gadget = 'apiVersion: kt.example.com/v1\nkind: Gadget\nmetadata:\n  name: g1\nspec:\n  size: 3\n';
     const session = await prepareApply(admin, resourcesOf({ '/g/gadget.yaml': gadget, '/g/crd.yaml': crd }), { namespace: 'default' });
-    assert.deepEqual(session.plan.resources.map((p) => [p.ref.kind, p.action]), [['Gadget', 'create'], ['CustomResourceDefinition', 'create']]);
+    assert.deepEqual(
+      session.plan.resources.map((p) => [p.ref.kind, p.action]),
+      [
+        ['Gadget', 'create'],
+        ['CustomResourceDefinition', 'create'],
+      ],
+    );
     const result = await session.apply({ wait: false });
     assert.deepEqual(result.findings, []);
-    assert.deepEqual(result.outcomes.map((o) => o.status), ['applied', 'applied']);
+    assert.deepEqual(
+      result.outcomes.map((o) => o.status),
+      ['applied', 'applied'],
+    );
     const g = await get('/apis/kt.example.com/v1/namespaces/default/gadgets/g1');
     assert.equal((g.body as { spec: { size: number } }).spec.size, 3);
   });
@@ -323,7 +346,7 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
     }
   });
 
-  test('a Deployment that cannot be scheduled is reported with the scheduler\'s reason when the rollout times out', async () => {
+  test("a Deployment that cannot be scheduled is reported with the scheduler's reason when the rollout times out", async () => {
     const text = [
       'apiVersion: apps/v1',
       'kind: Deployment',
@@ -347,7 +370,10 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
     const rollout = result.rollouts[0];
     assert.equal(rollout.status, 'timeout');
     assert.match(rollout.message, /0 of 1 updated replicas available|0 of 1 new replicas/);
-    assert.ok(rollout.pods.some((p) => /Unschedulable/.test(p)), `pods: ${rollout.pods.join(' | ')}`);
+    assert.ok(
+      rollout.pods.some((p) => /Unschedulable/.test(p)),
+      `pods: ${rollout.pods.join(' | ')}`,
+    );
     const finding = result.findings.find((f) => f.code === 'rollout-timeout');
     assert.equal(finding?.file, '/d/stuck.yaml');
     assert.equal(finding?.range.start.line, lineOf(text, 'name: stuck'));
@@ -362,7 +388,10 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
     controller.abort();
     const result = await session.apply({ signal: controller.signal });
     assert.equal(result.cancelled, true);
-    assert.deepEqual(result.outcomes.map((o) => o.status), ['skipped-cancelled', 'skipped-cancelled']);
+    assert.deepEqual(
+      result.outcomes.map((o) => o.status),
+      ['skipped-cancelled', 'skipped-cancelled'],
+    );
     assert.equal((await get(`/api/v1/namespaces/${ns}`)).status, 404);
   });
 
@@ -398,7 +427,17 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
     );
     const info = loadKubeconfig({ kubeconfig: cp.kubeconfigPath });
     const merged = structuredClone(info.merged);
-    merged.users.push({ name: 'via-plugin', user: { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: './credential-plugin.sh', interactiveMode: 'Never', env: [{ name: 'KT_CALLS', value: 'x' }] } } });
+    merged.users.push({
+      name: 'via-plugin',
+      user: {
+        exec: {
+          apiVersion: 'client.authentication.k8s.io/v1',
+          command: './credential-plugin.sh',
+          interactiveMode: 'Never',
+          env: [{ name: 'KT_CALLS', value: 'x' }],
+        },
+      },
+    });
     merged.contexts.push({ name: 'plugin-ctx', context: { cluster: merged.clusters[0].name, user: 'via-plugin' } });
     const file = path.join(dir, 'config');
     fs.writeFileSync(file, JSON.stringify(merged));
@@ -456,7 +495,8 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
 
     test('a rejected resource is printed as file:line:col with its code and the exit status is 1', async () => {
       const bad = writeFolder({
-        'bad-service.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: bad\nspec:\n  clusterIP: 10.96.0.5\n  clusterIPs: [10.96.0.6]\n  ports:\n    - port: 80\n',
+        'bad-service.yaml':
+          'apiVersion: v1\nkind: Service\nmetadata:\n  name: bad\nspec:\n  clusterIP: 10.96.0.5\n  clusterIPs: [10.96.0.6]\n  ports:\n    - port: 80\n',
       });
       const r = await runCli(['apply', '--skip-validation', '--no-wait', bad], env, bad);
       assert.equal(r.code, 1, r.stdout + r.stderr);
@@ -512,7 +552,10 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
       const again = await runCli(['delete', '--output', 'json', dir], env);
       assert.equal(again.code, 0);
       const json = JSON.parse(again.stdout) as { resources: Array<{ status: string }> };
-      assert.deepEqual(json.resources.map((x) => x.status), Array(6).fill('not-found'));
+      assert.deepEqual(
+        json.resources.map((x) => x.status),
+        Array(6).fill('not-found'),
+      );
     });
   });
 });

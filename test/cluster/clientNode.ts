@@ -16,11 +16,13 @@ export function loadClientNode(): K8s {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const pkg = (name: string) => require(require.resolve(`${name}/package.json`, { paths: [require.resolve('@kubernetes/client-node')] }));
       versions = `@kubernetes/client-node ${pkg('@kubernetes/client-node').version}, undici ${pkg('undici').version} (engines node ${pkg('undici').engines?.node})`;
-    } catch { /* keep the original error */ }
+    } catch {
+      /* keep the original error */
+    }
     throw new Error(
       `cannot load @kubernetes/client-node on Node ${process.version}${versions ? ` (${versions})` : ''}: ${(e as Error).message}\n` +
-      'client-node 2.x needs undici 8 (Node >= 22.19). On Node 20 use client-node 1.4.x, or pin undici 7 for it ' +
-      '(package.json "overrides": {"@kubernetes/client-node": {"undici": "^7.16.0"}}).',
+        'client-node 2.x needs undici 8 (Node >= 22.19). On Node 20 use client-node 1.4.x, or pin undici 7 for it ' +
+        '(package.json "overrides": {"@kubernetes/client-node": {"undici": "^7.16.0"}}).',
     );
   }
 }

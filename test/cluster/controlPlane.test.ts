@@ -36,7 +36,9 @@ function processesMentioning(needle: string): number[] {
     if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
     try {
       if (fs.readFileSync(`/proc/${e}/cmdline`, 'utf8').includes(needle)) pids.push(Number(e));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return pids;
 }
@@ -57,13 +59,18 @@ describe('local control plane (etcd, kube-apiserver, controller-manager, schedul
     k8s = loadClientNode();
     const t = Date.now();
     cp = await startControlPlane();
-    process.stderr.write(`# control plane ${cp.external ? `reused (${cp.adminContext})` : 'started'} in ${((Date.now() - t) / 1000).toFixed(1)} s: ${cp.server}\n`);
+    process.stderr.write(
+      `# control plane ${cp.external ? `reused (${cp.adminContext})` : 'started'} in ${((Date.now() - t) / 1000).toFixed(1)} s: ${cp.server}\n`,
+    );
   });
 
   after(async () => {
     if (cp?.external) {
       // A user's cluster: leave it as found (a local one goes away whole).
-      await client(cp.adminContext).makeApiClient(k8s.CoreV1Api).deleteNamespace({ name: namespace }).catch(() => {});
+      await client(cp.adminContext)
+        .makeApiClient(k8s.CoreV1Api)
+        .deleteNamespace({ name: namespace })
+        .catch(() => {});
     }
     await cp?.stop(); // idempotent; the stop test already stopped it unless something failed
   });
@@ -100,19 +107,27 @@ describe('local control plane (etcd, kube-apiserver, controller-manager, schedul
           template: {
             metadata: { labels },
             spec: {
-              containers: [{
-                name: 'pause', image: 'registry.k8s.io/pause:3.10', imagePullPolicy: 'IfNotPresent',
-                resources: { requests: { cpu: '10m', memory: '16Mi' } },
-              }],
+              containers: [
+                {
+                  name: 'pause',
+                  image: 'registry.k8s.io/pause:3.10',
+                  imagePullPolicy: 'IfNotPresent',
+                  resources: { requests: { cpu: '10m', memory: '16Mi' } },
+                },
+              ],
             },
           },
         },
       },
     });
-    const ready = await eventually('2 ready replicas', async () => {
-      const d = await apps.readNamespacedDeployment({ name: 'kt-smoke', namespace });
-      return d.status?.readyReplicas === 2 ? d : undefined;
-    }, 45_000);
+    const ready = await eventually(
+      '2 ready replicas',
+      async () => {
+        const d = await apps.readNamespacedDeployment({ name: 'kt-smoke', namespace });
+        return d.status?.readyReplicas === 2 ? d : undefined;
+      },
+      45_000,
+    );
     assert.equal(ready.status?.availableReplicas, 2);
     const pods = (await core.listNamespacedPod({ namespace, labelSelector: 'app=kt-smoke' })).items;
     assert.equal(pods.length, 2);

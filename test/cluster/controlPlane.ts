@@ -214,7 +214,10 @@ function pidAlive(pid: number): boolean {
 function tail(file: string, lines = 25): string {
   try {
     const text = fs.readFileSync(file, 'utf8').trimEnd().split('\n');
-    return text.slice(-lines).map((l) => '    ' + l).join('\n');
+    return text
+      .slice(-lines)
+      .map((l) => '    ' + l)
+      .join('\n');
   } catch {
     return '    (no log)';
   }
@@ -225,10 +228,7 @@ interface HttpResult {
   body: string;
 }
 
-function request(
-  url: string,
-  opts: { method?: string; token?: string; ca?: Buffer; body?: unknown; timeoutMs?: number } = {},
-): Promise<HttpResult> {
+function request(url: string, opts: { method?: string; token?: string; ca?: Buffer; body?: unknown; timeoutMs?: number } = {}): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     const u = new URL(url);
     const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
@@ -239,16 +239,12 @@ function request(
       headers['Content-Length'] = String(Buffer.byteLength(payload));
     }
     const lib = u.protocol === 'https:' ? https : http;
-    const req = lib.request(
-      u,
-      { method: opts.method ?? 'GET', headers, ca: opts.ca, timeout: opts.timeoutMs ?? 5000, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
+    const req = lib.request(u, { method: opts.method ?? 'GET', headers, ca: opts.ca, timeout: opts.timeoutMs ?? 5000, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
     req.on('timeout', () => req.destroy(new Error(`timeout: ${url}`)));
     req.on('error', reject);
     if (payload !== undefined) req.write(payload);
@@ -309,17 +305,55 @@ class Pki {
   }
 
   async ca(name: string, cn: string): Promise<void> {
-    await this.openssl(['req', '-x509', '-new', ...this.newKey, '-keyout', this.p(`${name}.key`), '-config', this.p('openssl.cnf'),
-      '-extensions', 'ca', '-subj', `/CN=${cn}`, '-days', '3650', '-out', this.p(`${name}.crt`)]);
+    await this.openssl([
+      'req',
+      '-x509',
+      '-new',
+      ...this.newKey,
+      '-keyout',
+      this.p(`${name}.key`),
+      '-config',
+      this.p('openssl.cnf'),
+      '-extensions',
+      'ca',
+      '-subj',
+      `/CN=${cn}`,
+      '-days',
+      '3650',
+      '-out',
+      this.p(`${name}.crt`),
+    ]);
   }
 
   /** A leaf cert signed by CA `ca`: kind 'server' (with SANs) or 'client'. */
   async leaf(name: string, ca: string, cn: string, kind: 'server' | 'client', san = 'DNS:localhost'): Promise<void> {
-    await this.openssl(['req', '-new', ...this.newKey, '-keyout', this.p(`${name}.key`), '-config', this.p('openssl.cnf'),
-      '-subj', `/CN=${cn}`, '-out', this.p(`${name}.csr`)], san);
-    await this.openssl(['x509', '-req', '-in', this.p(`${name}.csr`), '-CA', this.p(`${ca}.crt`), '-CAkey', this.p(`${ca}.key`),
-      '-set_serial', '0x' + crypto.randomBytes(8).toString('hex'), '-days', '3650',
-      '-extfile', this.p('openssl.cnf'), '-extensions', kind, '-out', this.p(`${name}.crt`)], san);
+    await this.openssl(
+      ['req', '-new', ...this.newKey, '-keyout', this.p(`${name}.key`), '-config', this.p('openssl.cnf'), '-subj', `/CN=${cn}`, '-out', this.p(`${name}.csr`)],
+      san,
+    );
+    await this.openssl(
+      [
+        'x509',
+        '-req',
+        '-in',
+        this.p(`${name}.csr`),
+        '-CA',
+        this.p(`${ca}.crt`),
+        '-CAkey',
+        this.p(`${ca}.key`),
+        '-set_serial',
+        '0x' + crypto.randomBytes(8).toString('hex'),
+        '-days',
+        '3650',
+        '-extfile',
+        this.p('openssl.cnf'),
+        '-extensions',
+        kind,
+        '-out',
+        this.p(`${name}.crt`),
+      ],
+      san,
+    );
   }
 }
 
@@ -365,8 +399,18 @@ let handlersInstalled = false;
 
 function onExitSync(): void {
   for (const r of live) {
-    for (const p of r.procs) if (!p.exit && p.child.pid) try { process.kill(p.child.pid, 'SIGKILL'); } catch { /* gone */ }
-    try { fs.rmSync(r.dir, { recursive: true, force: true }); } catch { /* next start reaps it */ }
+    for (const p of r.procs)
+      if (!p.exit && p.child.pid)
+        try {
+          process.kill(p.child.pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
+    try {
+      fs.rmSync(r.dir, { recursive: true, force: true });
+    } catch {
+      /* next start reaps it */
+    }
   }
 }
 
@@ -420,12 +464,23 @@ export function reapStaleRuns(log: (s: string) => void = () => {}): void {
           process.kill(pid, 'SIGKILL');
           log(`reaped stale ${pid} of ${dir}`);
         }
-      } catch { /* gone */ }
+      } catch {
+        /* gone */
+      }
     }
     // The logs of a failed start stay for a day (its error message names them); other dirs go.
     let keep = false;
-    try { keep = Date.now() - fs.statSync(path.join(dir, 'failed')).mtimeMs < 86_400_000; } catch { /* not failed */ }
-    if (!keep) try { fs.rmSync(dir, { recursive: true, force: true }); } catch { /* next time */ }
+    try {
+      keep = Date.now() - fs.statSync(path.join(dir, 'failed')).mtimeMs < 86_400_000;
+    } catch {
+      /* not failed */
+    }
+    if (!keep)
+      try {
+        fs.rmSync(dir, { recursive: true, force: true });
+      } catch {
+        /* next time */
+      }
   }
 }
 
@@ -476,9 +531,8 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
 
   const verbose = process.env.KUBE_TOPOLOGY_CLUSTER_VERBOSE === '1';
   const t0 = Date.now();
-  const log = (s: string) => (opts.log ?? (verbose ? (l: string) => process.stderr.write(l + '\n') : () => {}))(
-    `[control-plane +${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`,
-  );
+  const log = (s: string) =>
+    (opts.log ?? (verbose ? (l: string) => process.stderr.write(l + '\n') : () => {}))(`[control-plane +${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
   const timeoutMs = opts.timeoutMs ?? 120_000;
   const deadline = t0 + timeoutMs;
   const binDir = opts.binDir ?? defaultBinDir();
@@ -589,8 +643,15 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
   try {
     // --- ports, certificates, credentials ---------------------------------------------------
     const [etcdPort, etcdPeerPort, apiPort, kcmPort, schedPort, kubeletPort, msPort] = await freePorts(7);
-    const ports = { 'etcd': etcdPort, 'etcd-peer': etcdPeerPort, 'kube-apiserver': apiPort, 'kube-controller-manager': kcmPort,
-      'kube-scheduler': schedPort, 'kwok-kubelet': kubeletPort, 'metrics-server': msPort };
+    const ports = {
+      etcd: etcdPort,
+      'etcd-peer': etcdPeerPort,
+      'kube-apiserver': apiPort,
+      'kube-controller-manager': kcmPort,
+      'kube-scheduler': schedPort,
+      'kwok-kubelet': kubeletPort,
+      'metrics-server': msPort,
+    };
     const server = `https://127.0.0.1:${apiPort}`;
 
     const pki = new Pki(path.join(dir, 'pki'));
@@ -598,8 +659,14 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       (async () => {
         await pki.ca('ca', 'kube-topology-ca');
         await Promise.all([
-          pki.leaf('apiserver', 'ca', 'kube-apiserver', 'server', 'IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,' +
-            'DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local'),
+          pki.leaf(
+            'apiserver',
+            'ca',
+            'kube-apiserver',
+            'server',
+            'IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,' +
+              'DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local',
+          ),
           pki.leaf('kubelet', 'ca', 'kwok-kubelet', 'server', `IP:127.0.0.1,DNS:localhost,DNS:${nodeName}`),
         ]);
       })(),
@@ -617,29 +684,50 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     const adminToken = token();
     const restrictedToken = token();
     const componentsToken = token();
-    fs.writeFileSync(path.join(dir, 'tokens.csv'), [
-      `${adminToken},${ADMIN_CONTEXT},uid-kt-admin,"system:masters"`,
-      `${componentsToken},kt-components,uid-kt-components,"system:masters"`,
-      `${restrictedToken},${RESTRICTED_CONTEXT},uid-kt-restricted`,
-      '',
-    ].join('\n'), { mode: 0o600 });
+    fs.writeFileSync(
+      path.join(dir, 'tokens.csv'),
+      [
+        `${adminToken},${ADMIN_CONTEXT},uid-kt-admin,"system:masters"`,
+        `${componentsToken},kt-components,uid-kt-components,"system:masters"`,
+        `${restrictedToken},${RESTRICTED_CONTEXT},uid-kt-restricted`,
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
 
     const caData = caPem.toString('base64');
     const kubeconfigPath = path.join(dir, 'kubeconfig');
-    fs.writeFileSync(kubeconfigPath, kubeconfigYaml(server, caData,
-      [{ name: ADMIN_CONTEXT, token: adminToken }, { name: RESTRICTED_CONTEXT, token: restrictedToken }], ADMIN_CONTEXT), { mode: 0o600 });
+    fs.writeFileSync(
+      kubeconfigPath,
+      kubeconfigYaml(
+        server,
+        caData,
+        [
+          { name: ADMIN_CONTEXT, token: adminToken },
+          { name: RESTRICTED_CONTEXT, token: restrictedToken },
+        ],
+        ADMIN_CONTEXT,
+      ),
+      { mode: 0o600 },
+    );
     const componentsKubeconfig = path.join(dir, 'components.kubeconfig');
-    fs.writeFileSync(componentsKubeconfig, kubeconfigYaml(server, caData, [{ name: 'kt-components', token: componentsToken }], 'kt-components'),
-      { mode: 0o600 });
+    fs.writeFileSync(componentsKubeconfig, kubeconfigYaml(server, caData, [{ name: 'kt-components', token: componentsToken }], 'kt-components'), {
+      mode: 0o600,
+    });
 
     const api = (p: string, o: { method?: string; body?: unknown } = {}) => request(server + p, { ...o, token: adminToken, ca: caPem });
 
     // --- etcd -------------------------------------------------------------------------------
     startProc('etcd', [
-      '--name=kt', `--data-dir=${path.join(dir, 'etcd')}`,
-      `--listen-client-urls=http://127.0.0.1:${etcdPort}`, `--advertise-client-urls=http://127.0.0.1:${etcdPort}`,
-      `--listen-peer-urls=http://127.0.0.1:${etcdPeerPort}`, `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
-      `--initial-cluster=kt=http://127.0.0.1:${etcdPeerPort}`, '--unsafe-no-fsync=true', '--log-level=warn',
+      '--name=kt',
+      `--data-dir=${path.join(dir, 'etcd')}`,
+      `--listen-client-urls=http://127.0.0.1:${etcdPort}`,
+      `--advertise-client-urls=http://127.0.0.1:${etcdPort}`,
+      `--listen-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
+      `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
+      `--initial-cluster=kt=http://127.0.0.1:${etcdPeerPort}`,
+      '--unsafe-no-fsync=true',
+      '--log-level=warn',
     ]);
     await waitFor('etcd healthy', async () => {
       const r = await request(`http://127.0.0.1:${etcdPort}/health`);
@@ -649,20 +737,28 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     // --- kube-apiserver ---------------------------------------------------------------------
     startProc('kube-apiserver', [
       `--etcd-servers=http://127.0.0.1:${etcdPort}`,
-      '--bind-address=127.0.0.1', '--advertise-address=127.0.0.1', `--secure-port=${apiPort}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${apiPort}`,
       `--cert-dir=${path.join(dir, 'apiserver')}`,
-      `--tls-cert-file=${pki.p('apiserver.crt')}`, `--tls-private-key-file=${pki.p('apiserver.key')}`,
+      `--tls-cert-file=${pki.p('apiserver.crt')}`,
+      `--tls-private-key-file=${pki.p('apiserver.key')}`,
       `--client-ca-file=${pki.p('ca.crt')}`,
       `--token-auth-file=${path.join(dir, 'tokens.csv')}`,
       '--authorization-mode=Node,RBAC',
       '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${pki.p('sa.key')}`, `--service-account-signing-key-file=${pki.p('sa.key')}`,
-      '--service-cluster-ip-range=10.96.0.0/16', '--allow-privileged=true',
+      `--service-account-key-file=${pki.p('sa.key')}`,
+      `--service-account-signing-key-file=${pki.p('sa.key')}`,
+      '--service-cluster-ip-range=10.96.0.0/16',
+      '--allow-privileged=true',
       // aggregation layer (metrics-server)
-      `--requestheader-client-ca-file=${pki.p('front-proxy-ca.crt')}`, '--requestheader-allowed-names=front-proxy-client',
-      '--requestheader-username-headers=X-Remote-User', '--requestheader-group-headers=X-Remote-Group',
+      `--requestheader-client-ca-file=${pki.p('front-proxy-ca.crt')}`,
+      '--requestheader-allowed-names=front-proxy-client',
+      '--requestheader-username-headers=X-Remote-User',
+      '--requestheader-group-headers=X-Remote-Group',
       '--requestheader-extra-headers-prefix=X-Remote-Extra-',
-      `--proxy-client-cert-file=${pki.p('front-proxy-client.crt')}`, `--proxy-client-key-file=${pki.p('front-proxy-client.key')}`,
+      `--proxy-client-cert-file=${pki.p('front-proxy-client.crt')}`,
+      `--proxy-client-key-file=${pki.p('front-proxy-client.key')}`,
       '--kubelet-preferred-address-types=InternalIP,Hostname',
       '--profiling=false',
     ]);
@@ -673,10 +769,14 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
 
     // --- controllers, scheduler, kwok, metrics-server -----------------------------------------
     startProc('kube-controller-manager', [
-      `--kubeconfig=${componentsKubeconfig}`, `--authentication-kubeconfig=${componentsKubeconfig}`,
+      `--kubeconfig=${componentsKubeconfig}`,
+      `--authentication-kubeconfig=${componentsKubeconfig}`,
       `--authorization-kubeconfig=${componentsKubeconfig}`,
-      '--leader-elect=false', '--bind-address=127.0.0.1', `--secure-port=${kcmPort}`,
-      `--service-account-private-key-file=${pki.p('sa.key')}`, `--root-ca-file=${pki.p('ca.crt')}`,
+      '--leader-elect=false',
+      '--bind-address=127.0.0.1',
+      `--secure-port=${kcmPort}`,
+      `--service-account-private-key-file=${pki.p('sa.key')}`,
+      `--root-ca-file=${pki.p('ca.crt')}`,
       '--controllers=*',
       // Its default (/usr/libexec/kubernetes/...) would be created on the host.
       `--flex-volume-plugin-dir=${path.join(dir, 'flexvolume')}`,
@@ -687,38 +787,49 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
       '--profiling=false',
     ]);
     startProc('kube-scheduler', [
-      `--kubeconfig=${componentsKubeconfig}`, `--authentication-kubeconfig=${componentsKubeconfig}`,
+      `--kubeconfig=${componentsKubeconfig}`,
+      `--authentication-kubeconfig=${componentsKubeconfig}`,
       `--authorization-kubeconfig=${componentsKubeconfig}`,
-      '--leader-elect=false', '--bind-address=127.0.0.1', `--secure-port=${schedPort}`, '--profiling=false',
+      '--leader-elect=false',
+      '--bind-address=127.0.0.1',
+      `--secure-port=${schedPort}`,
+      '--profiling=false',
     ]);
 
     const kwokDocs: string[] = [];
     if (opts.portForwards?.length) {
-      kwokDocs.push([
-        'apiVersion: kwok.x-k8s.io/v1alpha1',
-        'kind: ClusterPortForward',
-        'metadata:',
-        '  name: kube-topology-port-forwards',
-        'spec:',
-        '  forwards:',
-        ...opts.portForwards.flatMap((f) => [
-          `  - ports: [${f.ports.join(', ')}]`,
-          `    target: {address: ${JSON.stringify(f.target.address)}, port: ${f.target.port}}`,
-        ]),
-      ].join('\n'));
+      kwokDocs.push(
+        [
+          'apiVersion: kwok.x-k8s.io/v1alpha1',
+          'kind: ClusterPortForward',
+          'metadata:',
+          '  name: kube-topology-port-forwards',
+          'spec:',
+          '  forwards:',
+          ...opts.portForwards.flatMap((f) => [
+            `  - ports: [${f.ports.join(', ')}]`,
+            `    target: {address: ${JSON.stringify(f.target.address)}, port: ${f.target.port}}`,
+          ]),
+        ].join('\n'),
+      );
     }
     if (withMetrics) {
       // kwok's stock Metric and ClusterResourceUsage, copied by build.sh from kwok's module
       // (kustomize/metrics/): CPU use of a pod = its annotation kwok.x-k8s.io/usage-cpu.
-      for (const f of ['metrics-resource.yaml', 'usage-from-annotation.yaml']) kwokDocs.push(fs.readFileSync(path.join(binDir, '..', 'kwok', f), 'utf8').trim());
+      for (const f of ['metrics-resource.yaml', 'usage-from-annotation.yaml'])
+        kwokDocs.push(fs.readFileSync(path.join(binDir, '..', 'kwok', f), 'utf8').trim());
     }
     kwokDocs.push(...(opts.kwokConfig ?? []).map((d) => d.trim()));
     const kwokArgs = [
       `--kubeconfig=${componentsKubeconfig}`,
-      '--manage-all-nodes=false', '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-      '--cidr=10.0.0.1/24', '--node-ip=127.0.0.1', `--node-port=${kubeletPort}`,
+      '--manage-all-nodes=false',
+      '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+      '--cidr=10.0.0.1/24',
+      '--node-ip=127.0.0.1',
+      `--node-port=${kubeletPort}`,
       `--server-address=127.0.0.1:${kubeletPort}`,
-      `--tls-cert-file=${pki.p('kubelet.crt')}`, `--tls-private-key-file=${pki.p('kubelet.key')}`,
+      `--tls-cert-file=${pki.p('kubelet.crt')}`,
+      `--tls-private-key-file=${pki.p('kubelet.key')}`,
       '--node-lease-duration-seconds=40',
     ];
     const kwokConfigPath = path.join(dir, 'kwok.yaml');
@@ -760,28 +871,42 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
 
     if (withMetrics) {
       startProc('metrics-server', [
-        `--kubeconfig=${componentsKubeconfig}`, `--authentication-kubeconfig=${componentsKubeconfig}`,
+        `--kubeconfig=${componentsKubeconfig}`,
+        `--authentication-kubeconfig=${componentsKubeconfig}`,
         `--authorization-kubeconfig=${componentsKubeconfig}`,
-        '--bind-address=127.0.0.1', `--secure-port=${msPort}`, `--cert-dir=${path.join(dir, 'metrics-server')}`,
-        '--kubelet-preferred-address-types=InternalIP', '--kubelet-use-node-status-port', '--kubelet-insecure-tls',
+        '--bind-address=127.0.0.1',
+        `--secure-port=${msPort}`,
+        `--cert-dir=${path.join(dir, 'metrics-server')}`,
+        '--kubelet-preferred-address-types=InternalIP',
+        '--kubelet-use-node-status-port',
+        '--kubelet-insecure-tls',
         '--metric-resolution=15s',
       ]);
       // Endpoints and EndpointSlices refuse loopback addresses: an ExternalName Service is how the
       // aggregator reaches an apiserver running outside the cluster (as kwokctl does).
       const svc = {
-        apiVersion: 'v1', kind: 'Service',
+        apiVersion: 'v1',
+        kind: 'Service',
         metadata: { name: 'metrics-server', namespace: 'kube-system', labels: { 'k8s-app': 'metrics-server' } },
         spec: { type: 'ExternalName', externalName: 'localhost', ports: [{ name: 'https', port: msPort, protocol: 'TCP' }] },
       };
       const apiService = {
-        apiVersion: 'apiregistration.k8s.io/v1', kind: 'APIService',
+        apiVersion: 'apiregistration.k8s.io/v1',
+        kind: 'APIService',
         metadata: { name: 'v1beta1.metrics.k8s.io', labels: { 'k8s-app': 'metrics-server' } },
         spec: {
-          group: 'metrics.k8s.io', version: 'v1beta1', groupPriorityMinimum: 100, versionPriority: 100,
-          insecureSkipTLSVerify: true, service: { name: 'metrics-server', namespace: 'kube-system', port: msPort },
+          group: 'metrics.k8s.io',
+          version: 'v1beta1',
+          groupPriorityMinimum: 100,
+          versionPriority: 100,
+          insecureSkipTLSVerify: true,
+          service: { name: 'metrics-server', namespace: 'kube-system', port: msPort },
         },
       };
-      await waitFor('metrics-server Service created', async () => (await api('/api/v1/namespaces/kube-system/services', { method: 'POST', body: svc })).status === 201);
+      await waitFor(
+        'metrics-server Service created',
+        async () => (await api('/api/v1/namespaces/kube-system/services', { method: 'POST', body: svc })).status === 201,
+      );
       const r = await api('/apis/apiregistration.k8s.io/v1/apiservices', { method: 'POST', body: apiService });
       if (r.status !== 201) throw new Error(`creating APIService v1beta1.metrics.k8s.io: HTTP ${r.status} ${r.body}`);
     }
@@ -793,11 +918,15 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
     });
     await waitFor('default ServiceAccount exists', async () => (await api('/api/v1/namespaces/default/serviceaccounts/default')).status === 200);
     if (withMetrics && opts.waitForMetricsApi) {
-      await waitFor('metrics API available', async () => {
-        const r = await api('/apis/apiregistration.k8s.io/v1/apiservices/v1beta1.metrics.k8s.io');
-        const conds: Array<{ type: string; status: string }> = JSON.parse(r.body).status?.conditions ?? [];
-        return conds.some((c) => c.type === 'Available' && c.status === 'True');
-      }, 250);
+      await waitFor(
+        'metrics API available',
+        async () => {
+          const r = await api('/apis/apiregistration.k8s.io/v1/apiservices/v1beta1.metrics.k8s.io');
+          const conds: Array<{ type: string; status: string }> = JSON.parse(r.body).status?.conditions ?? [];
+          return conds.some((c) => c.type === 'Available' && c.status === 'True');
+        },
+        250,
+      );
     }
     log(`ready: ${server}, kubeconfig ${kubeconfigPath}, logs ${logDir}`);
 

@@ -35,7 +35,8 @@ function manifests(ns: string, configMaps: number): Record<string, string> {
     '10-secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: ${ns}\ntype: Opaque\nstringData:\n  password: ${SECRET_VALUE}\n`,
   };
   const docs: string[] = [];
-  for (let i = 0; i < configMaps; i++) docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${String(i).padStart(3, '0')}\n  namespace: ${ns}\ndata:\n  index: "${i}"\n`);
+  for (let i = 0; i < configMaps; i++)
+    docs.push(`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${String(i).padStart(3, '0')}\n  namespace: ${ns}\ndata:\n  index: "${i}"\n`);
   files['20-configmaps.yaml'] = docs.join('---\n');
   return files;
 }
@@ -59,7 +60,13 @@ function workspace(files: Record<string, string>): Workspace {
       fs
         .readdirSync(dir)
         .sort()
-        .map((n) => `${n} ${crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, n))).digest('hex')} ${fs.statSync(path.join(dir, n)).mtimeMs}`)
+        .map(
+          (n) =>
+            `${n} ${crypto
+              .createHash('sha256')
+              .update(fs.readFileSync(path.join(dir, n)))
+              .digest('hex')} ${fs.statSync(path.join(dir, n)).mtimeMs}`,
+        )
         .join('\n'),
   };
 }
@@ -119,7 +126,12 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
   let serverLog: number | undefined;
 
   const exists = async (ns: string, r: Resource): Promise<boolean> => {
-    const p = r.kind === 'Namespace' ? `/api/v1/namespaces/${r.name}` : r.kind === 'Secret' ? `/api/v1/namespaces/${ns}/secrets/${r.name}` : `/api/v1/namespaces/${ns}/configmaps/${r.name}`;
+    const p =
+      r.kind === 'Namespace'
+        ? `/api/v1/namespaces/${r.name}`
+        : r.kind === 'Secret'
+          ? `/api/v1/namespaces/${ns}/secrets/${r.name}`
+          : `/api/v1/namespaces/${ns}/configmaps/${r.name}`;
     const res = await admin.request({ method: 'GET', path: p });
     if (res.status !== 200 && res.status !== 404) throw new Error(`GET ${p}: HTTP ${res.status}`);
     return res.status === 200;
@@ -136,7 +148,10 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
       if (o.status === 'applied' || o.status === 'unchanged') assert.ok(there, `${o.ref.kind}/${o.ref.name} reported ${o.status} but is not on the server`);
       else if (o.status === 'skipped-cancelled') assert.ok(!there, `${o.ref.kind}/${o.ref.name} reported skipped but is on the server`);
       else {
-        assert.ok(o.findings.length > 0 && o.findings.every((f) => f.message.length > 0 && f.file === o.file), `${o.ref.name} failed without a finding at its file`);
+        assert.ok(
+          o.findings.length > 0 && o.findings.every((f) => f.message.length > 0 && f.file === o.file),
+          `${o.ref.name} failed without a finding at its file`,
+        );
         // A write cut off by the kill may have reached etcd: "failed" means "not confirmed".
         if (there) failedButThere++;
         else failedAndAbsent++;
@@ -187,14 +202,26 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
     await waitForExit(pid);
     const statuses = result.outcomes.map((o) => o.status);
     assert.ok(statuses.filter((s) => s === 'applied').length >= 15, 'what was applied before the kill is reported applied');
-    assert.ok(statuses.some((s) => s === 'failed'), 'what could not be written is reported failed');
+    assert.ok(
+      statuses.some((s) => s === 'failed'),
+      'what could not be written is reported failed',
+    );
     const unreachable = result.findings.filter((f) => f.code === 'apply-unreachable');
-    assert.ok(unreachable.length > 0 && unreachable.every((f) => /refused|reset|closed|connect|socket|unreachable|ECONN/i.test(f.message)), unreachable[0]?.message);
+    assert.ok(
+      unreachable.length > 0 && unreachable.every((f) => /refused|reset|closed|connect|socket|unreachable|ECONN/i.test(f.message)),
+      unreachable[0]?.message,
+    );
 
     // The same apiserver, started again from its own command line and flags.
     serverLog = fs.openSync(path.join(cp.logDir, 'kube-apiserver.restarted.log'), 'a');
-    restarted = spawn(command.argv[0], command.argv.slice(1), { cwd: command.cwd, stdio: ['ignore', serverLog, serverLog], env: { ...process.env, KUBECONFIG: '' } });
-    await until('the restarted apiserver to be ready', async () => ((await admin.request({ method: 'GET', path: '/readyz' })).status === 200 ? true : undefined));
+    restarted = spawn(command.argv[0], command.argv.slice(1), {
+      cwd: command.cwd,
+      stdio: ['ignore', serverLog, serverLog],
+      env: { ...process.env, KUBECONFIG: '' },
+    });
+    await until('the restarted apiserver to be ready', async () =>
+      (await admin.request({ method: 'GET', path: '/readyz' })).status === 200 ? true : undefined,
+    );
 
     const truth = await truthfulness(ns, ws, result);
     const second = await (await prepareApply(admin, ws.resources, {})).apply({ wait: false });
@@ -203,7 +230,13 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
     for (const r of ws.resources) assert.ok(await exists(ns, r), `${r.kind}/${r.name} is on the server after the second apply`);
     assert.equal(ws.fingerprint(), before, 'the manifest files were not written');
     assert.ok(!JSON.stringify(result).includes(SECRET_VALUE) && !JSON.stringify(second).includes(SECRET_VALUE), 'no Secret value in the results');
-    figures.apiserverKilled = { resources: ws.resources.length, applied: statuses.filter((s) => s === 'applied').length, failed: statuses.filter((s) => s === 'failed').length, ...truth, secondApply: 'converged' };
+    figures.apiserverKilled = {
+      resources: ws.resources.length,
+      applied: statuses.filter((s) => s === 'applied').length,
+      failed: statuses.filter((s) => s === 'failed').length,
+      ...truth,
+      secondApply: 'converged',
+    };
   });
 
   test('etcd frozen (SIGSTOP) for a few seconds during an apply: the apply waits and completes once it thaws', async (t) => {
@@ -249,14 +282,26 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
       impatient.close();
     }
     assert.equal(result.outcomes.length, ws.resources.length);
-    assert.ok(result.outcomes.every((o) => o.status === 'failed'), result.outcomes.map((o) => o.status).join());
-    assert.ok(result.findings.every((f) => /time|respond|answer/i.test(f.message)), result.findings[0]?.message);
+    assert.ok(
+      result.outcomes.every((o) => o.status === 'failed'),
+      result.outcomes.map((o) => o.status).join(),
+    );
+    assert.ok(
+      result.findings.every((f) => /time|respond|answer/i.test(f.message)),
+      result.findings[0]?.message,
+    );
     await until('etcd to answer again', async () => ((await admin.request({ method: 'GET', path: '/readyz' })).status === 200 ? true : undefined));
     const second = await (await prepareApply(admin, ws.resources, {})).apply({ wait: false });
     assert.deepEqual(second.findings, []);
     await truthfulness(ns, ws, second);
     assert.equal(ws.fingerprint(), before);
-    figures.stuckEtcd = { resources: ws.resources.length, clientTimeoutMs: 2000, reportedFailed: result.outcomes.length, message: result.findings[0]?.message, secondApply: 'converged' };
+    figures.stuckEtcd = {
+      resources: ws.resources.length,
+      clientTimeoutMs: 2000,
+      reportedFailed: result.outcomes.length,
+      message: result.findings[0]?.message,
+      secondApply: 'converged',
+    };
   });
 
   test('a user without RBAC gets `forbidden` on each resource, at its file, and nothing is created', async (t) => {
@@ -270,7 +315,10 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
       assert.equal(result.outcomes.length, ws.resources.length);
       for (const o of result.outcomes) {
         assert.equal(o.status, 'failed', `${o.ref.kind}/${o.ref.name}`);
-        assert.ok(o.findings.some((f) => f.code === 'apply-forbidden' && f.file === o.file && /forbidden/i.test(f.message)), JSON.stringify(o.findings));
+        assert.ok(
+          o.findings.some((f) => f.code === 'apply-forbidden' && f.file === o.file && /forbidden/i.test(f.message)),
+          JSON.stringify(o.findings),
+        );
       }
       for (const r of ws.resources) assert.equal(await exists(ns, r), false, `${r.kind}/${r.name} was not created`);
       assert.ok(!JSON.stringify(result).includes(SECRET_VALUE), 'the Secret value is in no error message');
@@ -297,10 +345,34 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
     const before = ws.fingerprint();
     // A self-signed client certificate: valid X.509, but no CA the apiserver trusts signed it.
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-cert-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=intruder/O=system:masters', '-keyout', path.join(tmp, 'key.pem'), '-out', path.join(tmp, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=intruder/O=system:masters',
+        '-keyout',
+        path.join(tmp, 'key.pem'),
+        '-out',
+        path.join(tmp, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     const cases: [string, Record<string, string>][] = [
       ['wrong token', { token: 'not-the-right-token-0000' }],
-      ['unknown client certificate', { 'client-certificate-data': fs.readFileSync(path.join(tmp, 'cert.pem')).toString('base64'), 'client-key-data': fs.readFileSync(path.join(tmp, 'key.pem')).toString('base64') }],
+      [
+        'unknown client certificate',
+        {
+          'client-certificate-data': fs.readFileSync(path.join(tmp, 'cert.pem')).toString('base64'),
+          'client-key-data': fs.readFileSync(path.join(tmp, 'key.pem')).toString('base64'),
+        },
+      ],
     ];
     const seen: Record<string, string> = {};
     for (const [label, user] of cases) {
@@ -311,7 +383,10 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
         assert.equal(result.outcomes.length, ws.resources.length, label);
         for (const o of result.outcomes) {
           assert.equal(o.status, 'failed', `${label}: ${o.ref.kind}/${o.ref.name}`);
-          assert.ok(o.findings.some((f) => /401|unauthori[sz]ed|credential|TLS|certificate/i.test(f.message)), `${label}: ${JSON.stringify(o.findings)}`);
+          assert.ok(
+            o.findings.some((f) => /401|unauthori[sz]ed|credential|TLS|certificate/i.test(f.message)),
+            `${label}: ${JSON.stringify(o.findings)}`,
+          );
         }
         seen[label] = result.findings[0]?.message ?? '';
         assert.ok(!JSON.stringify(result).includes('not-the-right-token-0000'), `${label}: the token is not echoed`);
@@ -342,7 +417,10 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
       const result = await (await prepareApply(client, ws.resources, {})).apply({ wait: false });
       assert.equal(result.outcomes.length, ws.resources.length);
       assert.ok(result.outcomes.every((o) => o.status === 'failed'));
-      assert.ok(result.findings.every((f) => f.code === 'apply-unreachable' && /refused|not reachable|unreachable|connect/i.test(f.message)), result.findings[0]?.message);
+      assert.ok(
+        result.findings.every((f) => f.code === 'apply-unreachable' && /refused|not reachable|unreachable|connect/i.test(f.message)),
+        result.findings[0]?.message,
+      );
       figures.closedPort = { resources: ws.resources.length, probe: probe.error, apply: result.findings[0]?.message };
     } finally {
       client.close();
@@ -380,15 +458,23 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
     const ns = 'kt-fault-secret';
     const ws = workspace(manifests(ns, 1));
     await (await prepareApply(admin, ws.resources, {})).apply({ wait: false });
-    const changed = workspace({ ...manifests(ns, 1), '10-secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: ${ns}\ntype: Opaque\nstringData:\n  password: ${SECRET_VALUE}-changed\n  extra: ${SECRET_VALUE}-new\n` });
+    const changed = workspace({
+      ...manifests(ns, 1),
+      '10-secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\n  namespace: ${ns}\ntype: Opaque\nstringData:\n  password: ${SECRET_VALUE}-changed\n  extra: ${SECRET_VALUE}-new\n`,
+    });
     const plan = (await prepareApply(admin, changed.resources, {})).plan;
     const secret = plan.resources.find((p) => p.ref.kind === 'Secret');
     assert.equal(secret?.action, 'update', 'the changed Secret is an update');
-    const rejected = workspace({ 'bad-secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: Bad_Name\n  namespace: ${ns}\nstringData:\n  password: ${SECRET_VALUE}\n` });
+    const rejected = workspace({
+      'bad-secret.yaml': `apiVersion: v1\nkind: Secret\nmetadata:\n  name: Bad_Name\n  namespace: ${ns}\nstringData:\n  password: ${SECRET_VALUE}\n`,
+    });
     const rejectedPlan = (await prepareApply(admin, rejected.resources, {})).plan;
     assert.equal(rejectedPlan.summary.error, 1);
     const text = JSON.stringify(plan) + JSON.stringify(rejectedPlan);
-    assert.ok(!text.includes(SECRET_VALUE), `a Secret value in the plan: ${text.slice(Math.max(0, text.indexOf(SECRET_VALUE) - 200), text.indexOf(SECRET_VALUE) + 50)}`);
+    assert.ok(
+      !text.includes(SECRET_VALUE),
+      `a Secret value in the plan: ${text.slice(Math.max(0, text.indexOf(SECRET_VALUE) - 200), text.indexOf(SECRET_VALUE) + 50)}`,
+    );
     assert.ok(!text.includes(Buffer.from(`${SECRET_VALUE}-changed`).toString('base64')), 'not even base64-encoded');
   });
 });

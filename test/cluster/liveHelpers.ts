@@ -38,7 +38,9 @@ export async function eventually<T>(what: string, probe: () => T | undefined | P
       last = e;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}${describe ? `\nlast seen: ${describe()}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}${describe ? `\nlast seen: ${describe()}` : ''}`,
+      );
     }
     await sleep(100);
   }

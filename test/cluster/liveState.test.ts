@@ -10,7 +10,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startControlPlane, type ControlPlane } from './controlPlane';
 import { kubectl, eventually, kwokDefaultPodStages, IMAGE_PULL_BACKOFF_STAGE, FAIL_LABEL } from './liveHelpers';
-import { watchLiveState, readLiveState, hpaMetrics, livePod, KIND_HINT, LOAD_BALANCER_HINT, type LiveTarget, type LiveWatcher } from '../../src/core/cluster/liveState';
+import {
+  watchLiveState,
+  readLiveState,
+  hpaMetrics,
+  livePod,
+  KIND_HINT,
+  LOAD_BALANCER_HINT,
+  type LiveTarget,
+  type LiveWatcher,
+} from '../../src/core/cluster/liveState';
 import { connectLive } from '../../src/core/cluster/liveConnection';
 import type { LiveSnapshot } from '../../src/core/cluster/liveTypes';
 import { runCli } from '../../src/cli/main';
@@ -116,11 +125,18 @@ describe('live state from watches', { timeout: 300_000 }, () => {
 
   test('after apply: ready/desired replicas, one Running+Ready dot per pod, endpoints, LoadBalancer pending', async () => {
     await kubectl(cp, ['apply', '--server-side', '-f', '-'], manifests());
-    const s = await eventually('gateway 2/2 with 2 endpoints', () => {
-      const s = latest();
-      const d = s.nodes[id('Deployment', 'gateway')];
-      return d?.readyReplicas === 2 && d.pods?.length === 2 && d.pods.every((p) => p.ready) && s.nodes[id('Service', 'gateway')]?.endpoints === 2 ? s : undefined;
-    }, 60_000, show);
+    const s = await eventually(
+      'gateway 2/2 with 2 endpoints',
+      () => {
+        const s = latest();
+        const d = s.nodes[id('Deployment', 'gateway')];
+        return d?.readyReplicas === 2 && d.pods?.length === 2 && d.pods.every((p) => p.ready) && s.nodes[id('Service', 'gateway')]?.endpoints === 2
+          ? s
+          : undefined;
+      },
+      60_000,
+      show,
+    );
     const gw = s.nodes[id('Deployment', 'gateway')];
     assert.equal(gw.exists, true);
     assert.equal(gw.desiredReplicas, 2);
@@ -131,7 +147,10 @@ describe('live state from watches', { timeout: 300_000 }, () => {
     }
     // the dots are exactly the cluster's pods
     const names = (await kubectl(cp, ['get', 'pods', '-n', ns, '-l', 'app=gateway', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ').sort();
-    assert.deepEqual(gw.pods?.map((p) => p.name), names);
+    assert.deepEqual(
+      gw.pods?.map((p) => p.name),
+      names,
+    );
     const svc = s.nodes[id('Service', 'gateway')];
     assert.deepEqual(svc.loadBalancer, { pending: true, hint: LOAD_BALANCER_HINT });
     assert.equal(s.nodes[id('ConfigMap', 'never-applied')].exists, false);
@@ -139,10 +158,15 @@ describe('live state from watches', { timeout: 300_000 }, () => {
   });
 
   test('a pod stuck in ImagePullBackOff shows the reason and the image in its message', async () => {
-    const s = await eventually('model pod in ImagePullBackOff', () => {
-      const d = latest().nodes[id('Deployment', 'model')];
-      return d?.pods?.[0]?.reason === 'ImagePullBackOff' ? latest() : undefined;
-    }, 60_000, show);
+    const s = await eventually(
+      'model pod in ImagePullBackOff',
+      () => {
+        const d = latest().nodes[id('Deployment', 'model')];
+        return d?.pods?.[0]?.reason === 'ImagePullBackOff' ? latest() : undefined;
+      },
+      60_000,
+      show,
+    );
     const model = s.nodes[id('Deployment', 'model')];
     assert.equal(model.readyReplicas, 0);
     assert.equal(model.desiredReplicas, 1);
@@ -156,10 +180,15 @@ describe('live state from watches', { timeout: 300_000 }, () => {
   test('the HPA shows current/desired replicas and its CPU metric as people read it', async () => {
     const hpaId = id('HorizontalPodAutoscaler', 'gateway');
     // kwok reports 100m of the 250m requested: 40 % once metrics-server has scraped.
-    const s = await eventually('HPA with CPU 40% / 50%', () => {
-      const h = latest().nodes[hpaId]?.hpa;
-      return h && h.metrics[0] === 'CPU 40% / 50%' ? latest() : undefined;
-    }, 150_000, show);
+    const s = await eventually(
+      'HPA with CPU 40% / 50%',
+      () => {
+        const h = latest().nodes[hpaId]?.hpa;
+        return h && h.metrics[0] === 'CPU 40% / 50%' ? latest() : undefined;
+      },
+      150_000,
+      show,
+    );
     const h = s.nodes[hpaId].hpa!;
     assert.equal(h.currentReplicas, 2);
     assert.equal(h.desiredReplicas, 2);
@@ -177,12 +206,22 @@ describe('live state from watches', { timeout: 300_000 }, () => {
   test('changes arrive through the watch: scaling and deleting show up', async () => {
     await kubectl(cp, ['delete', 'hpa', 'gateway', '-n', ns]);
     await kubectl(cp, ['scale', 'deployment', 'gateway', '-n', ns, '--replicas=3']);
-    await eventually('gateway 3/3 with 3 endpoints and the HPA gone', () => {
-      const s = latest();
-      const d = s.nodes[id('Deployment', 'gateway')];
-      return d?.readyReplicas === 3 && d.desiredReplicas === 3 && d.pods?.length === 3 && s.nodes[id('Service', 'gateway')]?.endpoints === 3 &&
-        s.nodes[id('HorizontalPodAutoscaler', 'gateway')]?.exists === false;
-    }, 60_000, show);
+    await eventually(
+      'gateway 3/3 with 3 endpoints and the HPA gone',
+      () => {
+        const s = latest();
+        const d = s.nodes[id('Deployment', 'gateway')];
+        return (
+          d?.readyReplicas === 3 &&
+          d.desiredReplicas === 3 &&
+          d.pods?.length === 3 &&
+          s.nodes[id('Service', 'gateway')]?.endpoints === 3 &&
+          s.nodes[id('HorizontalPodAutoscaler', 'gateway')]?.exists === false
+        );
+      },
+      60_000,
+      show,
+    );
     await kubectl(cp, ['delete', 'service', 'gateway', '-n', ns]);
     await eventually('Service gone', () => latest().nodes[id('Service', 'gateway')]?.exists === false, 30_000, show);
   });
@@ -193,11 +232,19 @@ describe('live state from watches', { timeout: 300_000 }, () => {
     const seen: LiveSnapshot[] = [];
     const w = watchLiveState(restricted, targets.slice(0, 1), (s) => seen.push(s), { debounceMs: 50, retryBaseMs: 200, retryMaxMs: 1000 });
     try {
-      const denied = await eventually('a snapshot with a forbidden error', () => seen.find((s) => s.error), 30_000, () => JSON.stringify(seen));
+      const denied = await eventually(
+        'a snapshot with a forbidden error',
+        () => seen.find((s) => s.error),
+        30_000,
+        () => JSON.stringify(seen),
+      );
       assert.match(denied.error!, /forbidden/);
       assert.match(denied.error!, /deployments in kt-live-/);
       assert.equal(denied.nodes[id('Deployment', 'gateway')], undefined, 'an unreadable resource is absent, not "not applied"');
-      await kubectl(cp, ['apply', '-f', '-'], `apiVersion: rbac.authorization.k8s.io/v1
+      await kubectl(
+        cp,
+        ['apply', '-f', '-'],
+        `apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
 metadata: {name: live-reader, namespace: ${ns}}
 rules:
@@ -208,11 +255,17 @@ kind: RoleBinding
 metadata: {name: live-reader, namespace: ${ns}}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: live-reader}
 subjects: [{kind: User, name: ${cp.restrictedContext}, apiGroup: rbac.authorization.k8s.io}]
-`);
-      const ok = await eventually('the watch to recover', () => {
-        const s = seen[seen.length - 1];
-        return s && !s.error && s.nodes[id('Deployment', 'gateway')]?.readyReplicas === 3 ? s : undefined;
-      }, 30_000, () => JSON.stringify(seen[seen.length - 1]));
+`,
+      );
+      const ok = await eventually(
+        'the watch to recover',
+        () => {
+          const s = seen[seen.length - 1];
+          return s && !s.error && s.nodes[id('Deployment', 'gateway')]?.readyReplicas === 3 ? s : undefined;
+        },
+        30_000,
+        () => JSON.stringify(seen[seen.length - 1]),
+      );
       assert.equal(ok.nodes[id('Deployment', 'gateway')].pods?.length, 3);
     } finally {
       w.dispose();
@@ -309,9 +362,22 @@ test('a pod dot carries the first reason that explains it: CrashLoopBackOff with
     { name: 'model-1', phase: 'Running', ready: false, restarts: 4, reason: 'CrashLoopBackOff', message: 'back-off 40s restarting failed container' },
   );
   assert.deepEqual(
-    livePod({ metadata: { name: 'p' }, status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available' }] } }),
+    livePod({
+      metadata: { name: 'p' },
+      status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/1 nodes are available' }] },
+    }),
     { name: 'p', phase: 'Pending', ready: false, reason: 'Unschedulable', message: '0/1 nodes are available' },
   );
-  assert.equal(livePod({ metadata: { name: 'p', deletionTimestamp: '2026-01-01T00:00:00Z' }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }).reason, 'Terminating');
-  assert.deepEqual(livePod({ metadata: { name: 'ok' }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }), { name: 'ok', phase: 'Running', ready: true });
+  assert.equal(
+    livePod({
+      metadata: { name: 'p', deletionTimestamp: '2026-01-01T00:00:00Z' },
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] },
+    }).reason,
+    'Terminating',
+  );
+  assert.deepEqual(livePod({ metadata: { name: 'ok' }, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] } }), {
+    name: 'ok',
+    phase: 'Running',
+    ready: true,
+  });
 });

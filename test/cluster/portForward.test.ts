@@ -35,10 +35,12 @@ function listenOnFreePort(server: http.Server): Promise<number> {
 
 function freePort(): Promise<number> {
   const s = net.createServer();
-  return new Promise((resolve) => s.listen(0, '127.0.0.1', () => {
-    const p = (s.address() as net.AddressInfo).port;
-    s.close(() => resolve(p));
-  }));
+  return new Promise((resolve) =>
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    }),
+  );
 }
 
 describe('port-forward to a Service', { timeout: 240_000 }, () => {
@@ -55,7 +57,10 @@ describe('port-forward to a Service', { timeout: 240_000 }, () => {
     });
     const backendPort = await listenOnFreePort(backend);
     cp = await startControlPlane({ metricsServer: false, portForwards: [{ ports: [9696], target: { address: '127.0.0.1', port: backendPort } }] });
-    await kubectl(cp, ['apply', '--server-side', '-f', '-'], `apiVersion: v1
+    await kubectl(
+      cp,
+      ['apply', '--server-side', '-f', '-'],
+      `apiVersion: v1
 kind: Namespace
 metadata: {name: ${ns}}
 ---
@@ -88,7 +93,8 @@ metadata: {name: nobody, namespace: ${ns}}
 spec:
   selector: {app: nobody}
   ports: [{port: 80}]
-`);
+`,
+    );
     await kubectl(cp, ['rollout', 'status', '-n', ns, 'deployment/gateway', '--timeout=60s']);
   });
 
@@ -120,7 +126,12 @@ spec:
     const changes: (string | undefined)[] = [];
     fwd.onDidChangePod((p) => changes.push(p));
     await kubectl(cp, ['delete', 'pod', '-n', ns, old, '--wait=true']);
-    const next = await eventually('a new ready pod', () => changes.find((p) => p && p !== old), 60_000, () => JSON.stringify(changes));
+    const next = await eventually(
+      'a new ready pod',
+      () => changes.find((p) => p && p !== old),
+      60_000,
+      () => JSON.stringify(changes),
+    );
     assert.equal(fwd.pod, next);
     const live = (await kubectl(cp, ['get', 'pods', '-n', ns, '-l', 'app=gateway', '-o', 'jsonpath={.items[*].metadata.name}'])).trim().split(' ');
     assert.ok(live.includes(next), `${next} not among ${live.join(', ')}`);
@@ -166,7 +177,12 @@ spec:
     const stop = new AbortController();
     const running = runPortForward(['--context', cp.adminContext, '--namespace', ns, 'gateway:80', '--local-port', String(port)], io, { signal: stop.signal });
     try {
-      await eventually('the URL on stdout', () => out.includes(`http://127.0.0.1:${port}`), 30_000, () => out + err);
+      await eventually(
+        'the URL on stdout',
+        () => out.includes(`http://127.0.0.1:${port}`),
+        30_000,
+        () => out + err,
+      );
       const r = await get(`http://127.0.0.1:${port}/cli`);
       assert.equal(JSON.parse(r.body).path, '/cli');
     } finally {

@@ -118,10 +118,19 @@ describe('Apply to Cluster in VS Code against a real API server', () => {
     const frame = await topologyFrame(s.page, 'Topology: web.yaml');
     await waitForNodes(frame, 3);
     const replicas = frame.locator('.live-overlay[data-node="Deployment/default/web"] .live-replicas .chip-text');
-    await eventually(async () => (await replicas.textContent().catch(() => '')) ?? '', (t) => t === '2/2', 'the Deployment drawn 2/2 ready', UI_WAIT * 3);
+    await eventually(
+      async () => (await replicas.textContent().catch(() => '')) ?? '',
+      (t) => t === '2/2',
+      'the Deployment drawn 2/2 ready',
+      UI_WAIT * 3,
+    );
     assert.equal(await frame.locator('.live-overlay[data-node="Deployment/default/web"] .pod-dot.pod-ready').count(), 2);
     await eventually(
-      async () => (await frame.locator('.live-overlay[data-node="Service/default/web"] .live-endpoints .chip-text').textContent().catch(() => '')) ?? '',
+      async () =>
+        (await frame
+          .locator('.live-overlay[data-node="Service/default/web"] .live-endpoints .chip-text')
+          .textContent()
+          .catch(() => '')) ?? '',
       (t) => t === '2 endpoints',
       'the Service drawn with 2 endpoints',
       UI_WAIT * 3,

@@ -180,7 +180,22 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   const port = await freePort();
   const server = spawnGroup(
     CODE_SERVER,
-    ['--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-telemetry', '--disable-update-check', '--disable-getting-started-override', '--user-data-dir', userData, '--extensions-dir', extensions, workspace],
+    [
+      '--config',
+      config,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-getting-started-override',
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensions,
+      workspace,
+    ],
     { env, log },
   );
   let browser: Browser | undefined;
@@ -195,7 +210,16 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     await waitForHttp(`${origin}/healthz`, server, log);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-dev-shm-usage',
+      ],
     });
     // Clipboard access lets a test read the editor selection with Ctrl+C, as a person would copy it.
     const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, permissions: ['clipboard-read', 'clipboard-write'] });
@@ -234,7 +258,9 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor();
   await input.fill(`>${title}`);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { has: page.locator('.monaco-highlighted-label', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) }).first();
+  const row = page
+    .locator('.quick-input-widget .monaco-list-row', { has: page.locator('.monaco-highlighted-label', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
+    .first();
   await row.waitFor();
   await row.click();
 }
@@ -284,7 +310,13 @@ export async function webviewFrame(page: Page, title: string): Promise<Frame> {
       const pageTitle = await frame.title().catch(() => '');
       if (pageTitle === title) return frame;
     }
-    if (Date.now() > deadline) throw new Error(`no webview titled "${title}"; frames: ${page.frames().map((f) => f.url()).join(', ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no webview titled "${title}"; frames: ${page
+          .frames()
+          .map((f) => f.url())
+          .join(', ')}`,
+      );
     await page.waitForTimeout(200);
   }
 }

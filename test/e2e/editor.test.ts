@@ -56,7 +56,7 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     await runCommand(page, 'Developer: Show Running Extensions');
     const row = page.locator('.runtime-extensions-editor .monaco-list-row', { hasText: 'Kube Topology' });
     const activation = await eventually(
-      async () => ((await row.count()) ? (await row.locator('.activation-time').textContent()) ?? '' : ''),
+      async () => ((await row.count()) ? ((await row.locator('.activation-time').textContent()) ?? '') : ''),
       (t) => /\d+ms/.test(t),
       'Kube Topology in Running Extensions',
     );
@@ -72,11 +72,14 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     );
     const indexed = /Indexed (\d+) files in (\d+) ms/.exec(channel)!;
     const activated = /Activated in (\d+) ms/.exec(channel);
-    console.log(`# running extensions: ${activation.trim()}; output channel: ${activated ? `activate() ${activated[1]} ms, ` : ''}indexed ${indexed[1]} files in ${indexed[2]} ms`);
+    console.log(
+      `# running extensions: ${activation.trim()}; output channel: ${activated ? `activate() ${activated[1]} ms, ` : ''}indexed ${indexed[1]} files in ${indexed[2]} ms`,
+    );
     assert.equal(Number(indexed[1]), fs.readdirSync(FIXTURE).length, 'every manifest of the workspace was indexed');
     // In a trusted folder the cluster commands are offered (the untrusted suite checks they are not).
     const offered = await paletteEntries(page, 'Kube Topology:');
-    for (const command of ['Kube Topology: Show Topology', 'Kube Topology: Generate Gateway + Model Topology', 'Kube Topology: Apply to Cluster']) assert.ok(offered.includes(command), `${command} in ${offered.join(' | ')}`);
+    for (const command of ['Kube Topology: Show Topology', 'Kube Topology: Generate Gateway + Model Topology', 'Kube Topology: Apply to Cluster'])
+      assert.ok(offered.includes(command), `${command} in ${offered.join(' | ')}`);
     await runCommand(page, 'View: Close All Editors');
   });
 
@@ -105,10 +108,17 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     await applyQuickFix(page, 'Set imagePullPolicy: IfNotPresent');
     await s.screenshot('quick-fix-applied');
     await page.keyboard.press('Control+S');
-    const gatewayAfter = await eventually(async () => fs.readFileSync(gateway, 'utf8'), (t) => t !== gatewayBefore, 'gateway-deployment.yaml to be saved');
+    const gatewayAfter = await eventually(
+      async () => fs.readFileSync(gateway, 'utf8'),
+      (t) => t !== gatewayBefore,
+      'gateway-deployment.yaml to be saved',
+    );
     assert.equal(
       gatewayAfter,
-      gatewayBefore.replace('          image: clothing-gateway:latest\n', '          image: clothing-gateway:latest\n          imagePullPolicy: IfNotPresent\n'),
+      gatewayBefore.replace(
+        '          image: clothing-gateway:latest\n',
+        '          image: clothing-gateway:latest\n          imagePullPolicy: IfNotPresent\n',
+      ),
       'one line added under image, indented like its siblings',
     );
 
@@ -118,7 +128,11 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     await goTo(page, lineOf(client, 'tf-serving-clothing-modle'), 30);
     await applyQuickFix(page, 'Call Service tf-serving-clothing-model');
     await page.keyboard.press('Control+S');
-    const clientAfter = await eventually(async () => fs.readFileSync(client, 'utf8'), (t) => t !== clientBefore, 'predict-client.yaml to be saved');
+    const clientAfter = await eventually(
+      async () => fs.readFileSync(client, 'utf8'),
+      (t) => t !== clientBefore,
+      'predict-client.yaml to be saved',
+    );
     assert.equal(clientAfter, clientBefore.replace('tf-serving-clothing-modle.default', 'tf-serving-clothing-model.default'));
 
     await showProblems(page);
@@ -129,7 +143,8 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     );
     await s.screenshot('problems-after-fixes');
     // The other planted mistakes are still reported: the fixes touched only their own finding.
-    for (const p of PLANTED.filter((p) => p.code !== 'latest-image-pull-always' && p.code !== 'service-address-unresolved')) assert.ok(has(rows, p.file, p.code), `${p.code} still listed`);
+    for (const p of PLANTED.filter((p) => p.code !== 'latest-image-pull-always' && p.code !== 'service-address-unresolved'))
+      assert.ok(has(rows, p.file, p.code), `${p.code} still listed`);
     await runCommand(page, 'View: Toggle Maximized Panel');
     await runCommand(page, 'View: Close All Editors');
   });
@@ -155,15 +170,24 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     assert.deepEqual(graph.ghosts, [], 'the fixed TF_SERVING_HOST no longer points at a missing Service');
     // Ingress ×2 → gateway Service → gateway → model Service → model; the HPA; the client → model Service.
     assert.equal(graph.edges, 7);
-    for (const label of ['80 → 9696', '8500 → 8501', ':8500', '/ → 80', '1–3 @ 50% CPU']) assert.ok(graph.edgeLabels.includes(label), `edge label ${label} in ${graph.edgeLabels.join(' | ')}`);
+    for (const label of ['80 → 9696', '8500 → 8501', ':8500', '/ → 80', '1–3 @ 50% CPU'])
+      assert.ok(graph.edgeLabels.includes(label), `edge label ${label} in ${graph.edgeLabels.join(' | ')}`);
     await s.screenshot('topology');
 
     await frame.locator('svg.kt-graph .node[data-id="Deployment/default/tf-serving-clothing-model"]').click();
     await page.locator('.tabs-container .tab.active[data-resource-name="model-deployment.yaml"]').waitFor();
     // The panel opens the file, then selects the resource: wait for the status bar to count a selection.
-    await eventually(() => cursorPosition(page), (c) => (c.selected ?? 0) > 0, 'the resource to be selected');
+    await eventually(
+      () => cursorPosition(page),
+      (c) => (c.selected ?? 0) > 0,
+      'the resource to be selected',
+    );
     const selected = await selectedText(s);
-    assert.match(selected, /^(# .*\n)?apiVersion: apps\/v1\nkind: Deployment\nmetadata:\n  name: tf-serving-clothing-model\n/, 'the selection starts at the Deployment');
+    assert.match(
+      selected,
+      /^(# .*\n)?apiVersion: apps\/v1\nkind: Deployment\nmetadata:\n  name: tf-serving-clothing-model\n/,
+      'the selection starts at the Deployment',
+    );
     assert.ok(selected.includes('containerPort: 8500'), 'and covers the whole resource');
     await s.screenshot('topology-click-selects-yaml');
     // Back in the graph, the selected resource is highlighted.
@@ -207,7 +231,10 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     const rows = await eventually(problems, (r) => r.some((x) => x.file === 'clothing.yaml'), 'the generated file to be analysed');
     const mistakes = rows.filter((r) => r.file === 'clothing.yaml' && r.severity !== 'info');
     assert.deepEqual(mistakes, [], 'no errors or warnings in the generated file');
-    assert.ok(rows.filter((r) => r.file === 'clothing.yaml').every((r) => KIND_ADVICE.has(r.code)), 'only kind advice as info');
+    assert.ok(
+      rows.filter((r) => r.file === 'clothing.yaml').every((r) => KIND_ADVICE.has(r.code)),
+      'only kind advice as info',
+    );
     await s.screenshot('generated-problems');
     await runCommand(page, 'View: Toggle Maximized Panel');
   });
@@ -219,24 +246,40 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     await runCommand(page, 'Welcome: Open Walkthrough...');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Gateway + model on kind' }).click();
     const titles = page.locator('.getting-started-step .step-title');
-    await eventually(() => titles.count(), (n) => n === 9, 'nine walkthrough steps');
-    assert.deepEqual((await titles.allTextContents()).map((t) => t.trim()), [
-      'Create a kind cluster',
-      'Build the images',
-      'Load the images into kind',
-      'Generate the gateway + model topology',
-      'Validate',
-      'See the topology',
-      'Apply to the cluster',
-      'Port-forward to the gateway',
-      'Call the gateway',
-    ]);
+    await eventually(
+      () => titles.count(),
+      (n) => n === 9,
+      'nine walkthrough steps',
+    );
+    assert.deepEqual(
+      (await titles.allTextContents()).map((t) => t.trim()),
+      [
+        'Create a kind cluster',
+        'Build the images',
+        'Load the images into kind',
+        'Generate the gateway + model topology',
+        'Validate',
+        'See the topology',
+        'Apply to the cluster',
+        'Port-forward to the gateway',
+        'Call the gateway',
+      ],
+    );
     await page.locator('.getting-started-step', { hasText: 'Load the images into kind' }).click();
     // The step's markdown is rendered in a webview frame beside the list.
     await eventually(
       async () => {
         // innerText, not the HTML: highlighted code is split into spans.
-        for (const frame of page.frames()) if ((await frame.locator('body').innerText({ timeout: 1000 }).catch(() => '')).includes('kind load docker-image --name zoomcamp')) return true;
+        for (const frame of page.frames())
+          if (
+            (
+              await frame
+                .locator('body')
+                .innerText({ timeout: 1000 })
+                .catch(() => '')
+            ).includes('kind load docker-image --name zoomcamp')
+          )
+            return true;
         return false;
       },
       Boolean,
@@ -248,7 +291,10 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     await view.click();
     await view.locator('.monaco-button', { hasText: 'Show Topology' }).click();
     await topologyFrame(page, 'Topology: workspace');
-    const checked = () => page.locator('.getting-started-step').evaluateAll((steps) => steps.map((b) => `${b.querySelector('.step-title')?.textContent}=${b.getAttribute('aria-checked')}`));
+    const checked = () =>
+      page
+        .locator('.getting-started-step')
+        .evaluateAll((steps) => steps.map((b) => `${b.querySelector('.step-title')?.textContent}=${b.getAttribute('aria-checked')}`));
     await runCommand(page, 'Welcome: Open Walkthrough...');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Gateway + model on kind' }).click();
     const state = await eventually(checked, (c) => c.includes('See the topology=true'), 'the View step to be complete');
@@ -264,13 +310,21 @@ async function enterThroughQuickInput(session: Session, done: () => boolean): Pr
   const page = session.page;
   let steps = 0;
   for (;;) {
-    const before = await eventually(() => stepState(session), (v) => v !== undefined || done(), `step ${steps + 1} or the end of the flow`);
+    const before = await eventually(
+      () => stepState(session),
+      (v) => v !== undefined || done(),
+      `step ${steps + 1} or the end of the flow`,
+    );
     if (before === undefined) return steps;
     if (steps === 1) await session.screenshot('generate-step');
     await page.keyboard.press('Enter');
     steps++;
     // The next step replaces title, value and item list; the widget hides after the last one.
-    await eventually(() => stepState(session), (after) => after !== before, `step ${steps} to be accepted`);
+    await eventually(
+      () => stepState(session),
+      (after) => after !== before,
+      `step ${steps} to be accepted`,
+    );
   }
 }
 

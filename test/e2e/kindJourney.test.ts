@@ -57,7 +57,12 @@ function session(): Session {
 async function notification(pattern: RegExp, timeout = CLUSTER_WAIT): Promise<string> {
   const { page } = session();
   const toasts = page.locator('.notifications-toasts .notification-list-item-message');
-  const text = await eventually(async () => (await toasts.allTextContents()).find((t) => pattern.test(t)) ?? '', (t) => t !== '', `a notification matching ${pattern}`, timeout);
+  const text = await eventually(
+    async () => (await toasts.allTextContents()).find((t) => pattern.test(t)) ?? '',
+    (t) => t !== '',
+    `a notification matching ${pattern}`,
+    timeout,
+  );
   // Let the toast finish fading in before a screenshot is taken (best effort: a progress toast
   // may be replaced first; this only affects how the screenshot looks).
   await page
@@ -70,7 +75,11 @@ async function notification(pattern: RegExp, timeout = CLUSTER_WAIT): Promise<st
 
 async function clearNotifications(): Promise<void> {
   await runCommand(session().page, 'Notifications: Clear All Notifications');
-  await session().page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached' }).catch(() => undefined);
+  await session()
+    .page.locator('.notifications-toasts .notification-toast')
+    .first()
+    .waitFor({ state: 'detached' })
+    .catch(() => undefined);
 }
 
 async function kubectl(...args: string[]): Promise<string> {
@@ -100,11 +109,18 @@ before(
 
     fixture = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-e2e-kind-fixture-'));
     const g = await cli(env, [
-      'generate', 'gateway-model', '--out', path.join(fixture, 'k8s'),
-      '--set', `namespace=${ns}`,
-      '--set', `gatewayImage=${images.gateway}`,
-      '--set', `modelImage=${images.model}`,
-      '--set', 'imagePullPolicy=IfNotPresent',
+      'generate',
+      'gateway-model',
+      '--out',
+      path.join(fixture, 'k8s'),
+      '--set',
+      `namespace=${ns}`,
+      '--set',
+      `gatewayImage=${images.gateway}`,
+      '--set',
+      `modelImage=${images.model}`,
+      '--set',
+      'imagePullPolicy=IfNotPresent',
     ]);
     assert.equal(g.code, 0, show(g));
     topologyText = fs.readFileSync(path.join(fixture, 'k8s', 'clothing.yaml'), 'utf8');
@@ -151,12 +167,20 @@ describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_
 
       await runCommand(page, 'Kube Topology: Load Images into kind');
       const rows = page.locator('.quick-input-widget .monaco-list-row');
-      await eventually(() => rows.count(), (n) => n === 3, 'three image rows in the QuickPick');
+      await eventually(
+        () => rows.count(),
+        (n) => n === 3,
+        'three image rows in the QuickPick',
+      );
       const read = await rows.evaluateAll((els) =>
         els.map((el) => {
           // VS Code 1.100 draws the row's checkbox as a custom toggle (role=checkbox, aria-checked)
           const checked = (el.querySelector('[role="checkbox"]')?.getAttribute('aria-checked') ?? el.getAttribute('aria-checked')) === 'true';
-          return { label: el.querySelector('.label-name')?.textContent?.trim() ?? '', description: el.querySelector('.label-description')?.textContent?.trim() ?? '', checked };
+          return {
+            label: el.querySelector('.label-name')?.textContent?.trim() ?? '',
+            description: el.querySelector('.label-description')?.textContent?.trim() ?? '',
+            checked,
+          };
         }),
       );
       const row = (image: string) => read.find((r) => r.label === image);
@@ -203,9 +227,15 @@ describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_
       };
       assert.deepEqual(deploys.items.map((d) => d.metadata.name).sort(), ['clothing-gateway', 'clothing-model']);
       for (const d of deploys.items) {
-        assert.ok(d.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True'), `${d.metadata.name}: ${JSON.stringify(d.status)}`);
+        assert.ok(
+          d.status?.conditions?.some((c) => c.type === 'Available' && c.status === 'True'),
+          `${d.metadata.name}: ${JSON.stringify(d.status)}`,
+        );
       }
-      assert.match(await kubectl('get', 'deployment', 'clothing-model', '-n', ns, '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields[*].manager}'), /kube-topology/);
+      assert.match(
+        await kubectl('get', 'deployment', 'clothing-model', '-n', ns, '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields[*].manager}'),
+        /kube-topology/,
+      );
     });
   });
 
@@ -221,7 +251,11 @@ describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_
       for (const id of [GATEWAY, MODEL]) {
         const chip = frame.locator(`.live-overlay[data-node="${id}"] .live-replicas`);
         const text = await eventually(
-          async () => (await chip.locator('.chip-text').textContent().catch(() => '')) ?? '',
+          async () =>
+            (await chip
+              .locator('.chip-text')
+              .textContent()
+              .catch(() => '')) ?? '',
           (t) => /^(\d+)\/\1$/.test(t) && t !== '0/0',
           `${id} drawn with all replicas ready`,
           CLUSTER_WAIT,
@@ -231,7 +265,16 @@ describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_
         assert.equal(await chip.locator('.pod-dot.pod-ready').count(), ready, `${id}: one ready dot per pod`);
         assert.equal(await chip.locator('.pod-dot').count(), ready, `${id}: no dot for a pod that is not ready`);
         const name = id.split('/')[2];
-        const livePods = await kubectl('get', 'pods', '-n', ns, '-l', `app.kubernetes.io/name=${name}`, '-o', 'jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}');
+        const livePods = await kubectl(
+          'get',
+          'pods',
+          '-n',
+          ns,
+          '-l',
+          `app.kubernetes.io/name=${name}`,
+          '-o',
+          'jsonpath={range .items[*]}{.metadata.name}{"\\n"}{end}',
+        );
         const dotPods = await chip.locator('.pod-dot').evaluateAll((els) => els.map((e) => e.getAttribute('data-pod') ?? '').sort());
         assert.deepEqual(dotPods, livePods.split('\n').filter(Boolean).sort(), `${id}: the dots are the cluster's pods`);
       }
@@ -244,13 +287,26 @@ describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_
       const { page } = session();
       const frame = await topologyFrame(page, 'Topology: clothing.yaml');
       const svc = frame.locator(`.live-overlay[data-node="${GATEWAY_SVC}"]`);
-      await eventually(async () => (await svc.locator('.live-lb .chip-text').textContent().catch(() => '')) ?? '', (t) => t === 'LB pending', 'the gateway Service drawn LB pending', CLUSTER_WAIT);
+      await eventually(
+        async () =>
+          (await svc
+            .locator('.live-lb .chip-text')
+            .textContent()
+            .catch(() => '')) ?? '',
+        (t) => t === 'LB pending',
+        'the gateway Service drawn LB pending',
+        CLUSTER_WAIT,
+      );
       assert.match((await svc.locator('.live-lb').getAttribute('aria-label')) ?? '', /kind has no load balancer/);
       assert.equal(await svc.locator('[data-action="portForward"] .chip-text').textContent(), 'Port-forward instead');
 
       await frame.locator(`svg.kt-graph .node[data-id="${GATEWAY_SVC}"]`).hover();
       const card = frame.locator('.hovercard:not([hidden])');
-      await eventually(async () => (await card.innerText().catch(() => '')) ?? '', (t) => /LoadBalancer pending/.test(t), 'the hover card with the live LoadBalancer row');
+      await eventually(
+        async () => (await card.innerText().catch(() => '')) ?? '',
+        (t) => /LoadBalancer pending/.test(t),
+        'the hover card with the live LoadBalancer row',
+      );
       assert.match(await card.innerText(), /LoadBalancer pending — kind has no load balancer: use port-forward/);
       await session().screenshot('lb-pending');
       // cross-check: kind really gave the Service no address
@@ -298,7 +354,13 @@ describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_
       const text = await dialog.innerText();
       const resources = topologyText.match(/^kind: /gm)?.length ?? 0;
       assert.match(text, new RegExp(`Delete ${resources} resources that k8s/clothing.yaml defines from ${cluster!.context}\\?`));
-      for (const line of [`deployment/clothing-gateway in ${ns}`, `deployment/clothing-model in ${ns}`, `service/clothing-gateway in ${ns}`, `service/clothing-model in ${ns}`, `namespace/${ns}`]) {
+      for (const line of [
+        `deployment/clothing-gateway in ${ns}`,
+        `deployment/clothing-model in ${ns}`,
+        `service/clothing-gateway in ${ns}`,
+        `service/clothing-model in ${ns}`,
+        `namespace/${ns}`,
+      ]) {
         assert.ok(text.includes(line), `the modal lists ${line}:\n${text}`);
       }
       await session().screenshot('tear-down-dialog');
@@ -308,7 +370,12 @@ describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_
       assert.doesNotMatch(summary, /failed/);
       await session().screenshot('torn-down');
 
-      const nsLeft = await eventually(() => kubectl('get', 'namespace', ns, '--ignore-not-found', '-o', 'name'), (o) => o.trim() === '', `namespace ${ns} gone`, CLUSTER_WAIT);
+      const nsLeft = await eventually(
+        () => kubectl('get', 'namespace', ns, '--ignore-not-found', '-o', 'name'),
+        (o) => o.trim() === '',
+        `namespace ${ns} gone`,
+        CLUSTER_WAIT,
+      );
       assert.equal(nsLeft.trim(), '');
       assert.equal((await kubectl('get', 'deployments,services,hpa,ingresses', '-A', '-l', 'app.kubernetes.io/part-of=clothing', '-o', 'name')).trim(), '');
       assert.equal((await kubectl('get', 'pods', '-A', '-l', 'app.kubernetes.io/part-of=clothing', '-o', 'name')).trim(), '');

@@ -93,7 +93,8 @@ describe('packaged extension (.vsix)', () => {
         `nothing matching ${forbidden}`,
       );
     }
-    for (const walkthrough of fs.readdirSync(path.join(ROOT, 'media/walkthrough'))) assert.ok(names.includes(`extension/media/walkthrough/${walkthrough}`), walkthrough);
+    for (const walkthrough of fs.readdirSync(path.join(ROOT, 'media/walkthrough')))
+      assert.ok(names.includes(`extension/media/walkthrough/${walkthrough}`), walkthrough);
     assert.ok(names.includes('extension/media/icon.png'));
   });
 
@@ -125,7 +126,8 @@ describe('packaged extension (.vsix)', () => {
         return true;
       });
       assert.deepEqual(foreign, [], `dist/${file}`);
-      for (const rel of beside) assert.ok(names.has(`extension/${path.posix.join('dist', path.posix.dirname(file), rel)}`), `dist/${file} loads ${rel}, which is shipped`);
+      for (const rel of beside)
+        assert.ok(names.has(`extension/${path.posix.join('dist', path.posix.dirname(file), rel)}`), `dist/${file} loads ${rel}, which is shipped`);
     }
     // The extension bundle really is the minified production build.
     const extension = policy.readEntry(vsix, 'extension/dist/extension.js').toString('utf8');

@@ -40,7 +40,15 @@ describe('Kube Topology in an untrusted folder (Restricted Mode)', () => {
     await showProblems(page);
     const rows = await eventually(
       () => readProblems(page),
-      (r) => ['schema-unknown-field', 'selector-template-mismatch', 'service-target-port-missing', 'service-address-unresolved', 'latest-image-pull-always', 'api-version-removed'].every((c) => r.some((x) => x.code === c)),
+      (r) =>
+        [
+          'schema-unknown-field',
+          'selector-template-mismatch',
+          'service-target-port-missing',
+          'service-address-unresolved',
+          'latest-image-pull-always',
+          'api-version-removed',
+        ].every((c) => r.some((x) => x.code === c)),
       'the planted mistakes in Restricted Mode',
     );
     assert.ok(rows.some((r) => r.file === 'model-service.yaml' && r.code === 'service-target-port-missing'));
@@ -65,7 +73,12 @@ describe('Kube Topology in an untrusted folder (Restricted Mode)', () => {
     const page = s.page;
     const offered = await paletteEntries(page, 'Kube Topology:');
     assert.ok(offered.includes('Kube Topology: Show Topology'), `offered: ${offered.join(' | ')}`);
-    for (const command of ['Kube Topology: Apply to Cluster', 'Kube Topology: Tear Down (Delete from Cluster)', 'Kube Topology: Load Images into kind', 'Kube Topology: Port-Forward to Service']) {
+    for (const command of [
+      'Kube Topology: Apply to Cluster',
+      'Kube Topology: Tear Down (Delete from Cluster)',
+      'Kube Topology: Load Images into kind',
+      'Kube Topology: Port-Forward to Service',
+    ]) {
       assert.ok(!offered.includes(command), `${command} is not offered in Restricted Mode`);
     }
   });

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { UI_WAIT, escapeRegExp, eventually, runCommand } from './codeServer';
+import { UI_WAIT, eventually, runCommand } from './codeServer';
 
 export interface ProblemRow {
   file: string;
@@ -27,30 +27,43 @@ export async function showProblems(page: Page): Promise<void> {
 
 /** Every problem row of the panel, with the file it is listed under. */
 export async function readProblems(page: Page): Promise<ProblemRow[]> {
-  return page.locator('.markers-panel .monaco-list').first().evaluate((list) => {
-    const rows = [...list.querySelectorAll('.monaco-list-row')].sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
-    const out: ProblemRow[] = [];
-    let file = '';
-    for (const row of rows) {
-      const level = row.getAttribute('aria-level');
-      if (level === '1') {
-        file = row.querySelector('.label-name')?.textContent?.trim() ?? '';
-        continue;
+  return page
+    .locator('.markers-panel .monaco-list')
+    .first()
+    .evaluate((list) => {
+      const rows = [...list.querySelectorAll('.monaco-list-row')].sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
+      const out: ProblemRow[] = [];
+      let file = '';
+      for (const row of rows) {
+        const level = row.getAttribute('aria-level');
+        if (level === '1') {
+          file = row.querySelector('.label-name')?.textContent?.trim() ?? '';
+          continue;
+        }
+        const code = row.querySelector('.marker-code')?.textContent?.trim();
+        const where = /Ln (\d+), Col (\d+)/.exec(row.querySelector('.marker-line')?.textContent ?? '');
+        const icon = row.querySelector('.marker-icon');
+        if (level !== '2' || !code || !where || !icon) continue; // related-information rows
+        const severity = icon.classList.contains('error') ? 'error' : icon.classList.contains('warning') ? 'warning' : 'info';
+        out.push({
+          file,
+          severity,
+          code,
+          line: Number(where[1]),
+          column: Number(where[2]),
+          message: row.querySelector('.marker-message')?.textContent?.trim() ?? '',
+        });
       }
-      const code = row.querySelector('.marker-code')?.textContent?.trim();
-      const where = /Ln (\d+), Col (\d+)/.exec(row.querySelector('.marker-line')?.textContent ?? '');
-      const icon = row.querySelector('.marker-icon');
-      if (level !== '2' || !code || !where || !icon) continue; // related-information rows
-      const severity = icon.classList.contains('error') ? 'error' : icon.classList.contains('warning') ? 'warning' : 'info';
-      out.push({ file, severity, code, line: Number(where[1]), column: Number(where[2]), message: row.querySelector('.marker-message')?.textContent?.trim() ?? '' });
-    }
-    return out;
-  });
+      return out;
+    });
 }
 
 /** The 1-based line of the first line of `file` that contains `needle`. */
 export function lineOf(file: string, needle: string): number {
-  const i = fs.readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  const i = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(needle));
   if (i < 0) throw new Error(`${path.basename(file)} has no line with ${needle}`);
   return i + 1;
 }
@@ -99,7 +112,14 @@ export async function topologyFrame(page: Page, title: string): Promise<Frame> {
     async () => {
       for (const frame of page.frames()) {
         if (!frame.url().includes('fake.html') && frame.name() !== 'active-frame') continue;
-        if ((await frame.title().catch(() => '')) === title && (await frame.locator('svg.kt-graph').count().catch(() => 0)) > 0) return frame;
+        if (
+          (await frame.title().catch(() => '')) === title &&
+          (await frame
+            .locator('svg.kt-graph')
+            .count()
+            .catch(() => 0)) > 0
+        )
+          return frame;
       }
       return undefined;
     },
@@ -122,7 +142,9 @@ export async function readGraph(frame: Frame): Promise<DrawnGraph> {
     return {
       nodes: nodes.map((n) => n.getAttribute('data-id') ?? '').sort(),
       names: nodes.map((n) => n.querySelector('.name')?.textContent ?? '').sort(),
-      ghosts: nodes.filter((n) => (n.getAttribute('data-id') ?? '').startsWith('ghost:') || n.classList.contains('ghost')).map((n) => n.getAttribute('data-id') ?? ''),
+      ghosts: nodes
+        .filter((n) => (n.getAttribute('data-id') ?? '').startsWith('ghost:') || n.classList.contains('ghost'))
+        .map((n) => n.getAttribute('data-id') ?? ''),
       edges: svg.querySelectorAll('.edge').length,
       edgeLabels: [...svg.querySelectorAll('.edge-label text')].map((t) => t.textContent ?? '').sort(),
     };
@@ -131,5 +153,10 @@ export async function readGraph(frame: Frame): Promise<DrawnGraph> {
 
 /** Waits until the drawn graph has `count` nodes (the webview lays out in a worker). */
 export async function waitForNodes(frame: Frame, count: number): Promise<DrawnGraph> {
-  return eventually(() => readGraph(frame), (g) => g.nodes.length === count, `${count} nodes in the topology`, UI_WAIT);
+  return eventually(
+    () => readGraph(frame),
+    (g) => g.nodes.length === count,
+    `${count} nodes in the topology`,
+    UI_WAIT,
+  );
 }

@@ -16,18 +16,58 @@ export const FUZZ_VERSION = '1.36';
 
 /** One code point from every Unicode plane that has one, plus the troublemakers of the BMP. */
 export const UNICODE_SAMPLES = [
-  'a', 'é', 'ß', 'ﬁ', 'İ', 'Σ', 'ж', 'א', 'ع', 'क', '中', '한', 'ｱ',
-  '\u{1F600}', '\u{1D11E}', '\u{10348}', // plane 1: emoji, music, Gothic
-  '\u{20000}', '\u{2A6D6}', // plane 2
+  'a',
+  'é',
+  'ß',
+  'ﬁ',
+  'İ',
+  'Σ',
+  'ж',
+  'א',
+  'ع',
+  'क',
+  '中',
+  '한',
+  'ｱ',
+  '\u{1F600}',
+  '\u{1D11E}',
+  '\u{10348}', // plane 1: emoji, music, Gothic
+  '\u{20000}',
+  '\u{2A6D6}', // plane 2
   '\u{30000}', // plane 3
-  '\u{E0001}', '\u{E0041}', // plane 14: tags
-  '\u{F0000}', '\u{10FFFD}', '\u{10FFFF}', // planes 15/16: private use, the last code point
-  '\uD800', '\uDBFF', '\uDC00', '\uDFFF', // lone surrogates (not valid UTF-16 text)
+  '\u{E0001}',
+  '\u{E0041}', // plane 14: tags
+  '\u{F0000}',
+  '\u{10FFFD}',
+  '\u{10FFFF}', // planes 15/16: private use, the last code point
+  '\uD800',
+  '\uDBFF',
+  '\uDC00',
+  '\uDFFF', // lone surrogates (not valid UTF-16 text)
   '\uFEFF', // BOM / zero-width no-break space
-  '\u202E', '\u202D', '\u2066', '\u2069', '\u200F', // bidi overrides and isolates
-  '\u200B', '\u200D', '\u2028', '\u2029', '\u0085', // zero-width, line/paragraph separators, NEL
-  '\u00A0', '\u3000', '\uFFFD', '\uFFFE', '\uFFFF',
-  '\r', '\t', '\v', '\f', '\u0001', '\u001B', '\u007F', '\u0000',
+  '\u202E',
+  '\u202D',
+  '\u2066',
+  '\u2069',
+  '\u200F', // bidi overrides and isolates
+  '\u200B',
+  '\u200D',
+  '\u2028',
+  '\u2029',
+  '\u0085', // zero-width, line/paragraph separators, NEL
+  '\u00A0',
+  '\u3000',
+  '\uFFFD',
+  '\uFFFE',
+  '\uFFFF',
+  '\r',
+  '\t',
+  '\v',
+  '\f',
+  '\u0001',
+  '\u001B',
+  '\u007F',
+  '\u0000',
 ];
 
 /** Strings an attacker would put in a name, label, annotation, image or env value. */
@@ -41,7 +81,7 @@ export const HOSTILE_STRINGS = [
   '${KT_SECRET}',
   '[run](command:workbench.action.terminal.new)',
   '\u202Egnp.exe',
-  "it's \"quoted\"",
+  'it\'s "quoted"',
   '%YAML 1.1',
   '--- ',
   '... ',
@@ -79,14 +119,92 @@ export const HOSTILE_STRINGS = [
 
 /** A YAML scalar as it would be written in the file, including the strange ones. */
 export const RAW_SCALARS = [
-  '0', '-0', '1', '-1', '80', '65535', '65536', '2147483648', '9007199254740993', '99999999999999999999999999999999999999',
-  '1e308', '1e309', '-1e400', '4.9e-324', '0x1F', '0o17', '0b101', '1_000_000', '+12', '.5', '5.',
-  '.inf', '-.Inf', '.NaN', 'true', 'false', 'True', 'yes', 'No', 'on', 'OFF', 'y', 'n', '~', 'null', 'Null', "''", '""',
-  '"\\u0000"', '"\\x00\\xff"', '"\\uD800"', '"\\U0001F600"', "'it''s'", '"a\\tb"', '"\\\\"',
-  '!!str 5', '!!int "5"', '!!float x', '!!bool maybe', '!!null x', '!!binary aGVsbG8=', '!!timestamp nope', '!custom x', '!<tag:yaml.org,2002:str> 5',
-  '2001-12-14', '12:30', '1:20:30', '=', '<<', '-', '?', ':', '&', '*', '|', '>', '%',
-  '[]', '{}', '[1, [2, [3]]]', '{a: 1, a: 2}', '[a, b,]', '{a: [1, {b: c}]}',
-  'app', 'gateway', 'nginx:latest', 'busybox:1.36', 'ClusterIP', 'LoadBalancer', 'TCP', '100m', '128Mi', '1Gi', '0.5', 'http', 'web',
+  '0',
+  '-0',
+  '1',
+  '-1',
+  '80',
+  '65535',
+  '65536',
+  '2147483648',
+  '9007199254740993',
+  '99999999999999999999999999999999999999',
+  '1e308',
+  '1e309',
+  '-1e400',
+  '4.9e-324',
+  '0x1F',
+  '0o17',
+  '0b101',
+  '1_000_000',
+  '+12',
+  '.5',
+  '5.',
+  '.inf',
+  '-.Inf',
+  '.NaN',
+  'true',
+  'false',
+  'True',
+  'yes',
+  'No',
+  'on',
+  'OFF',
+  'y',
+  'n',
+  '~',
+  'null',
+  'Null',
+  "''",
+  '""',
+  '"\\u0000"',
+  '"\\x00\\xff"',
+  '"\\uD800"',
+  '"\\U0001F600"',
+  "'it''s'",
+  '"a\\tb"',
+  '"\\\\"',
+  '!!str 5',
+  '!!int "5"',
+  '!!float x',
+  '!!bool maybe',
+  '!!null x',
+  '!!binary aGVsbG8=',
+  '!!timestamp nope',
+  '!custom x',
+  '!<tag:yaml.org,2002:str> 5',
+  '2001-12-14',
+  '12:30',
+  '1:20:30',
+  '=',
+  '<<',
+  '-',
+  '?',
+  ':',
+  '&',
+  '*',
+  '|',
+  '>',
+  '%',
+  '[]',
+  '{}',
+  '[1, [2, [3]]]',
+  '{a: 1, a: 2}',
+  '[a, b,]',
+  '{a: [1, {b: c}]}',
+  'app',
+  'gateway',
+  'nginx:latest',
+  'busybox:1.36',
+  'ClusterIP',
+  'LoadBalancer',
+  'TCP',
+  '100m',
+  '128Mi',
+  '1Gi',
+  '0.5',
+  'http',
+  'web',
 ];
 
 export const unicodeChar = fc.oneof(
@@ -102,13 +220,6 @@ export const junkText = fc.array(unicodeChar, { maxLength: 400 }).map((a) => a.j
 export const binaryText = fc
   .tuple(fc.uint8Array({ maxLength: 4000 }), fc.boolean())
   .map(([bytes, utf8]) => (utf8 ? Buffer.from(bytes).toString('utf8') : Buffer.from(bytes).toString('latin1')));
-
-const identifier = fc.oneof(
-  fc.constantFrom('app', 'web', 'gateway', 'model', 'api', 'db', 'cache', 'tf-serving', 'frontend', 'backend'),
-  fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/),
-  fc.constantFrom(...HOSTILE_STRINGS),
-  junkText.map((s) => s.slice(0, 40)),
-);
 
 // ---------------------------------------------------------------------------------------------
 // Objects drawn from the schemas of every built-in kind
@@ -129,7 +240,23 @@ export function prng(seed: number): () => number {
 
 const pick = <T>(rnd: () => number, list: readonly T[]): T => list[Math.floor(rnd() * list.length)];
 
-const NAMES = ['app', 'web', 'gateway', 'model', 'api', 'tf-serving-clothing-model', 'a', 'x'.repeat(63), 'x'.repeat(300), 'x'.repeat(600), 'Bad_Name', 'ns-1', '', '\u{1F600}\u202E', 'y'.repeat(70_000)];
+const NAMES = [
+  'app',
+  'web',
+  'gateway',
+  'model',
+  'api',
+  'tf-serving-clothing-model',
+  'a',
+  'x'.repeat(63),
+  'x'.repeat(300),
+  'x'.repeat(600),
+  'Bad_Name',
+  'ns-1',
+  '',
+  '\u{1F600}\u202E',
+  'y'.repeat(70_000),
+];
 const LABEL_VALUES = ['app', 'web', 'gateway', 'v1', '', 'x'.repeat(64), 'bad value!'];
 
 interface WalkBudget {
@@ -138,7 +265,20 @@ interface WalkBudget {
 }
 
 function wrongValue(rnd: () => number): unknown {
-  return pick(rnd, [true, 'not-a-number', -1, 1e300, 2 ** 63, null, [], {}, [1, 'two'], { nested: { deep: true } }, pick(rnd, HOSTILE_STRINGS), pick(rnd, UNICODE_SAMPLES)]);
+  return pick(rnd, [
+    true,
+    'not-a-number',
+    -1,
+    1e300,
+    2 ** 63,
+    null,
+    [],
+    {},
+    [1, 'two'],
+    { nested: { deep: true } },
+    pick(rnd, HOSTILE_STRINGS),
+    pick(rnd, UNICODE_SAMPLES),
+  ]);
 }
 
 function stringFor(schema: StoredSchema, key: string, rnd: () => number): string {
@@ -181,7 +321,15 @@ function walk(rel: Release, schema: StoredSchema | undefined, key: string, depth
         if (rnd() < 0.04) out[pick(rnd, ['replica', 'contaner', 'imagePullPolcy', 'labels', 'spec', 'unknownField'])] = 'typo';
       } else if (s.additionalProperties && typeof s.additionalProperties === 'object') {
         const n = depth > 6 || budget.left <= 0 ? 0 : Math.floor(rnd() * 4);
-        for (let i = 0; i < n; i++) out[pick(rnd, ['app', 'tier', 'app.kubernetes.io/name', 'kube-topology.io/ignore', 'example.com/x', pick(rnd, HOSTILE_STRINGS)])] = walk(rel, s.additionalProperties, key, depth + 1, rnd, budget);
+        for (let i = 0; i < n; i++)
+          out[pick(rnd, ['app', 'tier', 'app.kubernetes.io/name', 'kube-topology.io/ignore', 'example.com/x', pick(rnd, HOSTILE_STRINGS)])] = walk(
+            rel,
+            s.additionalProperties,
+            key,
+            depth + 1,
+            rnd,
+            budget,
+          );
       }
       return out;
     }
@@ -211,7 +359,10 @@ export function objectOfKind(kind: KnownKind, seed: number): Record<string, unkn
   // Most objects are recognisable resources; some keep whatever the walk gave them.
   if (rnd() < 0.95) obj.apiVersion = kind.apiVersion;
   if (rnd() < 0.95) obj.kind = kind.kind;
-  const meta = (obj.metadata && typeof obj.metadata === 'object' && !Array.isArray(obj.metadata) ? obj.metadata : (obj.metadata = {})) as Record<string, unknown>;
+  const meta = (obj.metadata && typeof obj.metadata === 'object' && !Array.isArray(obj.metadata) ? obj.metadata : (obj.metadata = {})) as Record<
+    string,
+    unknown
+  >;
   if (rnd() < 0.9) meta.name = rnd() < 0.9 ? pick(rnd, NAMES.slice(0, 7)) : pick(rnd, NAMES);
   if (rnd() < 0.5) meta.labels = { app: pick(rnd, LABEL_VALUES) };
   if (kind.kind === 'Secret' && rnd() < 0.7) obj.stringData = { password: 'hunter2-fuzz' };
@@ -222,25 +373,88 @@ export const kindObject = fc.tuple(fc.constantFrom(...KNOWN_KINDS), fc.integer()
 
 /** Deployments, Services, HPAs and Ingresses that point at each other by a few shared names. */
 export const topologyObject = fc
-  .tuple(fc.constantFrom('Deployment', 'Service', 'HorizontalPodAutoscaler', 'Ingress', 'ConfigMap', 'Secret', 'StatefulSet', 'Pod'), fc.constantFrom('app', 'web', 'gateway'), fc.constantFrom('app', 'web', 'gateway'), fc.constantFrom(80, 8080, 9696, 'http'), fc.boolean())
+  .tuple(
+    fc.constantFrom('Deployment', 'Service', 'HorizontalPodAutoscaler', 'Ingress', 'ConfigMap', 'Secret', 'StatefulSet', 'Pod'),
+    fc.constantFrom('app', 'web', 'gateway'),
+    fc.constantFrom('app', 'web', 'gateway'),
+    fc.constantFrom(80, 8080, 9696, 'http'),
+    fc.boolean(),
+  )
   .map(([kind, name, target, port, extra]) => {
     const labels = { app: target };
     switch (kind) {
       case 'Service':
-        return { apiVersion: 'v1', kind, metadata: { name }, spec: { selector: labels, ports: [{ port: 80, targetPort: port }], ...(extra ? { type: 'LoadBalancer' } : {}) } };
+        return {
+          apiVersion: 'v1',
+          kind,
+          metadata: { name },
+          spec: { selector: labels, ports: [{ port: 80, targetPort: port }], ...(extra ? { type: 'LoadBalancer' } : {}) },
+        };
       case 'HorizontalPodAutoscaler':
-        return { apiVersion: 'autoscaling/v2', kind, metadata: { name }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target }, minReplicas: 1, maxReplicas: extra ? 0 : 3, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }] } };
+        return {
+          apiVersion: 'autoscaling/v2',
+          kind,
+          metadata: { name },
+          spec: {
+            scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target },
+            minReplicas: 1,
+            maxReplicas: extra ? 0 : 3,
+            metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 50 } } }],
+          },
+        };
       case 'Ingress':
-        return { apiVersion: 'networking.k8s.io/v1', kind, metadata: { name }, spec: { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: target, port: typeof port === 'number' ? { number: port } : { name: port } } } }] } }] } };
+        return {
+          apiVersion: 'networking.k8s.io/v1',
+          kind,
+          metadata: { name },
+          spec: {
+            rules: [
+              {
+                http: {
+                  paths: [
+                    {
+                      path: '/',
+                      pathType: 'Prefix',
+                      backend: { service: { name: target, port: typeof port === 'number' ? { number: port } : { name: port } } },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        };
       case 'ConfigMap':
         return { apiVersion: 'v1', kind, metadata: { name }, data: { TF_SERVING_HOST: `${target}.default.svc.cluster.local:8500` } };
       case 'Secret':
         return { apiVersion: 'v1', kind, metadata: { name }, stringData: { token: 'hunter2-fuzz' } };
       case 'Pod':
-        return { apiVersion: 'v1', kind, metadata: { name, labels }, spec: { containers: [{ name: 'c', image: 'busybox', ports: [{ containerPort: typeof port === 'number' ? port : 9696, name: 'http' }] }] } };
+        return {
+          apiVersion: 'v1',
+          kind,
+          metadata: { name, labels },
+          spec: { containers: [{ name: 'c', image: 'busybox', ports: [{ containerPort: typeof port === 'number' ? port : 9696, name: 'http' }] }] },
+        };
       default: {
-        const pod = { metadata: { labels }, spec: { containers: [{ name: 'c', image: extra ? 'app:latest' : 'app:1', env: [{ name: 'TF_SERVING_HOST', value: `${target}:8500` }], ports: [{ containerPort: typeof port === 'number' ? port : 9696, name: 'http' }], ...(extra ? { resources: { requests: { cpu: '100m' } } } : {}) }] } };
-        return { apiVersion: 'apps/v1', kind, metadata: { name }, spec: { replicas: 2, selector: { matchLabels: labels }, template: pod, ...(kind === 'StatefulSet' ? { serviceName: target } : {}) } };
+        const pod = {
+          metadata: { labels },
+          spec: {
+            containers: [
+              {
+                name: 'c',
+                image: extra ? 'app:latest' : 'app:1',
+                env: [{ name: 'TF_SERVING_HOST', value: `${target}:8500` }],
+                ports: [{ containerPort: typeof port === 'number' ? port : 9696, name: 'http' }],
+                ...(extra ? { resources: { requests: { cpu: '100m' } } } : {}),
+              },
+            ],
+          },
+        };
+        return {
+          apiVersion: 'apps/v1',
+          kind,
+          metadata: { name },
+          spec: { replicas: 2, selector: { matchLabels: labels }, template: pod, ...(kind === 'StatefulSet' ? { serviceName: target } : {}) },
+        };
       }
     }
   });
@@ -275,7 +489,28 @@ export function emitWith(value: unknown, o: { indent: number; flowLevel: number;
 type RawTree = string | RawTree[] | { [k: string]: RawTree };
 
 const rawScalar = fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...RAW_SCALARS) }, { weight: 1, arbitrary: junkText.map((s) => s.slice(0, 30)) });
-const rawKey = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('apiVersion', 'kind', 'metadata', 'name', 'spec', 'ports', 'port', 'selector', 'app', 'image', 'containers', 'replicas', 'a', 'b') }, { weight: 1, arbitrary: rawScalar });
+const rawKey = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.constantFrom(
+      'apiVersion',
+      'kind',
+      'metadata',
+      'name',
+      'spec',
+      'ports',
+      'port',
+      'selector',
+      'app',
+      'image',
+      'containers',
+      'replicas',
+      'a',
+      'b',
+    ),
+  },
+  { weight: 1, arbitrary: rawScalar },
+);
 
 const rawTree: fc.Arbitrary<RawTree> = fc.letrec<{ tree: RawTree }>((tie) => ({
   tree: fc.oneof(
@@ -299,7 +534,12 @@ export function emitRaw(t: RawTree, indent = 0, unit = '  '): string {
 }
 
 const rawDocument = fc
-  .tuple(fc.constantFrom('v1', 'apps/v1', 'autoscaling/v2', 'networking.k8s.io/v1'), fc.constantFrom('Service', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Pod'), rawTree, fc.constantFrom('  ', ' ', '    ', '\t'))
+  .tuple(
+    fc.constantFrom('v1', 'apps/v1', 'autoscaling/v2', 'networking.k8s.io/v1'),
+    fc.constantFrom('Service', 'Deployment', 'HorizontalPodAutoscaler', 'Ingress', 'Pod'),
+    rawTree,
+    fc.constantFrom('  ', ' ', '    ', '\t'),
+  )
   .map(([apiVersion, kind, tree, unit]) => `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n${unit}name: fuzz\nspec:\n${emitRaw(tree, 1, unit)}`);
 
 /** One manifest document as text, by any of the routes above. */
@@ -325,7 +565,10 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
   op: fc.constantFrom('insert', 'insert', 'delete', 'dupLine', 'dupLine', 'separator', 'crlf', 'tabs', 'truncate', 'bom', 'cr'),
   at: fc.nat(),
   len: fc.nat({ max: 200 }),
-  payload: fc.oneof(junkText.map((s) => s.slice(0, 20)), fc.constantFrom(...SEPARATORS, ...RAW_SCALARS, ...HOSTILE_STRINGS.slice(0, 20), ': ', '- ', '\n  ', '\t', '&a ', '*a', '<<: *a\n')),
+  payload: fc.oneof(
+    junkText.map((s) => s.slice(0, 20)),
+    fc.constantFrom(...SEPARATORS, ...RAW_SCALARS, ...HOSTILE_STRINGS.slice(0, 20), ': ', '- ', '\n  ', '\t', '&a ', '*a', '<<: *a\n'),
+  ),
 }) as fc.Arbitrary<Mutation>;
 
 export function mutate(text: string, m: Mutation): string {
@@ -364,7 +607,15 @@ export const mutatedDocument = fc.tuple(multiDocument, fc.array(mutation, { minL
 
 /** Several files of one workspace, so cross-resource checks and the graph see each other's resources. */
 export const workspace = fc
-  .array(fc.oneof({ weight: 5, arbitrary: multiDocument }, { weight: 4, arbitrary: mutatedDocument }, { weight: 1, arbitrary: junkText }, { weight: 1, arbitrary: binaryText }), { minLength: 1, maxLength: 5 })
+  .array(
+    fc.oneof(
+      { weight: 5, arbitrary: multiDocument },
+      { weight: 4, arbitrary: mutatedDocument },
+      { weight: 1, arbitrary: junkText },
+      { weight: 1, arbitrary: binaryText },
+    ),
+    { minLength: 1, maxLength: 5 },
+  )
   .map((texts) => texts.map((text, i) => ({ name: `/fuzz/ws/file-${i}.${i % 3 === 2 ? 'json' : 'yaml'}`, text })));
 
 // ---------------------------------------------------------------------------------------------
@@ -397,12 +648,20 @@ export function deepNesting(style: 'block-map' | 'block-seq' | 'flow-seq' | 'flo
 }
 
 export const deepNestingText = fc
-  .tuple(fc.constantFrom('block-map', 'block-seq', 'flow-seq', 'flow-map', 'mixed' as const), fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 200 }) }, { weight: 1, arbitrary: fc.constantFrom(1000, 3000, 10_000) }))
+  .tuple(
+    fc.constantFrom('block-map', 'block-seq', 'flow-seq', 'flow-map', 'mixed' as const),
+    fc.oneof({ weight: 4, arbitrary: fc.integer({ min: 1, max: 200 }) }, { weight: 1, arbitrary: fc.constantFrom(1000, 3000, 10_000) }),
+  )
   .map(([style, depth]) => deepNesting(style as 'block-map', depth));
 
 /** Numbers at and past every limit, as YAML text in the fields rules read. */
-export const hugeNumbersText = fc.array(fc.constantFrom(...RAW_SCALARS.slice(0, 24), '1' + '0'.repeat(400), '-' + '9'.repeat(1000), '0.' + '0'.repeat(500) + '1'), { minLength: 6, maxLength: 6 }).map(
-  ([a, b, c, d, e, f]) => `apiVersion: apps/v1
+export const hugeNumbersText = fc
+  .array(fc.constantFrom(...RAW_SCALARS.slice(0, 24), '1' + '0'.repeat(400), '-' + '9'.repeat(1000), '0.' + '0'.repeat(500) + '1'), {
+    minLength: 6,
+    maxLength: 6,
+  })
+  .map(
+    ([a, b, c, d, e, f]) => `apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: huge
@@ -433,13 +692,15 @@ spec:
   selector: {app: huge}
   ports: [{port: ${b}, targetPort: ${c}, nodePort: ${f}}]
 `,
-);
+  );
 
 /** The same keys over and over, at every level. */
-export const duplicateKeysText = fc.tuple(fc.integer({ min: 2, max: 2000 }), fc.constantFrom('apiVersion', 'kind', 'metadata', 'name', 'spec', '<<', '? x')).map(([n, key]) => {
-  const dup = Array.from({ length: n }, (_, i) => `  ${key === '? x' ? '? x\n  ' : ''}${key === '? x' ? ': ' : `${key}: `}${i}\n`).join('');
-  return `apiVersion: v1\nkind: Service\nmetadata:\n  name: dup\n  name: dup2\n${dup}spec:\n${dup}`;
-});
+export const duplicateKeysText = fc
+  .tuple(fc.integer({ min: 2, max: 2000 }), fc.constantFrom('apiVersion', 'kind', 'metadata', 'name', 'spec', '<<', '? x'))
+  .map(([n, key]) => {
+    const dup = Array.from({ length: n }, (_, i) => `  ${key === '? x' ? '? x\n  ' : ''}${key === '? x' ? ': ' : `${key}: `}${i}\n`).join('');
+    return `apiVersion: v1\nkind: Service\nmetadata:\n  name: dup\n  name: dup2\n${dup}spec:\n${dup}`;
+  });
 
 /** `---` and `...` where they are markers, where they look like markers, and where they are content. */
 export const oddSeparatorsText = fc

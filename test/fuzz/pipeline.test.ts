@@ -37,30 +37,49 @@ after(async () => {
 async function holds(files: FuzzFile[], label: string, options: PipelineOptions = {}): Promise<void> {
   const r = await worker.run(files, options, label);
   if (r.violations.length) saveFailure(label, files, r.violations);
-  assert.deepEqual(r.violations, [], `${label}: ${r.violations.slice(0, 5).join('\n')}\n--- input ---\n${files.map((f) => `${f.name}:\n${JSON.stringify(f.text.slice(0, 2000))}`).join('\n')}`);
+  assert.deepEqual(
+    r.violations,
+    [],
+    `${label}: ${r.violations.slice(0, 5).join('\n')}\n--- input ---\n${files.map((f) => `${f.name}:\n${JSON.stringify(f.text.slice(0, 2000))}`).join('\n')}`,
+  );
 }
 
 const one = (text: string, name = '/fuzz/one.yaml'): FuzzFile[] => [{ name, text }];
 
 describe('fuzzing parse → analyze → graph (fixed seed, bounded budget)', () => {
   test('a random workspace of valid, mutated, junk and binary files keeps every invariant', async () => {
-    await fc.assert(fc.asyncProperty(workspace, (files) => holds(files, 'workspace')), params(runs(1)));
+    await fc.assert(
+      fc.asyncProperty(workspace, (files) => holds(files, 'workspace')),
+      params(runs(1)),
+    );
   });
 
   test('multi-document files with separators in odd places keep every invariant', async () => {
-    await fc.assert(fc.asyncProperty(multiDocument, (text) => holds(one(text), 'multi-document')), params(runs(0.5)));
+    await fc.assert(
+      fc.asyncProperty(multiDocument, (text) => holds(one(text), 'multi-document')),
+      params(runs(0.5)),
+    );
   });
 
   test('mutated manifests (inserted junk, duplicated lines, CRLF, tabs, BOM, lone CR, truncation) keep every invariant', async () => {
-    await fc.assert(fc.asyncProperty(mutatedDocument, (text) => holds(one(text), 'mutated')), params(runs(1)));
+    await fc.assert(
+      fc.asyncProperty(mutatedDocument, (text) => holds(one(text), 'mutated')),
+      params(runs(1)),
+    );
   });
 
   test('text from every Unicode plane, lone surrogates and NULs never breaks the pipeline', async () => {
-    await fc.assert(fc.asyncProperty(junkText, (text) => holds(one(text), 'unicode junk')), params(runs(0.5)));
+    await fc.assert(
+      fc.asyncProperty(junkText, (text) => holds(one(text), 'unicode junk')),
+      params(runs(0.5)),
+    );
   });
 
   test('binary bytes read as text are refused or parsed without breaking the pipeline', async () => {
-    await fc.assert(fc.asyncProperty(binaryText, (text) => holds(one(text, '/fuzz/blob.yaml'), 'binary')), params(runs(0.3)));
+    await fc.assert(
+      fc.asyncProperty(binaryText, (text) => holds(one(text, '/fuzz/blob.yaml'), 'binary')),
+      params(runs(0.3)),
+    );
   });
 
   test('alias bombs are stopped by the alias limit with a finding', async () => {
@@ -78,10 +97,19 @@ describe('fuzzing parse → analyze → graph (fixed seed, bounded budget)', () 
   });
 
   test('deep nesting in every style is parsed or refused with a finding, never a crash', async () => {
-    await fc.assert(fc.asyncProperty(deepNestingText, (text) => holds(one(text), 'deep nesting')), params(runs(0.15)));
+    await fc.assert(
+      fc.asyncProperty(deepNestingText, (text) => holds(one(text), 'deep nesting')),
+      params(runs(0.15)),
+    );
     // Flow nesting 20,000 deep overflows any recursive parser; block nesting grows quadratically
     // in bytes (indentation), so 2,000 levels is already megabytes.
-    for (const [style, depth] of [['block-map', 2000], ['block-seq', 2000], ['flow-seq', 20_000], ['flow-map', 20_000], ['mixed', 20_000]] as const) {
+    for (const [style, depth] of [
+      ['block-map', 2000],
+      ['block-seq', 2000],
+      ['flow-seq', 20_000],
+      ['flow-map', 20_000],
+      ['mixed', 20_000],
+    ] as const) {
       const r = await worker.run(one(deepNesting(style, depth)), {}, `deep ${style} ${depth}`);
       assert.deepEqual(r.violations, [], `${style}: ${r.violations.join('\n')}`);
       assert.ok(r.findings > 0 || r.nodes > 0, `${style}: something was reported`);
@@ -89,7 +117,10 @@ describe('fuzzing parse → analyze → graph (fixed seed, bounded budget)', () 
   });
 
   test('numbers past every limit and duplicate keys keep every invariant', async () => {
-    await fc.assert(fc.asyncProperty(hugeNumbersText, (text) => holds(one(text), 'huge numbers')), params(runs(0.2)));
+    await fc.assert(
+      fc.asyncProperty(hugeNumbersText, (text) => holds(one(text), 'huge numbers')),
+      params(runs(0.2)),
+    );
     await fc.assert(
       fc.asyncProperty(duplicateKeysText, async (text) => {
         const r = await worker.run(one(text), {}, 'duplicate keys');
@@ -101,7 +132,10 @@ describe('fuzzing parse → analyze → graph (fixed seed, bounded budget)', () 
   });
 
   test('document markers in odd places keep every invariant', async () => {
-    await fc.assert(fc.asyncProperty(oddSeparatorsText, (text) => holds(one(text), 'odd separators')), params(runs(0.3)));
+    await fc.assert(
+      fc.asyncProperty(oddSeparatorsText, (text) => holds(one(text), 'odd separators')),
+      params(runs(0.3)),
+    );
   });
 
   test('every built-in kind of 1.36, with random fields drawn from its schema, keeps every invariant', async () => {
@@ -110,7 +144,10 @@ describe('fuzzing parse → analyze → graph (fixed seed, bounded budget)', () 
     for (const kind of KNOWN_KINDS) {
       for (let seed = 0; seed < seeds; seed++) {
         const objects = [objectOfKind(kind, seed * 7919 + 1), objectOfKind(kind, seed * 7919 + 2)];
-        const text = emitWith(objects[0], { indent: 2, flowLevel: -1, lineWidth: 80, defaultStringType: 'PLAIN', json: false }) + '---\n' + emitWith(objects[1], { indent: 2, flowLevel: 1, lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', json: false });
+        const text =
+          emitWith(objects[0], { indent: 2, flowLevel: -1, lineWidth: 80, defaultStringType: 'PLAIN', json: false }) +
+          '---\n' +
+          emitWith(objects[1], { indent: 2, flowLevel: 1, lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', json: false });
         await holds(one(text, `/fuzz/kinds/${kind.kind}.yaml`), `${kind.apiVersion} ${kind.kind} #${seed}`);
       }
     }
@@ -129,10 +166,11 @@ describe('fuzzing parse → analyze → graph (fixed seed, bounded budget)', () 
   test(`a large workspace file (${(FUZZ_LARGE_BYTES / 1024 / 1024).toFixed(1)} MB of generated documents) keeps every invariant`, async () => {
     // Built from the same generators, repeated until it is large; this input gives the time per MB.
     const sample = fc.sample(fc.array(multiDocument, { minLength: 20, maxLength: 20 }), { seed: 7, numRuns: 1 })[0].join('---\n');
-    const text = Array.from({ length: Math.ceil(FUZZ_LARGE_BYTES / Math.max(1, sample.length)) }, (_, i) => sample.replace(/name: (\S+)/g, `name: $1-${i}`)).join('\n---\n');
+    const text = Array.from({ length: Math.ceil(FUZZ_LARGE_BYTES / Math.max(1, sample.length)) }, (_, i) =>
+      sample.replace(/name: (\S+)/g, `name: $1-${i}`),
+    ).join('\n---\n');
     const r = await worker.run(one(text, '/fuzz/large.yaml'), { checkFixes: false }, 'large file');
     assert.deepEqual(r.violations.slice(0, 5), []);
     assert.ok(r.findings > 0);
   });
 });
-

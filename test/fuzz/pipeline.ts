@@ -50,14 +50,21 @@ export function editorLines(text: string): string[] {
 
 export function rangeProblem(range: Range, lines: readonly string[]): string | undefined {
   const ok = (p: Range['start']) =>
-    Number.isInteger(p.line) && Number.isInteger(p.character) && p.line >= 0 && p.character >= 0 && p.line < lines.length && p.character <= lines[p.line].length;
+    Number.isInteger(p.line) &&
+    Number.isInteger(p.character) &&
+    p.line >= 0 &&
+    p.character >= 0 &&
+    p.line < lines.length &&
+    p.character <= lines[p.line].length;
   if (!ok(range.start)) return `start ${JSON.stringify(range.start)} outside the document (${lines.length} lines)`;
-  if (!ok(range.end)) return `end ${JSON.stringify(range.end)} outside the document (${lines.length} lines, that line ${lines[range.end.line]?.length ?? '-'} chars)`;
-  if (range.end.line < range.start.line || (range.end.line === range.start.line && range.end.character < range.start.character)) return `range ends before it starts ${JSON.stringify(range)}`;
+  if (!ok(range.end))
+    return `end ${JSON.stringify(range.end)} outside the document (${lines.length} lines, that line ${lines[range.end.line]?.length ?? '-'} chars)`;
+  if (range.end.line < range.start.line || (range.end.line === range.start.line && range.end.character < range.start.character))
+    return `range ends before it starts ${JSON.stringify(range)}`;
   return undefined;
 }
 
-function offsetOf(text: string, lineStarts: number[], p: Range['start']): number {
+function offsetOf(lineStarts: number[], p: Range['start']): number {
   return lineStarts[p.line] + p.character;
 }
 
@@ -71,7 +78,7 @@ function lineStartsOf(text: string): number[] {
 export function applyEdits(text: string, edits: readonly TextEdit[]): string {
   const starts = lineStartsOf(text);
   const spans = edits
-    .map((e) => ({ from: offsetOf(text, starts, e.range.start), to: offsetOf(text, starts, e.range.end), text: e.newText }))
+    .map((e) => ({ from: offsetOf(starts, e.range.start), to: offsetOf(starts, e.range.end), text: e.newText }))
     .sort((a, b) => b.from - a.from || b.to - a.to);
   let out = text;
   let limit = Infinity;
@@ -99,7 +106,15 @@ export function runPipeline(files: readonly FuzzFile[], o: PipelineOptions = {})
   try {
     result = analyzeFiles(files, o);
   } catch (e) {
-    return { violations: [`threw: ${e instanceof Error ? e.stack ?? e.message : String(e)}`], bytes, ms: performance.now() - t0, findings: 0, nodes: 0, edges: 0, codes: [] };
+    return {
+      violations: [`threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`],
+      bytes,
+      ms: performance.now() - t0,
+      findings: 0,
+      nodes: 0,
+      edges: 0,
+      codes: [],
+    };
   }
   const ms = performance.now() - t0;
   const { analysis, graph } = result;
@@ -164,7 +179,8 @@ export function runPipeline(files: readonly FuzzFile[], o: PipelineOptions = {})
     edgeIds.add(e.id);
   }
   const message = { type: 'graph', revision: 1, scope: { kind: 'workspace', uri: 'file:///fuzz', label: 'fuzz' }, graph };
-  if (!isHostToWebviewMessage(message)) violations.push(`the webview protocol rejects this graph (${graph.nodes.length} nodes, ${graph.edges.length} edges): ${whyRejected(graph)}`);
+  if (!isHostToWebviewMessage(message))
+    violations.push(`the webview protocol rejects this graph (${graph.nodes.length} nodes, ${graph.edges.length} edges): ${whyRejected(graph)}`);
 
   if (o.checkFixes !== false && violations.length === 0) violations.push(...checkFixes(files, all, o));
   return { violations, bytes, ms, findings: count, nodes: graph.nodes.length, edges: graph.edges.length, codes: [...codes].sort() };
@@ -195,7 +211,8 @@ function checkFixes(files: readonly FuzzFile[], findings: readonly Finding[], o:
         for (const [file, list] of analysis.byFile) {
           if (!byFile.has(file) || syntaxBefore.has(file)) continue;
           const broken = list.find((x) => SYNTAX_CODES.has(x.code));
-          if (broken) out.push(`${f.code}: fix "${fix.title}" breaks the YAML of ${file}: ${broken.code} ${broken.message} at line ${broken.range.start.line + 1}`);
+          if (broken)
+            out.push(`${f.code}: fix "${fix.title}" breaks the YAML of ${file}: ${broken.code} ${broken.message} at line ${broken.range.start.line + 1}`);
         }
       } catch (e) {
         out.push(`${f.code}: after fix "${fix.title}" the analysis threw: ${(e as Error).message}`);
@@ -207,22 +224,42 @@ function checkFixes(files: readonly FuzzFile[], findings: readonly Finding[], o:
 
 /** Which field of the graph the protocol validator refuses (the validator itself only says no). */
 function whyRejected(graph: ReturnType<typeof buildGraph>): string {
-  const ok = (nodes: unknown[], edges: unknown[]) => isHostToWebviewMessage({ type: 'graph', revision: 1, scope: { kind: 'workspace', uri: 'file:///fuzz', label: 'fuzz' }, graph: { nodes, edges } });
-  const base = { id: 'a', kind: 'Pod', name: 'a', namespace: '', category: 'workload', file: '', line: 1, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, facts: {}, status: 'ok', problems: [] };
+  const ok = (nodes: unknown[], edges: unknown[]) =>
+    isHostToWebviewMessage({ type: 'graph', revision: 1, scope: { kind: 'workspace', uri: 'file:///fuzz', label: 'fuzz' }, graph: { nodes, edges } });
+  const base = {
+    id: 'a',
+    kind: 'Pod',
+    name: 'a',
+    namespace: '',
+    category: 'workload',
+    file: '',
+    line: 1,
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    facts: {},
+    status: 'ok',
+    problems: [],
+  };
   const show = (v: unknown) => JSON.stringify(v)?.slice(0, 160);
   for (const n of graph.nodes) {
     if (ok([n], [])) continue;
     for (const [k, v] of Object.entries(n)) {
       if (k === 'facts') {
-        for (const [fk, fv] of Object.entries(v as object)) if (!ok([{ ...base, facts: { [fk]: fv } }], [])) return `node ${n.id.slice(0, 80)}: facts.${fk} = ${show(fv)}`;
-      } else if (!ok([{ ...base, [k]: v }], [])) return `node ${n.id.slice(0, 80)}: ${k} = ${show(v)} (${Array.isArray(v) ? v.length : typeof v === 'string' ? v.length : ''})`;
+        for (const [fk, fv] of Object.entries(v as object))
+          if (!ok([{ ...base, facts: { [fk]: fv } }], [])) return `node ${n.id.slice(0, 80)}: facts.${fk} = ${show(fv)}`;
+      } else if (!ok([{ ...base, [k]: v }], []))
+        return `node ${n.id.slice(0, 80)}: ${k} = ${show(v)} (${Array.isArray(v) ? v.length : typeof v === 'string' ? v.length : ''})`;
     }
     return `node ${show(n)}`;
   }
   for (const e of graph.edges) {
-    const ends = [{ ...base, id: e.from }, { ...base, id: e.to }];
+    const ends = [
+      { ...base, id: e.from },
+      { ...base, id: e.to },
+    ];
     if (!ok(ends, [e])) {
-      for (const [k, v] of Object.entries(e)) if (!ok(ends, [{ id: 'e', from: e.from, to: e.to, type: 'calls', reason: '', label: '', [k]: v }])) return `edge ${e.id.slice(0, 80)}: ${k} = ${show(v)} (${typeof v === 'string' ? v.length : ''})`;
+      for (const [k, v] of Object.entries(e))
+        if (!ok(ends, [{ id: 'e', from: e.from, to: e.to, type: 'calls', reason: '', label: '', [k]: v }]))
+          return `edge ${e.id.slice(0, 80)}: ${k} = ${show(v)} (${typeof v === 'string' ? v.length : ''})`;
       return `edge ${show(e)}`;
     }
   }

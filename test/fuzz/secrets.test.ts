@@ -41,7 +41,10 @@ stringData:
   token: ${SECRETS.stringData}
   pin: ${SECRETS.stringDataNumber}
   cert: |
-${SECRETS.stringDataMultiline.split('\n').map((l) => `    ${l}`).join('\n')}
+${SECRETS.stringDataMultiline
+  .split('\n')
+  .map((l) => `    ${l}`)
+  .join('\n')}
 ---
 apiVersion: v1
 kind: Secret

@@ -13,16 +13,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import {
-  buildGatewayAndModelImages,
-  createKindCluster,
-  kindBinary,
-  kindTestBedProblem,
-  MODEL_ANSWER,
-  runOk,
-  type GatewayAndModelImages,
-  type KindCluster,
-} from './kindCluster';
+import { buildGatewayAndModelImages, createKindCluster, kindBinary, kindTestBedProblem, MODEL_ANSWER, runOk, type KindCluster } from './kindCluster';
 import { runCli } from '../../src/cli/main';
 import type { CliIo } from '../../src/cli/cliIo';
 import { connectLive } from '../../src/core/cluster/liveConnection';
@@ -40,13 +31,12 @@ const TAGS = { gateway: 'kt-gateway:kindload', model: 'kt-model:kindload' };
 const MISSING_IMAGE = `kt-never-built:${randomBytes(3).toString('hex')}`;
 
 let cluster: KindCluster | undefined;
-let images: GatewayAndModelImages;
 let dir: string;
 
 before(
   async () => {
     let t = Date.now();
-    images = await buildGatewayAndModelImages(TAGS);
+    await buildGatewayAndModelImages(TAGS);
     log(`stand-in images built in ${Date.now() - t} ms`);
     t = Date.now();
     cluster = await createKindCluster({ log });

@@ -124,11 +124,18 @@ async function status(...args: string[]): Promise<Snapshot> {
 test('the generator writes the gateway + model topology for the stand-ins, and it validates clean', async () => {
   await step('generate+validate', async () => {
     const g = await cli(env, [
-      'generate', 'gateway-model', '--out', k8s,
-      '--set', `namespace=${ns}`,
-      '--set', `gatewayImage=${images.gateway}`,
-      '--set', `modelImage=${images.model}`,
-      '--set', 'imagePullPolicy=IfNotPresent',
+      'generate',
+      'gateway-model',
+      '--out',
+      k8s,
+      '--set',
+      `namespace=${ns}`,
+      '--set',
+      `gatewayImage=${images.gateway}`,
+      '--set',
+      `modelImage=${images.model}`,
+      '--set',
+      'imagePullPolicy=IfNotPresent',
     ]);
     assert.equal(g.code, 0, show(g));
     const text = fs.readFileSync(topology, 'utf8');
@@ -207,7 +214,16 @@ test('apply (dry-run, diff, server-side apply, rollout) brings both Deployments 
     assert.deepEqual(deploys.items.map((d) => d.metadata.name).sort(), ['clothing-gateway', 'clothing-model']);
     for (const d of deploys.items) assert.ok(available(d), `${d.metadata.name} not Available: ${JSON.stringify(d.status)}`);
     // server-side apply with our field manager
-    const managers = await cluster.kubectl(['get', 'deployment', 'clothing-model', '-n', ns, '--show-managed-fields', '-o', 'jsonpath={.metadata.managedFields[*].manager}']);
+    const managers = await cluster.kubectl([
+      'get',
+      'deployment',
+      'clothing-model',
+      '-n',
+      ns,
+      '--show-managed-fields',
+      '-o',
+      'jsonpath={.metadata.managedFields[*].manager}',
+    ]);
     assert.match(managers, /kube-topology/);
 
     // applying the same files again changes nothing
@@ -320,7 +336,10 @@ test('a misspelt model Service in TF_SERVING_HOST is caught before apply, fails 
     assert.equal(g.code, 0, show(g));
     const graph = JSON.parse(g.stdout) as { nodes: { id: string; ghost?: boolean }[]; edges: { from: string; to: string; broken?: boolean; code?: string }[] };
     const ghostId = `ghost:Service/${ns}/clothing-modle`;
-    assert.ok(graph.nodes.some((n) => n.id === ghostId && n.ghost), 'no ghost Service node');
+    assert.ok(
+      graph.nodes.some((n) => n.id === ghostId && n.ghost),
+      'no ghost Service node',
+    );
     const edge = graph.edges.find((e) => e.to === ghostId);
     assert.ok(edge, 'no edge to the ghost Service');
     assert.equal(edge.from, `Deployment/${ns}/clothing-gateway`);
@@ -331,7 +350,15 @@ test('a misspelt model Service in TF_SERVING_HOST is caught before apply, fails 
     const refused = await cli(env, ['apply', k8s]);
     assert.equal(refused.code, 1, show(refused));
     assert.match(refused.all, /service-address-unresolved/);
-    const liveHost = await cluster.kubectl(['get', 'deployment', 'clothing-gateway', '-n', ns, '-o', 'jsonpath={.spec.template.spec.containers[0].env[0].value}']);
+    const liveHost = await cluster.kubectl([
+      'get',
+      'deployment',
+      'clothing-gateway',
+      '-n',
+      ns,
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].env[0].value}',
+    ]);
     assert.equal(liveHost, modelHost);
 
     // applied anyway: the gateway runs (its health check does not call the model) but cannot answer
@@ -340,7 +367,12 @@ test('a misspelt model Service in TF_SERVING_HOST is caught before apply, fails 
     // the old gateway pod must be gone, or the forward could still reach it
     const single = await eventually(async () => {
       const pods = await kubectlJson<{ items: { metadata: { deletionTimestamp?: string } }[] }>([
-        'get', 'pods', '-n', ns, '-l', 'app.kubernetes.io/name=clothing-gateway',
+        'get',
+        'pods',
+        '-n',
+        ns,
+        '-l',
+        'app.kubernetes.io/name=clothing-gateway',
       ]);
       return pods.items.length === 1 && !pods.items[0].metadata.deletionTimestamp ? true : undefined;
     });

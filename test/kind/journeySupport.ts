@@ -148,7 +148,12 @@ function exitOnTerm(script: string): string[] {
  */
 export async function buildJourneyImages(): Promise<JourneyImages> {
   const base = await buildGatewayAndModelImages();
-  const gateway = await buildLayer('kt-clothing-gateway:0.1.0', base.gateway, { '/www/healthz': 'ok\n' }, exitOnTerm('/bin/busybox httpd -f -v -p 9696 -h /www'));
+  const gateway = await buildLayer(
+    'kt-clothing-gateway:0.1.0',
+    base.gateway,
+    { '/www/healthz': 'ok\n' },
+    exitOnTerm('/bin/busybox httpd -f -v -p 9696 -h /www'),
+  );
   const model = await buildLayer(
     'kt-clothing-model:0.1.0',
     base.model,

@@ -111,7 +111,7 @@ function httpGet(port: number, urlPath: string): Promise<{ status: number; body:
   });
 }
 
-test('the gateway answers with the model\'s answer, over Service DNS, through port-forward', { timeout: 300_000 }, async () => {
+test("the gateway answers with the model's answer, over Service DNS, through port-forward", { timeout: 300_000 }, async () => {
   const c = cluster!;
   let t = Date.now();
   await c.loadImages(images.gateway, images.model);

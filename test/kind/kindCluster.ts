@@ -453,7 +453,10 @@ function makeHandle(
 /** Names of the kind clusters on this machine. */
 export async function listKindClusters(): Promise<string[]> {
   const out = await runOk(kindBinary(), ['get', 'clusters']);
-  return out.split('\n').map((s) => s.trim()).filter((s) => s && !s.startsWith('No kind clusters'));
+  return out
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s && !s.startsWith('No kind clusters'));
 }
 
 /** Docker containers (any state) whose name starts with `prefix`. */

@@ -116,9 +116,7 @@ fi
  * Builds the gateway and model stand-ins (default tags `kt-gateway:v1`, `kt-model:v1`). Both are
  * cached by docker's layer cache, so a rebuild takes about a second.
  */
-export async function buildGatewayAndModelImages(
-  tags: { gateway?: string; model?: string } = {},
-): Promise<GatewayAndModelImages> {
+export async function buildGatewayAndModelImages(tags: { gateway?: string; model?: string } = {}): Promise<GatewayAndModelImages> {
   const model = await buildStandInImage({
     tag: tags.model ?? 'kt-model:v1',
     files: {

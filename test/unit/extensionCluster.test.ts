@@ -18,8 +18,24 @@ import {
 import { isHostToWebviewMessage, isWebviewToHostMessage } from '../../src/shared/webviewProtocol';
 
 const RANGE = { start: { line: 0, character: 0 }, end: { line: 0, character: 4 } };
-const kindCtx: ContextInfo = { name: 'kind-dev', cluster: 'kind-dev', server: 'https://127.0.0.1:40123', user: 'kind-dev', local: true, localKind: 'kind', kindCluster: 'dev', file: '/home/u/.kube/config' };
-const remoteCtx: ContextInfo = { name: 'prod', cluster: 'prod', server: 'https://k8s.example.com:6443', user: 'admin', local: false, file: '/home/u/.kube/config' };
+const kindCtx: ContextInfo = {
+  name: 'kind-dev',
+  cluster: 'kind-dev',
+  server: 'https://127.0.0.1:40123',
+  user: 'kind-dev',
+  local: true,
+  localKind: 'kind',
+  kindCluster: 'dev',
+  file: '/home/u/.kube/config',
+};
+const remoteCtx: ContextInfo = {
+  name: 'prod',
+  cluster: 'prod',
+  server: 'https://k8s.example.com:6443',
+  user: 'admin',
+  local: false,
+  file: '/home/u/.kube/config',
+};
 
 function ref(kind: string, name: string) {
   return { apiVersion: 'apps/v1', kind, name, namespace: 'default' };
@@ -54,18 +70,46 @@ describe('cluster features: status bar, gates and summaries', () => {
   });
 
   test('an apply is summed up as applied / unchanged / failed with rollouts', () => {
-    const rollout = (status: RolloutResult['status']): RolloutResult => ({ id: 'x', ref: ref('Deployment', 'x'), file: 'f', range: RANGE, status, message: '', conditions: [], events: [], pods: [] });
-    const outcomes = [outcome('a', 'applied'), outcome('b', 'applied'), outcome('c', 'applied'), outcome('d', 'applied'), outcome('e', 'unchanged'), outcome('f', 'unchanged'), outcome('g', 'failed')];
+    const rollout = (status: RolloutResult['status']): RolloutResult => ({
+      id: 'x',
+      ref: ref('Deployment', 'x'),
+      file: 'f',
+      range: RANGE,
+      status,
+      message: '',
+      conditions: [],
+      events: [],
+      pods: [],
+    });
+    const outcomes = [
+      outcome('a', 'applied'),
+      outcome('b', 'applied'),
+      outcome('c', 'applied'),
+      outcome('d', 'applied'),
+      outcome('e', 'unchanged'),
+      outcome('f', 'unchanged'),
+      outcome('g', 'failed'),
+    ];
     assert.equal(applySummary({ outcomes, rollouts: [], cancelled: false }), 'applied 4, unchanged 2, failed 1');
-    assert.equal(applySummary({ outcomes: outcomes.slice(0, 2), rollouts: [rollout('available'), rollout('timeout')], cancelled: false }), 'applied 2, unchanged 0, 1 of 2 rollouts not available');
-    assert.equal(applySummary({ outcomes: [outcome('a', 'skipped-cancelled')], rollouts: [], cancelled: true }), 'applied 0, unchanged 0, not applied 1 (cancelled) — cancelled');
+    assert.equal(
+      applySummary({ outcomes: outcomes.slice(0, 2), rollouts: [rollout('available'), rollout('timeout')], cancelled: false }),
+      'applied 2, unchanged 0, 1 of 2 rollouts not available',
+    );
+    assert.equal(
+      applySummary({ outcomes: [outcome('a', 'skipped-cancelled')], rollouts: [], cancelled: true }),
+      'applied 0, unchanged 0, not applied 1 (cancelled) — cancelled',
+    );
   });
 
   test('a field-manager conflict names the other manager and the resources', () => {
     const plan: ApplyPlan = {
       context: 'kind-dev',
       server: 's',
-      resources: [planned('gateway', 'error', ['kubectl-client-side-apply']), planned('model', 'error', ['helm', 'kubectl-client-side-apply']), planned('x', 'create')],
+      resources: [
+        planned('gateway', 'error', ['kubectl-client-side-apply']),
+        planned('model', 'error', ['helm', 'kubectl-client-side-apply']),
+        planned('x', 'create'),
+      ],
       findings: [],
       summary: { create: 1, update: 0, unchanged: 0, error: 2 },
     };
@@ -83,7 +127,10 @@ describe('cluster features: status bar, gates and summaries', () => {
     assert.match(detail, /^• service\/s0 in default\n/);
     assert.match(detail, /\nand 2 more$/);
     const d = (status: string) => ({ id: status, ref: ref('Service', status), file: 'f', range: RANGE, status, findings: [] }) as never;
-    assert.equal(deleteSummary({ outcomes: [d('deleted'), d('deleted'), d('not-found'), d('failed')], cancelled: false }), 'deleted 2, already gone 1, failed 1');
+    assert.equal(
+      deleteSummary({ outcomes: [d('deleted'), d('deleted'), d('not-found'), d('failed')], cancelled: false }),
+      'deleted 2, already gone 1, failed 1',
+    );
   });
 
   test('the image loader pre-selects images Docker has and explains the missing ones', () => {
@@ -97,7 +144,13 @@ describe('cluster features: status bar, gates and summaries', () => {
         { image: 'zoomcamp/model:v1', present: false },
       ],
     );
-    assert.deepEqual(rows.map((r) => [r.image, r.picked]), [['zoomcamp/gateway:002', true], ['zoomcamp/model:v1', false]]);
+    assert.deepEqual(
+      rows.map((r) => [r.image, r.picked]),
+      [
+        ['zoomcamp/gateway:002', true],
+        ['zoomcamp/model:v1', false],
+      ],
+    );
     assert.match(rows[1].description, /missing in local Docker/);
     assert.equal(rows[0].detail, 'used by Deployment gateway (gateway)');
   });
@@ -120,7 +173,10 @@ describe('cluster features: status bar, gates and summaries', () => {
     const g: GraphModel = { nodes: [node('Deployment', 'a'), node('Service', 'b'), node('Service', 'missing', true), node('Widget', 'c')], edges: [] };
     const watchable = (k: string) => k !== 'Widget';
     const first = liveTargetsOf(g, watchable);
-    assert.deepEqual(first.targets, [{ kind: 'Deployment', namespace: 'default', name: 'a' }, { kind: 'Service', namespace: 'default', name: 'b' }]);
+    assert.deepEqual(first.targets, [
+      { kind: 'Deployment', namespace: 'default', name: 'a' },
+      { kind: 'Service', namespace: 'default', name: 'b' },
+    ]);
     const reordered = liveTargetsOf({ nodes: [...g.nodes].reverse(), edges: [] }, watchable);
     assert.equal(reordered.key, first.key);
     assert.notEqual(liveTargetsOf({ nodes: g.nodes.slice(1), edges: [] }, watchable).key, first.key);
@@ -139,7 +195,14 @@ describe('webview protocol: live overlay and node actions', () => {
     snapshot: {
       context: 'kind-dev',
       updatedAt: 1,
-      nodes: { 'Deployment/default/gateway': { exists: true, readyReplicas: 1, desiredReplicas: 2, pods: [{ name: 'p', phase: 'Pending', ready: false, reason: 'ImagePullBackOff' }] } },
+      nodes: {
+        'Deployment/default/gateway': {
+          exists: true,
+          readyReplicas: 1,
+          desiredReplicas: 2,
+          pods: [{ name: 'p', phase: 'Pending', ready: false, reason: 'ImagePullBackOff' }],
+        },
+      },
     },
   };
 

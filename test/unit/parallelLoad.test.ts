@@ -62,8 +62,14 @@ test('a worker thread parses part of the files and the findings come out the sam
   for (const e of input) single.setFile(e.file, e.text, { explicit: e.explicit });
   const expected = snapshot(single);
   const findings = [...single.analyze().byFile.values()].flat();
-  assert.ok(findings.some((f) => f.code === 'service-selector-no-match' && f.fixes?.length), 'cross-resource findings with fixes are part of the comparison');
-  assert.ok(findings.some((f) => f.code === 'schema-type'), 'schema findings are part of the comparison');
+  assert.ok(
+    findings.some((f) => f.code === 'service-selector-no-match' && f.fixes?.length),
+    'cross-resource findings with fixes are part of the comparison',
+  );
+  assert.ok(
+    findings.some((f) => f.code === 'schema-type'),
+    'schema findings are part of the comparison',
+  );
 
   const parallel = new WorkspaceIndex();
   await loadInParallel(parallel, input, 1);

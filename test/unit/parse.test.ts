@@ -25,7 +25,10 @@ spec:
 test('a multi-document file yields one resource per document with file positions', () => {
   const f = parseManifestFile('a.yaml', TWO_DOCS);
   assert.equal(f.resources.length, 2);
-  assert.deepEqual(f.resources.map((r) => `${r.kind}/${r.name}`), ['Deployment/gateway', 'Service/gateway']);
+  assert.deepEqual(
+    f.resources.map((r) => `${r.kind}/${r.name}`),
+    ['Deployment/gateway', 'Service/gateway'],
+  );
   const svc = f.resources[1];
   const r = rangeOf(svc, ['spec', 'ports', 0, 'targetPort']);
   assert.deepEqual(r, { start: { line: 15, character: 18 }, end: { line: 15, character: 22 } });
@@ -42,7 +45,10 @@ test('a missing path falls back to the deepest existing key', () => {
 
 test('the splitter keeps leading comments with the first document and splits at column-0 markers only', () => {
   const chunks = splitDocuments('# c\n---\na: 1\n---\nb: |\n  --- not a marker\n...\nc: 2\n');
-  assert.deepEqual(chunks.map((c) => c.startLine), [0, 3, 7]);
+  assert.deepEqual(
+    chunks.map((c) => c.startLine),
+    [0, 3, 7],
+  );
   assert.equal(chunks[1].text, '---\nb: |\n  --- not a marker\n...\n');
 });
 
@@ -50,11 +56,17 @@ test('duplicate keys and syntax errors are findings at their range, not exceptio
   const f = parseManifestFile('bad.yaml', 'apiVersion: v1\nkind: Service\nkind: Pod\n---\nfoo: [1, 2\n');
   const codes = f.findings.map((x) => `${x.code}@${x.range.start.line}`);
   assert.ok(codes.includes('duplicate-key@2'), codes.join());
-  assert.ok(f.findings.some((x) => x.code === 'yaml-syntax' && x.range.start.line >= 4), codes.join());
+  assert.ok(
+    f.findings.some((x) => x.code === 'yaml-syntax' && x.range.start.line >= 4),
+    codes.join(),
+  );
 });
 
 test('kind: List items become resources and missing kind/apiVersion is reported on the object', () => {
-  const f = parseManifestFile('l.yaml', 'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- metadata: {name: b}\n');
+  const f = parseManifestFile(
+    'l.yaml',
+    'apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ConfigMap\n  metadata: {name: a}\n- metadata: {name: b}\n',
+  );
   assert.equal(f.resources.length, 2);
   assert.equal(f.resources[1].id, 'l.yaml#0.1');
   const missing = f.findings.filter((x) => x.code === 'missing-kind' || x.code === 'missing-api-version');
@@ -73,7 +85,10 @@ test('JSON manifests, empty and comment-only files parse cleanly', () => {
 
 test('an alias bomb becomes a finding instead of a hang', () => {
   let text = 'a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
-  for (let i = 1; i < 9; i++) text += `a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
+  for (let i = 1; i < 9; i++)
+    text += `a${i}: &a${i} [${Array(10)
+      .fill(`*a${i - 1}`)
+      .join(', ')}]\n`;
   const f = parseManifestFile('bomb.yaml', text);
   assert.ok(f.findings.some((x) => x.code === 'yaml-alias-limit'));
 });

@@ -4,7 +4,14 @@ import type { GraphLayout, LayoutMemory } from '../../src/core/graph/layout/type
 import { EMPTY_MEMORY } from '../../src/core/graph/layout/types';
 import { DEFAULT_FILTER, filterGraph, matchesSearch, type FilteredGraph, type GraphFilter } from '../../src/core/graph/filter';
 import { GRAPH_CSS } from '../../src/core/graph/render/graphStyles';
-import { isHostToWebviewMessage, describeInvalid, type ClusterInfo, type GraphScope, type HostToWebviewMessage, type WebviewState } from '../../src/shared/webviewProtocol';
+import {
+  isHostToWebviewMessage,
+  describeInvalid,
+  type ClusterInfo,
+  type GraphScope,
+  type HostToWebviewMessage,
+  type WebviewState,
+} from '../../src/shared/webviewProtocol';
 import type { LiveSnapshot } from '../../src/core/cluster/liveTypes';
 import { connectHost, type Host } from './host';
 import { GraphView, type View } from './graphView';
@@ -71,7 +78,7 @@ export class App {
   private liveStatus!: HTMLElement;
   private applyButton: HTMLElement | undefined;
 
-  constructor(private readonly root: HTMLElement) {
+  constructor(root: HTMLElement) {
     adoptStyles();
     controls.registerControls();
     this.host = connectHost(
@@ -136,7 +143,8 @@ export class App {
   private onMessage(data: unknown): void {
     if (!isHostToWebviewMessage(data)) {
       // Only log what claims to be ours; browsers and extensions post other things to windows.
-      if (data && typeof data === 'object' && 'type' in data) this.host.post({ type: 'log', level: 'warn', message: `Ignored a host message: ${describeInvalid(data)}` });
+      if (data && typeof data === 'object' && 'type' in data)
+        this.host.post({ type: 'log', level: 'warn', message: `Ignored a host message: ${describeInvalid(data)}` });
       return;
     }
     this.dispatch(data);
@@ -210,7 +218,11 @@ export class App {
         layout = result.layout;
         this.memory = result.memory;
       } catch (e) {
-        this.showState('error', `The layout failed: ${e instanceof Error ? e.message : String(e)}`, 'Reopen the view; if it keeps failing, report it with the manifests that trigger it.');
+        this.showState(
+          'error',
+          `The layout failed: ${e instanceof Error ? e.message : String(e)}`,
+          'Reopen the view; if it keeps failing, report it with the manifests that trigger it.',
+        );
         this.host.post({ type: 'log', level: 'error', message: `layout failed: ${String(e)}` });
         return;
       }
@@ -357,7 +369,8 @@ export class App {
     const where = c.context ?? 'no cluster context';
     const state = !c.context ? '' : c.reachable ? (this.live?.error ? 'live view interrupted' : this.live ? 'live' : 'connected') : 'not reachable';
     chip.textContent = `${where}${c.local ? ' (local)' : ''}${state ? ` · ${state}` : ''}`;
-    chip.title = [c.detail, this.live?.error].filter(Boolean).join('\n') || (c.reachable ? 'Live state from this cluster is drawn on the graph' : 'No live state');
+    chip.title =
+      [c.detail, this.live?.error].filter(Boolean).join('\n') || (c.reachable ? 'Live state from this cluster is drawn on the graph' : 'No live state');
     chip.setAttribute('role', 'button');
     chip.tabIndex = 0;
     chip.setAttribute('aria-label', `Cluster ${chip.textContent}. Press Enter to pick another context.`);
@@ -521,7 +534,8 @@ export class App {
           hp.textContent = hint;
           extra.push(hp);
         }
-        if (!this.host.standalone) extra.push(controls.createButton({ label: 'Try again', appearance: 'primary', onClick: () => this.host.post({ type: 'refresh' }) }));
+        if (!this.host.standalone)
+          extra.push(controls.createButton({ label: 'Try again', appearance: 'primary', onClick: () => this.host.post({ type: 'refresh' }) }));
         break;
     }
     this.overlay.replaceChildren(h, p, ...extra);
@@ -606,7 +620,12 @@ function el(tag: string, cls: string): HTMLElement {
 
 function slug(s: string): string {
   const base = s.split(/[\\/]/).filter(Boolean).pop() ?? 'graph';
-  return base.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'graph';
+  return (
+    base
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'graph'
+  );
 }
 
 /** The graph stylesheet as a constructable stylesheet: no <style> element, no 'unsafe-inline'. */

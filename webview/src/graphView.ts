@@ -1,6 +1,17 @@
 import type { GraphModel } from '../../src/core/graph/types';
 import type { Box, GraphLayout } from '../../src/core/graph/layout/types';
-import { MARGIN, degrees, edgeLabelScene, edgeScene, groupScene, nodeScene, pathData, readingOrder, sceneDefs, type SceneElement } from '../../src/core/graph/render/scene';
+import {
+  MARGIN,
+  degrees,
+  edgeLabelScene,
+  edgeScene,
+  groupScene,
+  nodeScene,
+  pathData,
+  readingOrder,
+  sceneDefs,
+  type SceneElement,
+} from '../../src/core/graph/render/scene';
 import { sceneToString } from '../../src/core/graph/render/svgString';
 import type { LiveSnapshot } from '../../src/core/cluster/liveTypes';
 import { LiveLayer, type LiveAction, type LiveOptions } from './liveOverlay';
@@ -77,7 +88,10 @@ export class GraphView {
   /** The drawing area's size, kept by a ResizeObserver so nothing forces a synchronous layout. */
   private area = { width: 0, height: 0 };
 
-  constructor(container: HTMLElement, private readonly events: GraphViewEvents) {
+  constructor(
+    container: HTMLElement,
+    private readonly events: GraphViewEvents,
+  ) {
     this.svg = document.createElementNS(SVG_NS, 'svg');
     this.svg.setAttribute('class', 'kt-graph');
     this.svg.setAttribute('role', 'group');
@@ -128,7 +142,8 @@ export class GraphView {
       if (!route) continue;
       const sig = `${JSON.stringify(e)}|${byId.get(e.to)?.ghost ? 1 : 0}`;
       edgeItems.set(e.id, { sig, geometry: pathData(route), scene: () => edgeScene(e, route, byId) });
-      if (!route.hideLabel && e.label) labelItems.set(e.id, { sig, geometry: `translate(${round(route.label.x)},${round(route.label.y)})`, scene: () => edgeLabelScene(e, route) });
+      if (!route.hideLabel && e.label)
+        labelItems.set(e.id, { sig, geometry: `translate(${round(route.label.x)},${round(route.label.y)})`, scene: () => edgeLabelScene(e, route) });
     }
     sync(this.edges, edgeItems, this.layers.edges);
     sync(this.labels, labelItems, this.layers.labels);
@@ -140,13 +155,20 @@ export class GraphView {
       const box = layout.nodes[n.id];
       const d = degree.get(n.id);
       const sig = `${JSON.stringify(n)}|${box.w},${box.h}|${configCounts.get(n.id) ?? 0}|${d?.incoming ?? 0},${d?.outgoing ?? 0}`;
-      nodeItems.set(n.id, { sig, geometry: `translate(${round(box.x)},${round(box.y)})`, scene: () => nodeScene(n, box, { interactive: true, configCounts }, d) });
+      nodeItems.set(n.id, {
+        sig,
+        geometry: `translate(${round(box.x)},${round(box.y)})`,
+        scene: () => nodeScene(n, box, { interactive: true, configCounts }, d),
+      });
     }
     sync(this.nodes, nodeItems, this.layers.nodes);
     const order = ordered.map((n) => n.id);
     if (order.length !== this.order.length || order.some((id, i) => id !== this.order[i])) {
       // Tab order follows the reading order: namespace, column, row.
-      reorder(this.layers.nodes, order.map((id) => this.nodes.get(id)!.el));
+      reorder(
+        this.layers.nodes,
+        order.map((id) => this.nodes.get(id)!.el),
+      );
       this.order = order;
     }
     this.applyStates();
@@ -299,7 +321,7 @@ export class GraphView {
 
   private focusedNodeId(): string | undefined {
     const a = document.activeElement;
-    return a instanceof SVGGElement && a.classList.contains('node') ? a.getAttribute('data-id') ?? undefined : undefined;
+    return a instanceof SVGGElement && a.classList.contains('node') ? (a.getAttribute('data-id') ?? undefined) : undefined;
   }
 
   private applyStates(): void {
@@ -546,7 +568,8 @@ function sync(current: Map<string, Keyed>, next: Map<string, Item>, parent: SVGG
   const before = parent.childElementCount;
   parent.insertAdjacentHTML('beforeend', fresh.map((f) => f.markup).join(''));
   const added = parent.children;
-  for (let i = 0; i < fresh.length; i++) current.set(fresh[i].id, { el: added[before + i] as SVGElement, sig: fresh[i].item.sig, geometry: fresh[i].item.geometry });
+  for (let i = 0; i < fresh.length; i++)
+    current.set(fresh[i].id, { el: added[before + i] as SVGElement, sig: fresh[i].item.sig, geometry: fresh[i].item.geometry });
 }
 
 /**

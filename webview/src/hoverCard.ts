@@ -146,7 +146,12 @@ function liveContent(n: GraphNode, live: HoverLive): HTMLElement | undefined {
   if (s.endpoints !== undefined) box.append(div('hc-live-row', `${endpointText(s.endpoints)} ready`));
   if (s.loadBalancer) {
     const lb = s.loadBalancer;
-    box.append(div(`hc-live-row${lb.pending ? ' live-pending' : ''}`, lb.pending ? `LoadBalancer pending${lb.hint ? ` — ${lb.hint}` : ''}` : `LoadBalancer ${lb.address ?? ''}`));
+    box.append(
+      div(
+        `hc-live-row${lb.pending ? ' live-pending' : ''}`,
+        lb.pending ? `LoadBalancer pending${lb.hint ? ` — ${lb.hint}` : ''}` : `LoadBalancer ${lb.address ?? ''}`,
+      ),
+    );
   }
   if (s.condition) box.append(div('hc-live-row hc-condition', s.condition));
   if (live.error) box.append(div('hc-live-row hc-condition', live.error));

@@ -10,6 +10,4 @@ export interface LayoutRequest {
   aspect: number;
 }
 
-export type LayoutResponse =
-  | { seq: number; layout: GraphLayout; memory: LayoutMemory; stats: LayoutStats; error?: undefined }
-  | { seq: number; error: string };
+export type LayoutResponse = { seq: number; layout: GraphLayout; memory: LayoutMemory; stats: LayoutStats; error?: undefined } | { seq: number; error: string };

@@ -117,10 +117,19 @@ export function chipsFor(kind: string, name: string, s: LiveNodeState, o: LiveOp
     );
   }
   if (s.endpoints !== undefined) {
-    chips.push({ cls: `live-endpoints ${s.endpoints > 0 ? 'tone-ready' : 'tone-failed'}`, label: `Service ${name}: ${endpointText(s.endpoints)} ready`, text: endpointText(s.endpoints) });
+    chips.push({
+      cls: `live-endpoints ${s.endpoints > 0 ? 'tone-ready' : 'tone-failed'}`,
+      label: `Service ${name}: ${endpointText(s.endpoints)} ready`,
+      text: endpointText(s.endpoints),
+    });
     if (o.actions) {
       const instead = s.loadBalancer?.pending === true;
-      chips.push({ cls: 'live-action', label: `Port-forward to Service ${name}${instead ? ' instead of waiting for the load balancer' : ''}`, text: instead ? 'Port-forward instead' : 'Port-forward', action: 'portForward' });
+      chips.push({
+        cls: 'live-action',
+        label: `Port-forward to Service ${name}${instead ? ' instead of waiting for the load balancer' : ''}`,
+        text: instead ? 'Port-forward instead' : 'Port-forward',
+        action: 'portForward',
+      });
     }
   }
   return chips;
@@ -140,18 +149,34 @@ function drawChips(nodeId: string, chips: Chip[], w: number, h: number): SVGGEle
     const x = row.right - width;
     if (x < 6 && row.right < w - 30) continue; // no room left on this card: the hover card has the rest
     row.right = x - 5;
-    const attrs: Record<string, string> = { class: `live-chip ${c.cls}`, transform: `translate(${round(Math.max(x, 6))},${round(row.y)})`, 'aria-label': c.label };
+    const attrs: Record<string, string> = {
+      class: `live-chip ${c.cls}`,
+      transform: `translate(${round(Math.max(x, 6))},${round(row.y)})`,
+      'aria-label': c.label,
+    };
     if (c.action) {
       Object.assign(attrs, { role: 'button', tabindex: '0', 'data-action': c.action, 'data-node': nodeId });
     } else {
       attrs.role = 'img';
     }
     const chip = svg('g', attrs);
-    chip.append(svg('title', {}, c.label), svg('rect', { class: 'chip-bg', x: '0', y: '0', width: String(width), height: String(CHIP_H), rx: String(CHIP_H / 2) }));
+    chip.append(
+      svg('title', {}, c.label),
+      svg('rect', { class: 'chip-bg', x: '0', y: '0', width: String(width), height: String(CHIP_H), rx: String(CHIP_H / 2) }),
+    );
     chip.append(svg('text', { class: 'chip-text', x: '7', y: '12.5', 'aria-hidden': 'true' }, c.text));
     let dx = 7 + textW + 6;
     for (const d of c.dots ?? []) {
-      chip.append(svg('circle', { class: `pod-dot pod-${d.tone}`, cx: String(round(dx + DOT_R)), cy: String(CHIP_H / 2), r: String(DOT_R), 'data-pod': d.name, 'aria-hidden': 'true' }));
+      chip.append(
+        svg('circle', {
+          class: `pod-dot pod-${d.tone}`,
+          cx: String(round(dx + DOT_R)),
+          cy: String(CHIP_H / 2),
+          r: String(DOT_R),
+          'data-pod': d.name,
+          'aria-hidden': 'true',
+        }),
+      );
       dx += DOT_STEP;
     }
     if (c.extraDots) chip.append(svg('text', { class: 'chip-text chip-more', x: String(round(dx + 1)), y: '12.5', 'aria-hidden': 'true' }, `+${c.extraDots}`));

@@ -65,11 +65,21 @@ export function liveAriaText(s: LiveNodeState | undefined, kind: boolean): strin
   if (s.desiredReplicas !== undefined) parts.push(`${s.readyReplicas ?? 0} of ${s.desiredReplicas} replicas ready`);
   if (s.pods?.length) {
     const notReady = s.pods.filter((p) => !p.ready);
-    parts.push(notReady.length ? `${notReady.length} of ${s.pods.length} pods not ready (${notReady.slice(0, 3).map((p) => p.reason ?? p.phase).join(', ')})` : `${s.pods.length} pods ready`);
+    parts.push(
+      notReady.length
+        ? `${notReady.length} of ${s.pods.length} pods not ready (${notReady
+            .slice(0, 3)
+            .map((p) => p.reason ?? p.phase)
+            .join(', ')})`
+        : `${s.pods.length} pods ready`,
+    );
   }
   if (s.hpa) parts.push(hpaText(s) ?? '');
   if (s.endpoints !== undefined) parts.push(endpointText(s.endpoints));
-  if (s.loadBalancer) parts.push(s.loadBalancer.pending ? `load balancer pending${kind ? ' (kind has none: use port-forward)' : ''}` : `load balancer ${s.loadBalancer.address ?? ''}`);
+  if (s.loadBalancer)
+    parts.push(
+      s.loadBalancer.pending ? `load balancer pending${kind ? ' (kind has none: use port-forward)' : ''}` : `load balancer ${s.loadBalancer.address ?? ''}`,
+    );
   if (s.condition) parts.push(s.condition);
   return parts.filter(Boolean).join('; ');
 }
@@ -79,7 +89,10 @@ export function hpaText(s: LiveNodeState): string | undefined {
   const metric = s.hpa.metrics[0];
   // desiredReplicas stays 0 until the controller has made a decision (no metrics yet, e.g. kind
   // without metrics-server): "1 → 0" would read as scaling down.
-  const replicas = s.hpa.desiredReplicas === 0 && s.hpa.currentReplicas > 0 ? `replicas ${s.hpa.currentReplicas}` : `replicas ${s.hpa.currentReplicas} → ${s.hpa.desiredReplicas}`;
+  const replicas =
+    s.hpa.desiredReplicas === 0 && s.hpa.currentReplicas > 0
+      ? `replicas ${s.hpa.currentReplicas}`
+      : `replicas ${s.hpa.currentReplicas} → ${s.hpa.desiredReplicas}`;
   return `${replicas}${metric ? ` · ${metric}` : ''}`;
 }
 

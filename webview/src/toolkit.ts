@@ -6,14 +6,7 @@
  * "a button", "a select", "a checkbox", "a search field" through these functions and never names a
  * tag. The toolkit styles itself through constructable stylesheets, so the strict CSP holds.
  */
-import {
-  provideVSCodeDesignSystem,
-  vsCodeButton,
-  vsCodeCheckbox,
-  vsCodeDropdown,
-  vsCodeOption,
-  vsCodeTextField,
-} from '@vscode/webview-ui-toolkit';
+import { provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDropdown, vsCodeOption, vsCodeTextField } from '@vscode/webview-ui-toolkit';
 import { releaseStyleProbeGuard } from './cspGuard';
 
 let registered = false;

@@ -19,7 +19,9 @@ export function formatJunit(report: ValidationReport): string {
         out.push(`    <testcase classname="${esc(cls)}" name="${esc(name)}"><system-out>${esc(f.message)}</system-out></testcase>`);
       } else {
         out.push(`    <testcase classname="${esc(cls)}" name="${esc(name)}">`);
-        out.push(`      <failure type="${f.severity}" message="${esc(f.message)}">${esc(`${f.file}:${f.line}:${f.column}: ${f.message} [${f.code}]`)}</failure>`);
+        out.push(
+          `      <failure type="${f.severity}" message="${esc(f.message)}">${esc(`${f.file}:${f.line}:${f.column}: ${f.message} [${f.code}]`)}</failure>`,
+        );
         out.push('    </testcase>');
       }
     }
@@ -30,5 +32,7 @@ export function formatJunit(report: ValidationReport): string {
 }
 
 function esc(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return s
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string)
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
 }

@@ -16,7 +16,15 @@ export function formatSarif(report: ValidationReport, version: string): string {
     properties: { family: r.family as string },
   }));
   for (const code of used) {
-    if (!rules.some((r) => r.id === code)) rules.push({ id: code, name: code, shortDescription: { text: code }, helpUri: ruleDocUrl(code), defaultConfiguration: { level: 'warning' }, properties: { family: 'other' } });
+    if (!rules.some((r) => r.id === code))
+      rules.push({
+        id: code,
+        name: code,
+        shortDescription: { text: code },
+        helpUri: ruleDocUrl(code),
+        defaultConfiguration: { level: 'warning' },
+        properties: { family: 'other' },
+      });
   }
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const sarif = {

@@ -112,7 +112,15 @@ export async function prepareApply(client: ClusterClient, resources: readonly Re
       failPlan(it, [transportFinding(it.resource, it.ref.namespace, unreachable.message)]);
     } else {
       try {
-        await dryRunOne(client, it, { fieldManager, force: !!opts.force, signal: opts.signal, crdKinds, namespaces, enforceNamespace: !!opts.enforceNamespace, namespace: defaultNs });
+        await dryRunOne(client, it, {
+          fieldManager,
+          force: !!opts.force,
+          signal: opts.signal,
+          crdKinds,
+          namespaces,
+          enforceNamespace: !!opts.enforceNamespace,
+          namespace: defaultNs,
+        });
       } catch (e) {
         if (e instanceof ClusterError) {
           if (e.kind === 'unreachable' || e.kind === 'tls' || e.kind === 'credentials' || e.kind === 'timeout') unreachable = e;
@@ -156,13 +164,22 @@ export async function planApply(client: ClusterClient, resources: readonly Resou
 }
 
 /** Plan, apply and wait, in one call. */
-export async function applyResources(client: ClusterClient, resources: readonly Resource[], opts: PrepareOptions & ApplyStepOptions = {}): Promise<ApplyResult> {
+export async function applyResources(
+  client: ClusterClient,
+  resources: readonly Resource[],
+  opts: PrepareOptions & ApplyStepOptions = {},
+): Promise<ApplyResult> {
   const session = await prepareApply(client, resources, opts);
   return session.apply(opts);
 }
 
 function newItem(resource: Resource, defaultNs: string): Item {
-  const ref: ResourceRef = { apiVersion: resource.apiVersion ?? '', kind: resource.kind ?? '', name: resource.name ?? '', namespace: resource.namespace || defaultNs };
+  const ref: ResourceRef = {
+    apiVersion: resource.apiVersion ?? '',
+    kind: resource.kind ?? '',
+    name: resource.name ?? '',
+    namespace: resource.namespace || defaultNs,
+  };
   const body = structuredClone(resource.object);
   const planned: PlannedResource = {
     id: resource.id,
@@ -201,7 +218,12 @@ async function dryRunOne(client: ClusterClient, it: Item, ctx: DryRunContext): P
   if (!r.name) {
     const generated = (r.object.metadata as { generateName?: unknown } | undefined)?.generateName;
     failPlan(it, [
-      transportFinding(r, undefined, generated ? 'server-side apply needs metadata.name (generateName is only for kubectl create)' : 'cannot apply an object without metadata.name', APPLY_CODES.invalidObject),
+      transportFinding(
+        r,
+        undefined,
+        generated ? 'server-side apply needs metadata.name (generateName is only for kubectl create)' : 'cannot apply an object without metadata.name',
+        APPLY_CODES.invalidObject,
+      ),
     ]);
     return;
   }
@@ -227,7 +249,12 @@ async function dryRunOne(client: ClusterClient, it: Item, ctx: DryRunContext): P
     if (ctx.enforceNamespace && r.namespace && r.namespace !== ctx.namespace) {
       failPlan(it, [
         {
-          ...transportFinding(r, r.namespace, `metadata.namespace is "${r.namespace}" but --namespace says "${ctx.namespace}"; they must agree (as with kubectl apply -n)`, APPLY_CODES.namespaceMissing),
+          ...transportFinding(
+            r,
+            r.namespace,
+            `metadata.namespace is "${r.namespace}" but --namespace says "${ctx.namespace}"; they must agree (as with kubectl apply -n)`,
+            APPLY_CODES.namespaceMissing,
+          ),
           range: rangeOf(r, ['metadata', 'namespace'], 'value'),
         },
       ]);
@@ -283,7 +310,7 @@ function unknownKindMessage(apiVersion: string, kind: string, apiVersionServed =
   const group = groupOf(apiVersion);
   const builtIn = !group || group.endsWith('.k8s.io') || ['apps', 'batch', 'autoscaling', 'policy'].includes(group);
   if (apiVersionServed) return `the server serves ${apiVersion} but has no kind ${kind} in it — check the spelling of kind`;
-  const hint = builtIn ? ' — this API version may be removed in the cluster\'s Kubernetes version' : ' — is its CustomResourceDefinition installed?';
+  const hint = builtIn ? " — this API version may be removed in the cluster's Kubernetes version" : ' — is its CustomResourceDefinition installed?';
   return `the server does not serve ${kind} in ${apiVersion}${hint}`;
 }
 
@@ -342,7 +369,8 @@ async function executePlan(client: ClusterClient, items: Item[], plan: ApplyPlan
   });
   opts.onProgress?.({ type: 'phase', phase: 'apply', total });
   const cancelled = () => opts.signal?.aborted === true;
-  const writable = (it: Item) => it.planned.action === 'create' || it.planned.action === 'update' || (it.planned.action === 'error' && it.conflictOnly && opts.force);
+  const writable = (it: Item) =>
+    it.planned.action === 'create' || it.planned.action === 'update' || (it.planned.action === 'error' && it.conflictOnly && opts.force);
 
   for (const it of items) {
     if (it.planned.action === 'unchanged') report(it, outcomeOf(it, 'unchanged'));
@@ -363,7 +391,20 @@ async function executePlan(client: ClusterClient, items: Item[], plan: ApplyPlan
         try {
           const info = it.info ?? (await waitForKind(client, it, opts.signal));
           if (!info) {
-            report(it, outcomeOf(it, 'failed', [{ ...transportFinding(it.resource, it.ref.namespace, `${unknownKindMessage(it.ref.apiVersion, it.ref.kind)} (its CRD was applied but the kind did not appear in discovery)`, APPLY_CODES.unknownKind), range: rangeOf(it.resource, ['kind'], 'value') }]));
+            report(
+              it,
+              outcomeOf(it, 'failed', [
+                {
+                  ...transportFinding(
+                    it.resource,
+                    it.ref.namespace,
+                    `${unknownKindMessage(it.ref.apiVersion, it.ref.kind)} (its CRD was applied but the kind did not appear in discovery)`,
+                    APPLY_CODES.unknownKind,
+                  ),
+                  range: rangeOf(it.resource, ['kind'], 'value'),
+                },
+              ]),
+            );
             return;
           }
           if (!it.info) {
@@ -381,7 +422,12 @@ async function executePlan(client: ClusterClient, items: Item[], plan: ApplyPlan
           }
         } catch (e) {
           if (!(e instanceof ClusterError)) {
-            report(it, outcomeOf(it, 'failed', [transportFinding(it.resource, it.ref.namespace, `apply failed: ${(e as Error).message ?? String(e)}`, APPLY_CODES.failed)]));
+            report(
+              it,
+              outcomeOf(it, 'failed', [
+                transportFinding(it.resource, it.ref.namespace, `apply failed: ${(e as Error).message ?? String(e)}`, APPLY_CODES.failed),
+              ]),
+            );
             return;
           }
           if (e.kind === 'cancelled') {

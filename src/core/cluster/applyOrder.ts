@@ -41,7 +41,12 @@ export function groupByTier<T>(items: readonly T[], tierOf: (item: T) => number,
 }
 
 /** Runs `fn` over items with at most `limit` running at once; stops starting new ones when `stop()` says so. */
-export async function runBounded<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>, stop: () => boolean = () => false): Promise<void> {
+export async function runBounded<T>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+  stop: () => boolean = () => false,
+): Promise<void> {
   let next = 0;
   const worker = async () => {
     while (next < items.length && !stop()) {

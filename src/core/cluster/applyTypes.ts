@@ -135,8 +135,7 @@ export interface DeleteOutcome {
 }
 
 export type DeleteProgress =
-  | { type: 'deleting'; ref: ResourceRef; done: number; total: number }
-  | { type: 'deleted'; outcome: DeleteOutcome; done: number; total: number };
+  { type: 'deleting'; ref: ResourceRef; done: number; total: number } | { type: 'deleted'; outcome: DeleteOutcome; done: number; total: number };
 
 export interface DeleteResult {
   context: string;

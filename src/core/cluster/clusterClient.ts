@@ -206,7 +206,11 @@ export class ClusterClient {
         await raceAbort(this.kubeConfig.applySecurityAuthentication(ctx), signal);
       } catch (e) {
         if (signal.aborted) throw abortError();
-        throw new ClusterError('credentials', `cannot get credentials for context "${this.context.name}" (user "${this.context.user}"): ${(e as Error).message}`, this.server);
+        throw new ClusterError(
+          'credentials',
+          `cannot get credentials for context "${this.context.name}" (user "${this.context.user}"): ${(e as Error).message}`,
+          this.server,
+        );
       }
       // client-node builds a fresh undici Agent per request; keeping the first one reuses its
       // kept-alive TLS connections (hundreds of requests would otherwise each pay a handshake).
@@ -219,7 +223,14 @@ export class ClusterClient {
         if (dispatcher && typeof dispatcher.request === 'function') {
           // The dispatcher's own request(): same connection pool and TLS as fetch, a fraction of
           // its CPU per call (no WHATWG streams), which matters when hundreds run at once.
-          const res = await dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: req.method, headers: ctx.getHeaders(), body: ctx.getBody() as string | undefined, signal });
+          const res = await dispatcher.request({
+            origin: url.origin,
+            path: url.pathname + url.search,
+            method: req.method,
+            headers: ctx.getHeaders(),
+            body: ctx.getBody() as string | undefined,
+            signal,
+          });
           status = res.statusCode;
           text = await res.body.text();
         } else {
@@ -252,7 +263,12 @@ export class ClusterClient {
   async probe(opts: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ProbeResult> {
     const t0 = Date.now();
     try {
-      const res = await this.request({ method: 'GET', path: '/version', timeoutMs: opts.timeoutMs ?? Math.min(this.timeoutMs, DEFAULT_PROBE_TIMEOUT_MS), signal: opts.signal });
+      const res = await this.request({
+        method: 'GET',
+        path: '/version',
+        timeoutMs: opts.timeoutMs ?? Math.min(this.timeoutMs, DEFAULT_PROBE_TIMEOUT_MS),
+        signal: opts.signal,
+      });
       const elapsedMs = Date.now() - t0;
       if (res.status === 200 && res.body && typeof res.body === 'object') {
         return { reachable: true, version: String((res.body as { gitVersion?: unknown }).gitVersion ?? ''), elapsedMs };
@@ -389,7 +405,11 @@ export function transportError(e: unknown, server: string, what: string): Cluste
   };
   if (code && reasons[code]) return new ClusterError('unreachable', `cannot reach ${server} (${reasons[code]}) — is the cluster running?`, server);
   if (code && (TLS_CODES.has(code) || /CERT|SSL|TLS/.test(code))) {
-    return new ClusterError('tls', `TLS with ${server} failed: ${cause?.message ?? code} — check certificate-authority (or insecure-skip-tls-verify) of the kubeconfig cluster`, server);
+    return new ClusterError(
+      'tls',
+      `TLS with ${server} failed: ${cause?.message ?? code} — check certificate-authority (or insecure-skip-tls-verify) of the kubeconfig cluster`,
+      server,
+    );
   }
   const detail = cause?.message ?? err?.message ?? String(e);
   return new ClusterError('unreachable', `cannot reach ${server} (${detail}) while ${what}`, server);

@@ -57,7 +57,9 @@ export async function deleteResources(client: ClusterClient, resources: readonly
           return;
         }
         if (!r.apiVersion || !r.kind || !r.name) {
-          finish(r, ref, 'failed', [transportFinding(r, ref.namespace, 'cannot delete an object without apiVersion, kind and metadata.name', APPLY_CODES.invalidObject)]);
+          finish(r, ref, 'failed', [
+            transportFinding(r, ref.namespace, 'cannot delete an object without apiVersion, kind and metadata.name', APPLY_CODES.invalidObject),
+          ]);
           return;
         }
         opts.onProgress?.({ type: 'deleting', ref, done, total });
@@ -71,13 +73,23 @@ export async function deleteResources(client: ClusterClient, resources: readonly
           }
           if (!info.namespaced) ref.namespace = undefined;
           const path = client.objectPath(ref, info);
-          const res = await client.request({ method: 'DELETE', path, query: { propagationPolicy: 'Foreground' }, body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Foreground' } });
+          const res = await client.request({
+            method: 'DELETE',
+            path,
+            query: { propagationPolicy: 'Foreground' },
+            body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Foreground' },
+          });
           if (res.status === 404) {
             finish(r, ref, 'not-found');
             return;
           }
           if (res.status < 200 || res.status >= 300) {
-            finish(r, ref, 'failed', findingsForResponse(res, errorCtx).map((f) => (f.code === APPLY_CODES.failed ? { ...f, code: APPLY_CODES.deleteFailed } : f)));
+            finish(
+              r,
+              ref,
+              'failed',
+              findingsForResponse(res, errorCtx).map((f) => (f.code === APPLY_CODES.failed ? { ...f, code: APPLY_CODES.deleteFailed } : f)),
+            );
             return;
           }
           if (!wait) {
@@ -85,9 +97,24 @@ export async function deleteResources(client: ClusterClient, resources: readonly
             return;
           }
           const gone = await waitUntilGone(client, path, waitDeadline, opts.signal);
-          finish(r, ref, gone ? 'deleted' : 'still-terminating', gone ? [] : [
-            { ...transportFinding(r, ref.namespace, `${ref.kind.toLowerCase()}/${ref.name} is still terminating (finalizers or dependents not yet removed)`, APPLY_CODES.deleteFailed), severity: 'warning' },
-          ]);
+          finish(
+            r,
+            ref,
+            gone ? 'deleted' : 'still-terminating',
+            gone
+              ? []
+              : [
+                  {
+                    ...transportFinding(
+                      r,
+                      ref.namespace,
+                      `${ref.kind.toLowerCase()}/${ref.name} is still terminating (finalizers or dependents not yet removed)`,
+                      APPLY_CODES.deleteFailed,
+                    ),
+                    severity: 'warning',
+                  },
+                ],
+          );
         } catch (e) {
           if (!(e instanceof ClusterError)) {
             finish(r, ref, 'failed', [transportFinding(r, ref.namespace, `delete failed: ${(e as Error).message ?? String(e)}`, APPLY_CODES.deleteFailed)]);
@@ -105,7 +132,8 @@ export async function deleteResources(client: ClusterClient, resources: readonly
     );
   }
   for (const r of resources) {
-    if (!outcomes.has(r)) finish(r, { apiVersion: r.apiVersion ?? '', kind: r.kind ?? '', name: r.name ?? '', namespace: r.namespace || defaultNs }, 'skipped-cancelled');
+    if (!outcomes.has(r))
+      finish(r, { apiVersion: r.apiVersion ?? '', kind: r.kind ?? '', name: r.name ?? '', namespace: r.namespace || defaultNs }, 'skipped-cancelled');
   }
   const list = resources.map((r) => outcomes.get(r) as DeleteOutcome);
   return {

@@ -7,7 +7,16 @@ export * from './kubeconfig';
 export * from './clusterClient';
 export * from './applyTypes';
 export { loadClientNode, type ClientNode } from './clientNodeLoader';
-export { prepareApply, planApply, applyResources, DEFAULT_CONCURRENCY, DEFAULT_ROLLOUT_TIMEOUT_MS, type ApplySession, type PrepareOptions, type ApplyStepOptions } from './applyEngine';
+export {
+  prepareApply,
+  planApply,
+  applyResources,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_ROLLOUT_TIMEOUT_MS,
+  type ApplySession,
+  type PrepareOptions,
+  type ApplyStepOptions,
+} from './applyEngine';
 export { deleteResources, DEFAULT_DELETE_WAIT_MS, type DeleteOptions } from './deleteEngine';
 export { waitForRollouts, rolloutState, ROLLOUT_KINDS, type RolloutTarget } from './rolloutStatus';
 export { applyTier, groupByTier } from './applyOrder';

@@ -54,7 +54,10 @@ export function imagesOf(resources: readonly ManifestLike[], defaultNamespace = 
 export type KindToolProblem = 'not-installed' | 'daemon-down' | 'no-cluster' | 'failed' | 'cancelled';
 
 export class KindToolError extends Error {
-  constructor(message: string, readonly problem: KindToolProblem) {
+  constructor(
+    message: string,
+    readonly problem: KindToolProblem,
+  ) {
     super(message);
     this.name = 'KindToolError';
   }
@@ -171,7 +174,10 @@ export async function listKindClusters(opts: ToolOptions = {}): Promise<string[]
     throw new KindToolError(`kind get clusters failed: ${r.stderr.trim() || `exit ${r.code}`}`, 'failed');
   }
   // Older kind versions print "No kind clusters found." on stdout.
-  return r.stdout.split('\n').map((s) => s.trim()).filter((s) => s && !s.startsWith('No kind clusters'));
+  return r.stdout
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => s && !s.startsWith('No kind clusters'));
 }
 
 export interface LoadProgress {
@@ -245,6 +251,9 @@ async function throwIfClusterUnusable(stderr: string, cluster: string, opts: Too
 }
 
 function lastErrorLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /^ERROR:/.test(l)) ?? lines[lines.length - 1] ?? '';
 }

@@ -74,7 +74,11 @@ export class KubeconfigError extends Error {}
 export function kubeconfigFiles(opts: LoadKubeconfigOptions = {}): string[] {
   const env = opts.env ?? process.env;
   const list = opts.kubeconfig ?? env.KUBECONFIG;
-  if (list && list.length > 0) return list.split(path.delimiter).filter(Boolean).map((f) => path.resolve(f));
+  if (list && list.length > 0)
+    return list
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((f) => path.resolve(f));
   return [path.join(opts.homeDir ?? os.homedir(), '.kube', 'config')];
 }
 

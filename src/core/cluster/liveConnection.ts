@@ -69,7 +69,9 @@ export function guardedWatch(watch: WatchLike, isStopped: () => boolean, transfo
         queueMicrotask(() => done(null));
         return new AbortController();
       }
-      const cb = transform ? (phase: string, obj: any, raw: any) => callback(phase, obj && typeof obj === 'object' && phase !== 'ERROR' ? transform(obj) : obj, raw) : callback;
+      const cb = transform
+        ? (phase: string, obj: any, raw: any) => callback(phase, obj && typeof obj === 'object' && phase !== 'ERROR' ? transform(obj) : obj, raw)
+        : callback;
       return watch.watch(path, query, cb, done);
     },
   };

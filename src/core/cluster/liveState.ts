@@ -414,7 +414,8 @@ export function livePod(p: Obj): LivePod {
   }
   if (!why && !ready && status.reason) why = { reason: status.reason, message: status.message };
   if (!why && !ready) {
-    const c = conditions.find((x) => x.type === 'PodScheduled' && x.status === 'False') ??
+    const c =
+      conditions.find((x) => x.type === 'PodScheduled' && x.status === 'False') ??
       (status.phase === 'Running' ? conditions.find((x) => x.type === 'Ready' && x.status === 'False') : undefined);
     if (c?.reason) why = { reason: c.reason, message: c.message };
   }
@@ -433,8 +434,8 @@ function hpaState(o: Obj): Partial<LiveNodeState> {
     },
   };
   const conditions: Obj[] = status.conditions ?? [];
-  const stuck = conditions.find((c) => c.type === 'ScalingActive' && c.status === 'False') ??
-    conditions.find((c) => c.type === 'AbleToScale' && c.status === 'False');
+  const stuck =
+    conditions.find((c) => c.type === 'ScalingActive' && c.status === 'False') ?? conditions.find((c) => c.type === 'AbleToScale' && c.status === 'False');
   if (stuck) out.condition = conditionText(stuck);
   return out;
 }

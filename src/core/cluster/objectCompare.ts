@@ -58,11 +58,13 @@ export function redactPair(live: Obj | undefined, intended: Obj | undefined): { 
   if (!isSecret(live) && !isSecret(intended)) return { live, intended };
   const liveValues = secretValues(live);
   const l = live && redactSecret(live, () => REDACTED);
-  const i = intended && redactSecret(intended, (field, key, value) => {
-    const before = liveValues.get(`${field}/${key}`);
-    if (before === undefined) return live ? `${REDACTED} (new)` : REDACTED;
-    return before === value ? REDACTED : `${REDACTED} (changed)`;
-  });
+  const i =
+    intended &&
+    redactSecret(intended, (field, key, value) => {
+      const before = liveValues.get(`${field}/${key}`);
+      if (before === undefined) return live ? `${REDACTED} (new)` : REDACTED;
+      return before === value ? REDACTED : `${REDACTED} (changed)`;
+    });
   return { live: l, intended: i };
 }
 

@@ -73,8 +73,7 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 function isReady(p: V1Pod): boolean {
-  return !p.metadata?.deletionTimestamp && p.status?.phase === 'Running' &&
-    (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+  return !p.metadata?.deletionTimestamp && p.status?.phase === 'Running' && (p.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 /** Which Service port the user means: by number or name, or the only one. */
@@ -122,7 +121,9 @@ export async function forwardService(connection: LiveConnection, opts: ForwardSe
   const selector = svc.spec?.selector ?? {};
   if (Object.keys(selector).length === 0) throw new Error(`Service ${label} has no selector: port-forward needs the pods behind it`);
   const servicePort = pickServicePort(svc, opts.port, label);
-  const labelSelector = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+  const labelSelector = Object.entries(selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
 
   // Watch the Service's pods; the forward follows the ready ones.
   let stopped = false;
@@ -249,7 +250,11 @@ export async function forwardService(connection: LiveConnection, opts: ForwardSe
   await new Promise<void>((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => {
       void shutdownWatch();
-      reject(new Error(e.code === 'EADDRINUSE' ? `local port ${opts.localPort} is already in use` : `cannot listen on ${address}:${opts.localPort ?? 0}: ${e.message}`));
+      reject(
+        new Error(
+          e.code === 'EADDRINUSE' ? `local port ${opts.localPort} is already in use` : `cannot listen on ${address}:${opts.localPort ?? 0}: ${e.message}`,
+        ),
+      );
     });
     server.listen(opts.localPort ?? 0, address, () => resolve());
   });

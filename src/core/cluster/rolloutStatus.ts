@@ -43,10 +43,12 @@ export function rolloutState(obj: Obj): { status: RolloutStatus; message: string
     const desired = spec.replicas ?? 1;
     const progressing = (st.conditions ?? []).find((c: Obj) => c.type === 'Progressing');
     const available = st.availableReplicas ?? 0;
-    if (progressing?.reason === 'ProgressDeadlineExceeded') return { status: 'failed', message: `exceeded its progress deadline (${available}/${desired} available)`, ready: available, desired };
+    if (progressing?.reason === 'ProgressDeadlineExceeded')
+      return { status: 'failed', message: `exceeded its progress deadline (${available}/${desired} available)`, ready: available, desired };
     const updated = st.updatedReplicas ?? 0;
     if (updated < desired) return { status: 'progressing', message: `${updated} of ${desired} new replicas updated`, ready: available, desired };
-    if ((st.replicas ?? 0) > updated) return { status: 'progressing', message: `${(st.replicas ?? 0) - updated} old replicas pending termination`, ready: available, desired };
+    if ((st.replicas ?? 0) > updated)
+      return { status: 'progressing', message: `${(st.replicas ?? 0) - updated} old replicas pending termination`, ready: available, desired };
     if (available < updated) return { status: 'progressing', message: `${available} of ${updated} updated replicas available`, ready: available, desired };
     return { status: 'available', message: `${available}/${desired} replicas available`, ready: available, desired };
   }
@@ -55,11 +57,13 @@ export function rolloutState(obj: Obj): { status: RolloutStatus; message: string
     const ready = st.readyReplicas ?? 0;
     if (ready < desired) return { status: 'progressing', message: `${ready} of ${desired} pods ready`, ready, desired };
     const strategy = spec.updateStrategy ?? {};
-    if (strategy.type === 'OnDelete') return { status: 'available', message: `${ready}/${desired} pods ready (OnDelete: pods update when deleted)`, ready, desired };
+    if (strategy.type === 'OnDelete')
+      return { status: 'available', message: `${ready}/${desired} pods ready (OnDelete: pods update when deleted)`, ready, desired };
     const partition = strategy.rollingUpdate?.partition ?? 0;
     if (partition > 0) {
       const updated = st.updatedReplicas ?? 0;
-      if (updated < desired - partition) return { status: 'progressing', message: `${updated} of ${desired - partition} pods updated (partition ${partition})`, ready, desired };
+      if (updated < desired - partition)
+        return { status: 'progressing', message: `${updated} of ${desired - partition} pods updated (partition ${partition})`, ready, desired };
     } else if (st.updateRevision && st.currentRevision !== st.updateRevision) {
       return { status: 'progressing', message: `${st.updatedReplicas ?? 0} of ${desired} pods at revision ${st.updateRevision}`, ready, desired };
     }
@@ -116,9 +120,17 @@ async function waitForOne(client: ClusterClient, t: RolloutTarget, signal: Abort
       return { ...base, status: 'failed', message: e instanceof Error ? e.message : String(e) };
     }
   }
-  if (lastState.status === 'available') return { ...base, status: 'available', message: lastState.message, readyReplicas: lastState.ready, desiredReplicas: lastState.desired };
+  if (lastState.status === 'available')
+    return { ...base, status: 'available', message: lastState.message, readyReplicas: lastState.ready, desiredReplicas: lastState.desired };
   const userCancelled = opts.signal?.aborted === true;
-  if (userCancelled) return { ...base, status: 'cancelled', message: `stopped waiting: ${lastState.message}`, readyReplicas: lastState.ready, desiredReplicas: lastState.desired };
+  if (userCancelled)
+    return {
+      ...base,
+      status: 'cancelled',
+      message: `stopped waiting: ${lastState.message}`,
+      readyReplicas: lastState.ready,
+      desiredReplicas: lastState.desired,
+    };
   const why = last ? await diagnose(client, t, last) : { conditions: [], pods: [], events: [] };
   return {
     ...base,
@@ -195,7 +207,12 @@ async function diagnose(client: ClusterClient, t: RolloutTarget, obj: Obj): Prom
   const budget = { timeoutMs: 5000 };
   try {
     if (selector) {
-      const res = await client.request({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`, query: { labelSelector: selector }, ...budget });
+      const res = await client.request({
+        method: 'GET',
+        path: `/api/v1/namespaces/${encodeURIComponent(ns)}/pods`,
+        query: { labelSelector: selector },
+        ...budget,
+      });
       for (const p of ((res.body as Obj)?.items ?? []) as Obj[]) {
         podNames.add(p.metadata?.name);
         const reason = podProblem(p);
@@ -207,14 +224,20 @@ async function diagnose(client: ClusterClient, t: RolloutTarget, obj: Obj): Prom
   }
   const events: string[] = [];
   try {
-    const res = await client.request({ method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(ns)}/events`, query: { fieldSelector: 'type=Warning' }, ...budget });
+    const res = await client.request({
+      method: 'GET',
+      path: `/api/v1/namespaces/${encodeURIComponent(ns)}/events`,
+      query: { fieldSelector: 'type=Warning' },
+      ...budget,
+    });
     const name = t.ref.name;
     const mine = ((res.body as Obj)?.items ?? []).filter((e: Obj) => {
       const n = e.involvedObject?.name as string | undefined;
       return n === name || (n !== undefined && podNames.has(n)) || (n !== undefined && e.involvedObject?.kind === 'ReplicaSet' && n.startsWith(`${name}-`));
     }) as Obj[];
     mine.sort((a, b) => eventTime(a) - eventTime(b));
-    for (const e of mine.slice(-MAX_EVENTS)) events.push(`${String(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name}: ${e.reason}: ${String(e.message ?? '').trim()}`);
+    for (const e of mine.slice(-MAX_EVENTS))
+      events.push(`${String(e.involvedObject?.kind ?? '').toLowerCase()}/${e.involvedObject?.name}: ${e.reason}: ${String(e.message ?? '').trim()}`);
   } catch {
     /* best effort */
   }

@@ -104,7 +104,9 @@ export function resolveFieldPath(object: unknown, steps: readonly FieldStep[]): 
   for (const step of steps) {
     if (typeof step === 'object') {
       if (!Array.isArray(node)) break;
-      const index = node.findIndex((item) => item && typeof item === 'object' && Object.entries(step.match).every(([k, v]) => looseEqual((item as Record<string, unknown>)[k], v)));
+      const index = node.findIndex(
+        (item) => item && typeof item === 'object' && Object.entries(step.match).every(([k, v]) => looseEqual((item as Record<string, unknown>)[k], v)),
+      );
       if (index === -1) break;
       out.push(index);
       node = node[index];
@@ -181,7 +183,14 @@ export function findingsForResponse(res: ClusterResponse, ctx: ErrorContext): Fi
   const causes = status.details?.causes ?? [];
   switch (res.status) {
     case 403:
-      return [makeFinding(ctx, APPLY_CODES.forbidden, `forbidden: ${msg || `not allowed to ${ctx.verb} ${what}`} — the context's user lacks RBAC permission`, headRange(r))];
+      return [
+        makeFinding(
+          ctx,
+          APPLY_CODES.forbidden,
+          `forbidden: ${msg || `not allowed to ${ctx.verb} ${what}`} — the context's user lacks RBAC permission`,
+          headRange(r),
+        ),
+      ];
     case 409: {
       if (status.reason === 'Conflict' && causes.some((c) => c.reason === 'FieldManagerConflict')) {
         return causes
@@ -202,9 +211,23 @@ export function findingsForResponse(res: ClusterResponse, ctx: ErrorContext): Fi
     case 404: {
       const kind = status.details?.kind;
       if (kind === 'namespaces') {
-        return [makeFinding(ctx, APPLY_CODES.namespaceMissing, `namespace "${status.details?.name ?? ctx.namespace}" does not exist on the cluster; create it first or add a Namespace to the files`, r.namespace ? rangeOf(r, ['metadata', 'namespace'], 'value') : headRange(r))];
+        return [
+          makeFinding(
+            ctx,
+            APPLY_CODES.namespaceMissing,
+            `namespace "${status.details?.name ?? ctx.namespace}" does not exist on the cluster; create it first or add a Namespace to the files`,
+            r.namespace ? rangeOf(r, ['metadata', 'namespace'], 'value') : headRange(r),
+          ),
+        ];
       }
-      return [makeFinding(ctx, APPLY_CODES.unknownKind, `the server has no ${r.apiVersion} ${r.kind} (HTTP 404${msg ? `: ${msg}` : ''})`, rangeOf(r, ['kind'], 'value'))];
+      return [
+        makeFinding(
+          ctx,
+          APPLY_CODES.unknownKind,
+          `the server has no ${r.apiVersion} ${r.kind} (HTTP 404${msg ? `: ${msg}` : ''})`,
+          rangeOf(r, ['kind'], 'value'),
+        ),
+      ];
     }
     case 400:
     case 422: {
@@ -212,7 +235,14 @@ export function findingsForResponse(res: ClusterResponse, ctx: ErrorContext): Fi
       for (const c of causes) {
         const field = c.field ?? '';
         const text = c.message ?? c.reason ?? 'invalid';
-        out.push(makeFinding(ctx, APPLY_CODES.rejected, `the server rejected ${what}: ${field ? `${displayField(field)}: ` : ''}${text}`, fieldRange(r, field || undefined)));
+        out.push(
+          makeFinding(
+            ctx,
+            APPLY_CODES.rejected,
+            `the server rejected ${what}: ${field ? `${displayField(field)}: ` : ''}${text}`,
+            fieldRange(r, field || undefined),
+          ),
+        );
       }
       if (out.length) return out;
       // Strict decoding and server-side-apply schema errors name the field in the message only.
@@ -221,15 +251,19 @@ export function findingsForResponse(res: ClusterResponse, ctx: ErrorContext): Fi
         return unknown.map((f) => makeFinding(ctx, APPLY_CODES.rejected, `the server rejected ${what}: unknown field "${f}"`, fieldRange(r, f)));
       }
       const typed = /(?:typed (?:patch|value)[^:]*|errors):\s*(\.[\w.[\]"=,-]+):\s*(.+)$/s.exec(msg);
-      if (typed) return [makeFinding(ctx, APPLY_CODES.rejected, `the server rejected ${what}: ${displayField(typed[1])}: ${typed[2].trim()}`, fieldRange(r, typed[1]))];
+      if (typed)
+        return [makeFinding(ctx, APPLY_CODES.rejected, `the server rejected ${what}: ${displayField(typed[1])}: ${typed[2].trim()}`, fieldRange(r, typed[1]))];
       return [makeFinding(ctx, APPLY_CODES.rejected, `the server rejected ${what}: ${msg || `HTTP ${res.status}`}`, headRange(r))];
     }
     case 401:
-      return [makeFinding(ctx, APPLY_CODES.forbidden, `unauthorized: the server rejected the context's credentials (HTTP 401)${msg ? `: ${msg}` : ''}`, headRange(r))];
+      return [
+        makeFinding(ctx, APPLY_CODES.forbidden, `unauthorized: the server rejected the context's credentials (HTTP 401)${msg ? `: ${msg}` : ''}`, headRange(r)),
+      ];
     default: {
       // Typed-object errors of server-side apply come back as 500 on some versions.
       const typed = /typed (?:patch|value)[^:]*:\s*(\.[\w.[\]"=,-]+):\s*(.+)$/s.exec(msg);
-      if (typed) return [makeFinding(ctx, APPLY_CODES.rejected, `the server rejected ${what}: ${displayField(typed[1])}: ${typed[2].trim()}`, fieldRange(r, typed[1]))];
+      if (typed)
+        return [makeFinding(ctx, APPLY_CODES.rejected, `the server rejected ${what}: ${displayField(typed[1])}: ${typed[2].trim()}`, fieldRange(r, typed[1]))];
       return [makeFinding(ctx, APPLY_CODES.failed, `${ctx.verb} of ${what} failed: ${msg || `HTTP ${res.status}`} (HTTP ${res.status})`, headRange(r))];
     }
   }

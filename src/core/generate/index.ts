@@ -7,7 +7,14 @@ export * from './templateTypes';
 export { parseTemplate, WHEN_KEY, VALUE_KEY } from './templateParser';
 export { resolveValues, coerceValue, describeAllowed, defaultFor, isActive, checkConstraints, wholeValuePattern, type ResolvedValues } from './parameters';
 export { renderDocuments, renderFiles, renderNotes, findExistingFiles, type RenderedDocument, type RenderOptions } from './render';
-export { loadTemplates, findBuiltInTemplatesDir, WORKSPACE_TEMPLATES_DIR, type TemplateFileAccess, type TemplateDirectory, type LoadedTemplates } from './templateLoader';
+export {
+  loadTemplates,
+  findBuiltInTemplatesDir,
+  WORKSPACE_TEMPLATES_DIR,
+  type TemplateFileAccess,
+  type TemplateDirectory,
+  type LoadedTemplates,
+} from './templateLoader';
 export { isKubeTopologyTemplate } from './templateDetect';
 export { parseExpression, conditionHolds, ExpressionError } from './expression';
 export { interpolate, placeholdersIn } from './placeholders';

@@ -186,12 +186,18 @@ function fileStem(prefix: string, d: RenderedDocument): string {
 }
 
 function slug(s: string): string {
-  return s.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '');
+  return s
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '');
 }
 
 /** A file name from user values must stay one plain name inside the target folder. */
 function safeFileName(name: string, fallback: string): string {
-  const cleaned = name.replace(/[\\/:*?"<>|\x00-\x1f]+/g, '-').replace(/^\.+/, '').trim();
+  const cleaned = name
+    .replace(/[\\/:*?"<>|\x00-\x1f]+/g, '-')
+    .replace(/^\.+/, '')
+    .trim();
   return cleaned || fallback;
 }
 

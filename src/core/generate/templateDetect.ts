@@ -11,7 +11,7 @@ export function isKubeTopologyTemplate(text: string): boolean {
   let kind: string | undefined;
   // Line by line without splitting the whole text: the answer is in the first document, and this
   // runs on every edit of every file (splitting a 50 MB file first took 2 s).
-  for (let start = 0; start <= text.length; ) {
+  for (let start = 0; start <= text.length;) {
     const nl = text.indexOf('\n', start);
     const end = nl === -1 ? text.length : nl;
     const line = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);

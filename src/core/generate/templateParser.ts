@@ -60,7 +60,9 @@ export function parseTemplate(text: string, source: string, builtIn = false): Te
   const checkCondition = (cond: string, where: string, line?: number, allowed: Set<string> = known): void => {
     try {
       const refs = referencedNames(parseExpression(cond));
-      for (const r of refs) if (!allowed.has(r)) fail(`${where}: condition "${cond}" uses ${known.has(r) ? `parameter "${r}" before it is declared` : `unknown parameter "${r}"`}`, line);
+      for (const r of refs)
+        if (!allowed.has(r))
+          fail(`${where}: condition "${cond}" uses ${known.has(r) ? `parameter "${r}" before it is declared` : `unknown parameter "${r}"`}`, line);
     } catch (e) {
       if (e instanceof ExpressionError) fail(`${where}: ${e.message}`, line);
       throw e;
@@ -69,7 +71,8 @@ export function parseTemplate(text: string, source: string, builtIn = false): Te
   const checkText = (t: string, where: string, line?: number, allowed: Set<string> = known): void => {
     for (const ref of placeholdersIn(t)) {
       if (ref.invalid !== undefined) fail(`${where}: "\${${ref.invalid}}" is not a parameter name (write $\${ for a literal "\${")`, line);
-      if (!allowed.has(ref.name)) fail(`${where}: placeholder \${${ref.name}} ${known.has(ref.name) ? 'refers to a later parameter' : 'names no parameter'}`, line);
+      if (!allowed.has(ref.name))
+        fail(`${where}: placeholder \${${ref.name}} ${known.has(ref.name) ? 'refers to a later parameter' : 'names no parameter'}`, line);
     }
   };
 
@@ -99,7 +102,12 @@ export function parseTemplate(text: string, source: string, builtIn = false): Te
 
   const notes: TemplateNote[] = [];
   for (const [i, n] of asList(spec.notes, 'spec.notes', fail).entries()) {
-    const note = typeof n === 'string' ? { text: n } : isRecord(n) && str(n.text) ? { text: String(n.text), when: str(n.when) } : fail(`spec.notes[${i}] must be text or { text, when }`);
+    const note =
+      typeof n === 'string'
+        ? { text: n }
+        : isRecord(n) && str(n.text)
+          ? { text: String(n.text), when: str(n.when) }
+          : fail(`spec.notes[${i}] must be text or { text, when }`);
     if (note.when) checkCondition(note.when, `spec.notes[${i}]`);
     checkText(note.text, `spec.notes[${i}]`);
     notes.push(note);
@@ -218,7 +226,8 @@ function parseParameters(raw: unknown, fail: (m: string, line?: number) => never
     } else if (p.choices !== undefined) {
       fail(`${where}: only enum parameters have choices`);
     }
-    if (p.default === undefined || p.default === null) fail(`${where}: a default is required (pressing Enter through every question must give a working topology)`);
+    if (p.default === undefined || p.default === null)
+      fail(`${where}: a default is required (pressing Enter through every question must give a working topology)`);
     const def = p.default as ParameterValue;
     if (typeof def === 'object') fail(`${where}: default must be a single value`);
     const pattern = str(p.pattern);

@@ -184,7 +184,7 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
     const type: EdgeType = ref.type === 'uses' ? 'mounts' : ref.type;
     const outOfScope = ref.problem?.reason === 'out-of-scope';
     const broken = (ref.problem !== undefined && !outOfScope) || finding?.severity === 'error';
-    const problemText = ref.problem ? finding?.message ?? problemSentence(ref, ref.problem) : finding?.message;
+    const problemText = ref.problem ? (finding?.message ?? problemSentence(ref, ref.problem)) : finding?.message;
     const base = {
       from: fromNode.id,
       type,
@@ -193,7 +193,11 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
       file: ref.from.file,
       line: site.start.line + 1,
       ...(broken ? { broken: true } : {}),
-      ...(finding ? { code: finding.code, severity: finding.severity } : ref.problem && !outOfScope ? { code: fallbackCode(ref), severity: 'error' as Severity } : {}),
+      ...(finding
+        ? { code: finding.code, severity: finding.severity }
+        : ref.problem && !outOfScope
+          ? { code: fallbackCode(ref), severity: 'error' as Severity }
+          : {}),
     };
     const target = ref.target ? addResource(ref.target) : undefined;
     if (target) {
@@ -239,7 +243,14 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
 // that breaks one, so a single hostile resource (a 600-character name, `replicas: 1e400`, a node
 // with 300 findings) would blank the view. test/fuzz checks that every built graph passes.
 
-const TEXT_LIMITS: Partial<Record<keyof NodeFacts, number>> = { selector: 2000, serviceType: 100, ingressClass: 200, scaleTarget: 500, schedule: 200, secretType: 200 };
+const TEXT_LIMITS: Partial<Record<keyof NodeFacts, number>> = {
+  selector: 2000,
+  serviceType: 100,
+  ingressClass: 200,
+  scaleTarget: 500,
+  schedule: 200,
+  secretType: 200,
+};
 const COUNT_FACTS: (keyof NodeFacts)[] = ['replicas', 'minReplicas', 'maxReplicas'];
 const MAX_PROBLEMS = 200;
 
@@ -271,7 +282,14 @@ function fitForWebview(g: GraphModel): GraphModel {
     if (problems.length > MAX_PROBLEMS) {
       const kept = [...problems].sort((a, b) => rank(b.severity) - rank(a.severity)).slice(0, MAX_PROBLEMS - 1);
       const rest = problems.length - kept.length;
-      problems = [...kept, { code: kept[kept.length - 1].code, severity: kept[kept.length - 1].severity, message: `… and ${rest} more findings on this resource (see the Problems panel)` }];
+      problems = [
+        ...kept,
+        {
+          code: kept[kept.length - 1].code,
+          severity: kept[kept.length - 1].severity,
+          message: `… and ${rest} more findings on this resource (see the Problems panel)`,
+        },
+      ];
     }
     nodes.push({ ...n, facts: facts as NodeFacts, problems });
   }
@@ -301,7 +319,7 @@ function describe(ref: Reference): { reason: string; label: string } {
       };
     }
     case 'routes': {
-      const port = ref.port ? (ref.port.number !== undefined ? String(ref.port.number) : ref.port.name ?? '?') : '?';
+      const port = ref.port ? (ref.port.number !== undefined ? String(ref.port.number) : (ref.port.name ?? '?')) : '?';
       const where = ref.isDefault ? 'default backend' : `${ref.host ? `host ${ref.host} ` : ''}path ${ref.httpPath ?? '/'}`;
       return { reason: `${where} → port ${port}`, label: ref.isDefault ? `default → ${port}` : `${ref.httpPath ?? '/'} → ${port}` };
     }
@@ -309,7 +327,10 @@ function describe(ref: Reference): { reason: string; label: string } {
       const metrics = hpaMetricTexts(ref.from);
       const max = ref.maxReplicas !== undefined ? String(ref.maxReplicas) : '?';
       const at = metrics.length ? ` at ${metrics.join(', ')}` : '';
-      return { reason: `min ${ref.minReplicas} max ${max}${at}`, label: `${ref.minReplicas}–${max}${metrics.length ? ` @ ${metrics[0].replace(' (default)', '')}` : ''}` };
+      return {
+        reason: `min ${ref.minReplicas} max ${max}${at}`,
+        label: `${ref.minReplicas}–${max}${metrics.length ? ` @ ${metrics[0].replace(' (default)', '')}` : ''}`,
+      };
     }
     case 'calls': {
       const where = ref.envName ? `env ${ref.envName}` : `${String(ref.path[ref.path.length - 2] ?? 'args')}`;
@@ -318,7 +339,10 @@ function describe(ref: Reference): { reason: string; label: string } {
     }
     case 'uses': {
       const what = ref.via === 'volume' ? 'volume' : ref.via === 'envFrom' ? 'envFrom' : `env${ref.key ? ` key ${ref.key}` : ''}`;
-      return { reason: `${what} from ${ref.targetKind} ${ref.name}${ref.optional ? ' (optional)' : ''}`, label: ref.via === 'env' && ref.key ? ref.key : ref.via };
+      return {
+        reason: `${what} from ${ref.targetKind} ${ref.name}${ref.optional ? ' (optional)' : ''}`,
+        label: ref.via === 'env' && ref.key ? ref.key : ref.via,
+      };
     }
   }
 }
@@ -394,7 +418,7 @@ function ghostFor(ref: Reference, problem: ReferenceProblem, from: GraphNode, si
   const t = targetWords(ref);
   const ns = t.namespace ?? from.namespace;
   const outOfScope = problem.reason === 'out-of-scope';
-  const severity: Severity = outOfScope ? 'info' : finding?.severity ?? 'error';
+  const severity: Severity = outOfScope ? 'info' : (finding?.severity ?? 'error');
   const problem0: GraphProblem = {
     code: finding?.code ?? (outOfScope ? 'reference-out-of-scope' : fallbackCode(ref)),
     severity,

@@ -7,7 +7,7 @@
 export function textWidth(text: string, size: number, bold = false, letterSpacing = 0): number {
   let w = 0;
   for (const ch of text) {
-    if ('iljt.,:;|!\'`·'.includes(ch)) w += 0.32;
+    if ("iljt.,:;|!'`·".includes(ch)) w += 0.32;
     else if ('frI() -/[]'.includes(ch)) w += 0.42;
     else if ('mwMW@%'.includes(ch)) w += 0.92;
     else if (ch >= 'A' && ch <= 'Z') w += 0.72;

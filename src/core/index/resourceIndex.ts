@@ -12,7 +12,10 @@ export class ResourceIndex {
   private readonly workloadsByNs = new Map<string, Resource[]>();
   private readonly nsOf = new Map<Resource, string | undefined>();
 
-  constructor(resources: readonly Resource[], readonly defaultNamespace = 'default') {
+  constructor(
+    resources: readonly Resource[],
+    readonly defaultNamespace = 'default',
+  ) {
     this.all = resources;
     for (const r of resources) {
       if (!r.kind) continue;
@@ -96,7 +99,7 @@ function keysOf(r: Resource, kind: string, defaultNamespace: string): ResourceKe
       ns,
       kindNs: `${kind}/${ns ?? ''}`,
       nameKey: r.name ? key(kind, ns, r.name) : undefined,
-      workloadNs: isWorkload(r) ? ns ?? '' : undefined,
+      workloadNs: isWorkload(r) ? (ns ?? '') : undefined,
     };
     keysCache.set(r, k);
   }

@@ -46,7 +46,10 @@ export class WorkspaceIndex {
   private options: AnalysisOptions;
   private optionsKey: string;
 
-  constructor(options: Partial<AnalysisOptions> = {}, private readonly limits: ParseLimits = DEFAULT_LIMITS) {
+  constructor(
+    options: Partial<AnalysisOptions> = {},
+    private readonly limits: ParseLimits = DEFAULT_LIMITS,
+  ) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
     this.optionsKey = JSON.stringify(this.options);
   }

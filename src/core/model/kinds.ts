@@ -4,14 +4,43 @@ import type { ResourceRef } from '../findings';
 
 /** Kinds without a namespace (metadata.namespace is ignored by the API server for these). */
 const CLUSTER_SCOPED = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'ClusterRole', 'ClusterRoleBinding', 'StorageClass',
-  'CustomResourceDefinition', 'IngressClass', 'PriorityClass', 'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration', 'APIService', 'CSIDriver', 'CSINode', 'RuntimeClass', 'VolumeAttachment',
-  'CertificateSigningRequest', 'ComponentStatus', 'FlowSchema', 'PriorityLevelConfiguration',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'MutatingAdmissionPolicy',
-  'MutatingAdmissionPolicyBinding', 'DeviceClass', 'ResourceSlice', 'ServiceCIDR', 'IPAddress',
-  'StorageVersion', 'StorageVersionMigration', 'ClusterTrustBundle', 'VolumeAttributesClass',
-  'TokenReview', 'SelfSubjectReview', 'SubjectAccessReview', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview',
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'StorageClass',
+  'CustomResourceDefinition',
+  'IngressClass',
+  'PriorityClass',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'APIService',
+  'CSIDriver',
+  'CSINode',
+  'RuntimeClass',
+  'VolumeAttachment',
+  'CertificateSigningRequest',
+  'ComponentStatus',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'DeviceClass',
+  'ResourceSlice',
+  'ServiceCIDR',
+  'IPAddress',
+  'StorageVersion',
+  'StorageVersionMigration',
+  'ClusterTrustBundle',
+  'VolumeAttributesClass',
+  'TokenReview',
+  'SelfSubjectReview',
+  'SubjectAccessReview',
+  'SelfSubjectAccessReview',
+  'SelfSubjectRulesReview',
   'PodSecurityPolicy',
 ]);
 
@@ -133,7 +162,12 @@ export interface ContainerView {
 /** Containers (and init containers) of a pod spec with their paths. */
 export function containersOf(t: PodTemplateView, includeInit = false): ContainerView[] {
   const out: ContainerView[] = [];
-  const lists: [string, boolean][] = includeInit ? [['containers', false], ['initContainers', true]] : [['containers', false]];
+  const lists: [string, boolean][] = includeInit
+    ? [
+        ['containers', false],
+        ['initContainers', true],
+      ]
+    : [['containers', false]];
   for (const [key, init] of lists) {
     asArray(t.spec?.[key]).forEach((c, i) => {
       const rec = asRecord(c);
@@ -157,7 +191,10 @@ export interface LabelExpression {
 }
 
 /** Full LabelSelector semantics (matchLabels AND matchExpressions). An empty selector matches nothing here. */
-export function labelSelectorMatches(selector: { matchLabels?: Record<string, string>; matchExpressions?: LabelExpression[] }, labels: Record<string, string>): boolean {
+export function labelSelectorMatches(
+  selector: { matchLabels?: Record<string, string>; matchExpressions?: LabelExpression[] },
+  labels: Record<string, string>,
+): boolean {
   const ml = selector.matchLabels ?? {};
   const me = selector.matchExpressions ?? [];
   if (Object.keys(ml).length === 0 && me.length === 0) return false;

@@ -823,7 +823,10 @@ function workloadOutgoing(w: Resource): WorkloadOutgoing | undefined {
       const envName = typeof env.name === 'string' ? env.name : undefined;
       if (typeof env.value === 'string') sites.push({ container: c, path: [...c.path, 'env', i, 'value'], text: env.value, envName });
       const from = asRecord(env.valueFrom);
-      for (const [field, kind] of [['configMapKeyRef', 'ConfigMap'], ['secretKeyRef', 'Secret']] as const) {
+      for (const [field, kind] of [
+        ['configMapKeyRef', 'ConfigMap'],
+        ['secretKeyRef', 'Secret'],
+      ] as const) {
         const sel = asRecord(from?.[field]);
         if (sel && typeof sel.name === 'string') {
           uses.push({
@@ -840,10 +843,20 @@ function workloadOutgoing(w: Resource): WorkloadOutgoing | undefined {
     });
     asArray(c.container.envFrom).forEach((e, i) => {
       const env = asRecord(e);
-      for (const [field, kind] of [['configMapRef', 'ConfigMap'], ['secretRef', 'Secret']] as const) {
+      for (const [field, kind] of [
+        ['configMapRef', 'ConfigMap'],
+        ['secretRef', 'Secret'],
+      ] as const) {
         const sel = asRecord(env?.[field]);
         if (sel && typeof sel.name === 'string') {
-          uses.push({ path: [...c.path, 'envFrom', i, field, 'name'], targetKind: kind, name: sel.name, via: 'envFrom', optional: sel.optional === true, container: c });
+          uses.push({
+            path: [...c.path, 'envFrom', i, field, 'name'],
+            targetKind: kind,
+            name: sel.name,
+            via: 'envFrom',
+            optional: sel.optional === true,
+            container: c,
+          });
         }
       }
     });
@@ -871,10 +884,19 @@ function workloadOutgoing(w: Resource): WorkloadOutgoing | undefined {
     }
     asArray(getPath(vol, ['projected', 'sources'])).forEach((s, j) => {
       const src = asRecord(s);
-      for (const [field, kind] of [['configMap', 'ConfigMap'], ['secret', 'Secret']] as const) {
+      for (const [field, kind] of [
+        ['configMap', 'ConfigMap'],
+        ['secret', 'Secret'],
+      ] as const) {
         const sel = asRecord(src?.[field]);
         if (sel && typeof sel.name === 'string') {
-          uses.push({ path: [...volPath, 'projected', 'sources', j, field, 'name'], targetKind: kind, name: sel.name, via: 'volume', optional: sel.optional === true });
+          uses.push({
+            path: [...volPath, 'projected', 'sources', j, field, 'name'],
+            targetKind: kind,
+            name: sel.name,
+            via: 'volume',
+            optional: sel.optional === true,
+          });
         }
       }
     });
@@ -965,7 +987,17 @@ export function addressesInArg(arg: string, previous: string | undefined, resolv
     }
     first = false;
     for (const a of resolver.find(value, key)) {
-      out.push({ address: { ...a, start: a.start + offset, end: a.end + offset, hostStart: a.hostStart + offset, hostEnd: a.hostEnd + offset, portStart: a.portStart !== undefined ? a.portStart + offset : undefined }, key });
+      out.push({
+        address: {
+          ...a,
+          start: a.start + offset,
+          end: a.end + offset,
+          hostStart: a.hostStart + offset,
+          hostEnd: a.hostEnd + offset,
+          portStart: a.portStart !== undefined ? a.portStart + offset : undefined,
+        },
+        key,
+      });
     }
   }
   return out;

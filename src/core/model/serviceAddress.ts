@@ -93,25 +93,133 @@ const SCHEME_PORTS: Record<string, number | undefined> = {
 
 /** Single-label hosts that are never Services. */
 const NOT_SERVICES = new Set([
-  'localhost', 'localhost4', 'localhost6', 'ip6-localhost', 'ip6-loopback',
+  'localhost',
+  'localhost4',
+  'localhost6',
+  'ip6-localhost',
+  'ip6-loopback',
   // Values that switch a setting rather than name a host.
-  'true', 'false', 'yes', 'no', 'on', 'off', 'null', 'nil', 'none', 'disabled', 'enabled', 'auto', 'default', 'unset', 'empty',
+  'true',
+  'false',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'null',
+  'nil',
+  'none',
+  'disabled',
+  'enabled',
+  'auto',
+  'default',
+  'unset',
+  'empty',
 ]);
 
 /** Second labels that make `a.b` a file name, not `name.namespace`. */
 const FILE_EXTENSIONS = new Set([
-  'py', 'js', 'mjs', 'cjs', 'ts', 'json', 'yaml', 'yml', 'txt', 'sh', 'bash', 'conf', 'cfg', 'ini', 'xml', 'html', 'htm',
-  'csv', 'tsv', 'log', 'pem', 'crt', 'cert', 'key', 'jar', 'war', 'so', 'go', 'rb', 'java', 'class', 'pb', 'h5', 'onnx',
-  'pkl', 'pt', 'bin', 'tar', 'gz', 'tgz', 'zip', 'md', 'sql', 'env', 'toml', 'properties', 'lock', 'pid', 'sock', 'tmp',
-  'jpg', 'jpeg', 'png', 'gif', 'svg', 'css', 'wasm', 'parquet', 'keras', 'tflite', 'lua', 'php', 'pl', 'rs', 'c', 'h',
-  'cpp', 'hpp', 'exe', 'dll', 'd', 'service', 'timer', 'socket',
+  'py',
+  'js',
+  'mjs',
+  'cjs',
+  'ts',
+  'json',
+  'yaml',
+  'yml',
+  'txt',
+  'sh',
+  'bash',
+  'conf',
+  'cfg',
+  'ini',
+  'xml',
+  'html',
+  'htm',
+  'csv',
+  'tsv',
+  'log',
+  'pem',
+  'crt',
+  'cert',
+  'key',
+  'jar',
+  'war',
+  'so',
+  'go',
+  'rb',
+  'java',
+  'class',
+  'pb',
+  'h5',
+  'onnx',
+  'pkl',
+  'pt',
+  'bin',
+  'tar',
+  'gz',
+  'tgz',
+  'zip',
+  'md',
+  'sql',
+  'env',
+  'toml',
+  'properties',
+  'lock',
+  'pid',
+  'sock',
+  'tmp',
+  'jpg',
+  'jpeg',
+  'png',
+  'gif',
+  'svg',
+  'css',
+  'wasm',
+  'parquet',
+  'keras',
+  'tflite',
+  'lua',
+  'php',
+  'pl',
+  'rs',
+  'c',
+  'h',
+  'cpp',
+  'hpp',
+  'exe',
+  'dll',
+  'd',
+  'service',
+  'timer',
+  'socket',
 ]);
 
 /** Last words of a key that say "this value is a host / an address". */
 const HOST_WORDS = new Set([
-  'host', 'hosts', 'hostname', 'hostport', 'addr', 'addrs', 'address', 'addresses', 'url', 'urls', 'uri', 'uris',
-  'endpoint', 'endpoints', 'server', 'servers', 'upstream', 'upstreams', 'backend', 'backends', 'broker', 'brokers',
-  'dsn', 'proxy',
+  'host',
+  'hosts',
+  'hostname',
+  'hostport',
+  'addr',
+  'addrs',
+  'address',
+  'addresses',
+  'url',
+  'urls',
+  'uri',
+  'uris',
+  'endpoint',
+  'endpoints',
+  'server',
+  'servers',
+  'upstream',
+  'upstreams',
+  'backend',
+  'backends',
+  'broker',
+  'brokers',
+  'dsn',
+  'proxy',
 ]);
 /** Weaker host words: enough for `name:port`, not for a bare `name`. */
 const WEAK_HOST_WORDS = new Set(['service', 'svc', 'bootstrap', 'peers', 'target']);
@@ -208,10 +316,7 @@ export function findServiceAddresses(text: string, context: AddressContext = {})
     const knownSvc = context.knownServices?.has(parsed.name) ?? false;
     if (parsed.form === 'name') {
       if (NOT_SERVICES.has(parsed.name)) continue;
-      const counts =
-        scheme !== undefined ||
-        (portText !== undefined && (weakHostKey || knownSvc)) ||
-        (wholeValue && (hostKey || (knownSvc && weakHostKey)));
+      const counts = scheme !== undefined || (portText !== undefined && (weakHostKey || knownSvc)) || (wholeValue && (hostKey || (knownSvc && weakHostKey)));
       if (!counts) continue;
     } else if (parsed.form === 'name.namespace') {
       const ns = parsed.namespace!;
@@ -456,7 +561,10 @@ export class ServiceAddressResolver {
 
   readonly names: NameLookup;
 
-  constructor(readonly index: ResourceIndex, readonly clusterDomain = 'cluster.local') {
+  constructor(
+    readonly index: ResourceIndex,
+    readonly clusterDomain = 'cluster.local',
+  ) {
     this.names = new NameLookup(index);
     for (const s of index.ofKind('Service')) if (s.name) this.serviceNames.add(s.name);
     for (const ns of index.namespaces()) {
@@ -480,7 +588,8 @@ export class ServiceAddressResolver {
   resolve(address: ServiceAddress, fromNamespace: string): AddressResolution {
     const namespace = address.namespace ?? fromNamespace;
     // The API server's own Service exists in every cluster.
-    if (address.name === 'kubernetes' && namespace === 'default' && !this.index.first('Service', namespace, address.name)) return { status: 'out-of-scope', namespace };
+    if (address.name === 'kubernetes' && namespace === 'default' && !this.index.first('Service', namespace, address.name))
+      return { status: 'out-of-scope', namespace };
     const services = this.index.find('Service', namespace, address.name);
     if (services.length) {
       const service = services[0];

@@ -115,7 +115,7 @@ export function localRangeOf(data: ResourceData, lines: ParsedDocument['lines'],
     target = keyNode ?? valueNode;
   } else {
     // auto: scalars underline the value, collections the key (a short, readable range).
-    target = valueNode && isScalar(valueNode) ? valueNode : keyNode ?? valueNode;
+    target = valueNode && isScalar(valueNode) ? valueNode : (keyNode ?? valueNode);
   }
   if (!target?.range) return lines.range(0, 0);
   const [s, e] = target.range;

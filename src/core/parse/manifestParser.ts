@@ -106,11 +106,7 @@ export class DocumentCache {
   }
 }
 
-export function parseManifestFile(
-  file: string,
-  text: string,
-  options: { limits?: ParseLimits; cache?: DocumentCache } = {},
-): ParsedFile {
+export function parseManifestFile(file: string, text: string, options: { limits?: ParseLimits; cache?: DocumentCache } = {}): ParsedFile {
   const limits = options.limits ?? DEFAULT_LIMITS;
   const result: ParsedFile = { file, text, documents: [], resources: [], findings: [] };
   const bytes = Buffer.byteLength(text, 'utf8');
@@ -216,11 +212,18 @@ function extractResources(doc: Document.Parsed, text: string, lines: LineIndex, 
   } catch (e) {
     const merge = MERGE_ERROR.test(errorMessage(e)) ? firstMergeValue(doc) : undefined;
     if (merge) {
-      out.findings.push(localFinding('yaml-syntax', 'error', `${errorMessage(e)}: \`<<\` merges mappings into this one (\`<<: *anchor\`).`, nodeRange(merge, lines, true)));
+      out.findings.push(
+        localFinding('yaml-syntax', 'error', `${errorMessage(e)}: \`<<\` merges mappings into this one (\`<<: *anchor\`).`, nodeRange(merge, lines, true)),
+      );
       return;
     }
     out.findings.push(
-      localFinding('yaml-alias-limit', 'error', `Document not validated: ${errorMessage(e)} (more than ${limits.maxAliasCount} aliases resolved).`, nodeRange(root, lines, true)),
+      localFinding(
+        'yaml-alias-limit',
+        'error',
+        `Document not validated: ${errorMessage(e)} (more than ${limits.maxAliasCount} aliases resolved).`,
+        nodeRange(root, lines, true),
+      ),
     );
     return;
   }
@@ -229,7 +232,12 @@ function extractResources(doc: Document.Parsed, text: string, lines: LineIndex, 
   if (text.includes('<<')) recordMergeSources(doc);
   if (!isMap(root) || typeof value !== 'object' || Array.isArray(value)) {
     out.findings.push(
-      localFinding('not-an-object', 'error', 'This document is not a Kubernetes object: expected a mapping with apiVersion, kind and metadata.', nodeRange(root, lines, true)),
+      localFinding(
+        'not-an-object',
+        'error',
+        'This document is not a Kubernetes object: expected a mapping with apiVersion, kind and metadata.',
+        nodeRange(root, lines, true),
+      ),
     );
     return;
   }
@@ -240,7 +248,9 @@ function extractResources(doc: Document.Parsed, text: string, lines: LineIndex, 
     items.items.forEach((item, i) => {
       const itemValue = (obj.items as unknown[])[i];
       if (!isMap(item) || itemValue == null || typeof itemValue !== 'object' || Array.isArray(itemValue)) {
-        out.findings.push(localFinding('not-an-object', 'error', `items[${i}] of this ${kind} is not a Kubernetes object.`, nodeRange(item as YamlNode, lines, true)));
+        out.findings.push(
+          localFinding('not-an-object', 'error', `items[${i}] of this ${kind} is not a Kubernetes object.`, nodeRange(item as YamlNode, lines, true)),
+        );
         return;
       }
       addResource(item, itemValue as Record<string, unknown>, ['items', i], lines, out);
@@ -264,10 +274,19 @@ function addResource(node: YAMLMap, obj: Record<string, unknown>, itemPath: (str
   const where = itemPath.length ? `items[${itemPath[1]}]` : 'This document';
   const start = nodeRange(node, lines, true);
   if (!data.apiVersion) {
-    out.findings.push(localFinding('missing-api-version', 'error', `${where} has no apiVersion; every Kubernetes object needs one (for example apps/v1 for a Deployment).`, start));
+    out.findings.push(
+      localFinding(
+        'missing-api-version',
+        'error',
+        `${where} has no apiVersion; every Kubernetes object needs one (for example apps/v1 for a Deployment).`,
+        start,
+      ),
+    );
   }
   if (!data.kind) {
-    out.findings.push(localFinding('missing-kind', 'error', `${where} has no kind; every Kubernetes object needs one (for example Deployment or Service).`, start));
+    out.findings.push(
+      localFinding('missing-kind', 'error', `${where} has no kind; every Kubernetes object needs one (for example Deployment or Service).`, start),
+    );
   }
   out.resources.push(data);
 }

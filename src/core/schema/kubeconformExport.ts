@@ -50,7 +50,8 @@ function standalone(rel: Release, s: StoredSchema, nullable: boolean, used: Set<
   }
   if (s.required) out.required = s.required;
   if (s.additionalProperties !== undefined) {
-    out.additionalProperties = typeof s.additionalProperties === 'boolean' ? s.additionalProperties : standalone(rel, s.additionalProperties, true, used, queue);
+    out.additionalProperties =
+      typeof s.additionalProperties === 'boolean' ? s.additionalProperties : standalone(rel, s.additionalProperties, true, used, queue);
   }
   if (s.items) out.items = standalone(rel, s.items, false, used, queue);
   return out;

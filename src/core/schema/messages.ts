@@ -69,7 +69,9 @@ export function explainErrors(errors: ErrorObject[], cx: ExplainContext): Schema
   }
   // A misspelt required field shows up twice (unknown + missing): keep the unknown one, which carries the fix.
   const typoOfRequired = new Set<string>();
-  const missing = new Set(unique.filter((e) => e.keyword === 'required').map((e) => `${e.instancePath}|${(e.params as { missingProperty: string }).missingProperty}`));
+  const missing = new Set(
+    unique.filter((e) => e.keyword === 'required').map((e) => `${e.instancePath}|${(e.params as { missingProperty: string }).missingProperty}`),
+  );
   // A value of the wrong type also fails its enum/format check: one finding (the type) is enough.
   const wrongTypeAt = new Set(unique.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   const issues: SchemaIssue[] = [];
@@ -250,7 +252,12 @@ function requiredField(e: ErrorObject, prop: string, cx: ExplainContext): Schema
   const parent = toPath(e.instancePath, cx.data);
   const data = valueAt(cx.data, parent) as Record<string, unknown> | undefined;
   if (data && Object.prototype.hasOwnProperty.call(data, prop) && data[prop] === null) {
-    return { code: 'schema-required', message: `required field ${JSON.stringify(prop)} in ${objectLabel(parent, cx)} is null`, path: [...parent, prop], part: 'key' };
+    return {
+      code: 'schema-required',
+      message: `required field ${JSON.stringify(prop)} in ${objectLabel(parent, cx)} is null`,
+      path: [...parent, prop],
+      part: 'key',
+    };
   }
   return {
     code: 'schema-required',
@@ -332,7 +339,8 @@ function badFormat(e: ErrorObject, cx: ExplainContext): SchemaIssue {
       const better = typeof value === 'string' ? suggestQuantity(value) : [];
       if (better.length) {
         message += ` — did you mean ${quoteList(better)}?`;
-        for (const b of better) fixes.push({ title: `Change to ${b}`, path, part: 'value', newText: b, preferred: better.length === 1 && sameWord(String(value), b) });
+        for (const b of better)
+          fixes.push({ title: `Change to ${b}`, path, part: 'value', newText: b, preferred: better.length === 1 && sameWord(String(value), b) });
       }
       break;
     }

@@ -27,16 +27,44 @@ export interface ApiChange {
 }
 
 const WORKLOAD_NOTE = 'spec.selector is required and must match the template labels, and some defaults differ';
-const INGRESS_NOTE = 'backend.serviceName and servicePort became backend.service.name and backend.service.port.number or .name, and every path needs a pathType';
+const INGRESS_NOTE =
+  'backend.serviceName and servicePort became backend.service.name and backend.service.port.number or .name, and every path needs a pathType';
 const FLOWCONTROL_NOTE = 'PriorityLevelConfiguration spec.limited.assuredConcurrencyShares is named nominalConcurrencyShares';
 
 export const API_CHANGES: ApiChange[] = [
   // Removed in 1.16
-  { apiVersion: 'extensions/v1beta1', kinds: ['Deployment', 'DaemonSet', 'ReplicaSet'], removedIn: '1.16', replacements: ['apps/v1'], note: WORKLOAD_NOTE, rename: 'review' },
+  {
+    apiVersion: 'extensions/v1beta1',
+    kinds: ['Deployment', 'DaemonSet', 'ReplicaSet'],
+    removedIn: '1.16',
+    replacements: ['apps/v1'],
+    note: WORKLOAD_NOTE,
+    rename: 'review',
+  },
   { apiVersion: 'extensions/v1beta1', kinds: ['NetworkPolicy'], removedIn: '1.16', replacements: ['networking.k8s.io/v1'], rename: 'review' },
-  { apiVersion: 'extensions/v1beta1', kinds: ['PodSecurityPolicy'], removedIn: '1.16', replacements: [], note: 'PodSecurityPolicy itself was removed in 1.25; use Pod Security Admission (pod-security.kubernetes.io/* namespace labels)' },
-  { apiVersion: 'apps/v1beta1', kinds: ['Deployment', 'StatefulSet', 'ControllerRevision'], removedIn: '1.16', replacements: ['apps/v1'], note: WORKLOAD_NOTE, rename: 'review' },
-  { apiVersion: 'apps/v1beta2', kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ControllerRevision'], removedIn: '1.16', replacements: ['apps/v1'], note: WORKLOAD_NOTE, rename: 'review' },
+  {
+    apiVersion: 'extensions/v1beta1',
+    kinds: ['PodSecurityPolicy'],
+    removedIn: '1.16',
+    replacements: [],
+    note: 'PodSecurityPolicy itself was removed in 1.25; use Pod Security Admission (pod-security.kubernetes.io/* namespace labels)',
+  },
+  {
+    apiVersion: 'apps/v1beta1',
+    kinds: ['Deployment', 'StatefulSet', 'ControllerRevision'],
+    removedIn: '1.16',
+    replacements: ['apps/v1'],
+    note: WORKLOAD_NOTE,
+    rename: 'review',
+  },
+  {
+    apiVersion: 'apps/v1beta2',
+    kinds: ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ControllerRevision'],
+    removedIn: '1.16',
+    replacements: ['apps/v1'],
+    note: WORKLOAD_NOTE,
+    rename: 'review',
+  },
   // Removed in 1.22
   { apiVersion: 'extensions/v1beta1', kinds: ['Ingress'], removedIn: '1.22', replacements: ['networking.k8s.io/v1'], note: INGRESS_NOTE },
   { apiVersion: 'networking.k8s.io/v1beta1', kinds: ['Ingress'], removedIn: '1.22', replacements: ['networking.k8s.io/v1'], note: INGRESS_NOTE },
@@ -124,7 +152,13 @@ export const API_CHANGES: ApiChange[] = [
     note: 'an empty spec.selector selects every pod in the namespace',
     rename: 'review',
   },
-  { apiVersion: 'policy/v1beta1', kinds: ['PodSecurityPolicy'], removedIn: '1.25', replacements: [], note: 'use Pod Security Admission (pod-security.kubernetes.io/* namespace labels) or a policy engine' },
+  {
+    apiVersion: 'policy/v1beta1',
+    kinds: ['PodSecurityPolicy'],
+    removedIn: '1.25',
+    replacements: [],
+    note: 'use Pod Security Admission (pod-security.kubernetes.io/* namespace labels) or a policy engine',
+  },
   { apiVersion: 'node.k8s.io/v1beta1', kinds: ['RuntimeClass'], removedIn: '1.25', replacements: ['node.k8s.io/v1'], rename: 'safe' },
   // Removed in 1.26
   {

@@ -55,7 +55,14 @@ function releasesText(list: string[]): string {
   return list.length === 1 ? list[0] : `${list[0]}–${list[list.length - 1]}`;
 }
 
-function checkApiChange(ctx: ResourceCheckContext, change: ApiChange, target: string, rel: Release, apiVersion: string, kind: string): 'removed' | 'deprecated' | undefined {
+function checkApiChange(
+  ctx: ResourceCheckContext,
+  change: ApiChange,
+  target: string,
+  rel: Release,
+  apiVersion: string,
+  kind: string,
+): 'removed' | 'deprecated' | undefined {
   const removed = change.removedIn !== undefined && compareReleases(target, change.removedIn) >= 0;
   const deprecated = !removed && change.deprecatedIn !== undefined && compareReleases(target, change.deprecatedIn) >= 0;
   if (!removed && !deprecated) return undefined;
@@ -154,7 +161,11 @@ export const schemaCheck: ResourceCheck = (ctx) => {
   if (!schemasAvailable()) {
     if (!unavailableReported) {
       unavailableReported = true;
-      ctx.report('schema-unavailable', 'Kubernetes schemas could not be loaded (schemas/k8s-schemas.json not found); resources are not validated. Run npm run schemas.', ctx.range(['apiVersion'], 'value'));
+      ctx.report(
+        'schema-unavailable',
+        'Kubernetes schemas could not be loaded (schemas/k8s-schemas.json not found); resources are not validated. Run npm run schemas.',
+        ctx.range(['apiVersion'], 'value'),
+      );
     }
     return;
   }

@@ -168,7 +168,10 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
 export class Release {
   private byKindCache?: Map<string, string[]>;
 
-  constructor(readonly name: string, readonly manifest: ReleaseManifest) {}
+  constructor(
+    readonly name: string,
+    readonly manifest: ReleaseManifest,
+  ) {}
 
   /** Root definition name of a kind, if this release serves it. */
   rootOf(apiVersion: string, kind: string): string | undefined {

@@ -31,7 +31,9 @@ const SHOW_PROBLEMS = 'Show Problems';
 export async function applyToCluster(deps: ApplyDeps, arg?: unknown, many?: unknown, preselected?: ManifestSelection): Promise<ApplyResult | undefined> {
   const selection = preselected ?? (await selectManifests(deps.analysis, arg, many));
   if (!selection || !selection.resources.length) {
-    void vscode.window.showInformationMessage(`Kube Topology: ${selection ? `${selection.label} defines no Kubernetes resources` : 'open a manifest or a folder'} to apply.`);
+    void vscode.window.showInformationMessage(
+      `Kube Topology: ${selection ? `${selection.label} defines no Kubernetes resources` : 'open a manifest or a folder'} to apply.`,
+    );
     return undefined;
   }
   const ctx = await gate(deps.contexts, 'Apply', selection.resources.length, `Manifests: ${selection.label}`);
@@ -39,7 +41,13 @@ export async function applyToCluster(deps: ApplyDeps, arg?: unknown, many?: unkn
   if (selection.errors.length) {
     const go = await vscode.window.showWarningMessage(
       `${selection.label} has ${selection.errors.length} validation error${selection.errors.length === 1 ? '' : 's'}. The server will likely reject ${selection.errors.length === 1 ? 'it' : 'them'}. Apply anyway?`,
-      { modal: true, detail: selection.errors.slice(0, 5).map((f) => `• ${f.code}: ${f.message}`).join('\n') },
+      {
+        modal: true,
+        detail: selection.errors
+          .slice(0, 5)
+          .map((f) => `• ${f.code}: ${f.message}`)
+          .join('\n'),
+      },
       'Apply Anyway',
     );
     if (go !== 'Apply Anyway') return undefined;
@@ -90,7 +98,12 @@ async function decide(deps: ApplyDeps, plan: ApplyPlan): Promise<boolean | undef
   let force = false;
   const conflict = conflictMessage(plan);
   if (conflict) {
-    const choice = await vscode.window.showWarningMessage(`Kube Topology: ${conflict}`, { modal: true, detail: `Dry run on ${plan.context}: ${counts}.` }, 'Force', 'Apply Without Force');
+    const choice = await vscode.window.showWarningMessage(
+      `Kube Topology: ${conflict}`,
+      { modal: true, detail: `Dry run on ${plan.context}: ${counts}.` },
+      'Force',
+      'Apply Without Force',
+    );
     if (!choice) return undefined;
     force = choice === 'Force';
   }
@@ -103,7 +116,13 @@ async function decide(deps: ApplyDeps, plan: ApplyPlan): Promise<boolean | undef
     }
     const choice = await vscode.window.showWarningMessage(
       `Kube Topology: the dry-run on ${plan.context} rejected ${others.length} resource${others.length === 1 ? '' : 's'} (see Problems). Apply the other ${ok}?`,
-      { modal: true, detail: others.slice(0, 8).map((p) => `• ${resourceLabel(p.ref)}: ${p.findings[0]?.message ?? 'rejected'}`).join('\n') },
+      {
+        modal: true,
+        detail: others
+          .slice(0, 8)
+          .map((p) => `• ${resourceLabel(p.ref)}: ${p.findings[0]?.message ?? 'rejected'}`)
+          .join('\n'),
+      },
       'Apply the Others',
     );
     if (choice !== 'Apply the Others') return undefined;
@@ -160,21 +179,30 @@ async function report(deps: ApplyDeps, selection: ManifestSelection, session: Ap
   if (choice === SHOW_PROBLEMS) await vscode.commands.executeCommand('workbench.actions.view.problems');
   else if (choice === 'Load Images into kind') await vscode.commands.executeCommand('kubeTopology.loadImagesIntoKind');
   else if (choice === 'Force') {
-    const forced = await withCancellableProgress(`Kube Topology: applying to ${context} with force`, (signal, rep) => session.apply({ force: true, signal, onProgress: (e) => rep(progressText(e), e) }));
+    const forced = await withCancellableProgress(`Kube Topology: applying to ${context} with force`, (signal, rep) =>
+      session.apply({ force: true, signal, onProgress: (e) => rep(progressText(e), e) }),
+    );
     if (forced) await report(deps, selection, session, forced, context);
   }
 }
 
 function conflictNames(findings: Finding[]): string {
   const conflicts = findings.filter((f) => f.code === 'apply-conflict');
-  return conflicts.length ? `Conflicts: ${conflicts.slice(0, 2).map((f) => f.message).join('; ')}` : '';
+  return conflicts.length
+    ? `Conflicts: ${conflicts
+        .slice(0, 2)
+        .map((f) => f.message)
+        .join('; ')}`
+    : '';
 }
 
 /** "Tear Down": deletes what the files define, in reverse order, after a modal that lists it. */
 export async function tearDown(deps: ApplyDeps, arg?: unknown, many?: unknown): Promise<void> {
   const selection = await selectManifests(deps.analysis, arg, many);
   if (!selection || !selection.resources.length) {
-    void vscode.window.showInformationMessage(`Kube Topology: ${selection ? `${selection.label} defines no Kubernetes resources` : 'open a manifest or a folder'} to tear down.`);
+    void vscode.window.showInformationMessage(
+      `Kube Topology: ${selection ? `${selection.label} defines no Kubernetes resources` : 'open a manifest or a folder'} to tear down.`,
+    );
     return;
   }
   const refs = selection.resources.map((r) => ({ apiVersion: r.apiVersion ?? '', kind: r.kind ?? '', name: r.name ?? '', namespace: r.namespace }));
@@ -197,13 +225,22 @@ export async function tearDown(deps: ApplyDeps, arg?: unknown, many?: unknown): 
   try {
     const { deleteResources } = await import('../../core/cluster/deleteEngine');
     const result = await withCancellableProgress(`Kube Topology: tearing down on ${ctx.name}`, (signal, rep) =>
-      deleteResources(client, selection.resources, { signal, onProgress: (e: DeleteProgress) => rep(e.type === 'deleting' ? `deleting ${resourceLabel(e.ref)}` : `${resourceLabel(e.outcome.ref)} ${e.outcome.status}`, e) }),
+      deleteResources(client, selection.resources, {
+        signal,
+        onProgress: (e: DeleteProgress) =>
+          rep(e.type === 'deleting' ? `deleting ${resourceLabel(e.ref)}` : `${resourceLabel(e.outcome.ref)} ${e.outcome.status}`, e),
+      }),
     );
     if (!result) return;
-    for (const o of result.outcomes) deps.log.info(`${resourceLabel(o.ref)}: ${o.status}${o.findings.length ? ` — ${o.findings.map((f) => f.message).join('; ')}` : ''}`);
+    for (const o of result.outcomes)
+      deps.log.info(`${resourceLabel(o.ref)}: ${o.status}${o.findings.length ? ` — ${o.findings.map((f) => f.message).join('; ')}` : ''}`);
     deps.diagnostics.publish(selection.files, result.findings);
     const gone = result.outcomes.filter((o) => o.ref.kind === 'Service' && (o.status === 'deleted' || o.status === 'not-found'));
-    if (gone.length) deps.onServicesDeleted?.(ctx.name, gone.map((o) => ({ namespace: o.ref.namespace ?? 'default', name: o.ref.name })));
+    if (gone.length)
+      deps.onServicesDeleted?.(
+        ctx.name,
+        gone.map((o) => ({ namespace: o.ref.namespace ?? 'default', name: o.ref.name })),
+      );
     const summary = `Kube Topology: ${ctx.name}: ${deleteSummary(result)}.`;
     deps.log.info(summary);
     if (result.findings.length) void showProblems(summary, 'warning');
@@ -223,7 +260,10 @@ async function showProblems(message: string, level: 'error' | 'warning'): Promis
 type Progress = ApplyProgress | DeleteProgress;
 
 /** A cancellable notification; undefined when the user cancelled before anything came back. */
-async function withCancellableProgress<T>(title: string, run: (signal: AbortSignal, report: (message: string, e: Progress) => void) => Promise<T>): Promise<T | undefined> {
+async function withCancellableProgress<T>(
+  title: string,
+  run: (signal: AbortSignal, report: (message: string, e: Progress) => void) => Promise<T>,
+): Promise<T | undefined> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     const sub = token.onCancellationRequested(() => abort.abort());
@@ -245,7 +285,13 @@ async function withCancellableProgress<T>(title: string, run: (signal: AbortSign
 function progressText(e: ApplyProgress): string {
   switch (e.type) {
     case 'phase':
-      return e.phase === 'dry-run' ? `dry-run of ${e.total} resources…` : e.phase === 'apply' ? `applying ${e.total} resources…` : e.phase === 'rollout' ? `waiting for ${e.total} rollouts…` : 'done';
+      return e.phase === 'dry-run'
+        ? `dry-run of ${e.total} resources…`
+        : e.phase === 'apply'
+          ? `applying ${e.total} resources…`
+          : e.phase === 'rollout'
+            ? `waiting for ${e.total} rollouts…`
+            : 'done';
     case 'planned':
       return `${e.done}/${e.total} ${resourceLabel(e.resource.ref)}: ${e.resource.action}`;
     case 'applied':

@@ -87,7 +87,12 @@ export class ClusterContextManager implements vscode.Disposable {
       return;
     }
     const same = this.current.context?.name === context.name && this.current.context.server === context.server;
-    this.set({ context, source, probe: same && this.current.probe === 'reachable' ? 'reachable' : 'unknown', version: same ? this.current.version : undefined });
+    this.set({
+      context,
+      source,
+      probe: same && this.current.probe === 'reachable' ? 'reachable' : 'unknown',
+      version: same ? this.current.version : undefined,
+    });
     void this.probe();
   }
 
@@ -112,7 +117,10 @@ export class ClusterContextManager implements vscode.Disposable {
       const client = await this.open(ctx.name);
       try {
         const r = await client.probe();
-        next = r.reachable && !r.error ? { ...this.current, probe: 'reachable', version: r.version, error: undefined } : { ...this.current, probe: 'unreachable', version: undefined, error: r.error };
+        next =
+          r.reachable && !r.error
+            ? { ...this.current, probe: 'reachable', version: r.version, error: undefined }
+            : { ...this.current, probe: 'unreachable', version: undefined, error: r.error };
       } finally {
         client.close();
       }
@@ -129,7 +137,10 @@ export class ClusterContextManager implements vscode.Disposable {
   /** A connection to the selected context (the caller closes it). */
   async openSelected(): Promise<ClusterClient> {
     const ctx = this.current.context;
-    if (!ctx) throw new Error(this.info?.contexts.length ? 'no kubeconfig context is selected' : 'no kubeconfig contexts found (is ~/.kube/config or $KUBECONFIG set?)');
+    if (!ctx)
+      throw new Error(
+        this.info?.contexts.length ? 'no kubeconfig context is selected' : 'no kubeconfig contexts found (is ~/.kube/config or $KUBECONFIG set?)',
+      );
     return this.open(ctx.name);
   }
 
@@ -186,7 +197,12 @@ export class ClusterContextManager implements vscode.Disposable {
     this.watchers = [];
     for (const file of files) {
       const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(path.dirname(file)), path.basename(file)));
-      this.watchers.push(w, w.onDidChange(() => this.reloadSoon()), w.onDidCreate(() => this.reloadSoon()), w.onDidDelete(() => this.reloadSoon()));
+      this.watchers.push(
+        w,
+        w.onDidChange(() => this.reloadSoon()),
+        w.onDidCreate(() => this.reloadSoon()),
+        w.onDidDelete(() => this.reloadSoon()),
+      );
     }
     this.watchedKey = key;
   }

@@ -25,7 +25,10 @@ export function requireContext(contexts: ClusterContextManager): ContextInfo | u
   const c = contexts.state.context;
   if (c) return c;
   void vscode.window
-    .showErrorMessage(`Kube Topology: no cluster context${contexts.state.error ? ` (${contexts.state.error})` : ''}. Create a cluster (e.g. \`kind create cluster\`) or pick a context.`, 'Select Cluster Context')
+    .showErrorMessage(
+      `Kube Topology: no cluster context${contexts.state.error ? ` (${contexts.state.error})` : ''}. Create a cluster (e.g. \`kind create cluster\`) or pick a context.`,
+      'Select Cluster Context',
+    )
     .then((choice) => choice && vscode.commands.executeCommand('kubeTopology.selectContext'));
   return undefined;
 }

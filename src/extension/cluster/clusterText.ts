@@ -38,7 +38,12 @@ export function statusBarText(s: ContextState): { text: string; tooltip: string 
         : s.probe === 'probing'
           ? 'checking…'
           : 'not checked yet';
-  const from = s.source === 'setting' ? ' (setting kubeTopology.cluster.context)' : s.source === 'workspace' ? ' (chosen for this workspace)' : ' (kubeconfig current-context)';
+  const from =
+    s.source === 'setting'
+      ? ' (setting kubeTopology.cluster.context)'
+      : s.source === 'workspace'
+        ? ' (chosen for this workspace)'
+        : ' (kubeconfig current-context)';
   return {
     text: `$(cloud) ${c.name}${mark ? ` ${mark}` : ''}`,
     tooltip: `Kube Topology cluster: ${c.name}${from}\n${c.server || 'no server URL'} — ${where}\n${state}\nClick to pick another context.`,
@@ -85,7 +90,8 @@ export function applySummary(result: Pick<ApplyResult, 'outcomes' | 'rollouts' |
   if (c.failed) parts.push(`failed ${c.failed}`);
   if (c.skipped) parts.push(`not applied ${c.skipped} (cancelled)`);
   const stuck = result.rollouts.filter((r) => r.status !== 'available');
-  if (result.rollouts.length) parts.push(stuck.length ? `${stuck.length} of ${result.rollouts.length} rollouts not available` : `${result.rollouts.length} rollouts available`);
+  if (result.rollouts.length)
+    parts.push(stuck.length ? `${stuck.length} of ${result.rollouts.length} rollouts not available` : `${result.rollouts.length} rollouts available`);
   return parts.join(', ') + (result.cancelled ? ' — cancelled' : '');
 }
 
@@ -105,7 +111,11 @@ export function conflictMessage(plan: ApplyPlan): string | undefined {
   const conflicted = plan.resources.filter((p) => p.conflictManagers?.length);
   if (!conflicted.length) return undefined;
   const managers = conflictingManagers(plan);
-  const names = conflicted.slice(0, 3).map((p) => resourceLabel(p.ref)).join(', ') + (conflicted.length > 3 ? ` and ${conflicted.length - 3} more` : '');
+  const names =
+    conflicted
+      .slice(0, 3)
+      .map((p) => resourceLabel(p.ref))
+      .join(', ') + (conflicted.length > 3 ? ` and ${conflicted.length - 3} more` : '');
   return `${names}: fields are owned by another field manager (${managers.map((m) => `"${m}"`).join(', ')}). Force takes them over for kube-topology.`;
 }
 
@@ -147,7 +157,10 @@ export function liveTargetsOf(graph: GraphModel, watchable: (kind: string) => bo
 }
 
 /** The QuickPick rows of the image loader: missing images are listed but not pre-selected. */
-export function imagePickRows(uses: readonly ImageUse[], status: readonly LocalImageStatus[]): { image: string; label: string; description: string; detail: string; picked: boolean; present: boolean }[] {
+export function imagePickRows(
+  uses: readonly ImageUse[],
+  status: readonly LocalImageStatus[],
+): { image: string; label: string; description: string; detail: string; picked: boolean; present: boolean }[] {
   const present = new Map(status.map((s) => [s.image, s.present]));
   return uses.map((u) => {
     const has = present.get(u.image) === true;

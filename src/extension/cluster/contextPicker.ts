@@ -11,7 +11,9 @@ export async function selectClusterContext(contexts: ClusterContextManager): Pro
   const selected = contexts.state.context?.name;
   type Item = vscode.QuickPickItem & { name?: string; refresh?: boolean };
   const items: Item[] = [];
-  const list = [...(info?.contexts ?? [])].sort((a, b) => Number(b.local) - Number(a.local) || (a.localKind === 'kind' ? -1 : 0) - (b.localKind === 'kind' ? -1 : 0) || a.name.localeCompare(b.name));
+  const list = [...(info?.contexts ?? [])].sort(
+    (a, b) => Number(b.local) - Number(a.local) || (a.localKind === 'kind' ? -1 : 0) - (b.localKind === 'kind' ? -1 : 0) || a.name.localeCompare(b.name),
+  );
   for (const c of list) {
     items.push({
       label: `${c.name === selected ? '$(check) ' : ''}${c.name}`,

@@ -45,7 +45,11 @@ export function registerClusterFeatures(context: vscode.ExtensionContext, deps: 
     // Lenses that change a cluster only where they can work: a trusted workspace.
     if (!vscode.workspace.isTrusted || lenses.length) return;
     lenses.push(
-      codeLens.addFileLens({ title: 'Apply to Cluster', command: 'kubeTopology.applyToCluster', tooltip: 'Dry-run, diff and server-side apply this file to the selected cluster' }),
+      codeLens.addFileLens({
+        title: 'Apply to Cluster',
+        command: 'kubeTopology.applyToCluster',
+        tooltip: 'Dry-run, diff and server-side apply this file to the selected cluster',
+      }),
       codeLens.addFileLens({ title: 'Tear Down', command: 'kubeTopology.tearDown', tooltip: 'Delete what this file defines from the selected cluster' }),
     );
   };
@@ -92,7 +96,9 @@ export function registerClusterFeatures(context: vscode.ExtensionContext, deps: 
     }),
     vscode.commands.registerCommand('kubeTopology.applyToCluster', (uri?: unknown, uris?: unknown) => applyToCluster(applyDeps, uri, uris)),
     vscode.commands.registerCommand('kubeTopology.tearDown', (uri?: unknown, uris?: unknown) => tearDown(applyDeps, uri, uris)),
-    vscode.commands.registerCommand('kubeTopology.loadImagesIntoKind', (uri?: unknown, uris?: unknown) => loadImagesIntoKind({ analysis, contexts, log }, uri, uris)),
+    vscode.commands.registerCommand('kubeTopology.loadImagesIntoKind', (uri?: unknown, uris?: unknown) =>
+      loadImagesIntoKind({ analysis, contexts, log }, uri, uris),
+    ),
     vscode.commands.registerCommand('kubeTopology.portForward', () => forwards.start()),
     vscode.commands.registerCommand('kubeTopology.stopPortForwards', () => forwards.stopInteractive()),
   );
@@ -106,7 +112,10 @@ function resourceOfNode(analysis: ManifestAnalysis, panel: TopologyPanel, nodeId
   if (!node || node.ghost || (kind && node.kind !== kind)) return undefined;
   const defaultNs = analysis.currentConfig.defaultNamespace;
   for (const scope of analysis.allScopes()) {
-    const hit = scope.last?.resources.find((r) => r.kind === node.kind && r.name === node.name && (r.namespace || defaultNs) === (node.namespace || defaultNs) && (!node.file || r.file === node.file));
+    const hit = scope.last?.resources.find(
+      (r) =>
+        r.kind === node.kind && r.name === node.name && (r.namespace || defaultNs) === (node.namespace || defaultNs) && (!node.file || r.file === node.file),
+    );
     if (hit) return hit;
   }
   return undefined;

@@ -22,10 +22,12 @@ export async function loadImagesIntoKind(deps: ImagesDeps, arg?: unknown, many?:
   const ctx = requireContext(deps.contexts);
   if (!ctx) return undefined;
   if (ctx.localKind !== 'kind' || !ctx.kindCluster) {
-    void vscode.window.showInformationMessage(
-      `Kube Topology: "${ctx.name}" is not a kind cluster, so there is nothing to load: its nodes pull images from a registry. Push the images there, or pick a kind context.`,
-      'Select Cluster Context',
-    ).then((c) => c && vscode.commands.executeCommand('kubeTopology.selectContext'));
+    void vscode.window
+      .showInformationMessage(
+        `Kube Topology: "${ctx.name}" is not a kind cluster, so there is nothing to load: its nodes pull images from a registry. Push the images there, or pick a kind context.`,
+        'Select Cluster Context',
+      )
+      .then((c) => c && vscode.commands.executeCommand('kubeTopology.selectContext'));
     return undefined;
   }
   const kindImages = await import('../../core/cluster/kindImages');
@@ -37,7 +39,9 @@ export async function loadImagesIntoKind(deps: ImagesDeps, arg?: unknown, many?:
   }
   let status;
   try {
-    status = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Checking local Docker images' }, () => kindImages.localImageStatus(uses.map((u) => u.image)));
+    status = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Checking local Docker images' }, () =>
+      kindImages.localImageStatus(uses.map((u) => u.image)),
+    );
   } catch (e) {
     toolError(e, kindImages.KindToolError);
     return undefined;
@@ -45,13 +49,20 @@ export async function loadImagesIntoKind(deps: ImagesDeps, arg?: unknown, many?:
   const rows = imagePickRows(uses, status);
   const picked = await vscode.window.showQuickPick(
     rows.map((r) => ({ label: r.label, description: r.description, detail: r.detail, picked: r.picked, row: r })),
-    { title: `Load images into kind cluster "${ctx.kindCluster}"`, canPickMany: true, placeHolder: `${rows.filter((r) => r.present).length} of ${rows.length} images exist in the local Docker engine`, matchOnDetail: true },
+    {
+      title: `Load images into kind cluster "${ctx.kindCluster}"`,
+      canPickMany: true,
+      placeHolder: `${rows.filter((r) => r.present).length} of ${rows.length} images exist in the local Docker engine`,
+      matchOnDetail: true,
+    },
   );
   if (!picked?.length) return undefined;
   const missing = picked.filter((p) => !p.row.present).map((p) => p.row.image);
   const toLoad = picked.filter((p) => p.row.present).map((p) => p.row.image);
   if (!toLoad.length) {
-    void vscode.window.showWarningMessage(`Kube Topology: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the local Docker engine. Build or pull ${missing.length === 1 ? 'it' : 'them'} first (docker build -t IMAGE .).`);
+    void vscode.window.showWarningMessage(
+      `Kube Topology: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the local Docker engine. Build or pull ${missing.length === 1 ? 'it' : 'them'} first (docker build -t IMAGE .).`,
+    );
     return undefined;
   }
   try {

@@ -48,7 +48,9 @@ export class LiveOverlayController implements vscode.Disposable {
       local: !!c?.local,
       kind: c?.localKind === 'kind',
       reachable,
-      detail: c ? `${c.server}${s.version ? ` · Kubernetes ${s.version}` : ''}${s.error ? ` · ${s.error}` : ''}${vscode.workspace.isTrusted ? '' : ' · untrusted workspace: view only'}` : s.error,
+      detail: c
+        ? `${c.server}${s.version ? ` · Kubernetes ${s.version}` : ''}${s.error ? ` · ${s.error}` : ''}${vscode.workspace.isTrusted ? '' : ' · untrusted workspace: view only'}`
+        : s.error,
       canApply: vscode.workspace.isTrusted && !!c && reachable,
     };
   }

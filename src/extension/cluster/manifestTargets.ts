@@ -19,7 +19,8 @@ export interface ManifestSelection {
  * nothing (palette: the active editor's file, else the whole workspace) — into resources.
  */
 export async function selectManifests(analysis: ManifestAnalysis, arg?: unknown, many?: unknown): Promise<ManifestSelection | undefined> {
-  const uris = Array.isArray(many) && many.every((u) => u instanceof vscode.Uri) && many.length ? (many as vscode.Uri[]) : arg instanceof vscode.Uri ? [arg] : [];
+  const uris =
+    Array.isArray(many) && many.every((u) => u instanceof vscode.Uri) && many.length ? (many as vscode.Uri[]) : arg instanceof vscode.Uri ? [arg] : [];
   if (!uris.length) {
     const active = vscode.window.activeTextEditor?.document.uri;
     if (active && analysis.scopeFor(active).index.getFile(active.toString())) uris.push(active);
@@ -47,7 +48,10 @@ export async function selectManifests(analysis: ManifestAnalysis, arg?: unknown,
 }
 
 /** A topology panel's scope: a file, a folder or the workspace. */
-export async function selectScope(analysis: ManifestAnalysis, scope: { kind: 'file' | 'folder' | 'workspace'; uri: vscode.Uri }): Promise<ManifestSelection | undefined> {
+export async function selectScope(
+  analysis: ManifestAnalysis,
+  scope: { kind: 'file' | 'folder' | 'workspace'; uri: vscode.Uri },
+): Promise<ManifestSelection | undefined> {
   if (scope.kind === 'workspace') return workspaceSelection(analysis);
   return selectManifests(analysis, scope.uri);
 }

@@ -87,7 +87,12 @@ export class PortForwards implements vscode.Disposable {
     const all = { label: '$(debug-stop) Stop all port-forwards', entry: undefined as ActiveForward | undefined };
     const items = [
       all,
-      ...this.active.map((f) => ({ label: `${f.service}:${f.port}`, description: `${f.forward.url} · ${f.namespace} · ${f.context}`, detail: f.forward.pod ? `pod ${f.forward.pod}` : 'no ready pod right now', entry: f as ActiveForward | undefined })),
+      ...this.active.map((f) => ({
+        label: `${f.service}:${f.port}`,
+        description: `${f.forward.url} · ${f.namespace} · ${f.context}`,
+        detail: f.forward.pod ? `pod ${f.forward.pod}` : 'no ready pod right now',
+        entry: f as ActiveForward | undefined,
+      })),
     ];
     const picked = await vscode.window.showQuickPick(items, { title: 'Active port-forwards', placeHolder: 'Pick one to stop (or stop all)' });
     if (!picked) return;
@@ -179,7 +184,9 @@ export class PortForwards implements vscode.Disposable {
 export function serviceTarget(object: Record<string, unknown>, name: string, namespace: string): ServiceTarget {
   const spec = object.spec as { ports?: unknown } | undefined;
   const ports = Array.isArray(spec?.ports)
-    ? (spec!.ports as { port?: unknown; name?: unknown }[]).filter((p) => typeof p?.port === 'number').map((p) => ({ port: p.port as number, name: typeof p.name === 'string' ? p.name : undefined }))
+    ? (spec!.ports as { port?: unknown; name?: unknown }[])
+        .filter((p) => typeof p?.port === 'number')
+        .map((p) => ({ port: p.port as number, name: typeof p.name === 'string' ? p.name : undefined }))
     : [];
   return { namespace, name, ports };
 }
@@ -187,7 +194,11 @@ export function serviceTarget(object: Record<string, unknown>, name: string, nam
 async function pickPort(s: ServiceTarget): Promise<number | undefined> {
   if (s.ports.length === 1) return s.ports[0].port;
   if (s.ports.length === 0) {
-    const typed = await vscode.window.showInputBox({ title: `Port of Service ${s.name}`, prompt: 'The manifest lists no ports; which Service port?', validateInput: (v) => (/^\d{1,5}$/.test(v) ? undefined : 'a port number') });
+    const typed = await vscode.window.showInputBox({
+      title: `Port of Service ${s.name}`,
+      prompt: 'The manifest lists no ports; which Service port?',
+      validateInput: (v) => (/^\d{1,5}$/.test(v) ? undefined : 'a port number'),
+    });
     return typed ? Number(typed) : undefined;
   }
   const picked = await vscode.window.showQuickPick(

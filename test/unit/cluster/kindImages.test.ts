@@ -73,14 +73,20 @@ function resources(text: string) {
 test('imagesOf lists every container and init-container image once, with who uses it', () => {
   const uses = imagesOf(resources(MANIFESTS));
   // first-use order: a workload's containers, then its init containers
-  assert.deepEqual(uses.map((u) => u.image), ['kt-gateway:v1', 'envoy:v1.30', 'busybox:1.36', 'kt-model:v1']);
+  assert.deepEqual(
+    uses.map((u) => u.image),
+    ['kt-gateway:v1', 'envoy:v1.30', 'busybox:1.36', 'kt-model:v1'],
+  );
   const busybox = uses.find((u) => u.image === 'busybox:1.36');
   assert.deepEqual(busybox?.usedBy, [
     { kind: 'Deployment', namespace: 'shop', name: 'gateway', container: 'wait-for-model', init: true },
     { kind: 'Pod', namespace: 'default', name: 'debug', container: 'shell', init: false },
   ]);
   const model = uses.find((u) => u.image === 'kt-model:v1');
-  assert.deepEqual(model?.usedBy.map((b) => `${b.kind}/${b.name}/${b.container}`), ['Deployment/model/model', 'CronJob/retrain/train']);
+  assert.deepEqual(
+    model?.usedBy.map((b) => `${b.kind}/${b.name}/${b.container}`),
+    ['Deployment/model/model', 'CronJob/retrain/train'],
+  );
 });
 
 test('imagesOf ignores resources without pods and containers without an image', () => {

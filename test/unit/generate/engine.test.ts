@@ -65,7 +65,25 @@ data:
 
 test('a value with YAML special characters round-trips safely (a: b # c, *x, &y, quotes, newlines)', () => {
   const t = template(CONFIG_MAP);
-  for (const value of ['a: b # c', '*star', '&anchor', '- dash', '{ x: 1 }', `it's "quoted"`, 'line1\nline2', 'true', '8500', 'null', '#hash', '  spaced  ', '@at', '%pct', '`tick', '|', '>']) {
+  for (const value of [
+    'a: b # c',
+    '*star',
+    '&anchor',
+    '- dash',
+    '{ x: 1 }',
+    `it's "quoted"`,
+    'line1\nline2',
+    'true',
+    '8500',
+    'null',
+    '#hash',
+    '  spaced  ',
+    '@at',
+    '%pct',
+    '`tick',
+    '|',
+    '>',
+  ]) {
     const [obj] = render(t, { text: value });
     const data = (obj as { data: Record<string, unknown> }).data;
     assert.equal(data.plain, value, `plain ${JSON.stringify(value)}`);
@@ -143,13 +161,22 @@ spec:
       port: \${port}
 `);
   let docs = render(t) as any[];
-  assert.deepEqual(docs.map((d) => d.metadata.name), ['first', 'second']);
+  assert.deepEqual(
+    docs.map((d) => d.metadata.name),
+    ['first', 'second'],
+  );
   assert.equal(docs[1].spec.clusterIP, undefined);
   assert.deepEqual(docs[1].spec.ports, [{ name: 'a', port: 1 }]);
   docs = render(t, { enabled: false, mode: 'b' }) as any[];
-  assert.deepEqual(docs.map((d) => d.metadata.name), ['second']);
+  assert.deepEqual(
+    docs.map((d) => d.metadata.name),
+    ['second'],
+  );
   assert.equal(docs[0].spec.clusterIP, 'None');
-  assert.deepEqual(docs[0].spec.ports, [{ name: 'a', port: 1 }, { name: 'b', port: 8080 }]);
+  assert.deepEqual(docs[0].spec.ports, [
+    { name: 'a', port: 1 },
+    { name: 'b', port: 8080 },
+  ]);
 });
 
 test('derived defaults follow earlier values until set explicitly', () => {
@@ -196,7 +223,11 @@ test('template mistakes are reported with the file and line, never at render tim
     ['apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n  name: y\n', /YAML/],
   ];
   for (const [body, re] of cases) {
-    assert.throws(() => template(body), (e: unknown) => e instanceof TemplateError && re.test(e.message), body);
+    assert.throws(
+      () => template(body),
+      (e: unknown) => e instanceof TemplateError && re.test(e.message),
+      body,
+    );
   }
   const err = (() => {
     try {
@@ -204,12 +235,17 @@ test('template mistakes are reported with the file and line, never at render tim
     } catch (e) {
       return e as TemplateError;
     }
+    return undefined;
   })();
   assert.equal(err?.line, 27, 'line of the placeholder in the template file');
   assert.throws(() => parseTemplate('kind: ConfigMap\n', 'x.yaml'), /first document must be the template header/);
   assert.throws(() => template('apiVersion: v1\nkind: ConfigMap\n', HEADER.replace('default: 8080', 'default: 0')), /default of port: 0 is too small/);
   assert.throws(() => template('apiVersion: v1\nkind: ConfigMap\n', HEADER.replace('default: a\n', 'default: z\n')), /default of mode/);
-  assert.throws(() => template('apiVersion: v1\nkind: ConfigMap\n', HEADER.replace('    - name: text\n      default: hello\n', '    - name: text\n      default: ${port}\n')), /refers to a later parameter/);
+  assert.throws(
+    () =>
+      template('apiVersion: v1\nkind: ConfigMap\n', HEADER.replace('    - name: text\n      default: hello\n', '    - name: text\n      default: ${port}\n')),
+    /refers to a later parameter/,
+  );
   assert.throws(() => template('apiVersion: v1\nkind: ConfigMap\n', HEADER.replace('      default: hello\n', '')), /a default is required/);
 });
 
@@ -222,13 +258,18 @@ test('the loader reads several folders, later ones replacing a template of the s
   };
   const loaded = await loadTemplates([{ dir: '/builtin', builtIn: true }, { dir: '/ws' }, { dir: '/missing' }], {
     listDir: async (d) => {
-      const names = Object.keys(files).filter((f) => path.posix.dirname(f) === d).map((f) => path.posix.basename(f));
+      const names = Object.keys(files)
+        .filter((f) => path.posix.dirname(f) === d)
+        .map((f) => path.posix.basename(f));
       return names.length ? names : undefined;
     },
     readFile: async (f) => files[f],
     join: (d, n) => path.posix.join(d, n),
   });
-  assert.deepEqual(loaded.templates.map((t) => `${t.name}@${t.source}:${t.builtIn}`), ['probe@/ws/probe.yaml:false']);
+  assert.deepEqual(
+    loaded.templates.map((t) => `${t.name}@${t.source}:${t.builtIn}`),
+    ['probe@/ws/probe.yaml:false'],
+  );
   assert.equal(loaded.shadowed.length, 1);
   assert.equal(loaded.errors.length, 1);
   assert.match(loaded.errors[0].message, /\/ws\/broken\.yaml: the template has no Kubernetes documents/);
@@ -244,9 +285,15 @@ test('renderFiles returns data; findExistingFiles reports what would be overwrit
   const t = template(CONFIG_MAP);
   const values = resolveValues(t, {}).values;
   const single = renderFiles(t, values, { layout: 'single', directory: 'k8s/' });
-  assert.deepEqual(single.map((f) => f.path), ['k8s/probe.yaml']);
+  assert.deepEqual(
+    single.map((f) => f.path),
+    ['k8s/probe.yaml'],
+  );
   const split = renderFiles(t, values, { layout: 'per-resource', header: false });
-  assert.deepEqual(split.map((f) => f.path), ['probe-configmap.yaml']);
+  assert.deepEqual(
+    split.map((f) => f.path),
+    ['probe-configmap.yaml'],
+  );
   assert.equal(yamlObjects(split[0].text).length, 1);
   assert.ok(!split[0].text.startsWith('#'), 'no header when asked for none');
   const existing = await findExistingFiles([...single, ...split], (p) => p === 'probe-configmap.yaml');

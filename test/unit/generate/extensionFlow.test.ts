@@ -162,7 +162,11 @@ test('workspace templates from .kube-topology/templates are offered next to the 
   fake.answers = ['A note', 'a: b # c'];
   await run();
   const first = fake.steps[0];
-  assert.deepEqual(first.kind === 'pick' && first.items.map((i) => i.label), ['Gateway + model (TensorFlow Serving)', 'ML microservices (movie recommendations)', 'A note']);
+  assert.deepEqual(first.kind === 'pick' && first.items.map((i) => i.label), [
+    'Gateway + model (TensorFlow Serving)',
+    'ML microservices (movie recommendations)',
+    'A note',
+  ]);
   const [cm] = yamlObjects(readFileSync(path.join(dir, 'k8s', 'note.yaml'), 'utf8')) as any[];
   assert.equal(cm.data.text, 'a: b # c');
 });

@@ -14,7 +14,10 @@ export type Step =
 export type Answer = undefined | string | 'BACK' | 'ESC';
 
 export class Uri {
-  private constructor(readonly scheme: string, readonly path: string) {}
+  private constructor(
+    readonly scheme: string,
+    readonly path: string,
+  ) {}
   static file(p: string): Uri {
     return new Uri('file', nodePath.resolve(p));
   }
@@ -49,7 +52,17 @@ export interface FakeState {
 
 /** Resets the recorded interaction and points the fake workspace at another folder. */
 export function resetFake(state: FakeState, workspaceRoot: string): void {
-  Object.assign(state, { steps: [], answers: [], warnings: [], infos: [], errors: [], opened: [], overwriteAnswer: undefined, onStep: undefined, workspaceRoot });
+  Object.assign(state, {
+    steps: [],
+    answers: [],
+    warnings: [],
+    infos: [],
+    errors: [],
+    opened: [],
+    overwriteAnswer: undefined,
+    onStep: undefined,
+    workspaceRoot,
+  });
 }
 
 export function installFakeVscode(workspaceRoot: string): FakeState {
@@ -117,7 +130,14 @@ export function installFakeVscode(workspaceRoot: string): FakeState {
       },
       show() {
         const answerOnce = (): void => {
-          state.steps.push({ kind: 'input', title: box.title, value: box.value, prompt: box.prompt, validationMessage: box.validationMessage, canGoBack: box.buttons.includes(Back) });
+          state.steps.push({
+            kind: 'input',
+            title: box.title,
+            value: box.value,
+            prompt: box.prompt,
+            validationMessage: box.validationMessage,
+            canGoBack: box.buttons.includes(Back),
+          });
           const a = nextAnswer();
           if (a === 'BACK') return button.fire(Back);
           if (a === 'ESC') return hide.fire();

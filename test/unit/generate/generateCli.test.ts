@@ -52,7 +52,10 @@ test('generate PRESET --out - prints the YAML on stdout and the notes on stderr'
   const io = cliIo(dir);
   assert.equal(await runGenerate(['gateway-model', '--out', '-', '--set', 'namespace=ml'], io), 0);
   const objects = yamlObjects(io.out);
-  assert.deepEqual(objects.map((o) => o.kind), ['Namespace', 'Deployment', 'Service', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'HorizontalPodAutoscaler', 'Ingress']);
+  assert.deepEqual(
+    objects.map((o) => o.kind),
+    ['Namespace', 'Deployment', 'Service', 'Deployment', 'Service', 'HorizontalPodAutoscaler', 'HorizontalPodAutoscaler', 'Ingress'],
+  );
   assert.match(io.err, /note: On kind, load the images/);
   assert.deepEqual(readdirSync(dir), [], 'nothing written');
   const v = validate([{ path: 'stdout.yaml', text: io.out }]);

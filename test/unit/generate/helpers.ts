@@ -5,7 +5,15 @@ import { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { ruleMeta } from '../../../src/core/rules/catalog';
 import type { Finding } from '../../../src/core/findings';
 import type { Resource } from '../../../src/core/parse/manifestParser';
-import { parseTemplate, renderFiles, resolveValues, type GeneratedFile, type OutputLayout, type ParameterValue, type Template } from '../../../src/core/generate';
+import {
+  parseTemplate,
+  renderFiles,
+  resolveValues,
+  type GeneratedFile,
+  type OutputLayout,
+  type ParameterValue,
+  type Template,
+} from '../../../src/core/generate';
 
 /** The repository root (tests run from out/test/unit/generate). */
 export const REPO = path.resolve(__dirname, '../../../..');
@@ -17,7 +25,10 @@ export function builtIn(name: string): Template {
 }
 
 export function builtInNames(): string[] {
-  return readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+  return readdirSync(TEMPLATES_DIR)
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => f.replace(/\.yaml$/, ''))
+    .sort();
 }
 
 export function generate(template: Template, sets: Record<string, ParameterValue> = {}, layout: OutputLayout = 'single'): GeneratedFile[] {

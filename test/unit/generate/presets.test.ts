@@ -62,7 +62,10 @@ for (const [label, sets] of Object.entries(GATEWAY_VARIANTS)) {
   }
 }
 
-function assertGatewayModelChain(t: Topology, o: { app: string; ns: string; gatewayPort: number; servicePort: number; grpc: number; rest: number; model: string }): void {
+function assertGatewayModelChain(
+  t: Topology,
+  o: { app: string; ns: string; gatewayPort: number; servicePort: number; grpc: number; rest: number; model: string },
+): void {
   const ingress = t.all('Ingress')[0];
   const gatewayService = ingress ? t.ingressBackend(ingress) : t.get('Service', `${o.app}-gateway`, o.ns);
   assert.equal(gatewayService.metadata.name, `${o.app}-gateway`);
@@ -90,11 +93,22 @@ function assertGatewayModelChain(t: Topology, o: { app: string; ns: string; gate
 
 test('gateway-model defaults: Ingress → gateway Service → gateway → model Service (DNS) → model, both HPAs', () => {
   const files = generate(builtIn('gateway-model'));
-  assert.deepEqual(files.map((f) => f.path), ['clothing.yaml']);
+  assert.deepEqual(
+    files.map((f) => f.path),
+    ['clothing.yaml'],
+  );
   const t = objectsOf(files);
   assert.deepEqual(
     t.objects.map((o) => `${o.kind}/${o.metadata.name}`),
-    ['Deployment/clothing-gateway', 'Service/clothing-gateway', 'Deployment/clothing-model', 'Service/clothing-model', 'HorizontalPodAutoscaler/clothing-gateway', 'HorizontalPodAutoscaler/clothing-model', 'Ingress/clothing'],
+    [
+      'Deployment/clothing-gateway',
+      'Service/clothing-gateway',
+      'Deployment/clothing-model',
+      'Service/clothing-model',
+      'HorizontalPodAutoscaler/clothing-gateway',
+      'HorizontalPodAutoscaler/clothing-model',
+      'Ingress/clothing',
+    ],
   );
   assertGatewayModelChain(t, { app: 'clothing', ns: 'default', gatewayPort: 9696, servicePort: 80, grpc: 8500, rest: 8501, model: 'clothing-model' });
   const ingress = t.get('Ingress', 'clothing', 'default');
@@ -154,16 +168,19 @@ test('gateway-model with an empty host writes a rule without host (any host)', (
 
 test('gateway-model per-resource files are named <app>-<kind>-<name>.yaml, the namespace first', () => {
   const files = generate(builtIn('gateway-model'), { namespace: 'ml' }, 'per-resource');
-  assert.deepEqual(files.map((f) => f.path), [
-    '00-namespace-ml.yaml',
-    'clothing-deployment-gateway.yaml',
-    'clothing-service-gateway.yaml',
-    'clothing-deployment-model.yaml',
-    'clothing-service-model.yaml',
-    'clothing-hpa-gateway.yaml',
-    'clothing-hpa-model.yaml',
-    'clothing-ingress.yaml',
-  ]);
+  assert.deepEqual(
+    files.map((f) => f.path),
+    [
+      '00-namespace-ml.yaml',
+      'clothing-deployment-gateway.yaml',
+      'clothing-service-gateway.yaml',
+      'clothing-deployment-model.yaml',
+      'clothing-service-model.yaml',
+      'clothing-hpa-gateway.yaml',
+      'clothing-hpa-model.yaml',
+      'clothing-ingress.yaml',
+    ],
+  );
   for (const f of files) assert.equal(yamlObjects(f.text).length, 1, f.path);
   assert.equal([...files.map((f) => f.path)].sort()[0], '00-namespace-ml.yaml');
 });
@@ -239,7 +256,10 @@ function assertMlChain(t: Topology, app: string, ns: string): void {
     `${app}-ui -> RECOMMENDER_URL`,
   ]);
   const hpas = t.all('HorizontalPodAutoscaler');
-  assert.deepEqual(hpas.map((h) => t.hpaTarget(h).metadata.name), [`${app}-serving`]);
+  assert.deepEqual(
+    hpas.map((h) => t.hpaTarget(h).metadata.name),
+    [`${app}-serving`],
+  );
   const training = t.get('CronJob', `${app}-training`, ns);
   assert.equal(training.apiVersion, 'batch/v1');
   assert.equal(training.spec.concurrencyPolicy, 'Forbid');

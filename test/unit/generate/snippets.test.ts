@@ -39,7 +39,9 @@ export function expandSnippet(body: string, overrides: Record<number, string> = 
 }
 
 test('the snippet file is valid JSON with kt- prefixes for every required snippet', () => {
-  const prefixes = Object.values(SNIPPETS).map((s) => s.prefix).sort();
+  const prefixes = Object.values(SNIPPETS)
+    .map((s) => s.prefix)
+    .sort();
   assert.deepEqual(prefixes, [
     'kt-deployment',
     'kt-gateway',
@@ -116,13 +118,25 @@ test('the topology snippet asks for the app name once and derives every name, la
   assert.equal(modelService.metadata.name, 'shoes-model');
   const model = t.deploymentBehind(modelService);
   assert.equal(containers(model)[0].readinessProbe.httpGet.path, '/v1/models/shoes-model');
-  assert.deepEqual(t.all('HorizontalPodAutoscaler').map((h) => t.hpaTarget(h).metadata.name), ['shoes-gateway', 'shoes-model']);
+  assert.deepEqual(
+    t.all('HorizontalPodAutoscaler').map((h) => t.hpaTarget(h).metadata.name),
+    ['shoes-gateway', 'shoes-model'],
+  );
   const v = validate([{ path: 'typed.yaml', text: typed }]);
   assert.equal(v.errors.length + v.warnings.length, 0, describe([...v.errors, ...v.warnings]));
 });
 
 test('single-resource snippets share one name between metadata, labels, selector and Service', () => {
-  for (const prefix of ['kt-deployment', 'kt-service-clusterip', 'kt-service-loadbalancer', 'kt-service-nodeport', 'kt-hpa', 'kt-ingress', 'kt-gateway', 'kt-tf-serving']) {
+  for (const prefix of [
+    'kt-deployment',
+    'kt-service-clusterip',
+    'kt-service-loadbalancer',
+    'kt-service-nodeport',
+    'kt-hpa',
+    'kt-ingress',
+    'kt-gateway',
+    'kt-tf-serving',
+  ]) {
     const body = byPrefix(prefix).body.join('\n');
     assert.equal(body.match(/\$\{1:/g)?.length, 1, prefix);
     const [obj] = yamlObjects(expandSnippet(body, { 1: 'typed-name' })) as any[];

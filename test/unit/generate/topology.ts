@@ -44,7 +44,10 @@ export class Topology {
   ingressBackend(ingress: Obj): Obj {
     const backend = ingress.spec.rules[0].http.paths[0].backend.service;
     const svc = this.get('Service', backend.name, ingress.metadata.namespace ?? 'default');
-    assert.ok(svc.spec.ports.some((p: Obj) => p.port === backend.port.number), `Ingress port ${backend.port.number} is a port of Service ${backend.name}`);
+    assert.ok(
+      svc.spec.ports.some((p: Obj) => p.port === backend.port.number),
+      `Ingress port ${backend.port.number} is a port of Service ${backend.name}`,
+    );
     return svc;
   }
 
@@ -53,7 +56,10 @@ export class Topology {
     const m = /^(?:[a-z]+:\/\/)?([a-z0-9-]+)\.([a-z0-9-]+)\.svc\.cluster\.local:(\d+)/.exec(address);
     assert.ok(m, `"${address}" is a cluster DNS address with a port`);
     const svc = this.get('Service', m[1], m[2]);
-    assert.ok(svc.spec.ports.some((p: Obj) => p.port === Number(m[3])), `${m[1]} has port ${m[3]}`);
+    assert.ok(
+      svc.spec.ports.some((p: Obj) => p.port === Number(m[3])),
+      `${m[1]} has port ${m[3]}`,
+    );
     return svc;
   }
 

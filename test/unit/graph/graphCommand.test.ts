@@ -32,7 +32,11 @@ describe('kube-topology graph', () => {
   });
 
   test('--output svg, dot and mermaid print their formats', async () => {
-    for (const [format, start] of [['svg', '<svg'], ['dot', 'digraph'], ['mermaid', 'flowchart LR']]) {
+    for (const [format, start] of [
+      ['svg', '<svg'],
+      ['dot', 'digraph'],
+      ['mermaid', 'flowchart LR'],
+    ]) {
       const o = io();
       assert.equal(await runGraph(['-o', format, path.join(FIXTURES, 'shop')], o), 0);
       assert.ok(o.out.startsWith(start), format);

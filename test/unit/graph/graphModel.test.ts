@@ -153,7 +153,10 @@ describe('scopes', () => {
     const hpaFile = all.nodes.find((n) => n.kind === 'HorizontalPodAutoscaler')!.file;
     const g = buildGraph(index.analyze(), { include: scopeInclude('file', hpaFile) });
     assert.deepEqual(g.nodes.map((n) => n.id).sort(), ['Deployment/default/gateway', 'HorizontalPodAutoscaler/default/gateway-hpa']);
-    assert.deepEqual(g.edges.map((e) => e.type), ['scales']);
+    assert.deepEqual(
+      g.edges.map((e) => e.type),
+      ['scales'],
+    );
   });
 
   test('graphs of several folders merge without duplicates', () => {
@@ -181,6 +184,9 @@ describe('edge cases', () => {
     const g = graphOf([], {
       'x.yaml': 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n---\nkind: [unclosed\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n',
     });
-    assert.deepEqual(g.nodes.map((n) => n.id), ['ConfigMap/default/c']);
+    assert.deepEqual(
+      g.nodes.map((n) => n.id),
+      ['ConfigMap/default/c'],
+    );
   });
 });

@@ -33,9 +33,13 @@ describe('layout', () => {
         const frame = layout.groups.find((gr) => gr.namespace === n.namespace)!;
         assert.ok(b.x >= frame.x && b.y >= frame.y && b.x + b.w <= frame.x + frame.w && b.y + b.h <= frame.y + frame.h, `${n.id} inside ${frame.title}`);
       }
-      for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlap(boxes[i][1], boxes[j][1]), `${boxes[i][0].id} / ${boxes[j][0].id}`);
+      for (let i = 0; i < boxes.length; i++)
+        for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlap(boxes[i][1], boxes[j][1]), `${boxes[i][0].id} / ${boxes[j][0].id}`);
       for (const e of g.edges) assert.ok(layout.edges[e.id]?.points.length >= 2, `${engine.name}: ${e.id} routed`);
-      assert.deepEqual(layout.groups.map((gr) => gr.namespace), ['default', 'shop', 'staging']);
+      assert.deepEqual(
+        layout.groups.map((gr) => gr.namespace),
+        ['default', 'shop', 'staging'],
+      );
     }
   });
 
@@ -66,7 +70,9 @@ describe('layout', () => {
     const cache = new ComponentCache();
     const before = buildGraph(indexOf(['zoomcamp', 'shop']).analyze());
     const first = await layoutGraph(before, createDefaultEngine(), { cache });
-    const after = buildGraph(indexOf(['zoomcamp', 'shop'], { 'extra.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lonely\ndata:\n  a: b\n' }).analyze());
+    const after = buildGraph(
+      indexOf(['zoomcamp', 'shop'], { 'extra.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: lonely\ndata:\n  a: b\n' }).analyze(),
+    );
     const second = await layoutGraph(after, createDefaultEngine(), { cache, memory: first.memory });
     const shop = before.nodes.filter((n) => n.namespace === 'shop');
     const dy = second.layout.nodes[shop[0].id].y - first.layout.nodes[shop[0].id].y;

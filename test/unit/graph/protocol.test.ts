@@ -103,7 +103,12 @@ describe('webview protocol validators', () => {
   test('oversized or very deep payloads are rejected without walking them all', () => {
     const huge = { type: 'log', level: 'info', message: 'x'.repeat(5000) };
     assert.equal(isWebviewToHostMessage(huge), false);
-    const throwing = { type: 'reveal', get nodeId(): string { throw new Error('boom'); } };
+    const throwing = {
+      type: 'reveal',
+      get nodeId(): string {
+        throw new Error('boom');
+      },
+    };
     assert.equal(isWebviewToHostMessage(throwing), false);
   });
 

@@ -37,7 +37,10 @@ describe('renderers', () => {
   test('the panel CSP is strict and the page loads only the nonce-d bundle', () => {
     const html = renderWebviewHtml({ cspSource: 'https://x.vscode-cdn.net', nonce: 'abc123', scriptUri: 'https://x/main.js', styleUri: 'https://x/main.css' });
     const csp = webviewCsp('https://x.vscode-cdn.net', 'abc123');
-    assert.equal(csp, "default-src 'none'; script-src 'nonce-abc123'; style-src https://x.vscode-cdn.net; img-src https://x.vscode-cdn.net data:; worker-src blob:; font-src https://x.vscode-cdn.net");
+    assert.equal(
+      csp,
+      "default-src 'none'; script-src 'nonce-abc123'; style-src https://x.vscode-cdn.net; img-src https://x.vscode-cdn.net data:; worker-src blob:; font-src https://x.vscode-cdn.net",
+    );
     assert.ok(html.includes(`content="${csp}"`));
     assert.ok(!html.includes('unsafe-inline') && !html.includes('unsafe-eval'));
     assert.equal((html.match(/<script /g) ?? []).length, 1);
@@ -84,7 +87,8 @@ describe('filters and search', () => {
     const f = filterGraph(g, { ...DEFAULT_FILTER, maxNodes: 6 });
     assert.ok(f.capped > 0);
     assert.ok(f.graph.nodes.length <= 6 + g.nodes.filter((n) => n.ghost).length);
-    for (const n of g.nodes.filter((x) => x.status === 'error' && !x.ghost).slice(0, 6)) assert.ok(f.graph.nodes.some((k) => k.id === n.id) || f.graph.nodes.length >= 6);
+    for (const n of g.nodes.filter((x) => x.status === 'error' && !x.ghost).slice(0, 6))
+      assert.ok(f.graph.nodes.some((k) => k.id === n.id) || f.graph.nodes.length >= 6);
   });
 
   test('search matches name, kind and image words', () => {
@@ -99,6 +103,9 @@ describe('filters and search', () => {
     assert.equal(cardSubtitle(hpa), '1–3 replicas · 50% CPU');
     const svc = g.nodes.find((n) => n.id === 'Service/default/tf-serving-clothing-model')!;
     assert.equal(cardSubtitle(svc), '8500 → 8500');
-    assert.match(nodeAriaLabel(svc, { incoming: 1, outgoing: 1 }), /^Service tf-serving-clothing-model, namespace default, 8500 → 8500, 1 incoming, 1 outgoing/);
+    assert.match(
+      nodeAriaLabel(svc, { incoming: 1, outgoing: 1 }),
+      /^Service tf-serving-clothing-model, namespace default, 8500 → 8500, 1 incoming, 1 outgoing/,
+    );
   });
 });

@@ -161,13 +161,28 @@ test('after renames, label, port, namespace and line-position edits and deletion
       () => {
         set('shop.yaml', [app('gateway', 'shop', { calls: 'catalog' }), app('catalog', 'shop', { calls: 'db.data' })].join('---\n'));
         set('data.yaml', app('db', 'data', { port: 5432 }));
-        set('ingress.yaml', ingress('shop', [['gateway', 80], ['catalog', 'http']]));
+        set(
+          'ingress.yaml',
+          ingress('shop', [
+            ['gateway', 80],
+            ['catalog', 'http'],
+          ]),
+        );
       },
     ],
     ['the same texts again', () => set('shop.yaml', files.get('shop.yaml')!)],
-    ['rename a Service (calls, routes, nearest names)', () => set('shop.yaml', files.get('shop.yaml')!.replace('kind: Service\nmetadata:\n  name: catalog', 'kind: Service\nmetadata:\n  name: catalogue'))],
-    ['change pod labels (selector no longer matches)', () => set('shop.yaml', files.get('shop.yaml')!.replace('      labels:\n        app: gateway', '      labels:\n        app: gatway'))],
-    ['change a Service port (ingress and DNS calls lose it)', () => set('shop.yaml', files.get('shop.yaml')!.replace('    - port: 80\n      targetPort: http', '    - port: 8081\n      targetPort: http'))],
+    [
+      'rename a Service (calls, routes, nearest names)',
+      () => set('shop.yaml', files.get('shop.yaml')!.replace('kind: Service\nmetadata:\n  name: catalog', 'kind: Service\nmetadata:\n  name: catalogue')),
+    ],
+    [
+      'change pod labels (selector no longer matches)',
+      () => set('shop.yaml', files.get('shop.yaml')!.replace('      labels:\n        app: gateway', '      labels:\n        app: gatway')),
+    ],
+    [
+      'change a Service port (ingress and DNS calls lose it)',
+      () => set('shop.yaml', files.get('shop.yaml')!.replace('    - port: 80\n      targetPort: http', '    - port: 8081\n      targetPort: http')),
+    ],
     ['change a container port', () => set('data.yaml', files.get('data.yaml')!.replace('containerPort: 5432', 'containerPort: 5433'))],
     ['rename a ConfigMap (uses break)', () => set('data.yaml', files.get('data.yaml')!.replace('name: db-config', 'name: db-settings'))],
     ['lines added above every document (places move, objects stay)', () => set('shop.yaml', `# header\n\n${files.get('shop.yaml')!}`)],
@@ -177,17 +192,23 @@ test('after renames, label, port, namespace and line-position edits and deletion
     ['delete a file', () => remove('copy.yaml')],
     ['delete the namespace file', () => remove('extra.yaml')],
     ['empty a file', () => set('data.yaml', '')],
-    ['fixtures join', () => {
-      for (const dir of ['zoomcamp', 'cross']) {
-        for (const name of readdirSync(join(FIXTURES, dir)).sort()) {
-          if (/\.ya?ml$/.test(name)) set(`${dir}/${name}`, readFileSync(join(FIXTURES, dir, name), 'utf8'));
+    [
+      'fixtures join',
+      () => {
+        for (const dir of ['zoomcamp', 'cross']) {
+          for (const name of readdirSync(join(FIXTURES, dir)).sort()) {
+            if (/\.ya?ml$/.test(name)) set(`${dir}/${name}`, readFileSync(join(FIXTURES, dir, name), 'utf8'));
+          }
         }
-      }
-    }],
-    ['restore the first texts', () => {
-      set('shop.yaml', [app('gateway', 'shop', { calls: 'catalog' }), app('catalog', 'shop', { calls: 'db.data' })].join('---\n'));
-      set('data.yaml', app('db', 'data', { port: 5432 }));
-    }],
+      },
+    ],
+    [
+      'restore the first texts',
+      () => {
+        set('shop.yaml', [app('gateway', 'shop', { calls: 'catalog' }), app('catalog', 'shop', { calls: 'db.data' })].join('---\n'));
+        set('data.yaml', app('db', 'data', { port: 5432 }));
+      },
+    ],
   ];
   for (const [step, edit] of edits) {
     edit();

@@ -36,16 +36,28 @@ test('the lesson topology as data: entry point → gateway → model service →
   // Service port → targetPort → containerPort.
   const gw = refs.selects.find((r) => r.from.name === 'gateway')!;
   assert.deepEqual(
-    gw.ports.map((m) => ({ port: m.servicePort.port, targetPort: m.servicePort.targetPort, status: m.status, podPort: m.podPort, container: m.containerPort?.container.name, path: m.containerPort?.path.join('.') })),
+    gw.ports.map((m) => ({
+      port: m.servicePort.port,
+      targetPort: m.servicePort.targetPort,
+      status: m.status,
+      podPort: m.podPort,
+      container: m.containerPort?.container.name,
+      path: m.containerPort?.path.join('.'),
+    })),
     [{ port: 80, targetPort: 9696, status: 'declared', podPort: 9696, container: 'gateway', path: 'spec.template.spec.containers.0.ports.0' }],
   );
   const hpa = refs.scales[0];
   assert.deepEqual([hpa.minReplicas, hpa.maxReplicas], [1, 3]);
-  assert.deepEqual(hpa.metrics, [{ resource: 'cpu', targetType: 'Utilization', utilization: 50, path: ['spec', 'metrics', 0, 'resource', 'name'], container: undefined, defaulted: false }]);
+  assert.deepEqual(hpa.metrics, [
+    { resource: 'cpu', targetType: 'Utilization', utilization: 50, path: ['spec', 'metrics', 0, 'resource', 'name'], container: undefined, defaulted: false },
+  ]);
   const route = refs.routes[0];
   assert.deepEqual([route.serviceName, route.port?.number, route.servicePort?.port, route.httpPath, route.isDefault], ['gateway', 80, 80, '/', false]);
   const call = refs.calls[0];
-  assert.deepEqual([call.envName, call.container.name, call.namespace, call.address.form, call.servicePort?.port], ['TF_SERVING_HOST', 'gateway', 'default', 'fqdn', 8500]);
+  assert.deepEqual(
+    [call.envName, call.container.name, call.namespace, call.address.form, call.servicePort?.port],
+    ['TF_SERVING_HOST', 'gateway', 'default', 'fqdn', 8500],
+  );
   assert.deepEqual(call.path, ['spec', 'template', 'spec', 'containers', 0, 'env', 0, 'value']);
   // Lookups both ways, and one computation per analysis pass.
   const svc = index.first('Service', 'default', 'gateway')!;
@@ -77,11 +89,18 @@ test('broken references carry their reason, the nearest candidate and what exist
   }
   const other = refs.calls.find((r) => r.problem?.reason === 'other-namespace')!;
   assert.equal(other.namespace, 'movies');
-  if (other.problem?.reason === 'other-namespace') assert.deepEqual(other.problem.candidates.map((c) => `${c.namespace}/${c.name}`), ['data/feature-store']);
+  if (other.problem?.reason === 'other-namespace')
+    assert.deepEqual(
+      other.problem.candidates.map((c) => `${c.namespace}/${c.name}`),
+      ['data/feature-store'],
+    );
   const port = refs.routes[0].problem!;
   assert.deepEqual(port.reason === 'port-missing' ? [port.port, port.ports.map((p) => p.port)] : [], [3000, [80]]);
   assert.equal(refs.duplicates.length, 1);
-  assert.deepEqual(refs.duplicates[0].map((r) => r.file), ['cross/recommender/feature-store.yaml', 'cross/recommender/pipeline.yaml']);
+  assert.deepEqual(
+    refs.duplicates[0].map((r) => r.file),
+    ['cross/recommender/feature-store.yaml', 'cross/recommender/pipeline.yaml'],
+  );
 });
 
 test('port mapping statuses: declared by name, undeclared number, missing name, no ports', () => {
@@ -126,9 +145,15 @@ spec:
 `;
   const refs = computeReferences(indexOf(text));
   const [a, b] = refs.selects;
-  assert.deepEqual(a.ports.map((m) => `${m.servicePort.name}:${m.status}:${m.podPort ?? '-'}`), ['web:declared:8080', 'alt:undeclared:8081', 'admin:named-missing:-', 'dns:declared:53']);
+  assert.deepEqual(
+    a.ports.map((m) => `${m.servicePort.name}:${m.status}:${m.podPort ?? '-'}`),
+    ['web:declared:8080', 'alt:undeclared:8081', 'admin:named-missing:-', 'dns:declared:53'],
+  );
   assert.equal(a.ports[3].containerPort?.protocol, 'UDP');
-  assert.deepEqual(b.ports.map((m) => m.status), ['no-ports']);
+  assert.deepEqual(
+    b.ports.map((m) => m.status),
+    ['no-ports'],
+  );
 });
 
 test('HPA targets: kind and apiVersion problems, custom kinds, metrics of every API version', () => {
@@ -145,7 +170,12 @@ test('HPA targets: kind and apiVersion problems, custom kinds, metrics of every 
     hpa('g', '{kind: Deployment, name: web}', '  targetCPUUtilizationPercentage: 70\n', 'autoscaling/v1') +
     hpa('h', '{kind: Deployment, name: web}', '', 'autoscaling/v1') +
     hpa('j', '{apiVersion: apps/v1beta1, kind: Deployment, name: nothing-like-it}') +
-    hpa('i', '{kind: Deployment, name: web}', '  metrics:\n    - {type: Resource, resource: {name: memory, targetAverageUtilization: 75}}\n    - {type: Pods, pods: {metric: {name: qps}}}\n', 'autoscaling/v2beta1');
+    hpa(
+      'i',
+      '{kind: Deployment, name: web}',
+      '  metrics:\n    - {type: Resource, resource: {name: memory, targetAverageUtilization: 75}}\n    - {type: Pods, pods: {metric: {name: qps}}}\n',
+      'autoscaling/v2beta1',
+    );
   const refs = computeReferences(indexOf(text));
   const byName = new Map(refs.scales.map((r) => [r.from.name, r]));
   assert.deepEqual(byName.get('a')!.problem, { reason: 'kind-invalid', detail: 'unknown-kind', expectedKind: 'Deployment', expectedApiVersion: 'apps/v1' });
@@ -157,9 +187,18 @@ test('HPA targets: kind and apiVersion problems, custom kinds, metrics of every 
   assert.deepEqual(byName.get('j')!.problem, { reason: 'not-found', nearest: undefined }, 'a missing target outweighs an old apiVersion');
   const f = byName.get('f')!.problem!;
   assert.equal(f.reason === 'not-found' && id(f.nearest), 'Deployment/web');
-  assert.deepEqual(byName.get('g')!.metrics.map((m) => [m.resource, m.utilization, m.defaulted, m.path.join('.')]), [['cpu', 70, false, 'spec.targetCPUUtilizationPercentage']]);
-  assert.deepEqual(byName.get('h')!.metrics.map((m) => [m.resource, m.utilization, m.defaulted, m.path.join('.')]), [['cpu', 80, true, 'spec']]);
-  assert.deepEqual(byName.get('i')!.metrics.map((m) => [m.resource, m.targetType, m.utilization]), [['memory', 'Utilization', 75]]);
+  assert.deepEqual(
+    byName.get('g')!.metrics.map((m) => [m.resource, m.utilization, m.defaulted, m.path.join('.')]),
+    [['cpu', 70, false, 'spec.targetCPUUtilizationPercentage']],
+  );
+  assert.deepEqual(
+    byName.get('h')!.metrics.map((m) => [m.resource, m.utilization, m.defaulted, m.path.join('.')]),
+    [['cpu', 80, true, 'spec']],
+  );
+  assert.deepEqual(
+    byName.get('i')!.metrics.map((m) => [m.resource, m.targetType, m.utilization]),
+    [['memory', 'Utilization', 75]],
+  );
 });
 
 test('workload → ConfigMap/Secret references from env, envFrom and volumes, with missing keys', () => {
@@ -197,7 +236,10 @@ spec:
 `;
   const refs = computeReferences(indexOf(text));
   assert.deepEqual(
-    refs.uses.map((u) => `${u.via} ${u.targetKind}/${u.name}${u.key ? `[${u.key}]` : ''}${u.optional ? ' optional' : ''} -> ${id(u.target)}${u.problem ? ` ${u.problem.reason}` : ''}`),
+    refs.uses.map(
+      (u) =>
+        `${u.via} ${u.targetKind}/${u.name}${u.key ? `[${u.key}]` : ''}${u.optional ? ' optional' : ''} -> ${id(u.target)}${u.problem ? ` ${u.problem.reason}` : ''}`,
+    ),
     [
       'env ConfigMap/settings[MODEL_NAME] -> ConfigMap/settings',
       'env ConfigMap/settings[MODEL_VERSION] -> ConfigMap/settings key-missing',
@@ -222,13 +264,20 @@ test('the graph and the findings never disagree: every broken reference has a fi
     const all = [...result.byFile.values()].flat();
     const atPath = (ref: Reference) => {
       const r = rangeOf(ref.from, ref.path, 'value');
-      return all.filter((f) => f.file === ref.from.file && f.range.start.line >= r.start.line && f.range.start.line <= r.end.line + 3 && f.resource?.name === ref.from.name);
+      return all.filter(
+        (f) => f.file === ref.from.file && f.range.start.line >= r.start.line && f.range.start.line <= r.end.line + 3 && f.resource?.name === ref.from.name,
+      );
     };
     for (const ref of refs.all) {
       if (ref.type === 'uses' || ref.problem?.reason === 'out-of-scope') continue;
       const crossCodes = atPath(ref).filter((f) => /^(service-|hpa-target|ingress-|cross-namespace)/.test(f.code));
       if (ref.problem) assert.ok(crossCodes.length > 0, `${dir}: no finding for broken ${edge(ref)}`);
-      else assert.deepEqual(crossCodes.map((f) => f.code), [], `${dir}: finding on working ${edge(ref)}`);
+      else
+        assert.deepEqual(
+          crossCodes.map((f) => f.code),
+          [],
+          `${dir}: finding on working ${edge(ref)}`,
+        );
     }
   }
 });

@@ -38,7 +38,9 @@ test('the four DNS forms of a Service, with the parts and offsets', () => {
       portStart: value.length - 4,
     },
   );
-  assert.deepEqual(short('gateway.prod.svc'), [{ name: 'gateway', ns: 'prod', port: undefined, scheme: undefined, form: 'name.namespace.svc', text: 'gateway.prod.svc' }]);
+  assert.deepEqual(short('gateway.prod.svc'), [
+    { name: 'gateway', ns: 'prod', port: undefined, scheme: undefined, form: 'name.namespace.svc', text: 'gateway.prod.svc' },
+  ]);
   assert.deepEqual(short('gateway.prod', { knownNamespaces: new Set(['prod']), key: 'GATEWAY_HOST' }), [
     { name: 'gateway', ns: 'prod', port: undefined, scheme: undefined, form: 'name.namespace', text: 'gateway.prod' },
   ]);
@@ -46,7 +48,10 @@ test('the four DNS forms of a Service, with the parts and offsets', () => {
     { name: 'gateway', ns: undefined, port: undefined, scheme: undefined, form: 'name', text: 'gateway' },
   ]);
   // The trailing dot of a fully qualified name is not part of it.
-  assert.deepEqual(short('redis.cache.svc.cluster.local.').map((a) => [a.name, a.ns, a.text]), [['redis', 'cache', 'redis.cache.svc.cluster.local']]);
+  assert.deepEqual(
+    short('redis.cache.svc.cluster.local.').map((a) => [a.name, a.ns, a.text]),
+    [['redis', 'cache', 'redis.cache.svc.cluster.local']],
+  );
 });
 
 test('schemes, user info, paths and the port a scheme implies', () => {
@@ -73,24 +78,48 @@ test('schemes, user info, paths and the port a scheme implies', () => {
 
 test('several addresses in one value, and addresses inside a longer command line', () => {
   const list = findServiceAddresses('kafka-0.kafka.data.svc:9092,kafka-1.kafka.data.svc:9092');
-  assert.deepEqual(list.map((a) => [a.pod, a.name, a.namespace, a.port, a.start]), [
-    ['kafka-0', 'kafka', 'data', 9092, 0],
-    ['kafka-1', 'kafka', 'data', 9092, 28],
-  ]);
+  assert.deepEqual(
+    list.map((a) => [a.pod, a.name, a.namespace, a.port, a.start]),
+    [
+      ['kafka-0', 'kafka', 'data', 9092, 0],
+      ['kafka-1', 'kafka', 'data', 9092, 28],
+    ],
+  );
   const sh = findServiceAddresses('until nc -z db.data.svc 5432; do sleep 1; done && curl -s http://gateway:80/health');
-  assert.deepEqual(sh.map((a) => a.text), ['db.data.svc', 'http://gateway:80']);
+  assert.deepEqual(
+    sh.map((a) => a.text),
+    ['db.data.svc', 'http://gateway:80'],
+  );
 });
 
 test('bare names and name:port count only where they clearly are hosts', () => {
   // microservices-demo style: the key says ADDR and the value is name:port.
-  assert.deepEqual(short('productcatalogservice:3550', { key: 'PRODUCT_CATALOG_SERVICE_ADDR' }).map((a) => [a.name, a.port]), [['productcatalogservice', 3550]]);
-  assert.deepEqual(short('tf-serving:8500', { key: 'TF_SERVING_HOST' }).map((a) => a.name), ['tf-serving']);
-  assert.deepEqual(short('redis', { key: 'REDIS_HOST' }).map((a) => a.name), ['redis']);
-  assert.deepEqual(short('cartservice:7070', { key: 'CART_SERVICE' }).map((a) => a.name), ['cartservice']);
+  assert.deepEqual(
+    short('productcatalogservice:3550', { key: 'PRODUCT_CATALOG_SERVICE_ADDR' }).map((a) => [a.name, a.port]),
+    [['productcatalogservice', 3550]],
+  );
+  assert.deepEqual(
+    short('tf-serving:8500', { key: 'TF_SERVING_HOST' }).map((a) => a.name),
+    ['tf-serving'],
+  );
+  assert.deepEqual(
+    short('redis', { key: 'REDIS_HOST' }).map((a) => a.name),
+    ['redis'],
+  );
+  assert.deepEqual(
+    short('cartservice:7070', { key: 'CART_SERVICE' }).map((a) => a.name),
+    ['cartservice'],
+  );
   // A known Service name counts without a host-like key when it has a port.
   const known = { knownServices: new Set(['gateway']) };
-  assert.deepEqual(short('gateway:80', known).map((a) => a.name), ['gateway']);
-  assert.deepEqual(short('gateway', { ...known, key: 'UPSTREAM' }).map((a) => a.name), ['gateway']);
+  assert.deepEqual(
+    short('gateway:80', known).map((a) => a.name),
+    ['gateway'],
+  );
+  assert.deepEqual(
+    short('gateway', { ...known, key: 'UPSTREAM' }).map((a) => a.name),
+    ['gateway'],
+  );
   // ... but a bare known name alone is not enough: the key must say host.
   assert.deepEqual(short('gateway', known), []);
   assert.deepEqual(short('gateway', { ...known, key: 'ROLE' }), []);
@@ -106,7 +135,11 @@ test('bare names and name:port count only where they clearly are hosts', () => {
 });
 
 test('false-positive guards: images, paths, files, IPs, e-mail, external hosts, numbers, words', () => {
-  const ctx: AddressContext = { key: 'SOMETHING_URL', knownServices: new Set(['app', 'serving', 'models', 'gcr']), knownNamespaces: new Set(['default', 'io']) };
+  const ctx: AddressContext = {
+    key: 'SOMETHING_URL',
+    knownServices: new Set(['app', 'serving', 'models', 'gcr']),
+    knownNamespaces: new Set(['default', 'io']),
+  };
   for (const value of [
     'tensorflow/serving:2.7.0',
     'gcr.io/google-samples/microservices-demo/frontend:v0.10.1',
@@ -133,10 +166,16 @@ test('false-positive guards: images, paths, files, IPs, e-mail, external hosts, 
   }
   // Two labels count as name.namespace only for a known namespace (or a known Service with a port).
   assert.deepEqual(short('gateway.prod'), []);
-  assert.deepEqual(short('gateway.prod:80', { knownServices: new Set(['gateway']) }).map((a) => a.ns), ['prod']);
+  assert.deepEqual(
+    short('gateway.prod:80', { knownServices: new Set(['gateway']) }).map((a) => a.ns),
+    ['prod'],
+  );
   assert.deepEqual(short('app.py', { knownNamespaces: new Set(['py']) }), []);
   assert.deepEqual(short('settings.default', { knownNamespaces: new Set(['default']), key: 'PROFILE' }), [], 'a known namespace alone is not enough');
-  assert.deepEqual(short('gateway.default', { knownNamespaces: new Set(['default']), knownServices: new Set(['gateway']) }).map((a) => a.text), ['gateway.default']);
+  assert.deepEqual(
+    short('gateway.default', { knownNamespaces: new Set(['default']), knownServices: new Set(['gateway']) }).map((a) => a.text),
+    ['gateway.default'],
+  );
   assert.deepEqual(short('name._x', { key: 'X_HOST' }), []);
 });
 
@@ -198,18 +237,53 @@ test('the resolver: resolved, wrong port, other namespace, not found with neares
     const [a] = resolver.find(text, key);
     assert.ok(a, `no address in ${text}`);
     const r = resolver.resolve(a, from);
-    return { status: r.status, ns: r.namespace, svc: 'service' in r ? r.service.name : undefined, port: 'port' in r && typeof r.port === 'object' ? r.port?.port : 'port' in r ? r.port : undefined, nearest: 'nearest' in r ? r.nearest?.name : undefined, other: 'candidates' in r ? r.candidates.map((c) => c.namespace) : undefined };
+    return {
+      status: r.status,
+      ns: r.namespace,
+      svc: 'service' in r ? r.service.name : undefined,
+      port: 'port' in r && typeof r.port === 'object' ? r.port?.port : 'port' in r ? r.port : undefined,
+      nearest: 'nearest' in r ? r.nearest?.name : undefined,
+      other: 'candidates' in r ? r.candidates.map((c) => c.namespace) : undefined,
+    };
   };
-  assert.deepEqual(resolve('tf-serving.models.svc.cluster.local:8500', 'default'), { status: 'resolved', ns: 'models', svc: 'tf-serving', port: 8500, nearest: undefined, other: undefined });
-  assert.deepEqual(resolve('http://tf-serving.models:8501/v1/models', 'default'), { status: 'resolved', ns: 'models', svc: 'tf-serving', port: 8501, nearest: undefined, other: undefined });
-  assert.deepEqual(resolve('tf-serving:8500', 'models', 'MODEL_HOST'), { status: 'resolved', ns: 'models', svc: 'tf-serving', port: 8500, nearest: undefined, other: undefined });
+  assert.deepEqual(resolve('tf-serving.models.svc.cluster.local:8500', 'default'), {
+    status: 'resolved',
+    ns: 'models',
+    svc: 'tf-serving',
+    port: 8500,
+    nearest: undefined,
+    other: undefined,
+  });
+  assert.deepEqual(resolve('http://tf-serving.models:8501/v1/models', 'default'), {
+    status: 'resolved',
+    ns: 'models',
+    svc: 'tf-serving',
+    port: 8501,
+    nearest: undefined,
+    other: undefined,
+  });
+  assert.deepEqual(resolve('tf-serving:8500', 'models', 'MODEL_HOST'), {
+    status: 'resolved',
+    ns: 'models',
+    svc: 'tf-serving',
+    port: 8500,
+    nearest: undefined,
+    other: undefined,
+  });
   assert.equal(resolve('tf-serving.models.svc:9000', 'default').status, 'port-missing');
   assert.equal(resolve('http://gateway', 'default').port, 80, 'http:// implies port 80, which gateway exposes');
   assert.equal(resolve('https://gateway', 'default').status, 'port-missing', 'https:// implies 443');
   // A bare name from another namespace does not reach it.
   assert.deepEqual(resolve('tf-serving:8500', 'default', 'MODEL_HOST').other, ['models']);
   assert.deepEqual(resolve('tf-serving.default.svc:8500', 'default').other, ['models']);
-  assert.deepEqual(resolve('tf-servng.models.svc:8500', 'default'), { status: 'not-found', ns: 'models', svc: undefined, port: undefined, nearest: 'tf-serving', other: undefined });
+  assert.deepEqual(resolve('tf-servng.models.svc:8500', 'default'), {
+    status: 'not-found',
+    ns: 'models',
+    svc: undefined,
+    port: undefined,
+    nearest: 'tf-serving',
+    other: undefined,
+  });
   // Headless: DNS gives pod IPs, so the target port is reachable directly.
   assert.equal(resolve('kafka-0.kafka.data.svc:19092', 'default').status, 'resolved');
   assert.equal(resolve('kafka.data.svc:9092', 'default').status, 'resolved');

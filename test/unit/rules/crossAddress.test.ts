@@ -18,7 +18,12 @@ test('the lesson gateway resolves TF_SERVING_HOST to the model Service on port 8
   none(list, 'service-address-port-missing');
   none(list, 'cross-namespace-reference');
   // The shorter forms of the same address resolve too.
-  for (const v of ['tf-serving-clothing-model:8500', 'tf-serving-clothing-model.default:8500', 'tf-serving-clothing-model.default.svc:8500', 'grpc://tf-serving-clothing-model.default.svc.cluster.local:8500']) {
+  for (const v of [
+    'tf-serving-clothing-model:8500',
+    'tf-serving-clothing-model.default:8500',
+    'tf-serving-clothing-model.default.svc:8500',
+    'grpc://tf-serving-clothing-model.default.svc.cluster.local:8500',
+  ]) {
     none(crossFindings(withHost(v)));
   }
 });
@@ -93,9 +98,15 @@ test('cross-namespace-reference: a bare name used from another namespace; the fi
   const files = withHost('tf-serving-clothing-model:8500');
   files[GATEWAY] = files[GATEWAY].replace('  name: gateway\n', '  name: gateway\n  namespace: web\n');
   // (The gateway Service and HPA, left in default, now miss the moved Deployment too: see crossNamespace.test.ts.)
-  const f = single(crossFindings(files).filter((x) => x.file === GATEWAY), 'cross-namespace-reference');
+  const f = single(
+    crossFindings(files).filter((x) => x.file === GATEWAY),
+    'cross-namespace-reference',
+  );
   assert.equal(at(f), located(GATEWAY, files[GATEWAY], 'tf-serving-clothing-model'));
-  assert.match(f.message, /a bare name only reaches Services in the caller's namespace web, but Service tf-serving-clothing-model is in namespace default\. Add the namespace: tf-serving-clothing-model\.default\.$/);
+  assert.match(
+    f.message,
+    /a bare name only reaches Services in the caller's namespace web, but Service tf-serving-clothing-model is in namespace default\. Add the namespace: tf-serving-clothing-model\.default\.$/,
+  );
   const fixed = applyFix(files, f.fixes![0]);
   assert.match(fixed[GATEWAY], /value: tf-serving-clothing-model\.default:8500\n/);
   none(crossFindings(fixed).filter((x) => x.file === GATEWAY));
@@ -212,5 +223,8 @@ test("service-address-port-missing: calling the pods' port instead of the Servic
 test('a document with a YAML syntax error gets no cross-resource findings until it parses', () => {
   const files = withHost('tf-serving-clothng-model.default.svc.cluster.local:8500');
   files[GATEWAY] = files[GATEWAY].replace('spec:\n  selector:', 'spec:\n  selector: {}\n  selector:');
-  assert.deepEqual(crossFindings(files).filter((f) => f.file === GATEWAY), []);
+  assert.deepEqual(
+    crossFindings(files).filter((f) => f.file === GATEWAY),
+    [],
+  );
 });

@@ -96,7 +96,11 @@ export function applyFix(files: Record<string, string>, fix: Fix): Record<string
     let text = out[file];
     assert.ok(text !== undefined, `fix edits unknown file ${file}`);
     const sorted = edits
-      .map((e) => ({ s: offsetOf(text, e.range.start.line, e.range.start.character), e: offsetOf(text, e.range.end.line, e.range.end.character), t: e.newText }))
+      .map((e) => ({
+        s: offsetOf(text, e.range.start.line, e.range.start.character),
+        e: offsetOf(text, e.range.end.line, e.range.end.character),
+        t: e.newText,
+      }))
       .sort((a, b) => b.s - a.s);
     for (const e of sorted) text = text.slice(0, e.s) + e.t + text.slice(e.e);
     out[file] = text;
@@ -107,11 +111,22 @@ export function applyFix(files: Record<string, string>, fix: Fix): Record<string
 /** Exactly one finding with this code; returns it. */
 export function single(findings: Finding[], code: string): Finding {
   const list = withCode(findings, code);
-  assert.equal(list.length, 1, `expected one ${code}, got ${list.length}: ${JSON.stringify(list.map((f) => `${at(f)} ${f.message}`), null, 1)}`);
+  assert.equal(
+    list.length,
+    1,
+    `expected one ${code}, got ${list.length}: ${JSON.stringify(
+      list.map((f) => `${at(f)} ${f.message}`),
+      null,
+      1,
+    )}`,
+  );
   return list[0];
 }
 
 export function none(findings: Finding[], code?: string): void {
   const list = code ? withCode(findings, code) : findings;
-  assert.deepEqual(list.map((f) => `${f.code} ${at(f)} ${f.message}`), []);
+  assert.deepEqual(
+    list.map((f) => `${f.code} ${at(f)} ${f.message}`),
+    [],
+  );
 }

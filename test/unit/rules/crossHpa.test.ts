@@ -45,7 +45,10 @@ test('hpa-target-missing: a near name is an error with a fix to the existing wor
   const f = single(crossFindings(files), 'hpa-target-missing');
   assert.equal(f.severity, 'error');
   assert.equal(at(f), located('hpa.yaml', h, 'gatewy'));
-  assert.equal(f.message, 'The autoscaler targets Deployment gatewy, which is not defined in namespace default: HorizontalPodAutoscaler gateway-hpa has nothing to scale. Did you mean Deployment gateway?');
+  assert.equal(
+    f.message,
+    'The autoscaler targets Deployment gatewy, which is not defined in namespace default: HorizontalPodAutoscaler gateway-hpa has nothing to scale. Did you mean Deployment gateway?',
+  );
   assert.deepEqual(f.related?.map(at), [located('deploy.yaml', files['deploy.yaml'], 'gateway')]);
   const fixed = applyFix(files, f.fixes![0]);
   assert.equal(fixed['hpa.yaml'], hpa());
@@ -133,7 +136,10 @@ test('hpa-missing-resource-requests: no resources at all; the fix adds a request
   const fixed = applyFix(files, f.fixes![0]);
   assert.equal(
     fixed['deploy.yaml'],
-    d.replace('            - containerPort: 9696\n', '            - containerPort: 9696\n          resources:\n            requests:\n              cpu: 100m\n'),
+    d.replace(
+      '            - containerPort: 9696\n',
+      '            - containerPort: 9696\n          resources:\n            requests:\n              cpu: 100m\n',
+    ),
   );
   none(crossFindings(fixed));
 });
@@ -141,8 +147,14 @@ test('hpa-missing-resource-requests: no resources at all; the fix adds a request
 test('hpa-missing-resource-requests: resources: {}, limits for another resource, requests for another resource', () => {
   const cases: [string, string][] = [
     ['          resources: {}\n', '          resources:\n            requests:\n              cpu: 100m\n'],
-    ['          resources:\n            limits:\n              memory: 128Mi\n', '          resources:\n            limits:\n              memory: 128Mi\n            requests:\n              cpu: 100m\n'],
-    ['          resources:\n            requests:\n              memory: 64Mi\n', '          resources:\n            requests:\n              memory: 64Mi\n              cpu: 100m\n'],
+    [
+      '          resources:\n            limits:\n              memory: 128Mi\n',
+      '          resources:\n            limits:\n              memory: 128Mi\n            requests:\n              cpu: 100m\n',
+    ],
+    [
+      '          resources:\n            requests:\n              memory: 64Mi\n',
+      '          resources:\n            requests:\n              memory: 64Mi\n              cpu: 100m\n',
+    ],
   ];
   for (const [before, after] of cases) {
     const files = { 'deploy.yaml': deployment({ resources: before }), 'hpa.yaml': hpa() };
@@ -154,7 +166,10 @@ test('hpa-missing-resource-requests: resources: {}, limits for another resource,
 });
 
 test('hpa-missing-resource-requests: memory metrics, autoscaling/v1, and the implicit 80% CPU target', () => {
-  const mem = hpa({ metrics: '  metrics:\n    - type: Resource\n      resource:\n        name: memory\n        target:\n          type: Utilization\n          averageUtilization: 70\n' });
+  const mem = hpa({
+    metrics:
+      '  metrics:\n    - type: Resource\n      resource:\n        name: memory\n        target:\n          type: Utilization\n          averageUtilization: 70\n',
+  });
   const f = single(crossFindings({ 'deploy.yaml': deployment({ resources: LIMITS }), 'hpa.yaml': mem }), 'hpa-missing-resource-requests');
   assert.equal(at(f), located('hpa.yaml', mem, 'memory'));
   assert.match(f.message, /on memory utilization \(70%\), but container gateway has no memory request/);
@@ -180,13 +195,20 @@ spec:
 });
 
 test('hpa-missing-resource-requests: negatives (AverageValue targets, LimitRange defaults, ContainerResource on a covered container)', () => {
-  const avg = hpa({ metrics: '  metrics:\n    - type: Resource\n      resource:\n        name: cpu\n        target:\n          type: AverageValue\n          averageValue: 200m\n' });
+  const avg = hpa({
+    metrics:
+      '  metrics:\n    - type: Resource\n      resource:\n        name: cpu\n        target:\n          type: AverageValue\n          averageValue: 200m\n',
+  });
   none(crossFindings({ 'deploy.yaml': deployment(), 'hpa.yaml': avg }), 'hpa-missing-resource-requests');
   const lr = 'apiVersion: v1\nkind: LimitRange\nmetadata: {name: defaults}\nspec:\n  limits:\n    - type: Container\n      defaultRequest: {cpu: 50m}\n';
   none(crossFindings({ 'deploy.yaml': deployment(), 'hpa.yaml': hpa(), 'lr.yaml': lr }), 'hpa-missing-resource-requests');
-  const twoContainers = deployment({ resources: LIMITS }).replace('      containers:\n', '      containers:\n        - name: sidecar\n          image: envoy\n');
+  const twoContainers = deployment({ resources: LIMITS }).replace(
+    '      containers:\n',
+    '      containers:\n        - name: sidecar\n          image: envoy\n',
+  );
   const cr = hpa({
-    metrics: '  metrics:\n    - type: ContainerResource\n      containerResource:\n        name: cpu\n        container: gateway\n        target:\n          type: Utilization\n          averageUtilization: 60\n',
+    metrics:
+      '  metrics:\n    - type: ContainerResource\n      containerResource:\n        name: cpu\n        container: gateway\n        target:\n          type: Utilization\n          averageUtilization: 60\n',
   });
   none(crossFindings({ 'deploy.yaml': twoContainers, 'hpa.yaml': cr }), 'hpa-missing-resource-requests');
   // ... while a Resource metric needs every container covered: one fix edits both lacking containers.

@@ -7,7 +7,10 @@ const DEPLOY = fixture('zoomcamp', 'gateway-deployment.yaml');
 const MODEL = fixture('zoomcamp', 'model-service.yaml');
 const MODEL_DEPLOY = fixture('zoomcamp', 'model-deployment.yaml');
 
-const ingress = (backend = '              service:\n                name: gateway\n                port:\n                  number: 80\n', extra = '') => `apiVersion: networking.k8s.io/v1
+const ingress = (
+  backend = '              service:\n                name: gateway\n                port:\n                  number: 80\n',
+  extra = '',
+) => `apiVersion: networking.k8s.io/v1
 kind: Ingress
 metadata:
   name: clothing
@@ -60,7 +63,10 @@ test('ingress-backend-port-missing: a port number the Service does not expose, f
   const f = single(crossFindings(files), 'ingress-backend-port-missing');
   assert.equal(f.severity, 'error');
   assert.equal(at(f), located('ing.yaml', ing, '8080'));
-  assert.equal(f.message, 'Service gateway (entry point, LoadBalancer) has no port 8080 (it exposes 80): the ingress cannot forward clothing.example.com/predict.');
+  assert.equal(
+    f.message,
+    'Service gateway (entry point, LoadBalancer) has no port 8080 (it exposes 80): the ingress cannot forward clothing.example.com/predict.',
+  );
   assert.deepEqual(f.related?.map(at), [located('svc.yaml', SVC, 'ports')]);
   const fixed = applyFix(files, f.fixes![0]);
   assert.equal(fixed['ing.yaml'], ingress());
@@ -79,7 +85,14 @@ test('ingress-backend-port-missing: port names, several Service ports (no fix), 
   none(crossFindings(fixed));
 
   const two = SVC.replace('      targetPort: 9696\n', '      targetPort: 9696\n    - port: 443\n      targetPort: 9696\n');
-  const g = single(crossFindings({ ...base(''), 'svc.yaml': two, 'ing.yaml': ingress('              service:\n                name: gateway\n                port:\n                  number: 8080\n') }), 'ingress-backend-port-missing');
+  const g = single(
+    crossFindings({
+      ...base(''),
+      'svc.yaml': two,
+      'ing.yaml': ingress('              service:\n                name: gateway\n                port:\n                  number: 8080\n'),
+    }),
+    'ingress-backend-port-missing',
+  );
   assert.match(g.message, /it exposes 80, 443/);
   assert.equal(g.fixes, undefined);
 });
@@ -104,7 +117,10 @@ spec:
   const list = crossFindings({ 'svc.yaml': SVC, 'deploy.yaml': DEPLOY, 'model.yaml': MODEL, 'md.yaml': MODEL_DEPLOY, 'ing.yaml': legacy });
   const f = single(list, 'ingress-backend-port-missing');
   assert.equal(at(f), located('ing.yaml', legacy, '8501'));
-  assert.match(f.message, /Service tf-serving-clothing-model \(internal service\) has no port 8501 \(it exposes 8500\): the ingress cannot forward path \/model\./);
+  assert.match(
+    f.message,
+    /Service tf-serving-clothing-model \(internal service\) has no port 8501 \(it exposes 8500\): the ingress cannot forward path \/model\./,
+  );
   const fixed = applyFix({ 'svc.yaml': SVC, 'deploy.yaml': DEPLOY, 'model.yaml': MODEL, 'md.yaml': MODEL_DEPLOY, 'ing.yaml': legacy }, f.fixes![0]);
   assert.equal(fixed['ing.yaml'], legacy.replace('8501', '8500'));
   none(crossFindings(fixed));
@@ -116,7 +132,10 @@ test('an Ingress backend in another namespace is a cross-namespace-reference, no
   none(list, 'ingress-backend-service-missing');
   const f = single(list, 'cross-namespace-reference');
   assert.equal(at(f), located('ing.yaml', ing, 'gateway'));
-  assert.equal(f.message, 'Ingress clothing is in namespace web, but Service gateway exists only in namespace default: an Ingress can only route to Services in its own namespace.');
+  assert.equal(
+    f.message,
+    'Ingress clothing is in namespace web, but Service gateway exists only in namespace default: an Ingress can only route to Services in its own namespace.',
+  );
   assert.deepEqual(f.related?.map(at), [located('svc.yaml', SVC, 'gateway', 1)]);
   assert.equal(withCode(list, 'ingress-backend-port-missing').length, 0);
 });
@@ -126,7 +145,10 @@ test("ingress-backend-port-missing: the pods' port instead of the Service port i
   const ing = ingress('              service:\n                name: gateway\n                port:\n                  number: 9696\n');
   const files = { ...base(ing), 'svc.yaml': two };
   const f = single(crossFindings(files), 'ingress-backend-port-missing');
-  assert.match(f.message, /it exposes 80, 9090 \(metrics\)\): the ingress cannot forward clothing\.example\.com\/predict\. 9696 is the pods' port; the Ingress must name the Service port, 80, which forwards to it\.$/);
+  assert.match(
+    f.message,
+    /it exposes 80, 9090 \(metrics\)\): the ingress cannot forward clothing\.example\.com\/predict\. 9696 is the pods' port; the Ingress must name the Service port, 80, which forwards to it\.$/,
+  );
   const fixed = applyFix(files, f.fixes![0]);
   assert.equal(fixed['ing.yaml'], ingress());
   none(crossFindings(fixed), 'ingress-backend-port-missing');

@@ -27,7 +27,10 @@ test('cross-namespace-reference: an autoscaler whose workload is in another name
   none(list, 'hpa-target-missing');
   const f = single(list, 'cross-namespace-reference');
   assert.equal(at(f), located('zoomcamp/gateway-hpa.yaml', files['zoomcamp/gateway-hpa.yaml'], 'gateway', 2));
-  assert.equal(f.message, 'HorizontalPodAutoscaler gateway-hpa is in namespace web, but Deployment gateway exists only in namespace default: an autoscaler can only scale workloads in its own namespace.');
+  assert.equal(
+    f.message,
+    'HorizontalPodAutoscaler gateway-hpa is in namespace web, but Deployment gateway exists only in namespace default: an autoscaler can only scale workloads in its own namespace.',
+  );
   assert.deepEqual(f.related?.map(at), [located('zoomcamp/gateway-deployment.yaml', files['zoomcamp/gateway-deployment.yaml'], 'gateway', 1)]);
 });
 
@@ -52,7 +55,10 @@ test('duplicate-resource: within one file and across files, an error on each wit
   const list = withCode(crossFindings({ 'a.yaml': a, 'b.yaml': b }), 'duplicate-resource');
   assert.deepEqual(list.map(at), [located('a.yaml', a, 'settings'), located('a.yaml', a, 'settings', 1), located('b.yaml', b, 'settings')]);
   assert.ok(list.every((f) => f.severity === 'error'));
-  assert.equal(list[0].message, 'ConfigMap settings in namespace default is defined 3 times (also in this file, b.yaml): kubectl apply keeps only the last one applied and silently replaces the others. Rename or remove one.');
+  assert.equal(
+    list[0].message,
+    'ConfigMap settings in namespace default is defined 3 times (also in this file, b.yaml): kubectl apply keeps only the last one applied and silently replaces the others. Rename or remove one.',
+  );
   assert.deepEqual(list[2].related?.map(at), [located('a.yaml', a, 'settings'), located('a.yaml', a, 'settings', 1)]);
 });
 
@@ -83,12 +89,18 @@ test('duplicate-resource: negatives (other namespace, other kind, other API grou
   // Any folder with a Kustomization object is a root of its own.
   const kustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - settings.yaml\n';
   none(
-    crossFindings({ 'app/kustomization.yaml': kustomization, 'app/settings.yaml': CM('settings'), 'app-staging/kustomization.yaml': kustomization, 'app-staging/settings.yaml': CM('settings') }),
+    crossFindings({
+      'app/kustomization.yaml': kustomization,
+      'app/settings.yaml': CM('settings'),
+      'app-staging/kustomization.yaml': kustomization,
+      'app-staging/settings.yaml': CM('settings'),
+    }),
     'duplicate-resource',
   );
   // ... but two copies inside one root are duplicates.
   assert.equal(
-    withCode(crossFindings({ 'app/kustomization.yaml': kustomization, 'app/a.yaml': CM('settings'), 'app/b.yaml': CM('settings') }), 'duplicate-resource').length,
+    withCode(crossFindings({ 'app/kustomization.yaml': kustomization, 'app/a.yaml': CM('settings'), 'app/b.yaml': CM('settings') }), 'duplicate-resource')
+      .length,
     2,
   );
 });

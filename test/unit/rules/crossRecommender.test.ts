@@ -24,13 +24,22 @@ test('applying every offered preferred fix leaves only the problems that need a 
   for (let round = 0; round < 10; round++) {
     const fixable = crossFindings(files).find((f) => f.fixes?.some((x) => x.preferred));
     if (!fixable) break;
-    files = applyFix(files, fixable.fixes!.find((x) => x.preferred)!);
+    files = applyFix(
+      files,
+      fixable.fixes!.find((x) => x.preferred)!,
+    );
   }
   // The duplicate ConfigMap needs a person to decide which copy stays.
-  assert.deepEqual(crossFindings(files).map((f) => f.code), ['duplicate-resource', 'duplicate-resource']);
+  assert.deepEqual(
+    crossFindings(files).map((f) => f.code),
+    ['duplicate-resource', 'duplicate-resource'],
+  );
   assert.match(files['cross/recommender/model-serving.yaml'], /selector:\n    app: model-serving\n/);
   assert.match(files['cross/recommender/model-serving.yaml'], /spec:\n  selector:\n    matchLabels:/, 'replicas removed');
-  assert.match(files['cross/recommender/model-serving.yaml'], /          ports:\n            - name: http\n              containerPort: 8080\n          resources:\n            requests:\n              cpu: 100m\n/);
+  assert.match(
+    files['cross/recommender/model-serving.yaml'],
+    /          ports:\n            - name: http\n              containerPort: 8080\n          resources:\n            requests:\n              cpu: 100m\n/,
+  );
   assert.match(files['cross/recommender/ui.yaml'], /value: http:\/\/model-serving\.ml\.svc:80\/recommend\n/);
   assert.match(files['cross/recommender/ui.yaml'], /value: feature-store\.data\.svc:6379\n/);
   assert.match(files['cross/recommender/ui.yaml'], /number: 80\n$/);

@@ -106,7 +106,9 @@ test('service-selector-no-match: negatives (match in another file, Pods, CronJob
 
 test('service-selector-no-match: the nearest workload is the one that differs least', () => {
   // Both satisfy two of the three entries; the tie goes to the workload named like the Service, although api comes first.
-  const api = DEPLOY.replace('name: gateway', 'name: api').replace(/app: gateway/g, 'app: api').replace('tier: web', 'tier: web\n        track: stable');
+  const api = DEPLOY.replace('name: gateway', 'name: api')
+    .replace(/app: gateway/g, 'app: api')
+    .replace('tier: web', 'tier: web\n        track: stable');
   const svc = service('    app: gateway\n    tier: web\n    track: stable\n');
   const f = single(crossFindings({ 'a.yaml': api, 'b.yaml': DEPLOY, 'svc.yaml': svc }), 'service-selector-no-match');
   assert.match(f.message, /Nearest: Deployment gateway, whose pods differ in track is missing \(wanted stable\)\.$/);
@@ -137,7 +139,10 @@ test('service-target-port-missing: a named targetPort that no container has is a
   const f = single(crossFindings(files), 'service-target-port-missing');
   assert.equal(f.severity, 'error');
   assert.equal(at(f), located('svc.yaml', svc, 'http'));
-  assert.match(f.message, /^targetPort http names no container port of Deployment gateway \(declared: 9696\): Service gateway sends no traffic to these pods\.$/);
+  assert.match(
+    f.message,
+    /^targetPort http names no container port of Deployment gateway \(declared: 9696\): Service gateway sends no traffic to these pods\.$/,
+  );
   // The only container port has no name, so the fix points at its number.
   const fixed = applyFix(files, f.fixes![0]);
   assert.equal(fixed['svc.yaml'], service('    app: gateway\n', '    - port: 80\n      targetPort: 9696\n'));
@@ -145,7 +150,10 @@ test('service-target-port-missing: a named targetPort that no container has is a
   // With a named container port the fix keeps using a name.
   const named = DEPLOY.replace('- containerPort: 9696', '- name: web\n              containerPort: 9696');
   const g = single(crossFindings({ 'deploy.yaml': named, 'svc.yaml': svc }), 'service-target-port-missing');
-  assert.equal(applyFix({ 'deploy.yaml': named, 'svc.yaml': svc }, g.fixes![0])['svc.yaml'], service('    app: gateway\n', '    - port: 80\n      targetPort: web\n'));
+  assert.equal(
+    applyFix({ 'deploy.yaml': named, 'svc.yaml': svc }, g.fixes![0])['svc.yaml'],
+    service('    app: gateway\n', '    - port: 80\n      targetPort: web\n'),
+  );
 });
 
 test('service-target-port-missing: an omitted targetPort defaults to port; the fix adds targetPort with the right indentation', () => {
@@ -163,23 +171,38 @@ test('service-target-port-missing: negatives and the no-fix case', () => {
   // Declared by number, by name, or a sidecar init container; workloads without declared ports are not judged.
   none(crossFindings({ 'deploy.yaml': DEPLOY, 'svc.yaml': service('    app: gateway\n') }), 'service-target-port-missing');
   const named = DEPLOY.replace('- containerPort: 9696', '- name: web\n              containerPort: 9696');
-  none(crossFindings({ 'deploy.yaml': named, 'svc.yaml': service('    app: gateway\n', '    - port: 80\n      targetPort: web\n') }), 'service-target-port-missing');
+  none(
+    crossFindings({ 'deploy.yaml': named, 'svc.yaml': service('    app: gateway\n', '    - port: 80\n      targetPort: web\n') }),
+    'service-target-port-missing',
+  );
   const noPorts = DEPLOY.replace('          ports:\n            - containerPort: 9696\n', '');
-  none(crossFindings({ 'deploy.yaml': noPorts, 'svc.yaml': service('    app: gateway\n', '    - port: 80\n      targetPort: 8080\n') }), 'service-target-port-missing');
+  none(
+    crossFindings({ 'deploy.yaml': noPorts, 'svc.yaml': service('    app: gateway\n', '    - port: 80\n      targetPort: 8080\n') }),
+    'service-target-port-missing',
+  );
   const sidecar = DEPLOY.replace(
     '      containers:\n',
     '      initContainers:\n        - name: proxy\n          image: envoy\n          restartPolicy: Always\n          ports:\n            - containerPort: 15001\n      containers:\n',
   );
-  none(crossFindings({ 'deploy.yaml': sidecar, 'svc.yaml': service('    app: gateway\n', '    - port: 80\n      targetPort: 15001\n') }), 'service-target-port-missing');
+  none(
+    crossFindings({ 'deploy.yaml': sidecar, 'svc.yaml': service('    app: gateway\n', '    - port: 80\n      targetPort: 15001\n') }),
+    'service-target-port-missing',
+  );
   // Two candidate ports: reported, but which one is meant is not guessed.
   const two = DEPLOY.replace('- containerPort: 9696', '- containerPort: 9696\n            - containerPort: 9697');
-  const f = single(crossFindings({ 'deploy.yaml': two, 'svc.yaml': service('    app: gateway\n', '    - port: 80\n      targetPort: 8080\n') }), 'service-target-port-missing');
+  const f = single(
+    crossFindings({ 'deploy.yaml': two, 'svc.yaml': service('    app: gateway\n', '    - port: 80\n      targetPort: 8080\n') }),
+    'service-target-port-missing',
+  );
   assert.match(f.message, /declared: 9696, 9697/);
   assert.equal(f.fixes, undefined);
 });
 
 test('service-target-port-missing: each Service port is judged separately', () => {
-  const svc = service('    app: gateway\n', '    - name: web\n      port: 80\n      targetPort: 9696\n    - name: metrics\n      port: 9090\n      targetPort: metrics\n');
+  const svc = service(
+    '    app: gateway\n',
+    '    - name: web\n      port: 80\n      targetPort: 9696\n    - name: metrics\n      port: 9090\n      targetPort: metrics\n',
+  );
   const list = withCode(crossFindings({ 'deploy.yaml': DEPLOY, 'svc.yaml': svc }), 'service-target-port-missing');
   assert.deepEqual(list.map(at), [located('svc.yaml', svc, 'metrics', 1)]);
 });
@@ -187,5 +210,10 @@ test('service-target-port-missing: each Service port is judged separately', () =
 test('service-selector-no-match: a namespace without any workload in the workspace is not judged', () => {
   // Only Services here (the Deployments come from a chart): nothing to compare with.
   none(crossFindings({ 'svc.yaml': service('    app: gateway\n') }));
-  none(crossFindings({ 'deploy.yaml': DEPLOY.replace('  name: gateway\n', '  name: gateway\n  namespace: other\n').replace(/app: gateway/g, 'app: x'), 'svc.yaml': service('    app: gateway\n') }));
+  none(
+    crossFindings({
+      'deploy.yaml': DEPLOY.replace('  name: gateway\n', '  name: gateway\n  namespace: other\n').replace(/app: gateway/g, 'app: x'),
+      'svc.yaml': service('    app: gateway\n'),
+    }),
+  );
 });

@@ -22,7 +22,10 @@ test('insertIntoMap: at the end of a document without a final newline, and in CR
   assert.equal(apply(text, insertIntoMap(svc, ['spec', 'ports', 0], ['targetPort: 9696'])), `${text}\n      targetPort: 9696`);
   const crlf = 'apiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: x\r\nspec:\r\n  ports:\r\n    - port: 80\r\n  type: ClusterIP\r\n';
   const [svc2] = parseManifestFile('s.yaml', crlf).resources;
-  assert.equal(apply(crlf, insertIntoMap(svc2, ['spec', 'ports', 0], ['targetPort: 9696'])), crlf.replace('port: 80\r\n', 'port: 80\r\n      targetPort: 9696\r\n'));
+  assert.equal(
+    apply(crlf, insertIntoMap(svc2, ['spec', 'ports', 0], ['targetPort: 9696'])),
+    crlf.replace('port: 80\r\n', 'port: 80\r\n      targetPort: 9696\r\n'),
+  );
   // Flow mappings with entries are left alone.
   const flow = 'apiVersion: v1\nkind: Service\nmetadata: {name: x}\nspec:\n  ports: [{port: 80}]\n';
   const [svc3] = parseManifestFile('s.yaml', flow).resources;
@@ -40,7 +43,7 @@ test('deletePairLines: whole lines only, with their comment; never the last entr
 });
 
 test('replaceScalar keeps quoting; rangeInString maps offsets through quotes and block scalars', () => {
-  const text = "kind: X\na: 'single'\nb: \"double\"\nc: plain\nd: |\n  first line\n  call gateway:80 now\n";
+  const text = 'kind: X\na: \'single\'\nb: "double"\nc: plain\nd: |\n  first line\n  call gateway:80 now\n';
   const [x] = parseManifestFile('x.yaml', text).resources;
   assert.equal(apply(text, replaceScalar(x, ['a'], 'new')), text.replace("'single'", "'new'"));
   assert.equal(apply(text, replaceScalar(x, ['b'], 'new')), text.replace('"double"', '"new"'));
@@ -61,19 +64,28 @@ test('a failing check becomes an internal-error finding; the other checks still 
     range: (res, path, part) => rangeOf(res, path, part),
     report: (_res, code, message) => void reports.push(`${code}: ${message}`),
   };
-  guarded({ meta: { code: 'boom', family: 'cross-resource', severity: 'error', title: '' }, check: () => { throw new Error('bad data'); } })(ctx);
+  guarded({
+    meta: { code: 'boom', family: 'cross-resource', severity: 'error', title: '' },
+    check: () => {
+      throw new Error('bad data');
+    },
+  })(ctx);
   assert.deepEqual(reports, ['internal-error: Kube Topology could not finish the boom check: bad data']);
 });
 
 test('the HPA requests fix in a CRLF file keeps CRLF line endings', () => {
   const d =
     'apiVersion: apps/v1\r\nkind: Deployment\r\nmetadata:\r\n  name: web\r\nspec:\r\n  selector:\r\n    matchLabels: {app: web}\r\n  template:\r\n    metadata:\r\n      labels: {app: web}\r\n    spec:\r\n      containers:\r\n        - name: web\r\n          image: nginx\r\n';
-  const h = 'apiVersion: autoscaling/v2\r\nkind: HorizontalPodAutoscaler\r\nmetadata:\r\n  name: web\r\nspec:\r\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\r\n  maxReplicas: 3\r\n';
+  const h =
+    'apiVersion: autoscaling/v2\r\nkind: HorizontalPodAutoscaler\r\nmetadata:\r\n  name: web\r\nspec:\r\n  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\r\n  maxReplicas: 3\r\n';
   const files = { 'd.yaml': d, 'h.yaml': h };
   const f = single(crossFindings(files), 'hpa-missing-resource-requests');
   const fixed = applyFix(files, f.fixes![0]);
   assert.equal(fixed['d.yaml'], d + '          resources:\r\n            requests:\r\n              cpu: 100m\r\n');
-  assert.deepEqual(crossFindings(fixed).filter((x) => x.code === 'hpa-missing-resource-requests'), []);
+  assert.deepEqual(
+    crossFindings(fixed).filter((x) => x.code === 'hpa-missing-resource-requests'),
+    [],
+  );
 });
 
 test('docs/rules-cross.md has one entry per code, with the catalog severity', () => {

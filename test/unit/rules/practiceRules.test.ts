@@ -44,7 +44,7 @@ test('the ML Zoomcamp gateway, model, Services, HPA and Ingress produce only the
   ]);
 });
 
-test("a first try at the gateway shows the kind image trap, missing resources and a pasted key", () => {
+test('a first try at the gateway shows the kind image trap, missing resources and a pasted key', () => {
   const text = fixture('practice/gateway-first-try.yaml');
   assert.deepEqual(summarize({ 'first.yaml': text }, OUR_CODES), [
     'first.yaml:18:17 warning missing-resources',
@@ -66,7 +66,13 @@ test('an untagged image without imagePullPolicy is a warning, fixed by adding If
   const fixed = applyFix(text, f);
   assert.equal(
     fixed,
-    DEPLOYMENT('        - name: gateway', '          image: zoomcamp-10-gateway', '          imagePullPolicy: IfNotPresent', '          ports:', '            - containerPort: 9696'),
+    DEPLOYMENT(
+      '        - name: gateway',
+      '          image: zoomcamp-10-gateway',
+      '          imagePullPolicy: IfNotPresent',
+      '          ports:',
+      '            - containerPort: 9696',
+    ),
   );
   assert.deepEqual(findingsOf(fixed, 'latest-image-pull-always'), []);
 });
@@ -76,7 +82,12 @@ test('the fix goes after a trailing comment, at the column of image when image c
   const [f] = findingsOf(text, 'latest-image-pull-always');
   assert.equal(where(f), '15:18');
   const fixed = applyFix(text, f);
-  assert.ok(fixed.endsWith('        - image: gateway:latest  # built with docker build -t gateway .\n          imagePullPolicy: IfNotPresent\n          name: gateway\n'), fixed);
+  assert.ok(
+    fixed.endsWith(
+      '        - image: gateway:latest  # built with docker build -t gateway .\n          imagePullPolicy: IfNotPresent\n          name: gateway\n',
+    ),
+    fixed,
+  );
 });
 
 test('the fix keeps CRLF line endings and works at the end of a file without a final newline', () => {
@@ -106,7 +117,10 @@ test('a fix in the second document of a file lands on the right line', () => {
   const [f] = findingsOf(text, 'latest-image-pull-always');
   assert.equal(where(f), '24:18');
   const fixed = applyFix(text, f);
-  assert.equal(fixed, service + '---\n' + DEPLOYMENT('        - name: gateway', '          image: zoomcamp-10-gateway', '          imagePullPolicy: IfNotPresent'));
+  assert.equal(
+    fixed,
+    service + '---\n' + DEPLOYMENT('        - name: gateway', '          image: zoomcamp-10-gateway', '          imagePullPolicy: IfNotPresent'),
+  );
 });
 
 test('a container written as a flow mapping is reported without a fix', () => {
@@ -117,7 +131,17 @@ test('a container written as a flow mapping is reported without a fix', () => {
 // ---------------------------------------------------------------- loadbalancer-pending-on-kind
 
 test('a LoadBalancer Service is information about <pending> on kind, with the port-forward command', () => {
-  const text = yaml('apiVersion: v1', 'kind: Service', 'metadata:', '  name: gateway', 'spec:', '  type: LoadBalancer', '  ports:', '    - port: 80', '      targetPort: 9696');
+  const text = yaml(
+    'apiVersion: v1',
+    'kind: Service',
+    'metadata:',
+    '  name: gateway',
+    'spec:',
+    '  type: LoadBalancer',
+    '  ports:',
+    '    - port: 80',
+    '      targetPort: 9696',
+  );
   const [f] = findingsOf(text, 'loadbalancer-pending-on-kind');
   assert.equal(f.severity, 'info');
   assert.equal(span(f), '6:9-6:21');
@@ -128,12 +152,33 @@ test('a LoadBalancer Service is information about <pending> on kind, with the po
 // ---------------------------------------------------------------- hpa-needs-metrics-server
 
 test('an HPA on CPU is information that kind needs metrics-server; one on a Pods metric is not', () => {
-  const head = ['kind: HorizontalPodAutoscaler', 'metadata:', '  name: gateway', 'spec:', '  scaleTargetRef:', '    apiVersion: apps/v1', '    kind: Deployment', '    name: gateway', '  maxReplicas: 3'];
+  const head = [
+    'kind: HorizontalPodAutoscaler',
+    'metadata:',
+    '  name: gateway',
+    'spec:',
+    '  scaleTargetRef:',
+    '    apiVersion: apps/v1',
+    '    kind: Deployment',
+    '    name: gateway',
+    '  maxReplicas: 3',
+  ];
   const v1 = yaml('apiVersion: autoscaling/v1', ...head, '  targetCPUUtilizationPercentage: 50');
   assert.deepEqual(findingsOf(v1, 'hpa-needs-metrics-server').map(span), ['11:35-11:37']);
   const noMetrics = yaml('apiVersion: autoscaling/v2', ...head);
   assert.deepEqual(findingsOf(noMetrics, 'hpa-needs-metrics-server').map(where), ['2:7'], 'the default metric is 80% CPU');
-  const pods = yaml('apiVersion: autoscaling/v2', ...head, '  metrics:', '    - type: Pods', '      pods:', '        metric:', '          name: requests_per_second', '        target:', '          type: AverageValue', '          averageValue: "10"');
+  const pods = yaml(
+    'apiVersion: autoscaling/v2',
+    ...head,
+    '  metrics:',
+    '    - type: Pods',
+    '      pods:',
+    '        metric:',
+    '          name: requests_per_second',
+    '        target:',
+    '          type: AverageValue',
+    '          averageValue: "10"',
+  );
   assert.deepEqual(findingsOf(pods, 'hpa-needs-metrics-server'), []);
 });
 
@@ -144,12 +189,25 @@ test('a container with no requests or limits is a warning on its name; limits al
   assert.equal(f.severity, 'warning');
   assert.equal(span(f), '15:17-15:24');
   assert.match(f.message, /requests default to them/);
-  const limitsOnly = DEPLOYMENT('        - name: gateway', '          image: zoomcamp-10-gateway:002', '          resources:', '            limits:', '              memory: 128Mi', '              cpu: 100m');
+  const limitsOnly = DEPLOYMENT(
+    '        - name: gateway',
+    '          image: zoomcamp-10-gateway:002',
+    '          resources:',
+    '            limits:',
+    '              memory: 128Mi',
+    '              cpu: 100m',
+  );
   assert.deepEqual(findingsOf(limitsOnly, 'missing-resources'), []);
 });
 
 test('a container that sets only memory is information about CPU, on its resources key', () => {
-  const text = DEPLOYMENT('        - name: gateway', '          image: zoomcamp-10-gateway:002', '          resources:', '            limits:', '              memory: 128Mi');
+  const text = DEPLOYMENT(
+    '        - name: gateway',
+    '          image: zoomcamp-10-gateway:002',
+    '          resources:',
+    '            limits:',
+    '              memory: 128Mi',
+  );
   const [f] = findingsOf(text, 'missing-resources');
   assert.equal(f.severity, 'info');
   assert.equal(span(f), '17:11-17:20');
@@ -181,9 +239,26 @@ test('a Deployment container without a readinessProbe is information, with a tcp
 });
 
 test('a readinessProbe alone is enough, and Jobs and bare Pods are not asked for probes', () => {
-  const withReadiness = DEPLOYMENT('        - name: gateway', '          image: zoomcamp-10-gateway:002', '          readinessProbe:', '            httpGet: {path: /ping, port: 9696}');
+  const withReadiness = DEPLOYMENT(
+    '        - name: gateway',
+    '          image: zoomcamp-10-gateway:002',
+    '          readinessProbe:',
+    '            httpGet: {path: /ping, port: 9696}',
+  );
   assert.deepEqual(findingsOf(withReadiness, 'missing-probes'), []);
-  const job = yaml('apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: train', 'spec:', '  template:', '    spec:', '      restartPolicy: Never', '      containers:', '        - name: train', '          image: trainer:1');
+  const job = yaml(
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    '  name: train',
+    'spec:',
+    '  template:',
+    '    spec:',
+    '      restartPolicy: Never',
+    '      containers:',
+    '        - name: train',
+    '          image: trainer:1',
+  );
   assert.deepEqual(findingsOf(job, 'missing-probes'), []);
   const pod = yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: debug', 'spec:', '  containers:', '    - name: debug', '      image: busybox:1.36');
   assert.deepEqual(findingsOf(pod, 'missing-probes'), []);
@@ -216,11 +291,20 @@ test('privileged containers and host namespaces are warnings; runAsUser 0 is inf
   assert.equal(moreHost.length, 0, 'hostPID: false is fine');
   assert.equal(host.severity, 'warning');
   assert.equal(where(host), '6:16');
-  assert.deepEqual(findingsOf(text, 'run-as-root').map((f) => `${where(f)} ${f.severity}`), ['9:16 info', '15:20 info']);
+  assert.deepEqual(
+    findingsOf(text, 'run-as-root').map((f) => `${where(f)} ${f.severity}`),
+    ['9:16 info', '15:20 info'],
+  );
 });
 
 test('a plain securityContext is not reported', () => {
-  const text = DEPLOYMENT('        - name: gateway', '          image: zoomcamp-10-gateway:002', '          securityContext:', '            runAsUser: 1000', '            privileged: false');
+  const text = DEPLOYMENT(
+    '        - name: gateway',
+    '          image: zoomcamp-10-gateway:002',
+    '          securityContext:',
+    '            runAsUser: 1000',
+    '            privileged: false',
+  );
   assert.deepEqual(findingsOf(text, ['privileged-container', 'host-namespace', 'run-as-root']), []);
 });
 

@@ -25,7 +25,10 @@ test('every code has an entry in docs/rules-practice.md with its severity', () =
 
 test('shapes the schema rejects never make a server or practice check fail', () => {
   const all = findingsOf(fixture('server/odd-shapes.yaml'), ['internal-error', ...OURS.map((r) => r.code)]);
-  assert.deepEqual(all.filter((f) => f.code === 'internal-error').map((f) => f.message), []);
+  assert.deepEqual(
+    all.filter((f) => f.code === 'internal-error').map((f) => f.message),
+    [],
+  );
   // A string where ports belong is the schema's type error, not a Service without ports.
   assert.equal(all.filter((f) => f.code === 'service-missing-ports').length, 1, 'only the Service whose spec is null');
 });

@@ -10,7 +10,15 @@ const SERVICE_HEAD = ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: g
 // ---------------------------------------------------------------- port-out-of-range / node-port-out-of-range
 
 test('a containerPort outside 1–65535, or 0, is an error on the value; hostPort 0 means unset', () => {
-  const text = yaml(...POD_HEAD, '    - name: gateway', '      image: zoomcamp-10-gateway:002', '      ports:', '        - containerPort: 70000', '        - containerPort: 0', '          hostPort: 0');
+  const text = yaml(
+    ...POD_HEAD,
+    '    - name: gateway',
+    '      image: zoomcamp-10-gateway:002',
+    '      ports:',
+    '        - containerPort: 70000',
+    '        - containerPort: 0',
+    '          hostPort: 0',
+  );
   const found = findingsOf(text, 'port-out-of-range');
   assert.deepEqual(found.map(span), ['10:26-10:31', '11:26-11:27']);
   assert.match(found[0].message, /^containerPort 70000 in container gateway is not a valid port number/);
@@ -18,19 +26,51 @@ test('a containerPort outside 1–65535, or 0, is an error on the value; hostPor
 });
 
 test('Service port 0 and targetPort 65536 are errors; targetPort 0 defaults to the port', () => {
-  const text = yaml(...SERVICE_HEAD, '  ports:', '    - name: a', '      port: 0', '    - name: b', '      port: 80', '      targetPort: 65536', '    - name: c', '      port: 81', '      targetPort: 0');
+  const text = yaml(
+    ...SERVICE_HEAD,
+    '  ports:',
+    '    - name: a',
+    '      port: 0',
+    '    - name: b',
+    '      port: 80',
+    '      targetPort: 65536',
+    '    - name: c',
+    '      port: 81',
+    '      targetPort: 0',
+  );
   assert.deepEqual(findingsOf(text, 'port-out-of-range').map(where), ['8:13', '11:19']);
 });
 
 test('a probe port of 0 is an error', () => {
-  const text = yaml(...POD_HEAD, '    - name: gateway', '      image: zoomcamp-10-gateway:002', '      readinessProbe:', '        httpGet:', '          path: /ping', '          port: 0');
+  const text = yaml(
+    ...POD_HEAD,
+    '    - name: gateway',
+    '      image: zoomcamp-10-gateway:002',
+    '      readinessProbe:',
+    '        httpGet:',
+    '          path: /ping',
+    '          port: 0',
+  );
   const [f] = findingsOf(text, 'port-out-of-range');
   assert.equal(where(f), '12:17');
   assert.match(f.message, /readinessProbe\.httpGet/);
 });
 
 test('a nodePort outside 30000–32767 is a warning; beyond 65535 it is an error', () => {
-  const text = yaml(...SERVICE_HEAD, '  type: NodePort', '  ports:', '    - name: a', '      port: 80', '      nodePort: 8080', '    - name: b', '      port: 81', '      nodePort: 30080', '    - name: c', '      port: 82', '      nodePort: 70000');
+  const text = yaml(
+    ...SERVICE_HEAD,
+    '  type: NodePort',
+    '  ports:',
+    '    - name: a',
+    '      port: 80',
+    '      nodePort: 8080',
+    '    - name: b',
+    '      port: 81',
+    '      nodePort: 30080',
+    '    - name: c',
+    '      port: 82',
+    '      nodePort: 70000',
+  );
   const [warning, ...more] = findingsOf(text, 'node-port-out-of-range');
   assert.equal(more.length, 0);
   assert.equal(warning.severity, 'warning');
@@ -42,7 +82,16 @@ test('a nodePort outside 30000–32767 is a warning; beyond 65535 it is an error
 // ---------------------------------------------------------------- invalid-port-name
 
 test('container port names longer than 15 characters or without a letter are rejected', () => {
-  const text = yaml(...POD_HEAD, '    - name: gateway', '      image: zoomcamp-10-gateway:002', '      ports:', '        - name: prediction-http-api', '          containerPort: 9696', '        - name: "8080"', '          containerPort: 8080');
+  const text = yaml(
+    ...POD_HEAD,
+    '    - name: gateway',
+    '      image: zoomcamp-10-gateway:002',
+    '      ports:',
+    '        - name: prediction-http-api',
+    '          containerPort: 9696',
+    '        - name: "8080"',
+    '          containerPort: 8080',
+  );
   const found = findingsOf(text, 'invalid-port-name');
   assert.deepEqual(found.map(where), ['10:17', '12:17']);
   assert.match(found[0].message, /at most 15 characters \(it has 19\)/);
@@ -73,7 +122,10 @@ test('each unnamed port of a multi-port Service is an error, fixed by naming it 
   const text = fixture('server/service-ports.yaml');
   const found = findingsOf(text, 'service-port-name-required');
   assert.deepEqual(found.map(where), ['10:7', '12:7']);
-  assert.deepEqual(found.map((f) => f.fixes?.map((x) => x.title)), [['Name this port "grpc"'], ['Name this port "port-8501"']]);
+  assert.deepEqual(
+    found.map((f) => f.fixes?.map((x) => x.title)),
+    [['Name this port "grpc"'], ['Name this port "port-8501"']],
+  );
   const fixed = applyFix(text, found[0]);
   assert.ok(fixed.includes('  ports:\n    - name: grpc\n      port: 8500\n      targetPort: 8500\n    - port: 8501\n'), fixed);
   assert.deepEqual(findingsOf(fixed, 'service-port-name-required').map(where), ['13:7']);
@@ -90,7 +142,16 @@ test('a port name used twice in a Service or in a container is an error on the s
   const [s] = findingsOf(service, 'duplicate-port-name');
   assert.equal(where(s), '9:13');
   assert.equal(s.related?.[0].range.start.line, 6);
-  const pod = yaml(...POD_HEAD, '    - name: gateway', '      image: zoomcamp-10-gateway:002', '      ports:', '        - name: http', '          containerPort: 9696', '        - name: http', '          containerPort: 9697');
+  const pod = yaml(
+    ...POD_HEAD,
+    '    - name: gateway',
+    '      image: zoomcamp-10-gateway:002',
+    '      ports:',
+    '        - name: http',
+    '          containerPort: 9696',
+    '        - name: http',
+    '          containerPort: 9697',
+  );
   assert.deepEqual(findingsOf(pod, 'duplicate-port-name').map(where), ['12:17']);
   assert.deepEqual(findingsOf(pod.replace(/name: http\n(\s+containerPort: 9697)/, 'name: metrics\n$1'), 'duplicate-port-name'), []);
 });
@@ -98,7 +159,17 @@ test('a port name used twice in a Service or in a container is an error on the s
 // ---------------------------------------------------------------- duplicate-service-port / duplicate-container-port / duplicate-host-port
 
 test('the same Service port and protocol twice is an error; TCP and UDP on one number are fine', () => {
-  const text = yaml(...SERVICE_HEAD, '  ports:', '    - name: a', '      port: 80', '    - name: b', '      port: 80', '    - name: dns', '      port: 80', '      protocol: UDP');
+  const text = yaml(
+    ...SERVICE_HEAD,
+    '  ports:',
+    '    - name: a',
+    '      port: 80',
+    '    - name: b',
+    '      port: 80',
+    '    - name: dns',
+    '      port: 80',
+    '      protocol: UDP',
+  );
   const [f, ...rest] = findingsOf(text, 'duplicate-service-port');
   assert.equal(rest.length, 0);
   assert.equal(where(f), '10:13');
@@ -131,7 +202,9 @@ test('two containers of a pod declaring the same containerPort is a warning; the
   const [error] = findingsOf(text, 'duplicate-host-port');
   assert.equal(error.severity, 'error');
   assert.equal(where(error), '21:21');
-  const distinct = text.replace('containerPort: 9696\n    - name: proxy', 'containerPort: 9697\n    - name: proxy').replace(/hostPort: 8080\n$/, 'hostPort: 8081\n');
+  const distinct = text
+    .replace('containerPort: 9696\n    - name: proxy', 'containerPort: 9697\n    - name: proxy')
+    .replace(/hostPort: 8080\n$/, 'hostPort: 8081\n');
   assert.deepEqual(findingsOf(distinct, ['duplicate-container-port', 'duplicate-host-port']), []);
 });
 
@@ -152,7 +225,19 @@ test('a nodePort on a Service without a type is an error, fixed by adding type: 
   assert.equal(span(f), '11:7-11:15');
   assert.match(f.message, /ClusterIP \(the default type\)/);
   const fixed = applyFix(text, f);
-  assert.equal(fixed, yaml(...SERVICE_HEAD, '  selector:', '    app: gateway', '  type: NodePort', '  ports:', '    - port: 80', '      targetPort: 9696', '      nodePort: 30080'));
+  assert.equal(
+    fixed,
+    yaml(
+      ...SERVICE_HEAD,
+      '  selector:',
+      '    app: gateway',
+      '  type: NodePort',
+      '  ports:',
+      '    - port: 80',
+      '      targetPort: 9696',
+      '      nodePort: 30080',
+    ),
+  );
   assert.deepEqual(findingsOf(fixed, 'service-type-conflict'), []);
   const explicit = yaml(...SERVICE_HEAD, '  type: ClusterIP', '  ports:', '    - port: 80', '      nodePort: 30080');
   const fixedExplicit = applyFix(explicit, findingsOf(explicit, 'service-type-conflict')[0]);
@@ -167,7 +252,10 @@ test('an ExternalName Service needs a DNS name as externalName', () => {
   const [g] = findingsOf(url, 'service-external-name');
   assert.equal(where(g), '7:17');
   assert.match(g.message, /no scheme, port or path/);
-  assert.deepEqual(findingsOf(yaml(...SERVICE_HEAD, '  type: ExternalName', '  externalName: db.example.com'), ['service-external-name', 'service-missing-ports']), []);
+  assert.deepEqual(
+    findingsOf(yaml(...SERVICE_HEAD, '  type: ExternalName', '  externalName: db.example.com'), ['service-external-name', 'service-missing-ports']),
+    [],
+  );
 });
 
 test('a Service without ports is an error unless it is headless', () => {
@@ -178,8 +266,7 @@ test('a Service without ports is an error unless it is headless', () => {
 
 // ---------------------------------------------------------------- ingress-invalid-path / ingress-invalid-host
 
-const INGRESS = (...rule: string[]) =>
-  yaml('apiVersion: networking.k8s.io/v1', 'kind: Ingress', 'metadata:', '  name: clothing', 'spec:', '  rules:', ...rule);
+const INGRESS = (...rule: string[]) => yaml('apiVersion: networking.k8s.io/v1', 'kind: Ingress', 'metadata:', '  name: clothing', 'spec:', '  rules:', ...rule);
 const BACKEND = ['            backend:', '              service:', '                name: gateway', '                port:', '                  number: 80'];
 
 test('a Prefix path without a leading slash is an error, fixed by adding the slash', () => {
@@ -194,7 +281,7 @@ test('a Prefix path without a leading slash is an error, fixed by adding the sla
 test("'//' in a Prefix path is rejected, while ImplementationSpecific allows controller patterns", () => {
   const bad = INGRESS('    - http:', '        paths:', '          - path: /api//v1', '            pathType: Prefix', ...BACKEND);
   assert.match(findingsOf(bad, 'ingress-invalid-path')[0].message, /must not contain '\/\/'/);
-  const regex = INGRESS('    - http:', '        paths:', "          - path: /api(/|$)(.*)", '            pathType: ImplementationSpecific', ...BACKEND);
+  const regex = INGRESS('    - http:', '        paths:', '          - path: /api(/|$)(.*)', '            pathType: ImplementationSpecific', ...BACKEND);
   assert.deepEqual(findingsOf(regex, 'ingress-invalid-path'), []);
   const noType = INGRESS('    - http:', '        paths:', '          - path: predict', ...BACKEND);
   assert.deepEqual(findingsOf(noType, 'ingress-invalid-path'), [], 'a missing pathType is the schema check');
@@ -206,7 +293,14 @@ test('an IP address as Ingress host is an error; a URL is cleaned up to its host
   assert.equal(span(f), '7:13-7:22');
   assert.match(f.message, /127\.0\.0\.1\.nip\.io/);
   assert.equal(f.fixes?.length ?? 0, 0);
-  const url = INGRESS('    - host: http://Clothing.Local:8080/', '      http:', '        paths:', '          - path: /', '            pathType: Prefix', ...BACKEND);
+  const url = INGRESS(
+    '    - host: http://Clothing.Local:8080/',
+    '      http:',
+    '        paths:',
+    '          - path: /',
+    '            pathType: Prefix',
+    ...BACKEND,
+  );
   const [g] = findingsOf(url, 'ingress-invalid-host');
   const fixed = applyFix(url, g);
   assert.ok(fixed.includes('    - host: clothing.local\n'), fixed);

@@ -27,7 +27,10 @@ test('a selector label the pod template lacks is an error on the template labels
   assert.equal(f.severity, 'error');
   assert.equal(span(f), '12:7-12:13');
   assert.match(f.message, /tier=web \(missing from the template\)/);
-  assert.deepEqual(f.related?.map((r) => `${r.range.start.line + 1}:${r.range.start.character + 1}`), ['9:7']);
+  assert.deepEqual(
+    f.related?.map((r) => `${r.range.start.line + 1}:${r.range.start.character + 1}`),
+    ['9:7'],
+  );
   assert.equal(f.fixes?.[0].preferred, true);
   assert.equal(f.fixes?.[0].title, 'Add tier: web to the pod template labels');
   const fixed = applyFix(text, f);
@@ -51,7 +54,17 @@ test('a selector label the pod template lacks is an error on the template labels
 });
 
 test('a label with a different value names both values; the fix changes the template value and is not preferred', () => {
-  const text = yaml(...DEPLOYMENT_HEAD, '  selector:', '    matchLabels:', '      app: gateway', '  template:', '    metadata:', '      labels:', '        app: gw  # short name', ...CONTAINERS);
+  const text = yaml(
+    ...DEPLOYMENT_HEAD,
+    '  selector:',
+    '    matchLabels:',
+    '      app: gateway',
+    '  template:',
+    '    metadata:',
+    '      labels:',
+    '        app: gw  # short name',
+    ...CONTAINERS,
+  );
   const [f] = findingsOf(text, 'selector-template-mismatch');
   assert.match(f.message, /app=gateway \(the template has app=gw\)/);
   assert.equal(f.fixes?.[0].preferred, false);
@@ -67,7 +80,10 @@ test('the DaemonSet fixture whose selector does not match its pods is rejected, 
   assert.equal(where(f), '15:7');
   assert.match(f.message, /DaemonSet log-agent/);
   assert.match(f.message, /tier=node \(missing from the template\); app=log-agent \(the template has app=log-shipper\)/);
-  assert.deepEqual(f.related?.map((r) => r.range.start.line + 1), [12, 11]);
+  assert.deepEqual(
+    f.related?.map((r) => r.range.start.line + 1),
+    [12, 11],
+  );
   const fixed = applyFix(text, f, 'Set the pod template labels to match the selector (tier: node, app: log-agent)');
   assert.ok(fixed.includes('      labels:\n        app: log-agent\n        tier: node\n    spec:\n'), fixed);
   assert.deepEqual(findingsOf(fixed, 'selector-template-mismatch'), []);
@@ -80,13 +96,31 @@ test('a template without metadata gets metadata and labels above its spec', () =
   const fixed = applyFix(text, f);
   assert.equal(
     fixed,
-    yaml(...DEPLOYMENT_HEAD, '  selector:', '    matchLabels:', '      app: gateway', '  template:', '    metadata:', '      labels:', '        app: gateway', ...CONTAINERS),
+    yaml(
+      ...DEPLOYMENT_HEAD,
+      '  selector:',
+      '    matchLabels:',
+      '      app: gateway',
+      '  template:',
+      '    metadata:',
+      '      labels:',
+      '        app: gateway',
+      ...CONTAINERS,
+    ),
   );
   assert.deepEqual(findingsOf(fixed, 'selector-template-mismatch'), []);
 });
 
 test('labels written as a flow mapping are extended in place', () => {
-  const text = yaml(...DEPLOYMENT_HEAD, '  selector:', '    matchLabels: {app: gateway, tier: web}', '  template:', '    metadata:', '      labels: {app: gateway}', ...CONTAINERS);
+  const text = yaml(
+    ...DEPLOYMENT_HEAD,
+    '  selector:',
+    '    matchLabels: {app: gateway, tier: web}',
+    '  template:',
+    '    metadata:',
+    '      labels: {app: gateway}',
+    ...CONTAINERS,
+  );
   const [f] = findingsOf(text, 'selector-template-mismatch');
   const fixed = applyFix(text, f);
   assert.ok(fixed.includes('      labels: {app: gateway, tier: web}\n'), fixed);
@@ -119,16 +153,49 @@ test('an empty selector is rejected', () => {
 });
 
 test('matching selectors, Jobs without manualSelector and look-alike custom kinds are not reported', () => {
-  const matching = yaml(...DEPLOYMENT_HEAD, '  selector:', '    matchLabels:', '      app: gateway', '  template:', '    metadata:', '      labels:', '        app: gateway', '        version: v2', ...CONTAINERS);
+  const matching = yaml(
+    ...DEPLOYMENT_HEAD,
+    '  selector:',
+    '    matchLabels:',
+    '      app: gateway',
+    '  template:',
+    '    metadata:',
+    '      labels:',
+    '        app: gateway',
+    '        version: v2',
+    ...CONTAINERS,
+  );
   assert.deepEqual(findingsOf(matching, 'selector-template-mismatch'), []);
-  const job = yaml('apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: train', 'spec:', '  selector:', '    matchLabels:', '      x: y', '  template:', ...CONTAINERS);
+  const job = yaml(
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    '  name: train',
+    'spec:',
+    '  selector:',
+    '    matchLabels:',
+    '      x: y',
+    '  template:',
+    ...CONTAINERS,
+  );
   assert.deepEqual(findingsOf(job, 'selector-template-mismatch'), []);
   const custom = matching.replace('apps/v1', 'example.com/v1').replace('      app: gateway\n  template', '      app: other\n  template');
   assert.deepEqual(findingsOf(custom, 'selector-template-mismatch'), []);
 });
 
 test('a Job with a hand-written selector but no manualSelector is an error, fixed by removing the selector', () => {
-  const text = yaml('apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: train', 'spec:', '  selector:', '    matchLabels:', '      job: train', '  template:', ...CONTAINERS);
+  const text = yaml(
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    '  name: train',
+    'spec:',
+    '  selector:',
+    '    matchLabels:',
+    '      job: train',
+    '  template:',
+    ...CONTAINERS,
+  );
   const [f] = findingsOf(text, 'job-selector-not-generated');
   assert.equal(span(f), '6:3-6:11');
   assert.match(f.message, /not auto-generated/);
@@ -140,12 +207,40 @@ test('a Job with a hand-written selector but no manualSelector is an error, fixe
 });
 
 test('a Job with manualSelector and a ReplicationController are held to their selectors', () => {
-  const job = yaml('apiVersion: batch/v1', 'kind: Job', 'metadata:', '  name: train', 'spec:', '  manualSelector: true', '  selector:', '    matchLabels:', '      job: train', '  template:', ...CONTAINERS);
+  const job = yaml(
+    'apiVersion: batch/v1',
+    'kind: Job',
+    'metadata:',
+    '  name: train',
+    'spec:',
+    '  manualSelector: true',
+    '  selector:',
+    '    matchLabels:',
+    '      job: train',
+    '  template:',
+    ...CONTAINERS,
+  );
   assert.equal(findingsOf(job, 'selector-template-mismatch').length, 1);
-  const rc = yaml('apiVersion: v1', 'kind: ReplicationController', 'metadata:', '  name: old', 'spec:', '  selector:', '    app: old', '  template:', '    metadata:', '      labels:', '        app: new', ...CONTAINERS);
+  const rc = yaml(
+    'apiVersion: v1',
+    'kind: ReplicationController',
+    'metadata:',
+    '  name: old',
+    'spec:',
+    '  selector:',
+    '    app: old',
+    '  template:',
+    '    metadata:',
+    '      labels:',
+    '        app: new',
+    ...CONTAINERS,
+  );
   const [f] = findingsOf(rc, 'selector-template-mismatch');
   assert.equal(where(f), '10:7');
-  assert.deepEqual(f.related?.map((r) => r.range.start.line + 1), [7]);
+  assert.deepEqual(
+    f.related?.map((r) => r.range.start.line + 1),
+    [7],
+  );
 });
 
 // ---------------------------------------------------------------- invalid-name
@@ -181,7 +276,15 @@ test('dots are fine in a Deployment name but not in a StatefulSet or Namespace n
 });
 
 test('names still holding Helm or envsubst placeholders are not judged', () => {
-  const text = yaml('apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: "{{ .Release.Name }}-Gateway"', '  namespace: ${NAMESPACE}', '  labels:', '    chart: "{{ .Chart.Name }}"');
+  const text = yaml(
+    'apiVersion: apps/v1',
+    'kind: Deployment',
+    'metadata:',
+    '  name: "{{ .Release.Name }}-Gateway"',
+    '  namespace: ${NAMESPACE}',
+    '  labels:',
+    '    chart: "{{ .Chart.Name }}"',
+  );
   assert.deepEqual(findingsOf(text, ['invalid-name', 'invalid-label']), []);
 });
 
@@ -200,7 +303,16 @@ test('an invalid metadata.namespace is reported on its value', () => {
 });
 
 test('an invalid container name is fixed by renaming it to a valid label', () => {
-  const text = yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: model', 'spec:', '  containers:', '    - name: TF_Serving', '      image: tensorflow/serving:2.14.0');
+  const text = yaml(
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: model',
+    'spec:',
+    '  containers:',
+    '    - name: TF_Serving',
+    '      image: tensorflow/serving:2.14.0',
+  );
   const [f] = findingsOf(text, 'invalid-name');
   assert.equal(where(f), '7:13');
   const fixed = applyFix(text, f);
@@ -231,12 +343,30 @@ test('bad label keys and values are reported on the key or the value', () => {
 });
 
 test('pod template and selector labels are checked too', () => {
-  const text = yaml(...DEPLOYMENT_HEAD, '  selector:', '    matchLabels:', '      app: hello world', '  template:', '    metadata:', '      labels:', '        app: hello world', ...CONTAINERS);
+  const text = yaml(
+    ...DEPLOYMENT_HEAD,
+    '  selector:',
+    '    matchLabels:',
+    '      app: hello world',
+    '  template:',
+    '    metadata:',
+    '      labels:',
+    '        app: hello world',
+    ...CONTAINERS,
+  );
   assert.deepEqual(findingsOf(text, 'invalid-label').map(where), ['8:12', '12:14']);
 });
 
 test('annotation keys are checked and more than 256 KiB of annotations is rejected', () => {
-  const text = yaml('apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: settings', '  annotations:', '    kube topology/owner: me', '    example.com/ok: fine');
+  const text = yaml(
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    'metadata:',
+    '  name: settings',
+    '  annotations:',
+    '    kube topology/owner: me',
+    '    example.com/ok: fine',
+  );
   const [bad, ...rest] = findingsOf(text, 'invalid-annotation');
   assert.equal(rest.length, 0, 'example.com/ok is a valid key');
   assert.equal(where(bad), '6:5');
@@ -274,7 +404,21 @@ test('a container name used twice in a pod, across init containers too, is an er
 // ---------------------------------------------------------------- requests-exceed-limits
 
 const RESOURCES_POD = (requests: string[], limits: string[]) =>
-  yaml('apiVersion: v1', 'kind: Pod', 'metadata:', '  name: model', 'spec:', '  containers:', '    - name: model', '      image: tensorflow/serving:2.14.0', '      resources:', '        requests:', ...requests.map((l) => `          ${l}`), '        limits:', ...limits.map((l) => `          ${l}`));
+  yaml(
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: model',
+    'spec:',
+    '  containers:',
+    '    - name: model',
+    '      image: tensorflow/serving:2.14.0',
+    '      resources:',
+    '        requests:',
+    ...requests.map((l) => `          ${l}`),
+    '        limits:',
+    ...limits.map((l) => `          ${l}`),
+  );
 
 test('a CPU request above its limit is an error on the request, with fixes to lower the request or raise the limit', () => {
   const text = RESOURCES_POD(['cpu: 500m', 'memory: 1Gi'], ['cpu: 250m', 'memory: 1024Mi']);
@@ -310,7 +454,18 @@ test('negative replicas are an error; zero is fine', () => {
 // ---------------------------------------------------------------- hpa-replica-range / hpa-invalid-target
 
 const HPA = (...spec: string[]) =>
-  yaml('apiVersion: autoscaling/v2', 'kind: HorizontalPodAutoscaler', 'metadata:', '  name: gateway', 'spec:', '  scaleTargetRef:', '    apiVersion: apps/v1', '    kind: Deployment', '    name: gateway', ...spec);
+  yaml(
+    'apiVersion: autoscaling/v2',
+    'kind: HorizontalPodAutoscaler',
+    'metadata:',
+    '  name: gateway',
+    'spec:',
+    '  scaleTargetRef:',
+    '    apiVersion: apps/v1',
+    '    kind: Deployment',
+    '    name: gateway',
+    ...spec,
+  );
 
 test('minReplicas above maxReplicas is an error on maxReplicas, with a fix that swaps them', () => {
   const text = HPA('  minReplicas: 5', '  maxReplicas: 2');
@@ -330,12 +485,29 @@ test('minReplicas 0 is rejected (scale to zero is an alpha feature)', () => {
 });
 
 test('a utilization target of 0 and a non-positive averageValue are rejected; 50% is fine', () => {
-  const metric = (target: string[]) => HPA('  maxReplicas: 3', '  metrics:', '    - type: Resource', '      resource:', '        name: cpu', '        target:', ...target.map((l) => `          ${l}`));
+  const metric = (target: string[]) =>
+    HPA(
+      '  maxReplicas: 3',
+      '  metrics:',
+      '    - type: Resource',
+      '      resource:',
+      '        name: cpu',
+      '        target:',
+      ...target.map((l) => `          ${l}`),
+    );
   const [zero] = findingsOf(metric(['type: Utilization', 'averageUtilization: 0']), 'hpa-invalid-target');
   assert.equal(where(zero), '17:31');
   const [value] = findingsOf(metric(['type: AverageValue', 'averageValue: "0"']), 'hpa-invalid-target');
   assert.equal(where(value), '17:25');
   assert.deepEqual(findingsOf(metric(['type: Utilization', 'averageUtilization: 50']), 'hpa-invalid-target'), []);
-  const v1 = yaml('apiVersion: autoscaling/v1', 'kind: HorizontalPodAutoscaler', 'metadata:', '  name: gateway', 'spec:', '  maxReplicas: 3', '  targetCPUUtilizationPercentage: -20');
+  const v1 = yaml(
+    'apiVersion: autoscaling/v1',
+    'kind: HorizontalPodAutoscaler',
+    'metadata:',
+    '  name: gateway',
+    'spec:',
+    '  maxReplicas: 3',
+    '  targetCPUUtilizationPercentage: -20',
+  );
   assert.equal(findingsOf(v1, 'hpa-invalid-target').length, 1);
 });

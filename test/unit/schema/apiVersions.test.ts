@@ -53,7 +53,10 @@ test('removed Ingress APIs name the replacement and what changed, without a rena
   for (const apiVersion of ['extensions/v1beta1', 'networking.k8s.io/v1beta1']) {
     const findings = schemaFindings(`apiVersion: ${apiVersion}\nkind: Ingress\nmetadata: {name: x}\nspec:\n  backend: {serviceName: web, servicePort: 80}\n`);
     assert.equal(findings.length, 1, show(findings));
-    assert.match(findings[0].message, new RegExp(`^${apiVersion.replace(/[./]/g, '\\$&')} Ingress was removed in Kubernetes 1\\.22; use networking\\.k8s\\.io/v1 \\(`));
+    assert.match(
+      findings[0].message,
+      new RegExp(`^${apiVersion.replace(/[./]/g, '\\$&')} Ingress was removed in Kubernetes 1\\.22; use networking\\.k8s\\.io/v1 \\(`),
+    );
     assert.equal(findings[0].fixes, undefined);
   }
 });
@@ -65,13 +68,17 @@ test('PodSecurityPolicy has no replacement API', () => {
 });
 
 test('version switch: flowcontrol v1beta3 is deprecated in 1.29–1.31 and removed from 1.32; v1 needs 1.29', () => {
-  const v1beta3 = 'apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: FlowSchema\nmetadata: {name: f}\nspec:\n  priorityLevelConfiguration: {name: global-default}\n';
+  const v1beta3 =
+    'apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: FlowSchema\nmetadata: {name: f}\nspec:\n  priorityLevelConfiguration: {name: global-default}\n';
   assert.deepEqual(schemaFindings(v1beta3, { kubernetesVersion: '1.28' }), []);
   const deprecated = schemaFindings(v1beta3, { kubernetesVersion: '1.30' });
   assert.equal(deprecated.length, 1, show(deprecated));
   assert.equal(deprecated[0].code, 'api-version-deprecated');
   assert.equal(deprecated[0].severity, 'warning');
-  assert.match(deprecated[0].message, /^flowcontrol\.apiserver\.k8s\.io\/v1beta3 FlowSchema is deprecated since Kubernetes 1\.29 and is removed in 1\.32; use flowcontrol\.apiserver\.k8s\.io\/v1/);
+  assert.match(
+    deprecated[0].message,
+    /^flowcontrol\.apiserver\.k8s\.io\/v1beta3 FlowSchema is deprecated since Kubernetes 1\.29 and is removed in 1\.32; use flowcontrol\.apiserver\.k8s\.io\/v1/,
+  );
   const removed = schemaFindings(v1beta3, { kubernetesVersion: '1.32' });
   assert.equal(removed.length, 1, show(removed));
   assert.equal(removed[0].code, 'api-version-removed');
@@ -109,16 +116,39 @@ test('v1 Endpoints is deprecated from 1.33 in favour of EndpointSlice', () => {
 test('the removed-API table covers the old betas and every replacement exists in the newest schemas', () => {
   const keys = new Set(API_CHANGES.flatMap((c) => c.kinds.map((k) => `${c.apiVersion} ${k}`)));
   for (const k of [
-    'extensions/v1beta1 Deployment', 'extensions/v1beta1 DaemonSet', 'extensions/v1beta1 ReplicaSet', 'extensions/v1beta1 Ingress',
-    'extensions/v1beta1 NetworkPolicy', 'extensions/v1beta1 PodSecurityPolicy', 'apps/v1beta1 Deployment', 'apps/v1beta2 StatefulSet',
-    'autoscaling/v2beta1 HorizontalPodAutoscaler', 'autoscaling/v2beta2 HorizontalPodAutoscaler', 'networking.k8s.io/v1beta1 Ingress',
-    'networking.k8s.io/v1beta1 IngressClass', 'policy/v1beta1 PodDisruptionBudget', 'policy/v1beta1 PodSecurityPolicy', 'batch/v1beta1 CronJob',
-    'rbac.authorization.k8s.io/v1beta1 ClusterRole', 'storage.k8s.io/v1beta1 CSIDriver', 'storage.k8s.io/v1beta1 CSINode',
-    'storage.k8s.io/v1beta1 StorageClass', 'storage.k8s.io/v1beta1 VolumeAttachment', 'storage.k8s.io/v1beta1 CSIStorageCapacity',
-    'admissionregistration.k8s.io/v1beta1 ValidatingWebhookConfiguration', 'apiextensions.k8s.io/v1beta1 CustomResourceDefinition',
-    'apiregistration.k8s.io/v1beta1 APIService', 'certificates.k8s.io/v1beta1 CertificateSigningRequest', 'coordination.k8s.io/v1beta1 Lease',
-    'scheduling.k8s.io/v1beta1 PriorityClass', 'discovery.k8s.io/v1beta1 EndpointSlice', 'events.k8s.io/v1beta1 Event', 'node.k8s.io/v1beta1 RuntimeClass',
-    'flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema', 'flowcontrol.apiserver.k8s.io/v1beta2 FlowSchema', 'flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration',
+    'extensions/v1beta1 Deployment',
+    'extensions/v1beta1 DaemonSet',
+    'extensions/v1beta1 ReplicaSet',
+    'extensions/v1beta1 Ingress',
+    'extensions/v1beta1 NetworkPolicy',
+    'extensions/v1beta1 PodSecurityPolicy',
+    'apps/v1beta1 Deployment',
+    'apps/v1beta2 StatefulSet',
+    'autoscaling/v2beta1 HorizontalPodAutoscaler',
+    'autoscaling/v2beta2 HorizontalPodAutoscaler',
+    'networking.k8s.io/v1beta1 Ingress',
+    'networking.k8s.io/v1beta1 IngressClass',
+    'policy/v1beta1 PodDisruptionBudget',
+    'policy/v1beta1 PodSecurityPolicy',
+    'batch/v1beta1 CronJob',
+    'rbac.authorization.k8s.io/v1beta1 ClusterRole',
+    'storage.k8s.io/v1beta1 CSIDriver',
+    'storage.k8s.io/v1beta1 CSINode',
+    'storage.k8s.io/v1beta1 StorageClass',
+    'storage.k8s.io/v1beta1 VolumeAttachment',
+    'storage.k8s.io/v1beta1 CSIStorageCapacity',
+    'admissionregistration.k8s.io/v1beta1 ValidatingWebhookConfiguration',
+    'apiextensions.k8s.io/v1beta1 CustomResourceDefinition',
+    'apiregistration.k8s.io/v1beta1 APIService',
+    'certificates.k8s.io/v1beta1 CertificateSigningRequest',
+    'coordination.k8s.io/v1beta1 Lease',
+    'scheduling.k8s.io/v1beta1 PriorityClass',
+    'discovery.k8s.io/v1beta1 EndpointSlice',
+    'events.k8s.io/v1beta1 Event',
+    'node.k8s.io/v1beta1 RuntimeClass',
+    'flowcontrol.apiserver.k8s.io/v1beta1 FlowSchema',
+    'flowcontrol.apiserver.k8s.io/v1beta2 FlowSchema',
+    'flowcontrol.apiserver.k8s.io/v1beta3 PriorityLevelConfiguration',
   ]) {
     assert.ok(keys.has(k), `missing ${k}`);
   }
@@ -133,7 +163,8 @@ test('the removed-API table covers the old betas and every replacement exists in
     if (c.removedIn) {
       const history = apiAvailability().apiVersions[c.apiVersion] ?? {};
       for (const kind of c.kinds) {
-        for (const r of history[kind] ?? []) assert.ok(r.localeCompare(c.removedIn, undefined, { numeric: true }) < 0, `${c.apiVersion} ${kind} served in ${r}`);
+        for (const r of history[kind] ?? [])
+          assert.ok(r.localeCompare(c.removedIn, undefined, { numeric: true }) < 0, `${c.apiVersion} ${kind} served in ${r}`);
       }
     }
   }

@@ -75,7 +75,13 @@ test('standalone schemas are written in the kubeconform layout and validate like
   try {
     const out = writeKubeconformSchemas(dir, '1.36');
     assert.equal(out, path.join(dir, 'v1.36.0-standalone-strict'));
-    for (const f of ['deployment-apps-v1.json', 'service-v1.json', 'ingress-networking-v1.json', 'horizontalpodautoscaler-autoscaling-v2.json', 'configmap-v1.json']) {
+    for (const f of [
+      'deployment-apps-v1.json',
+      'service-v1.json',
+      'ingress-networking-v1.json',
+      'horizontalpodautoscaler-autoscaling-v2.json',
+      'configmap-v1.json',
+    ]) {
       assert.ok(existsSync(path.join(out, f)), f);
     }
     const ajv = new Ajv({ strict: false, allErrors: true });
@@ -84,7 +90,10 @@ test('standalone schemas are written in the kubeconform layout and validate like
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
       metadata: { name: 'a', creationTimestamp: null },
-      spec: { selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'a', image: 'b', ports: [{ containerPort: 80 }] }] } } },
+      spec: {
+        selector: { matchLabels: { a: 'b' } },
+        template: { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'a', image: 'b', ports: [{ containerPort: 80 }] }] } },
+      },
     };
     assert.equal(validate(ds), true, JSON.stringify(validate.errors));
     assert.equal(validate({ ...ds, spec: { ...ds.spec, replicas: 3 } }), false);
@@ -95,20 +104,24 @@ test('standalone schemas are written in the kubeconform layout and validate like
   assert.equal(standaloneSchema('1.36', 'example.com/v1', 'Widget'), undefined);
 });
 
-test('the committed schemas are what the generator produces from the OpenAPI documents', { skip: !existsSync(path.resolve(repoRoot, '../shared/kubernetes-openapi')) && 'OpenAPI input not present' }, () => {
-  const out = mkdtempSync(path.join(tmpdir(), 'kt-schemas-gen-'));
-  try {
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/generate-schemas.mjs'), '--out', out], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    const committed = readdirSync(schemasDir()).sort();
-    assert.deepEqual(readdirSync(out).sort(), committed);
-    for (const f of committed) {
-      assert.ok(readFileSync(path.join(out, f)).equals(readFileSync(path.join(schemasDir(), f))), `${f} differs: run npm run schemas`);
+test(
+  'the committed schemas are what the generator produces from the OpenAPI documents',
+  { skip: !existsSync(path.resolve(repoRoot, '../shared/kubernetes-openapi')) && 'OpenAPI input not present' },
+  () => {
+    const out = mkdtempSync(path.join(tmpdir(), 'kt-schemas-gen-'));
+    try {
+      const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts/generate-schemas.mjs'), '--out', out], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      const committed = readdirSync(schemasDir()).sort();
+      assert.deepEqual(readdirSync(out).sort(), committed);
+      for (const f of committed) {
+        assert.ok(readFileSync(path.join(out, f)).equals(readFileSync(path.join(schemasDir(), f))), `${f} differs: run npm run schemas`);
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-});
+  },
+);
 
 test('several kinds combine into one schema with shared definitions (for editor-side validators)', () => {
   const schema = combinedSchema('1.36', [
@@ -116,6 +129,10 @@ test('several kinds combine into one schema with shared definitions (for editor-
     ['v1', 'Service'],
   ]);
   const validate = new Ajv({ strict: false }).compile(schema);
-  assert.equal(validate({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort: 'http' }] } }), true, JSON.stringify(validate.errors));
+  assert.equal(
+    validate({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80, targetPort: 'http' }] } }),
+    true,
+    JSON.stringify(validate.errors),
+  );
   assert.equal(validate({ apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { replicas: 1 } }), false);
 });

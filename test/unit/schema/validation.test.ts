@@ -191,7 +191,11 @@ test('enum violations list the allowed values and offer the close one', () => {
   assert.equal(pull[0].fixes, undefined);
   // A number there is one mistake (the type), not two.
   const typed = schemaFindings(DEPLOYMENT.replace('imagePullPolicy: IfNotPresent', 'imagePullPolicy: 3'));
-  assert.deepEqual(typed.map((f) => f.code), ['schema-type'], show(typed));
+  assert.deepEqual(
+    typed.map((f) => f.code),
+    ['schema-type'],
+    show(typed),
+  );
 });
 
 test('int-or-string accepts 9696 and "http" (targetPort, probe port) but not a mapping or a fraction', () => {
@@ -203,17 +207,32 @@ test('int-or-string accepts 9696 and "http" (targetPort, probe port) but not a m
 });
 
 test('quantities: cpu 1, 0.5, 500m and memory 1Gi, 512M, 1e9 are valid; 1GB is not, with a suggestion', () => {
-  for (const [cpu, memory] of [['1', '1Gi'], ['0.5', '512M'], ['500m', '1e9'], ['"2"', '128974848'], ['100m', '129e6']]) {
+  for (const [cpu, memory] of [
+    ['1', '1Gi'],
+    ['0.5', '512M'],
+    ['500m', '1e9'],
+    ['"2"', '128974848'],
+    ['100m', '129e6'],
+  ]) {
     const text = DEPLOYMENT.replace('cpu: 1\n', `cpu: ${cpu}\n`).replace('memory: 2Gi', `memory: ${memory}`);
     assert.deepEqual(schemaFindings(text), [], `${cpu} ${memory}`);
   }
   const findings = schemaFindings(DEPLOYMENT.replace('memory: 2Gi', 'memory: 2GB').replace('cpu: 500m', 'cpu: 500 m'));
   assert.equal(findings.length, 2, show(findings));
   assert.equal(findings[0].code, 'schema-format');
-  assert.equal(findings[0].message, 'spec.template.spec.containers[0].resources.requests.cpu must be a quantity like 500m, 2, 128Mi or 1Gi; got "500 m" — did you mean "500m"?');
-  assert.equal(findings[1].message, 'spec.template.spec.containers[0].resources.limits.memory must be a quantity like 500m, 2, 128Mi or 1Gi; got "2GB" — did you mean "2G" or "2Gi"?');
+  assert.equal(
+    findings[0].message,
+    'spec.template.spec.containers[0].resources.requests.cpu must be a quantity like 500m, 2, 128Mi or 1Gi; got "500 m" — did you mean "500m"?',
+  );
+  assert.equal(
+    findings[1].message,
+    'spec.template.spec.containers[0].resources.limits.memory must be a quantity like 500m, 2, 128Mi or 1Gi; got "2GB" — did you mean "2G" or "2Gi"?',
+  );
   assert.deepEqual(findings[1].range, at(33, 23, 26));
-  assert.deepEqual(findings[1].fixes?.map((f) => f.edits[0].newText), ['2G', '2Gi']);
+  assert.deepEqual(
+    findings[1].fixes?.map((f) => f.edits[0].newText),
+    ['2G', '2Gi'],
+  );
 });
 
 test('null means unset for optional fields; a required field set to null is still missing', () => {
@@ -228,7 +247,8 @@ test('null means unset for optional fields; a required field set to null is stil
 });
 
 test('base64 Secret data and stringData', () => {
-  const ok = 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: Opaque\ndata:\n  a: aGVsbG8=\n  b: |\n    aGVsbG8g\n    d29ybGQ=\nstringData:\n  c: plain text\n';
+  const ok =
+    'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ntype: Opaque\ndata:\n  a: aGVsbG8=\n  b: |\n    aGVsbG8g\n    d29ybGQ=\nstringData:\n  c: plain text\n';
   assert.deepEqual(schemaFindings(ok), []);
   const findings = schemaFindings(ok.replace('a: aGVsbG8=', 'a: hello world'));
   assert.equal(findings.length, 1, show(findings));
@@ -314,7 +334,10 @@ test('schemaValidation: false keeps apiVersion findings and drops schema finding
 test('the suppression annotation and disabledRules apply to schema codes', () => {
   const text = DEPLOYMENT.replace('replicas: 2', 'replicas: asd');
   assert.equal(schemaFindings(text, { disabledRules: ['schema-type'] }).length, 0);
-  const annotated = text.replace('  labels:\n    app: gateway\nspec:', '  labels:\n    app: gateway\n  annotations:\n    kube-topology.io/ignore: schema-type\nspec:');
+  const annotated = text.replace(
+    '  labels:\n    app: gateway\nspec:',
+    '  labels:\n    app: gateway\n  annotations:\n    kube-topology.io/ignore: schema-type\nspec:',
+  );
   assert.equal(schemaFindings(annotated).length, 0);
 });
 
@@ -330,7 +353,10 @@ test('valid objects never reach ajv; invalid ones compile its validators once, r
   const compiled = validatorStats().compiled;
   for (let i = 0; i < 20; i++) {
     index.setFile('a.yaml', DEPLOYMENT.replace('replicas: 2', `replicas: x${i}`).replace('gateway:1.0', `gateway:1.${i}`));
-    const findings = index.analyze().byFile.get('a.yaml')!.filter((f) => f.code === 'schema-type');
+    const findings = index
+      .analyze()
+      .byFile.get('a.yaml')!
+      .filter((f) => f.code === 'schema-type');
     assert.equal(findings.length, 1);
   }
   assert.equal(validatorStats().compiled, compiled);

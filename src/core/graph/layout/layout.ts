@@ -360,7 +360,11 @@ function overlaps(a: Box, b: Box): boolean {
 }
 
 function straight(a: Box | undefined, b: Box | undefined): Point[] {
-  if (!a || !b) return [{ x: 0, y: 0 }, { x: 0, y: 0 }];
+  if (!a || !b)
+    return [
+      { x: 0, y: 0 },
+      { x: 0, y: 0 },
+    ];
   return [
     { x: a.x + a.w, y: a.y + a.h / 2 },
     { x: b.x, y: b.y + b.h / 2 },

@@ -84,8 +84,20 @@ export function routeOrthogonal(nodes: readonly RouterNode[], edges: readonly Ro
       p.ys[index(p)] = node.y + node.h / 2 + (i - (k - 1) / 2) * gap;
     });
   };
-  for (const [id, list] of outgoing) spread(list, byId.get(id)!, () => 0, (p) => p.ys[1]);
-  for (const [id, list] of incoming) spread(list, byId.get(id)!, (p) => p.ys.length - 1, (p) => p.ys[p.ys.length - 2]);
+  for (const [id, list] of outgoing)
+    spread(
+      list,
+      byId.get(id)!,
+      () => 0,
+      (p) => p.ys[1],
+    );
+  for (const [id, list] of incoming)
+    spread(
+      list,
+      byId.get(id)!,
+      (p) => p.ys.length - 1,
+      (p) => p.ys[p.ys.length - 2],
+    );
 
   // Vertical runs per channel get tracks (greedy interval colouring), centred in the channel.
   interface Run {
@@ -168,7 +180,8 @@ function simplify(pts: Point[]): Point[] {
     if (last && Math.abs(last.x - p.x) < 0.01 && Math.abs(last.y - p.y) < 0.01) continue;
     if (out.length >= 2) {
       const prev = out[out.length - 2];
-      const collinear = (Math.abs(prev.x - last.x) < 0.01 && Math.abs(last.x - p.x) < 0.01) || (Math.abs(prev.y - last.y) < 0.01 && Math.abs(last.y - p.y) < 0.01);
+      const collinear =
+        (Math.abs(prev.x - last.x) < 0.01 && Math.abs(last.x - p.x) < 0.01) || (Math.abs(prev.y - last.y) < 0.01 && Math.abs(last.y - p.y) < 0.01);
       if (collinear) out.pop();
     }
     out.push(p);

@@ -34,7 +34,9 @@ export function webviewCsp(cspSource: string, nonce: string): string {
 
 export function renderWebviewHtml(o: WebviewPageOptions): string {
   const styles = [o.styleUri, ...(o.extraStyles ?? [])].map((href) => `<link rel="stylesheet" href="${escapeXml(href)}">`).join('\n    ');
-  const scripts = [...(o.extraScripts ?? []), o.scriptUri].map((src) => `<script nonce="${escapeXml(o.nonce)}" src="${escapeXml(src)}"></script>`).join('\n    ');
+  const scripts = [...(o.extraScripts ?? []), o.scriptUri]
+    .map((src) => `<script nonce="${escapeXml(o.nonce)}" src="${escapeXml(src)}"></script>`)
+    .join('\n    ');
   return `<!DOCTYPE html>
 <html lang="en">
   <head>
@@ -69,14 +71,13 @@ export interface StandalonePageOptions {
 export function renderStandalonePage(o: StandalonePageOptions): string {
   const css = standaloneThemeCss() + o.css.replace(/\/\*# sourceMappingURL=\S+ \*\/\s*$/, '');
   const script = o.script.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n').replace(/<(\/?)script/gi, '<$1\\u0073cript');
-  const json = JSON.stringify(o.data).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
-  const csp = [
-    "default-src 'none'",
-    `script-src '${sha256(script)}'`,
-    `style-src '${sha256(css)}'`,
-    'img-src data:',
-    'worker-src blob:',
-  ].join('; ');
+  const json = JSON.stringify(o.data)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+  const csp = ["default-src 'none'", `script-src '${sha256(script)}'`, `style-src '${sha256(css)}'`, 'img-src data:', 'worker-src blob:'].join('; ');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

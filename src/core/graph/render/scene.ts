@@ -33,9 +33,20 @@ function el(tag: string, attrs: SceneElement['attrs'], children?: SceneElement[]
 /** Marker definitions: one arrowhead per edge type, coloured by class. */
 export function sceneDefs(): SceneElement {
   const markers = [...EDGE_TYPES, 'broken'].map((t) =>
-    el('marker', { id: `kt-arrow-${t}`, viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse', markerUnits: 'userSpaceOnUse' }, [
-      el('path', { d: 'M0,0.5 L10,5 L0,9.5 z', class: `arrow arrow-${t}` }),
-    ]),
+    el(
+      'marker',
+      {
+        id: `kt-arrow-${t}`,
+        viewBox: '0 0 10 10',
+        refX: 9,
+        refY: 5,
+        markerWidth: 7,
+        markerHeight: 7,
+        orient: 'auto-start-reverse',
+        markerUnits: 'userSpaceOnUse',
+      },
+      [el('path', { d: 'M0,0.5 L10,5 L0,9.5 z', class: `arrow arrow-${t}` })],
+    ),
   );
   for (const m of markers) {
     m.attrs.markerWidth = 9;
@@ -74,7 +85,7 @@ export function cardSubtitle(n: GraphNode): string {
       return `${k} key${k === 1 ? '' : 's'}${n.kind === 'Secret' && f.secretType && f.secretType !== 'Opaque' ? ` · ${f.secretType}` : ''}`;
     }
     case 'CronJob':
-      return f.schedule ? `schedule ${f.schedule}` : f.images?.[0] ?? '';
+      return f.schedule ? `schedule ${f.schedule}` : (f.images?.[0] ?? '');
     case 'DaemonSet':
       return ['one per node', ...(f.ports ?? []).slice(0, 1).map(port)].join(' · ');
     case 'Job':
@@ -198,10 +209,11 @@ export function edgeLabelScene(e: GraphEdge, route: EdgeRoute): SceneElement | u
   const text = labelText(e.label);
   if (!text) return undefined;
   const w = textWidth(text, LABEL_FONT) + 12;
-  return el('g', { class: `edge-label e-${e.type}${e.broken ? ' broken' : ''}`, 'data-id': e.id, transform: `translate(${r(route.label.x)},${r(route.label.y)})` }, [
-    el('rect', { x: r(-w / 2), y: -8.5, width: r(w), height: 17, rx: 8.5 }),
-    el('text', { y: 3.5 }, undefined, text),
-  ]);
+  return el(
+    'g',
+    { class: `edge-label e-${e.type}${e.broken ? ' broken' : ''}`, 'data-id': e.id, transform: `translate(${r(route.label.x)},${r(route.label.y)})` },
+    [el('rect', { x: r(-w / 2), y: -8.5, width: r(w), height: 17, rx: 8.5 }), el('text', { y: 3.5 }, undefined, text)],
+  );
 }
 
 /** Rounded polyline (r = 8 at corners) or a cubic for cross-namespace routes. */

@@ -49,11 +49,17 @@ export function renderDot(graph: GraphModel): string {
   ];
   let i = 0;
   for (const [ns, nodes] of byNamespace(graph)) {
-    lines.push(`  subgraph ${dotString(`cluster_${i++}`)} {`, `    label=${dotString(ns ? `namespace ${ns}` : 'cluster-scoped')};`, '    style="rounded"; color="#d1d9e0";');
+    lines.push(
+      `  subgraph ${dotString(`cluster_${i++}`)} {`,
+      `    label=${dotString(ns ? `namespace ${ns}` : 'cluster-scoped')};`,
+      '    style="rounded"; color="#d1d9e0";',
+    );
     for (const n of nodes) {
-      const colour = n.ghost ? '#cf222e' : DOT_COLOURS[n.category] ?? '#59636e';
+      const colour = n.ghost ? '#cf222e' : (DOT_COLOURS[n.category] ?? '#59636e');
       const style = n.ghost ? 'rounded,dashed' : n.status === 'error' ? 'rounded,bold' : 'rounded';
-      lines.push(`    ${dotString(n.id)} [label=${dotString(nodeTitle(n))}, color=${dotString(colour)}, style=${dotString(style)}, tooltip=${dotString(`${n.file}:${n.line}`)}];`);
+      lines.push(
+        `    ${dotString(n.id)} [label=${dotString(nodeTitle(n))}, color=${dotString(colour)}, style=${dotString(style)}, tooltip=${dotString(`${n.file}:${n.line}`)}];`,
+      );
     }
     lines.push('  }');
   }

@@ -67,7 +67,11 @@ export const crossNamespaceReference: CrossRule = {
         CODE,
         `Ingress ${ing.name} is in namespace ${ix.namespaceOf(ing)}, but Service ${ref.serviceName} exists only in namespace ${listText(others)}: an Ingress can only route to Services in its own namespace.`,
         ctx.range(ing, ref.path, 'value'),
-        { related: ref.problem.candidates.slice(0, 5).map((r) => related(r, ['metadata', 'name'], `Service ${r.name} in namespace ${ix.namespaceOf(r)}`, 'value')) },
+        {
+          related: ref.problem.candidates
+            .slice(0, 5)
+            .map((r) => related(r, ['metadata', 'name'], `Service ${r.name} in namespace ${ix.namespaceOf(r)}`, 'value')),
+        },
       );
     }
     for (const ref of refs.calls) {
@@ -91,7 +95,9 @@ export const crossNamespaceReference: CrossRule = {
       const range = nsSpan ? rangeInString(w, ref.path, nsSpan[0], nsSpan[1]) : rangeInString(w, ref.path, a.hostStart, a.hostEnd);
       ctx.report(w, CODE, message, range, {
         fixes: fixes.length ? fixes : undefined,
-        related: ref.problem.candidates.slice(0, 5).map((r) => related(r, ['metadata', 'name'], `Service ${r.name} in namespace ${ix.namespaceOf(r)}`, 'value')),
+        related: ref.problem.candidates
+          .slice(0, 5)
+          .map((r) => related(r, ['metadata', 'name'], `Service ${r.name} in namespace ${ix.namespaceOf(r)}`, 'value')),
       });
     }
   },

@@ -69,7 +69,13 @@ export const hpaMissingResourceRequests: CrossRule = {
         }
         ctx.report(hpa, CODE, message, ctx.range(hpa, metric.path, metric.path.length === 1 ? 'key' : part), {
           fixes: edits.length
-            ? [{ title: `Add resources.requests.${res}: ${DEFAULT_REQUEST[res]} to container${missing.length > 1 ? 's' : ''} ${names}`, edits, preferred: true }]
+            ? [
+                {
+                  title: `Add resources.requests.${res}: ${DEFAULT_REQUEST[res]} to container${missing.length > 1 ? 's' : ''} ${names}`,
+                  edits,
+                  preferred: true,
+                },
+              ]
             : undefined,
           related: relatedLocations,
         });

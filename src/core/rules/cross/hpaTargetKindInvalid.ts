@@ -68,7 +68,13 @@ export const hpaTargetKindInvalid: CrossRule = {
       const fixes = edit ? [{ title: `Change apiVersion to ${expected}`, edits: [edit], preferred: true }] : undefined;
       const range = ctx.range(hpa, [...base, 'apiVersion'], 'value');
       if (p.detail === 'api-group') {
-        ctx.report(hpa, CODE, `${kind} is served by ${expected}, not ${apiVersion}${removed}: the autoscaler looks the target up in API group ${groupOf(apiVersion) || 'core'} and cannot find it.`, range, { fixes });
+        ctx.report(
+          hpa,
+          CODE,
+          `${kind} is served by ${expected}, not ${apiVersion}${removed}: the autoscaler looks the target up in API group ${groupOf(apiVersion) || 'core'} and cannot find it.`,
+          range,
+          { fixes },
+        );
       } else {
         ctx.report(
           hpa,

@@ -40,7 +40,14 @@ export const serviceSelectorNoMatch: CrossRule = {
         if (nearest.differences.length === 1) {
           const d = nearest.differences[0];
           range = ctx.range(svc, ['spec', 'selector', d.key], 'value');
-          relatedLocations.push(related(w, d.labelValue === undefined ? t.labelsPath : [...t.labelsPath, d.key], `Pod labels of ${nameOf(w)}`, d.labelValue === undefined ? 'key' : 'value'));
+          relatedLocations.push(
+            related(
+              w,
+              d.labelValue === undefined ? t.labelsPath : [...t.labelsPath, d.key],
+              `Pod labels of ${nameOf(w)}`,
+              d.labelValue === undefined ? 'key' : 'value',
+            ),
+          );
           if (d.labelValue !== undefined) {
             const edit = replaceScalar(svc, ['spec', 'selector', d.key], d.labelValue);
             if (edit) fixes.push({ title: `Select ${d.key}=${d.labelValue} (the pods of ${nameOf(w)})`, edits: [edit], preferred: true });

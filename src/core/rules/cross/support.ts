@@ -31,7 +31,12 @@ export function guarded(rule: CrossRule): IndexCheck {
     } catch (e) {
       const first = ctx.index.all[0];
       if (!first) return;
-      ctx.report(first, 'internal-error', `Kube Topology could not finish the ${rule.meta.code} check: ${e instanceof Error ? e.message : String(e)}`, ctx.range(first, []));
+      ctx.report(
+        first,
+        'internal-error',
+        `Kube Topology could not finish the ${rule.meta.code} check: ${e instanceof Error ? e.message : String(e)}`,
+        ctx.range(first, []),
+      );
     }
   };
 }
@@ -129,7 +134,8 @@ export function replaceScalar(r: Resource, path: readonly PathSegment[], value: 
   if (typeof value === 'string') {
     if (node.type === 'QUOTE_DOUBLE') text = JSON.stringify(value);
     else if (node.type === 'QUOTE_SINGLE') text = `'${value.replace(/'/g, "''")}'`;
-    else if (!/^[a-z0-9]([a-z0-9./-]*[a-z0-9])?$/i.test(value) || /^[0-9.]+$/.test(value) || /^(true|false|null|yes|no|on|off|~)$/i.test(value)) text = JSON.stringify(value);
+    else if (!/^[a-z0-9]([a-z0-9./-]*[a-z0-9])?$/i.test(value) || /^[0-9.]+$/.test(value) || /^(true|false|null|yes|no|on|off|~)$/i.test(value))
+      text = JSON.stringify(value);
   }
   return { file: r.file, range: fileRange(r, s, e), newText: text };
 }

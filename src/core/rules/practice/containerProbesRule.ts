@@ -28,7 +28,8 @@ export const checkContainerProbes: ResourceCheck = (ctx) => {
     const fix = port !== undefined ? tcpReadinessFix(ctx, c, port) : undefined;
     if (fix) fixes.push(fix);
     const liveness = 'livenessProbe' in c.container ? '' : ' It has no livenessProbe either, so a hung process is never restarted.';
-    const how = port !== undefined ? `an httpGet on a health endpoint, or tcpSocket on port ${port}` : 'an httpGet on a health endpoint, or a tcpSocket or exec check';
+    const how =
+      port !== undefined ? `an httpGet on a health endpoint, or tcpSocket on port ${port}` : 'an httpGet on a health endpoint, or a tcpSocket or exec check';
     ctx.report(
       'missing-probes',
       `Container ${c.name || '(unnamed)'} has no readinessProbe: its pod gets Service traffic as soon as the process starts, before the app ` +

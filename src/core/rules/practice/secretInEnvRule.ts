@@ -9,11 +9,39 @@ export const SECRET_IN_ENV_RULES: RuleMeta[] = [
 
 /** Words that make a variable name look like it holds a credential. */
 const SECRET_WORDS = new Set(['PASSWORD', 'PASSWD', 'SECRET', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS']);
-const SECRET_PAIRS = [['API', 'KEY'], ['ACCESS', 'KEY'], ['PRIVATE', 'KEY'], ['AUTH', 'KEY']];
+const SECRET_PAIRS = [
+  ['API', 'KEY'],
+  ['ACCESS', 'KEY'],
+  ['PRIVATE', 'KEY'],
+  ['AUTH', 'KEY'],
+];
 /** A last word that says the value is about the secret, not the secret itself. */
 const NOT_A_SECRET_SUFFIX = new Set([
-  'FILE', 'PATH', 'DIR', 'URL', 'URI', 'NAME', 'HOST', 'PORT', 'ENDPOINT', 'ENABLED', 'TTL', 'EXPIRY', 'EXPIRES',
-  'TIMEOUT', 'LENGTH', 'SIZE', 'TYPE', 'HEADER', 'ID', 'REF', 'MOUNT', 'LOCATION', 'ISSUER', 'AUDIENCE', 'REGION',
+  'FILE',
+  'PATH',
+  'DIR',
+  'URL',
+  'URI',
+  'NAME',
+  'HOST',
+  'PORT',
+  'ENDPOINT',
+  'ENABLED',
+  'TTL',
+  'EXPIRY',
+  'EXPIRES',
+  'TIMEOUT',
+  'LENGTH',
+  'SIZE',
+  'TYPE',
+  'HEADER',
+  'ID',
+  'REF',
+  'MOUNT',
+  'LOCATION',
+  'ISSUER',
+  'AUDIENCE',
+  'REGION',
 ]);
 
 /** Splits `dbPassword`, `DB_PASSWORD`, `db-password` into upper-case words. */

@@ -94,7 +94,11 @@ function checkPodPorts(ctx: ResourceCheckContext): void {
         `containerPort ${port.containerPort}/${protocol} is declared twice (${where}). Containers in a pod share one network, ` +
           'so only one process can listen on it; remove the duplicate entry or use another port.',
         ctx.range([...path, 'containerPort'], 'value'),
-        { related: [{ file: '', range: ctx.range([...first.path, 'containerPort'], 'value'), message: `first containerPort ${port.containerPort}/${protocol}` }] },
+        {
+          related: [
+            { file: '', range: ctx.range([...first.path, 'containerPort'], 'value'), message: `first containerPort ${port.containerPort}/${protocol}` },
+          ],
+        },
       );
     });
   }

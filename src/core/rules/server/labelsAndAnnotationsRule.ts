@@ -45,7 +45,11 @@ function checkLabelMap(ctx: ResourceCheckContext, path: PathSegment[], what: str
     if (typeof value !== 'string') continue; // numbers and booleans are the schema's type error
     const valueProblem = labelValue(value);
     if (valueProblem) {
-      ctx.report('invalid-label', `The ${what} value "${shorten(value)}" of ${key} ${valueProblem}; the API server rejects it.`, ctx.range([...path, key], 'value'));
+      ctx.report(
+        'invalid-label',
+        `The ${what} value "${shorten(value)}" of ${key} ${valueProblem}; the API server rejects it.`,
+        ctx.range([...path, key], 'value'),
+      );
     }
   }
 }

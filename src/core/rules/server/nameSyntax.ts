@@ -17,7 +17,7 @@ const LABEL_RULE = "lowercase letters, digits and '-', starting and ending with 
 export function dns1123Label(value: string): string | undefined {
   if (value.length === 0) return 'must not be empty';
   if (value.length > DNS1123_LABEL_MAX) return `must be at most ${DNS1123_LABEL_MAX} characters (it has ${value.length})`;
-  if (!DNS1123_LABEL.test(value)) return `must be a DNS-1123 label: ${LABEL_RULE}${hint(value) || (value.includes('.') ? " (dots are not allowed)" : '')}`;
+  if (!DNS1123_LABEL.test(value)) return `must be a DNS-1123 label: ${LABEL_RULE}${hint(value) || (value.includes('.') ? ' (dots are not allowed)' : '')}`;
   return undefined;
 }
 

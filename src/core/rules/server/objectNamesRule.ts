@@ -30,7 +30,8 @@ interface NameRule {
 }
 
 const subdomain = (why: string, maxLength?: number): NameRule => ({
-  check: (name) => (maxLength !== undefined && name.length > maxLength ? `must be at most ${maxLength} characters (it has ${name.length})` : dns1123Subdomain(name)),
+  check: (name) =>
+    maxLength !== undefined && name.length > maxLength ? `must be at most ${maxLength} characters (it has ${name.length})` : dns1123Subdomain(name),
   why,
 });
 
@@ -46,9 +47,27 @@ const NAME_RULES: Record<string, NameRule> = {
   Job: subdomain('the name is copied into the job-name label of its pods, and label values are at most 63 characters', 63),
 };
 for (const kind of [
-  'Pod', 'Deployment', 'ReplicaSet', 'DaemonSet', 'ReplicationController', 'ConfigMap', 'Secret', 'ServiceAccount',
-  'PersistentVolume', 'PersistentVolumeClaim', 'Ingress', 'IngressClass', 'NetworkPolicy', 'HorizontalPodAutoscaler',
-  'PodDisruptionBudget', 'StorageClass', 'PriorityClass', 'LimitRange', 'ResourceQuota', 'EndpointSlice', 'Endpoints',
+  'Pod',
+  'Deployment',
+  'ReplicaSet',
+  'DaemonSet',
+  'ReplicationController',
+  'ConfigMap',
+  'Secret',
+  'ServiceAccount',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'Ingress',
+  'IngressClass',
+  'NetworkPolicy',
+  'HorizontalPodAutoscaler',
+  'PodDisruptionBudget',
+  'StorageClass',
+  'PriorityClass',
+  'LimitRange',
+  'ResourceQuota',
+  'EndpointSlice',
+  'Endpoints',
 ]) {
   NAME_RULES[kind] = subdomain('object names are DNS subdomains');
 }
@@ -60,11 +79,7 @@ export const checkObjectNames: ResourceCheck = (ctx) => {
   if (rule && isBuiltin(r, r.kind as string) && typeof r.name === 'string' && !hasTemplatePlaceholder(r.name)) {
     const problem = rule.check(r.name, ctx.options);
     if (problem) {
-      ctx.report(
-        'invalid-name',
-        `${r.kind} name "${r.name}" ${problem}; the API server rejects it (${rule.why}).`,
-        ctx.range(['metadata', 'name'], 'value'),
-      );
+      ctx.report('invalid-name', `${r.kind} name "${r.name}" ${problem}; the API server rejects it (${rule.why}).`, ctx.range(['metadata', 'name'], 'value'));
     } else if (isBuiltin(r, ...HOSTNAME_KINDS)) {
       if (dns1123Label(r.name)) {
         const where = r.kind === 'Pod' ? "the pod's hostname" : 'the names and hostnames of its pods';

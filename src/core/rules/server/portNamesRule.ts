@@ -36,7 +36,9 @@ function checkNameSyntax(ctx: ResourceCheckContext): void {
       ctx.report(
         'invalid-port-name',
         `"${f.value}" in ${f.where} is quoted, so Kubernetes reads it as a port name, and a port name needs at least one letter; ` +
-          (f.role === 'backendPort' ? `the API server rejects it. Use port.number: ${n} instead of port.name.` : `the API server rejects it. Write the number without quotes (${n}).`),
+          (f.role === 'backendPort'
+            ? `the API server rejects it. Use port.number: ${n} instead of port.name.`
+            : `the API server rejects it. Write the number without quotes (${n}).`),
         ctx.range(f.path, 'value'),
         { fixes },
       );
@@ -99,7 +101,12 @@ function checkServicePortNames(ctx: ResourceCheckContext): void {
       const first = seen.get(name);
       if (first !== undefined) {
         const related: RelatedLocation[] = [{ file: '', range: ctx.range(['spec', 'ports', first, 'name'], 'value'), message: `first "${name}"` }];
-        ctx.report('duplicate-port-name', `Port name "${name}" is used twice in this Service; the API server rejects duplicate port names.`, ctx.range(['spec', 'ports', i, 'name'], 'value'), { related });
+        ctx.report(
+          'duplicate-port-name',
+          `Port name "${name}" is used twice in this Service; the API server rejects duplicate port names.`,
+          ctx.range(['spec', 'ports', i, 'name'], 'value'),
+          { related },
+        );
       } else {
         seen.set(name, i);
       }

@@ -2,9 +2,7 @@ import { getPath } from '../../model/kinds';
 import type { ResourceCheck, RuleMeta } from '../types';
 import { isBuiltin } from './builtinKinds';
 
-export const REPLICAS_RULES: RuleMeta[] = [
-  { code: 'negative-replicas', family: 'server', severity: 'error', title: 'spec.replicas below 0' },
-];
+export const REPLICAS_RULES: RuleMeta[] = [{ code: 'negative-replicas', family: 'server', severity: 'error', title: 'spec.replicas below 0' }];
 
 /** replicas may be 0 (scaled down) but not negative. */
 export const checkReplicas: ResourceCheck = (ctx) => {

@@ -74,9 +74,7 @@ export const checkSelectorMatchesTemplate: ResourceCheck = (ctx) => {
     if (!Object.hasOwn(labels, k)) missing.push([k, v]);
     else if (labels[k] !== v) differing.push([k, v, labels[k]]);
   }
-  const failingExpressions = selector.expressions
-    .map((e, i) => ({ e, i }))
-    .filter(({ e }) => !labelSelectorMatches({ matchExpressions: [e] }, labels));
+  const failingExpressions = selector.expressions.map((e, i) => ({ e, i })).filter(({ e }) => !labelSelectorMatches({ matchExpressions: [e] }, labels));
   if (missing.length === 0 && differing.length === 0 && failingExpressions.length === 0) return;
 
   const problems: string[] = [

@@ -7,9 +7,19 @@ import { dns1123Subdomain, hasTemplatePlaceholder } from './nameSyntax';
 import { insertLinesBefore, isBlockMapWithItems, keyColumn, nodeAt, pairAt, removePairEdit, replaceScalarEdit, startsLine } from './yamlEdits';
 
 export const SERVICE_TYPE_RULES: RuleMeta[] = [
-  { code: 'service-type-conflict', family: 'server', severity: 'error', title: 'Service fields that its type does not allow (headless LoadBalancer, nodePort on ClusterIP)' },
+  {
+    code: 'service-type-conflict',
+    family: 'server',
+    severity: 'error',
+    title: 'Service fields that its type does not allow (headless LoadBalancer, nodePort on ClusterIP)',
+  },
   { code: 'service-external-name', family: 'server', severity: 'error', title: 'ExternalName Service without a valid externalName (or with a clusterIP)' },
-  { code: 'service-missing-ports', family: 'server', severity: 'error', title: 'Service without ports (only headless and ExternalName Services may omit them)' },
+  {
+    code: 'service-missing-ports',
+    family: 'server',
+    severity: 'error',
+    title: 'Service without ports (only headless and ExternalName Services may omit them)',
+  },
 ];
 
 export const checkServiceType: ResourceCheck = (ctx) => {
@@ -62,7 +72,11 @@ export const checkServiceType: ResourceCheck = (ctx) => {
       const problem = dns1123Subdomain(externalName);
       if (problem) {
         const extra = /[:/]/.test(externalName) ? ' It is a DNS name only: no scheme, port or path.' : '';
-        ctx.report('service-external-name', `externalName "${externalName}" ${problem}; the API server rejects it.${extra}`, ctx.range(['spec', 'externalName'], 'value'));
+        ctx.report(
+          'service-external-name',
+          `externalName "${externalName}" ${problem}; the API server rejects it.${extra}`,
+          ctx.range(['spec', 'externalName'], 'value'),
+        );
       }
     }
     if (clusterIP !== '') {
