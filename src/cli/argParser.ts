@@ -1,3 +1,4 @@
+import { parseArgs as parseNodeArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './cliIo';
 
 export interface OptionSpec {
@@ -5,6 +6,7 @@ export interface OptionSpec {
   value?: boolean;
   /** May be given several times; values collect into an array. */
   multiple?: boolean;
+  /** One-letter short form (`-o`). */
   alias?: string;
 }
 
@@ -13,51 +15,42 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-/** A small, strict argument parser: unknown options are usage errors, not silently ignored. */
+/**
+ * Node's own strict parser (node:util parseArgs) over the commands' option tables: unknown options,
+ * a missing value and a value given to a flag are usage errors, never silently ignored.
+ */
 export function parseArgs(argv: string[], spec: Record<string, OptionSpec>): ParsedArgs {
-  const options: ParsedArgs['options'] = {};
-  const positionals: string[] = [];
-  const aliases = new Map<string, string>();
-  for (const [name, s] of Object.entries(spec)) if (s.alias) aliases.set(s.alias, name);
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (arg === '-' || !arg.startsWith('-')) {
-      positionals.push(arg);
-      continue;
-    }
-    let name: string;
-    let inline: string | undefined;
-    if (arg.startsWith('--')) {
-      const eq = arg.indexOf('=');
-      name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-      inline = eq === -1 ? undefined : arg.slice(eq + 1);
-    } else {
-      const a = aliases.get(arg.slice(1));
-      if (!a) throw new UsageError(`unknown option ${arg}`);
-      name = a;
-    }
-    const s = spec[name];
-    if (!s) throw new UsageError(`unknown option --${name}`);
-    let value: string | boolean = true;
-    if (s.value) {
-      if (inline !== undefined) value = inline;
-      else if (i + 1 < argv.length) value = argv[++i];
-      else throw new UsageError(`--${name} needs a value`);
-    } else if (inline !== undefined) {
-      throw new UsageError(`--${name} does not take a value`);
-    }
-    if (s.multiple) {
-      const prev = options[name];
-      options[name] = [...(Array.isArray(prev) ? prev : []), String(value)];
-    } else {
-      options[name] = value;
-    }
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, s] of Object.entries(spec)) {
+    options[name] = { type: s.value ? 'string' : 'boolean', multiple: s.multiple ?? false, ...(s.alias ? { short: s.alias } : {}) };
   }
-  return { options, positionals };
+  try {
+    const { values, positionals } = parseNodeArgs({ args: argv, options, strict: true, allowPositionals: true, allowNegative: false });
+    const parsed: ParsedArgs['options'] = {};
+    for (const [name, v] of Object.entries(values)) {
+      if (v === undefined) continue;
+      parsed[name] = Array.isArray(v) ? v.map(String) : (v as string | boolean);
+    }
+    return { options: parsed, positionals };
+  } catch (e) {
+    throw new UsageError(usageMessage(e));
+  }
+}
+
+/** Node's messages name the option and often add advice meant for programmers; keep ours short. */
+function usageMessage(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  const message = e instanceof Error ? e.message : String(e);
+  switch (code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown option ${/Unknown option '([^']+)'/.exec(message)?.[1] ?? ''}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const option = /--[A-Za-z0-9-]+/.exec(message)?.[0] ?? '';
+      return /does not take an argument/.test(message) ? `${option} does not take a value` : `${option} needs a value`;
+    }
+    default:
+      return message;
+  }
 }
 
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
