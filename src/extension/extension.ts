@@ -6,7 +6,8 @@ import { ManifestHoverProvider } from './manifestHover';
 import { TopologyCodeLensProvider } from './topologyCodeLens';
 import { topologySource } from './topologySource';
 import { registerTopology, scopeFromUri, showTopology } from './topologyPanel';
-import { registerGenerateCommand } from './generateCommand';
+import { generateTopologyCommand } from './generateCommand';
+import { registerCommands } from './commands';
 import { registerClusterFeatures } from './cluster';
 
 const MANIFEST_SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { language: 'json' }];
@@ -50,13 +51,18 @@ export function activate(context: vscode.ExtensionContext): KubeTopologyApi {
     }),
     vscode.languages.registerHoverProvider(MANIFEST_SELECTOR, new ManifestHoverProvider(analysis)),
     vscode.languages.registerCodeLensProvider(MANIFEST_SELECTOR, codeLens),
-    vscode.commands.registerCommand('kubeTopology.showTopology', (uri?: unknown) => openTopology(uri)),
-    vscode.commands.registerCommand('kubeTopology.showWorkspaceTopology', () => openTopology(vscode.workspace.workspaceFolders?.[0]?.uri, 'workspace')),
-    vscode.commands.registerCommand('kubeTopology.revalidate', () => analysis.refresh()),
-    vscode.commands.registerCommand('kubeTopology.openRulesReference', () => vscode.commands.executeCommand('markdown.showPreview', rulesDoc)),
-    registerGenerateCommand(context, { showTopology: (uri) => openTopology(uri) }),
   );
-  registerClusterFeatures(context, { analysis, codeLens, log });
+  const clusterCommands = registerClusterFeatures(context, { analysis, codeLens, log });
+  context.subscriptions.push(
+    registerCommands({
+      'kubeTopology.showTopology': (uri?: unknown) => openTopology(uri),
+      'kubeTopology.showWorkspaceTopology': () => openTopology(vscode.workspace.workspaceFolders?.[0]?.uri, 'workspace'),
+      'kubeTopology.revalidate': () => analysis.refresh(),
+      'kubeTopology.openRulesReference': () => vscode.commands.executeCommand('markdown.showPreview', rulesDoc),
+      'kubeTopology.generateTopology': generateTopologyCommand(context, { showTopology: (uri) => openTopology(uri) }),
+      ...clusterCommands,
+    }),
+  );
   log.info(`Activated in ${Date.now() - started} ms.`);
   return { analysis, codeLens, log };
 }

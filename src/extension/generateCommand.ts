@@ -20,8 +20,6 @@ import {
   type TemplateParameter,
 } from '../core/generate';
 
-export const GENERATE_COMMAND = 'kubeTopology.generateTopology';
-
 export interface GenerateCommandDeps {
   /** Opens the topology view for a generated file (one-file layout) or folder (one file per object). */
   showTopology?(uri: vscode.Uri): Promise<void>;
@@ -31,17 +29,16 @@ export interface GenerateCommandDeps {
  * "Kube Topology: Generate Gateway + Model Topology": a guided multi-step input (preset, one
  * step per parameter with its default filled in, layout, folder), then the files are written —
  * never over an existing file without a modal question — opened, and shown as a topology.
+ * Returns the command's handler (registered from the command table).
  */
-export function registerGenerateCommand(context: vscode.ExtensionContext, deps: GenerateCommandDeps = {}): vscode.Disposable {
-  const disposable = vscode.commands.registerCommand(GENERATE_COMMAND, async (target?: unknown) => {
+export function generateTopologyCommand(context: vscode.ExtensionContext, deps: GenerateCommandDeps = {}): (target?: unknown) => Promise<void> {
+  return async (target?: unknown) => {
     try {
       await runFlow(context, deps, target instanceof vscode.Uri ? target : undefined);
     } catch (e) {
       void vscode.window.showErrorMessage(`Kube Topology: could not generate the topology: ${e instanceof Error ? e.message : String(e)}`);
     }
-  });
-  context.subscriptions.push(disposable);
-  return disposable;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

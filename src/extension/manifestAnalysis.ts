@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { WorkspaceIndex, type AnalysisResult } from '../core/index/workspaceIndex';
 import { DEFAULT_LIMITS } from '../core/parse/manifestParser';
 import { analysisOptions, readConfig, type Config } from './config';
+import { SETTINGS_SECTION } from './settingsTable';
 
 /** Languages whose documents may hold manifests. */
 const MANIFEST_LANGUAGES = new Set(['yaml', 'json', 'jsonc', 'helm']);
@@ -50,7 +51,7 @@ export class ManifestAnalysis implements vscode.Disposable {
       vscode.workspace.onDidCloseTextDocument((d) => this.onClose(d)),
       vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reloadAll()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('kubeTopology') || e.affectsConfiguration('yaml.schemas')) void this.reloadAll();
+        if (e.affectsConfiguration(SETTINGS_SECTION) || e.affectsConfiguration('yaml.schemas')) void this.reloadAll();
       }),
     );
     const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB);

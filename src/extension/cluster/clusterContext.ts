@@ -4,6 +4,7 @@ import { kubeconfigFiles, listKindClusters, loadKubeconfig, type ContextInfo, ty
 import type { ClusterClient } from '../../core/cluster/clusterClient';
 import type { LiveConnection } from '../../core/cluster/liveConnection';
 import { statusBarText, type ContextState } from './clusterText';
+import { affectsSetting, setting as readSetting } from '../config';
 
 const WORKSPACE_KEY = 'kubeTopology.cluster.context';
 const SETTING = 'cluster.context';
@@ -41,7 +42,7 @@ export class ClusterContextManager implements vscode.Disposable {
       this.item,
       this.changed,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`kubeTopology.${SETTING}`)) this.reloadSoon();
+        if (affectsSetting(e, SETTING)) this.reloadSoon();
       }),
     );
   }
@@ -99,7 +100,7 @@ export class ClusterContextManager implements vscode.Disposable {
   /** Remembers a context for this workspace (the setting, when set, still wins). */
   async select(name: string): Promise<void> {
     await this.context.workspaceState.update(WORKSPACE_KEY, name);
-    const setting = vscode.workspace.getConfiguration('kubeTopology').get<string>(SETTING);
+    const setting = readSetting(SETTING);
     if (setting && setting !== name) {
       void vscode.window.showWarningMessage(`Kube Topology: the setting kubeTopology.cluster.context ("${setting}") overrides the context picked here.`);
     }
@@ -158,7 +159,7 @@ export class ClusterContextManager implements vscode.Disposable {
 
   private choose(info: KubeconfigInfo): { context?: ContextInfo; source: ContextState['source'] } {
     const byName = (n: string | undefined) => (n ? info.contexts.find((c) => c.name === n) : undefined);
-    const setting = vscode.workspace.getConfiguration('kubeTopology').get<string>(SETTING);
+    const setting = readSetting(SETTING);
     if (setting) {
       const c = byName(setting);
       if (c) return { context: c, source: 'setting' };

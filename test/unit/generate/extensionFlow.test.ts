@@ -27,12 +27,11 @@ before(async () => {
   fake = installFakeVscode(tmpdir());
   const mod = await import('../../../src/extension/generateCommand');
   const context = { extensionUri: Uri.file(REPO), subscriptions: [] as unknown[] };
-  mod.registerGenerateCommand(context as never, {
+  run = mod.generateTopologyCommand(context as never, {
     showTopology: async (uri) => {
       topologyShown.push(uri.fsPath);
     },
   });
-  run = (target?: unknown) => fake.commands.get(mod.GENERATE_COMMAND)!(target) as Promise<void>;
 });
 
 test('pressing Enter at every step writes k8s/clothing.yaml, opens it and shows the topology', async () => {
