@@ -133,3 +133,50 @@ test('the bundled CLI runs as a program: exit codes, stdin and --version', () =>
   assert.equal(version.stdout.trim(), TOOL_VERSION);
   assert.equal(JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')).version, TOOL_VERSION);
 });
+
+test('JUnit counts every test case it writes; warnings fail only with --strict', async () => {
+  // clean.yaml: no findings (one "valid" case). web.yaml: a warning (a :latest image on a Deployment) and infos.
+  const dir = workspace({
+    'clean.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n',
+    'web.yaml':
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: web:latest\n',
+  });
+  const count = (xml: string, re: RegExp) => (xml.match(re) ?? []).length;
+  for (const strict of [false, true]) {
+    const io = memoryIo(dir);
+    await runCli(['validate', '-o', 'junit', ...(strict ? ['--strict'] : []), 'clean.yaml', 'web.yaml'], io);
+    const xml = io.out;
+    const top = /<testsuites [^>]*tests="(\d+)" failures="(\d+)"/.exec(xml)!;
+    assert.equal(Number(top[1]), count(xml, /<testcase /g), 'tests = the test cases written');
+    assert.equal(Number(top[2]), count(xml, /<failure /g), 'failures = the failing cases written');
+    const suites = [...xml.matchAll(/<testsuite name="([^"]+)" tests="(\d+)" failures="(\d+)">([\s\S]*?)<\/testsuite>/g)];
+    assert.deepEqual(
+      suites.map((m) => m[1]),
+      ['clean.yaml', 'web.yaml'],
+    );
+    for (const m of suites) {
+      assert.equal(Number(m[2]), count(m[4], /<testcase /g), `${m[1]}: tests`);
+      assert.equal(Number(m[3]), count(m[4], /<failure /g), `${m[1]}: failures`);
+    }
+    assert.match(suites[0][4], /name="valid"/);
+    const warnings = count(suites[1][4], /: warning: /g);
+    assert.ok(warnings >= 1, suites[1][4]);
+    assert.equal(count(xml, /<failure type="warning"/g), strict ? warnings : 0, `warnings are failures only with --strict (strict=${strict})`);
+  }
+});
+
+test('--ignore with an unknown rule code is a usage error that names the near codes', async () => {
+  const dir = workspace({ 'a.yaml': DUPLICATE });
+  const io = memoryIo(dir);
+  assert.equal(await runCli(['validate', '--ignore', 'duplicate-keys', 'a.yaml'], io), 2);
+  assert.match(io.err, /--ignore: unknown rule code "duplicate-keys" \(did you mean duplicate-key\b/);
+  assert.equal(io.out, '');
+});
+
+test('empty standard input is a usage error, so an empty pipe cannot pass', async () => {
+  for (const stdin of ['', '\n  \n']) {
+    const io = memoryIo(tmpdir(), stdin);
+    assert.equal(await runCli(['validate', '-'], io), 2);
+    assert.match(io.err, /standard input is empty/);
+  }
+});
