@@ -39,7 +39,7 @@ export function readConfig(): Config {
     kubernetesVersion: normalizeKubernetesVersion(setting('kubernetesVersion')) ?? DEFAULT_KUBERNETES_VERSION,
     defaultNamespace: setting('defaultNamespace') || 'default',
     disabledRules: setting('rules.disabled'),
-    severityOverrides: setting('rules.severity') as Record<string, Severity | 'off'>,
+    severityOverrides: setting('rules.severity'),
     schemaValidation: setting('schemaValidation'),
     maxFileSizeKB: Math.max(1, setting('maxFileSizeKB')),
     maxWorkspaceFiles: Math.max(1, setting('maxWorkspaceFiles')),

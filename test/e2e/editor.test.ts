@@ -194,7 +194,7 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     const selected = await selectedText(s);
     assert.match(
       selected,
-      /^(# .*\n)?apiVersion: apps\/v1\nkind: Deployment\nmetadata:\n  name: tf-serving-clothing-model\n/,
+      /^(# .*\n)?apiVersion: apps\/v1\nkind: Deployment\nmetadata:\n {2}name: tf-serving-clothing-model\n/,
       'the selection starts at the Deployment',
     );
     assert.ok(selected.includes('containerPort: 8500'), 'and covers the whole resource');

@@ -14,7 +14,11 @@ export interface JunitOptions {
 export function formatJunit(report: ValidationReport, options: JunitOptions = {}): string {
   const byFile = new Map<string, ReportedFinding[]>();
   for (const file of report.files) byFile.set(file, []);
-  for (const f of report.findings) byFile.get(f.file)?.push(f) ?? byFile.set(f.file, [f]);
+  for (const f of report.findings) {
+    const list = byFile.get(f.file);
+    if (list) list.push(f);
+    else byFile.set(f.file, [f]);
+  }
   const fails = (f: ReportedFinding) => f.severity === 'error' || (options.strict === true && f.severity === 'warning');
 
   const suites: string[] = [];
@@ -47,7 +51,11 @@ export function formatJunit(report: ValidationReport, options: JunitOptions = {}
 }
 
 function esc(s: string): string {
-  return s
-    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string)
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+  return (
+    s
+      .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string)
+      // XML 1.0 cannot carry these control characters at all, not even escaped.
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+  );
 }
