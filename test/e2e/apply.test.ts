@@ -96,7 +96,7 @@ after(async () => {
 
 describe('Apply to Cluster in VS Code against a real API server', () => {
   // Each test starts from the same workbench and opens what it needs; the cluster state carries over.
-  startEachTestFresh(() => s.page);
+  startEachTestFresh(() => s);
 
   test('the status bar names the context and shows it reachable', async () => {
     await openFile(s.page, 'web.yaml');

@@ -129,6 +129,8 @@ export interface Session {
   /** From navigation to the workbench being on screen. */
   workbenchMs: number;
   screenshot(step: string): Promise<string>;
+  /** Puts the workspace files back to the fixture's: edits undone, files a test added removed. */
+  restoreWorkspace(): void;
   close(): Promise<void>;
 }
 
@@ -244,11 +246,37 @@ export async function startSession(options: SessionOptions): Promise<Session> {
         await page.screenshot({ path: file });
         return file;
       },
+      restoreWorkspace() {
+        syncFolder(options.fixture, workspace);
+      },
       close,
     };
   } catch (e) {
     await close();
     throw e;
+  }
+}
+
+/**
+ * Makes `to` hold exactly what `from` holds, touching only what differs (the folder itself stays:
+ * it is the open workspace, and the editor's file watcher sees only real changes).
+ */
+function syncFolder(from: string, to: string): void {
+  const wanted = new Set(fs.readdirSync(from));
+  for (const name of fs.readdirSync(to)) if (!wanted.has(name)) fs.rmSync(path.join(to, name), { recursive: true, force: true });
+  for (const name of wanted) {
+    const src = path.join(from, name);
+    const dst = path.join(to, name);
+    if (fs.statSync(src).isDirectory()) {
+      if (!fs.existsSync(dst) || !fs.statSync(dst).isDirectory()) {
+        fs.rmSync(dst, { recursive: true, force: true });
+        fs.mkdirSync(dst);
+      }
+      syncFolder(src, dst);
+    } else if (!fs.existsSync(dst) || !fs.readFileSync(src).equals(fs.readFileSync(dst))) {
+      fs.rmSync(dst, { recursive: true, force: true });
+      fs.copyFileSync(src, dst);
+    }
   }
 }
 
@@ -318,11 +346,17 @@ async function closeQuickInput(page: Page): Promise<void> {
   await widget.waitFor({ state: 'hidden' });
 }
 
-/** Registers, in the calling suite, a reset of the workbench before each of its tests (see resetWorkbench). */
-export function startEachTestFresh(page: () => Page): void {
+/**
+ * Registers, in the calling suite, a fresh start before each of its tests: the workbench reset
+ * (see resetWorkbench), then the workspace files put back to the fixture's, so no test depends on
+ * what the one before it edited or generated. (State outside the editor, such as a cluster, carries over.)
+ */
+export function startEachTestFresh(session: () => Session): void {
   beforeEach(async () => {
-    const cleaned = await resetWorkbench(page());
+    const s = session();
+    const cleaned = await resetWorkbench(s.page);
     if (cleaned.length) console.log(`# reset: ${cleaned.join('; ')}`);
+    s.restoreWorkspace();
   });
 }
 
@@ -357,11 +391,14 @@ export async function resetWorkbench(page: Page): Promise<string[]> {
     await page.keyboard.press('Escape');
     await el.waitFor({ state: 'hidden' });
   }
-  const dirty = page.locator('.tabs-container .tab.dirty');
-  while ((await dirty.count()) > 0) {
-    cleaned.push(`unsaved editor: ${await dirty.first().getAttribute('data-resource-name')}`);
-    await dirty.first().click();
+  // Unsaved editors are reverted, never saved: read the names in one go (tabs re-render), then revert each.
+  const dirtyNames = () => page.locator('.tabs-container .tab.dirty').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('data-resource-name') ?? ''));
+  for (let names = await dirtyNames(); names.length > 0; names = await dirtyNames()) {
+    cleaned.push(`unsaved editor: ${names[0]}`);
+    const tab = page.locator(`.tabs-container .tab[data-resource-name="${names[0]}"]`).first();
+    await tab.click();
     await runCommand(page, 'View: Revert and Close Editor');
+    await tab.waitFor({ state: 'detached' });
   }
   const tabs = page.locator('.tabs-container .tab');
   if ((await tabs.count()) > 0) {
@@ -403,14 +440,27 @@ export async function paletteEntries(page: Page, text: string): Promise<string[]
 
 /** Opens a workspace file with Quick Open (Ctrl+P) and waits for its editor tab. */
 export async function openFile(page: Page, relative: string): Promise<void> {
+  await failOnDialog(page, `open ${relative}`);
   await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
+  const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
   await input.waitFor();
   await input.fill(relative);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(relative) }).first();
-  await row.waitFor();
+  // Enter opens the focused row. Until the filter has run, the focused row is the most recently
+  // opened file, whatever was typed: wait until it is this one.
+  const name = path.basename(relative);
+  const dir = path.dirname(relative);
+  await eventually(
+    () =>
+      page
+        .locator(`${QUICK_INPUT} .monaco-list-row.focused`)
+        .evaluateAll((rows) =>
+          rows.map((r) => `${r.querySelector('.label-name')?.textContent?.trim() ?? ''}|${r.querySelector('.label-description')?.textContent?.trim() ?? ''}`),
+        ),
+    (focused) => focused.length === 1 && focused[0].startsWith(`${name}|`) && (dir === '.' || focused[0].split('|')[1].endsWith(dir)),
+    `${relative} focused in Quick Open`,
+  );
   await page.keyboard.press('Enter');
-  await page.locator(`.tabs-container .tab.active[data-resource-name="${path.basename(relative)}"]`).waitFor();
+  await page.locator(`.tabs-container .tab.active[data-resource-name="${name}"]`).waitFor();
 }
 
 /** The line (1-based) of the cursor in the active editor, from the status bar ("Ln 12, Col 5"). */
@@ -453,7 +503,7 @@ export async function eventually<T>(read: () => Promise<T>, accept: (v: T) => bo
   const deadline = Date.now() + timeout;
   let last: T = await read();
   while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last, null, 1).slice(0, 2000)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${String(JSON.stringify(last, null, 1)).slice(0, 2000)}`);
     await new Promise((r) => setTimeout(r, 250));
     last = await read();
   }

@@ -156,7 +156,7 @@ after(
 
 describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_000 }, () => {
   // Each test starts from the same workbench and opens what it needs; the cluster state carries over.
-  startEachTestFresh(() => session().page);
+  startEachTestFresh(session);
 
   test('the status bar shows the kind context, reachable', async () => {
     const item = session().page.locator('.statusbar-item', { hasText: `${cluster!.context} ✓` });

@@ -36,7 +36,7 @@ test('the folder opens in Restricted Mode after answering the trust prompt with 
 
 describe('Kube Topology in an untrusted folder (Restricted Mode)', () => {
   // Each test starts from the same workbench, whatever the one before left behind.
-  startEachTestFresh(() => s.page);
+  startEachTestFresh(() => s);
 
   test('validation still reports the planted mistakes', async () => {
     const page = s.page;
