@@ -54,7 +54,7 @@ export function activate(context: vscode.ExtensionContext): KubeTopologyApi {
   );
   const clusterCommands = registerClusterFeatures(context, { analysis, codeLens, log });
   context.subscriptions.push(
-    registerCommands({
+    registerCommands(analysis, {
       'kubeTopology.showTopology': (uri?: unknown) => openTopology(uri),
       'kubeTopology.showWorkspaceTopology': () => openTopology(vscode.workspace.workspaceFolders?.[0]?.uri, 'workspace'),
       'kubeTopology.revalidate': () => analysis.refresh(),
@@ -63,7 +63,9 @@ export function activate(context: vscode.ExtensionContext): KubeTopologyApi {
       ...clusterCommands,
     }),
   );
-  log.info(`Activated in ${Date.now() - started} ms.`);
+  log.info(
+    `Activated in ${Date.now() - started} ms${analysis.started ? '.' : '; the workspace is indexed when a Kubernetes manifest is opened or a command needs it.'}`,
+  );
   return { analysis, codeLens, log };
 }
 

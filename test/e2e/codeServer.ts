@@ -441,22 +441,35 @@ export async function paletteEntries(page: Page, text: string): Promise<string[]
 /** Opens a workspace file with Quick Open (Ctrl+P) and waits for its editor tab. */
 export async function openFile(page: Page, relative: string): Promise<void> {
   await failOnDialog(page, `open ${relative}`);
-  await page.keyboard.press('Control+P');
-  const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
-  await input.waitFor();
-  await input.fill(relative);
-  // Enter opens the focused row. Until the filter has run, the focused row is the most recently
-  // opened file, whatever was typed: wait until it is this one.
   const name = path.basename(relative);
   const dir = path.dirname(relative);
+  // Enter opens the focused row. Until the filter has run, the focused row is the most recently
+  // opened file, whatever was typed; and a file created a moment ago may not be in the file
+  // search yet ("No matching results" until Quick Open is opened again). So: wait until this
+  // file's row is the focused one, reopening Quick Open when an attempt does not get there.
+  let row = page
+    .locator(`${QUICK_INPUT} .monaco-list-row.focused`)
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) });
+  if (dir !== '.') row = row.filter({ has: page.locator('.label-description', { hasText: new RegExp(`${escapeRegExp(dir)}$`) }) });
+  const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
   await eventually(
-    () =>
-      page
-        .locator(`${QUICK_INPUT} .monaco-list-row.focused`)
-        .evaluateAll((rows) =>
-          rows.map((r) => `${r.querySelector('.label-name')?.textContent?.trim() ?? ''}|${r.querySelector('.label-description')?.textContent?.trim() ?? ''}`),
-        ),
-    (focused) => focused.length === 1 && focused[0].startsWith(`${name}|`) && (dir === '.' || focused[0].split('|')[1].endsWith(dir)),
+    async () => {
+      await closeQuickInput(page);
+      await page.keyboard.press('Control+P');
+      if (
+        !(await input.waitFor({ timeout: ATTEMPT }).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return false;
+      await input.fill(relative);
+      return row.waitFor({ timeout: ATTEMPT }).then(
+        () => true,
+        () => false,
+      );
+    },
+    Boolean,
     `${relative} focused in Quick Open`,
   );
   await page.keyboard.press('Enter');

@@ -159,6 +159,8 @@ describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_
   startEachTestFresh(session);
 
   test('the status bar shows the kind context, reachable', async () => {
+    // Opening a manifest activates the extension and starts the cluster status.
+    await openFile(session().page, 'k8s/clothing.yaml');
     const item = session().page.locator('.statusbar-item', { hasText: `${cluster!.context} ✓` });
     await item.waitFor({ timeout: CLUSTER_WAIT });
   });

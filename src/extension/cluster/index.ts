@@ -90,7 +90,10 @@ export function registerClusterFeatures(context: vscode.ExtensionContext, deps: 
     }
   };
 
-  contexts.start();
+  // Reading the kubeconfig, asking kind and probing the server wait until the workspace is
+  // indexed (a manifest is open or a command ran): a repository without manifests pays nothing.
+  if (analysis.started) contexts.start();
+  else context.subscriptions.push(analysis.onDidStart(() => contexts.start()));
   const all = vscode.Disposable.from(
     contexts,
     diagnostics,
