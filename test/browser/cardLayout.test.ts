@@ -182,7 +182,8 @@ describe('graph cards with live chips (built bundle, panel CSP)', () => {
   });
 
   test('cards with chips are laid out taller (rows reserved under the text); without live state they are not', async () => {
-    const page = await openPanel(h);
+    // Beside an editor: the first fit is bound by the height, which the chip rows then add to.
+    const page = await openPanel(h, { width: 700, height: 900 });
     await showGraph(page, fixtureGraph('zoomcamp'));
     const height = async (id: string) => (await page.locator(`svg.kt-graph .node[data-id="${id}"] .card`).getAttribute('height')) ?? '';
     assert.equal(await height(GATEWAY_SVC), '64');
@@ -191,6 +192,14 @@ describe('graph cards with live chips (built bundle, panel CSP)', () => {
     await page.waitForSelector(`.live-overlay[data-node="${GATEWAY_SVC}"]`);
     assert.equal(await height(GATEWAY_SVC), '112', 'two rows: the state chips, then the action');
     assert.equal(await height(MODEL_SVC), '90', 'one row');
+    // The first view was the automatic fit and nobody moved it: the taller graph is fitted again.
+    const fits = await page.evaluate(() => {
+      const d = (globalThis as unknown as { document: { querySelector(s: string): { getBoundingClientRect(): Rect } } }).document;
+      const canvas = d.querySelector('main.canvas').getBoundingClientRect();
+      const drawn = d.querySelector('svg.kt-graph .layer-groups').getBoundingClientRect();
+      return drawn.top >= canvas.top && drawn.bottom <= canvas.bottom && drawn.left >= canvas.left && drawn.right <= canvas.right;
+    });
+    assert.ok(fits, 'the whole graph is in view');
     await sendToWebview(page, { type: 'live', snapshot: null });
     await page.waitForFunction(
       (id) =>
@@ -199,6 +208,25 @@ describe('graph cards with live chips (built bundle, panel CSP)', () => {
           ?.getAttribute('height') === '64',
       GATEWAY_SVC,
     );
+    await page.close();
+  });
+
+  test('live state that arrives while the first layout runs still gets its rows and its chips', async () => {
+    const page = await openPanel(h);
+    // Posted together: the snapshot lands before the graph is laid out (a panel opened on a running cluster).
+    await page.evaluate(
+      (messages) => {
+        for (const m of messages) (globalThis as unknown as { postMessage(m: unknown, target: string): void }).postMessage(m, '*');
+      },
+      [
+        { type: 'graph', revision: 1, scope: { kind: 'folder', uri: 'file:///g', label: 'g' }, graph: fixtureGraph('zoomcamp') },
+        { type: 'cluster', info: KIND },
+        { type: 'live', snapshot: snapshot() },
+      ],
+    );
+    await page.waitForSelector(`.live-overlay[data-node="${GATEWAY}"] .live-replicas`);
+    assert.equal(await page.locator(`svg.kt-graph .node[data-id="${GATEWAY}"] .card`).getAttribute('height'), '90');
+    assert.deepEqual(problems(await measure(page)), []);
     await page.close();
   });
 

@@ -60,6 +60,9 @@ export class App {
   private selected: string | undefined;
   private highlighted: string | undefined;
   private hasView = false;
+  /** The view is the automatic fit, untouched since: a relayout that resizes the graph fits again. */
+  private autoFitted = false;
+  private fitting = false;
   private pending = 0;
   private live: LiveSnapshot | undefined;
   private cluster: ClusterInfo | undefined;
@@ -106,7 +109,10 @@ export class App {
       activate: (id) => this.activate(id),
       hover: (t, anchor) => this.hover(t, anchor),
       escape: () => this.escape(),
-      viewChanged: () => this.state.saveSoon(),
+      viewChanged: () => {
+        if (!this.fitting) this.autoFitted = false;
+        this.state.saveSoon();
+      },
       liveAction: (nodeId, action) => this.host.post({ type: action, nodeId }),
     });
     this.card = new HoverCard(root);
@@ -247,14 +253,19 @@ export class App {
       }
     }
     const laidOut = performance.now();
+    const resized = !this.layout || this.layout.width !== layout.width || this.layout.height !== layout.height;
     this.filtered = filtered;
     this.layout = layout;
     this.notices.hideState();
     this.view.render(filtered.graph, layout, filtered.configCounts);
     this.view.setLive(this.live, this.liveOptions());
-    if (!this.hasView) {
+    if (!this.hasView || (this.autoFitted && resized)) {
+      // E.g. live chips arriving after the first view make the cards taller: still the whole graph.
+      this.fitting = true;
       this.view.fit();
+      this.fitting = false;
       this.hasView = true;
+      this.autoFitted = true;
     }
     this.notices.setBanner(
       filtered.capped
@@ -264,6 +275,8 @@ export class App {
     this.search.apply(filtered.graph);
     this.view.setSelected(this.selected && this.view.nodeRect(this.selected) ? this.selected : undefined);
     if (this.highlighted) this.view.setHighlighted(this.highlighted, false);
+    // Live state that arrived while this layout ran may need other chip rows: lay out once more.
+    if (!precomputed && JSON.stringify(this.view.liveRows(filtered.graph, this.live, this.liveOptions())) !== this.liveRows) void this.update();
     requestAnimationFrame(() => {
       const painted = performance.now();
       this.host.post({

@@ -161,4 +161,31 @@ describe('layout', () => {
     const boxes = Object.values(layout.nodes);
     for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlap(boxes[i], boxes[j]));
   });
+
+  test('with cards of different heights (live rows), no edge runs through a card, either way round', async () => {
+    const g = graphOf(['zoomcamp', 'shop']);
+    const rows = Object.fromEntries(g.nodes.map((n, i) => [n.id, i % 3]));
+    for (const direction of ['LR', 'TB'] as const) {
+      const { layout } = await layoutGraph(g, createDefaultEngine(), { direction, liveRows: rows });
+      const byId = new Map(g.nodes.map((n) => [n.id, n]));
+      for (const e of g.edges) {
+        if (byId.get(e.from)!.namespace !== byId.get(e.to)!.namespace) continue;
+        const pts = layout.edges[e.id].points;
+        for (let i = 1; i < pts.length; i++) {
+          const seg = {
+            x: Math.min(pts[i - 1].x, pts[i].x),
+            y: Math.min(pts[i - 1].y, pts[i].y),
+            w: Math.abs(pts[i].x - pts[i - 1].x),
+            h: Math.abs(pts[i].y - pts[i - 1].y),
+          };
+          for (const [id, b] of Object.entries(layout.nodes)) {
+            const inner = { x: b.x + 1, y: b.y + 1, w: b.w - 2, h: b.h - 2 };
+            const crosses =
+              seg.x < inner.x + inner.w && inner.x < seg.x + Math.max(seg.w, 0.01) && seg.y < inner.y + inner.h && inner.y < seg.y + Math.max(seg.h, 0.01);
+            assert.ok(!crosses, `${direction}: ${e.id} segment ${i} runs through ${id}`);
+          }
+        }
+      }
+    }
+  });
 });
