@@ -21,6 +21,8 @@ export const COMMANDS = [
   { id: 'kubeTopology.showTopology', title: 'Show Topology', icon: '$(type-hierarchy)' },
   { id: 'kubeTopology.showWorkspaceTopology', title: 'Show Workspace Topology' },
   { id: 'kubeTopology.generateTopology', title: 'Generate Gateway + Model Topology' },
+  { id: 'kubeTopology.generateWithDefaults', title: 'Generate Topology with Defaults' },
+  { id: 'kubeTopology.openGenerator', title: 'Open Topology Generator' },
   { id: 'kubeTopology.revalidate', title: 'Validate All Manifests Again' },
   { id: 'kubeTopology.openRulesReference', title: 'Open Rules Reference' },
   { id: 'kubeTopology.applyToCluster', title: 'Apply to Cluster', icon: '$(cloud-upload)', enablement: TRUSTED },

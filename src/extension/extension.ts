@@ -6,7 +6,8 @@ import { ManifestHoverProvider } from './manifestHover';
 import { TopologyCodeLensProvider } from './topologyCodeLens';
 import { topologySource } from './topologySource';
 import { registerTopology, scopeFromUri, showTopology } from './topologyPanel';
-import { generateTopologyCommand } from './generateCommand';
+import { generateTopologyCommand, generateWithDefaultsCommand } from './generateCommand';
+import { openGeneratorForm } from './generatorPanel';
 import { registerCommands } from './commands';
 import { registerClusterFeatures } from './cluster';
 
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): KubeTopologyApi {
     vscode.languages.registerHoverProvider(MANIFEST_SELECTOR, new ManifestHoverProvider(analysis)),
     vscode.languages.registerCodeLensProvider(MANIFEST_SELECTOR, codeLens),
   );
+  const generateDeps = { showTopology: (uri: vscode.Uri) => openTopology(uri), log };
   const clusterCommands = registerClusterFeatures(context, { analysis, codeLens, log });
   context.subscriptions.push(
     registerCommands(analysis, {
@@ -59,7 +61,12 @@ export function activate(context: vscode.ExtensionContext): KubeTopologyApi {
       'kubeTopology.showWorkspaceTopology': () => openTopology(vscode.workspace.workspaceFolders?.[0]?.uri, 'workspace'),
       'kubeTopology.revalidate': () => analysis.refresh(),
       'kubeTopology.openRulesReference': () => vscode.commands.executeCommand('markdown.showPreview', rulesDoc),
-      'kubeTopology.generateTopology': generateTopologyCommand(context, { showTopology: (uri) => openTopology(uri) }),
+      'kubeTopology.generateTopology': generateTopologyCommand(context, {
+        ...generateDeps,
+        openForm: (start) => openGeneratorForm(context, generateDeps, start),
+      }),
+      'kubeTopology.generateWithDefaults': generateWithDefaultsCommand(context, generateDeps),
+      'kubeTopology.openGenerator': (target?: unknown) => openGeneratorForm(context, generateDeps, target instanceof vscode.Uri ? { folder: target } : {}),
       ...clusterCommands,
     }),
   );
