@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { ROOT, eventually, paletteEntries, runCommand, runSetup, startSession, webviewFrame, type Session } from './codeServer';
+import { ROOT, eventually, runCommand, runSetup, startEachTestFresh, startSession, webviewFrame, type Session } from './codeServer';
 import { readProblems, showProblems, topologyFrame, waitForNodes } from './workbench';
 
 let s: Session;
@@ -54,24 +54,52 @@ const GENERATED = [
   'shoes-service-model.yaml',
 ];
 
+/** Opens the form from the Command Palette and waits for the preview of the defaults. */
+async function openForm(): Promise<Frame> {
+  await runCommand(s.page, 'Kube Topology: Open Topology Generator');
+  const form = await webviewFrame(s.page, 'Generate Topology');
+  await eventually(
+    () => previewNames(form),
+    (n) => n.length === 7,
+    'the preview graph of the default gateway + model topology',
+  );
+  return form;
+}
+
+/** The three changes a user typically makes: the name, the model image and the Service type; then split files. */
+async function changeThreeFields(form: Frame): Promise<void> {
+  await typeInto(form, 'appName', 'shoes');
+  await eventually(
+    () => previewNames(form),
+    (n) => n.includes('shoes-gateway') && !n.some((x) => x.startsWith('clothing')),
+    'the preview to rename everything after the application',
+  );
+  await typeInto(form, 'modelImage', 'registry.local/shoes-model:1.2.0');
+  await form.getByRole('tab', { name: 'YAML' }).click();
+  await eventually(
+    async () => (await form.locator('.gen-yaml').textContent()) ?? '',
+    (t) => t.includes('image: registry.local/shoes-model:1.2.0') && t.includes('image: shoes-gateway:0.1.0'),
+    'the YAML preview with the typed model image and the derived gateway image',
+  );
+  await form.getByRole('tab', { name: 'Topology' }).click();
+  await form.getByRole('combobox', { name: 'Gateway Service type' }).click();
+  await form.getByRole('option', { name: 'ClusterIP' }).click();
+  await eventually(
+    () => form.locator('.gen-preview svg.kt-graph .node .kind').allTextContents(),
+    (kinds) => kinds.filter((k) => k === 'SERVICE · CLUSTERIP').length === 2,
+    'both Services drawn as ClusterIP in the preview',
+  );
+  await form.getByRole('radio', { name: 'One file per object (split folder)' }).click();
+  await form.locator('.gen-status', { hasText: 'Ready: 7 files.' }).waitFor();
+}
+
 describe('the generator form in VS Code (code-server, packaged .vsix)', () => {
-  let form: Frame;
+  // Each test starts from the same workbench and the fixture's files, and opens the form itself.
+  startEachTestFresh(() => s);
 
   test('Open Topology Generator shows the form with its defaults and a preview of the topology', async () => {
-    // A workspace without manifests does not activate the extension: its commands are listed once
-    // the workbench has read the installed extensions.
-    await eventually(
-      () => paletteEntries(s.page, 'Kube Topology: Open Topology Generator'),
-      (entries) => entries.includes('Kube Topology: Open Topology Generator'),
-      'the command in the Command Palette',
-    );
-    await runCommand(s.page, 'Kube Topology: Open Topology Generator');
-    form = await webviewFrame(s.page, 'Generate Topology');
-    const names = await eventually(
-      () => previewNames(form),
-      (n) => n.length === 7,
-      'the preview graph of the default gateway + model topology',
-    );
+    const form = await openForm();
+    const names = await previewNames(form);
     assert.deepEqual([...new Set(names)].sort(), ['clothing', 'clothing-gateway', 'clothing-model']);
     assert.equal(await form.locator('.gen-field[data-name="appName"] vscode-text-field input').inputValue(), 'clothing');
     assert.equal(await form.getByRole('combobox', { name: 'Gateway Service type' }).getAttribute('current-value'), 'LoadBalancer');
@@ -80,33 +108,13 @@ describe('the generator form in VS Code (code-server, packaged .vsix)', () => {
   });
 
   test('three fields changed: the preview follows each (names, images, the Service type)', async () => {
-    await typeInto(form, 'appName', 'shoes');
-    await eventually(
-      () => previewNames(form),
-      (n) => n.includes('shoes-gateway') && !n.some((x) => x.startsWith('clothing')),
-      'the preview to rename everything after the application',
-    );
-    await typeInto(form, 'modelImage', 'registry.local/shoes-model:1.2.0');
-    await form.getByRole('tab', { name: 'YAML' }).click();
-    await eventually(
-      async () => (await form.locator('.gen-yaml').textContent()) ?? '',
-      (t) => t.includes('image: registry.local/shoes-model:1.2.0') && t.includes('image: shoes-gateway:0.1.0'),
-      'the YAML preview with the typed model image and the derived gateway image',
-    );
-    await form.getByRole('tab', { name: 'Topology' }).click();
-    await form.getByRole('combobox', { name: 'Gateway Service type' }).click();
-    await form.getByRole('option', { name: 'ClusterIP' }).click();
-    await eventually(
-      () => form.locator('.gen-preview svg.kt-graph .node .kind').allTextContents(),
-      (kinds) => kinds.filter((k) => k === 'SERVICE · CLUSTERIP').length === 2,
-      'both Services drawn as ClusterIP in the preview',
-    );
-    await form.getByRole('radio', { name: 'One file per object (split folder)' }).click();
-    await form.locator('.gen-status', { hasText: 'Ready: 7 files.' }).waitFor();
+    await changeThreeFields(await openForm());
     await s.screenshot('form-changed');
   });
 
   test('Generate writes the files, which validate clean and draw the full chain', async () => {
+    const form = await openForm();
+    await changeThreeFields(form);
     const folder = path.join(s.workspace, 'k8s');
     await form.getByRole('button', { name: 'Generate' }).click();
     const written = await eventually(
@@ -151,19 +159,17 @@ describe('the generator form in VS Code (code-server, packaged .vsix)', () => {
       'no errors or warnings',
     );
     await s.screenshot('generated-problems');
-    await runCommand(s.page, 'View: Toggle Maximized Panel');
-    await runCommand(s.page, 'View: Hide Panel');
   });
 
-  test('Generate again never overwrites without asking: cancelling the question keeps the files', async () => {
-    const file = path.join(s.workspace, 'k8s', 'shoes-ingress.yaml');
+  test('Generate never overwrites without asking: cancelling the question keeps the file', async () => {
+    const file = path.join(s.workspace, 'k8s', 'clothing.yaml');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, '# mine\n');
-    await s.page.locator('.tabs-container .tab', { hasText: 'Generate Topology' }).click();
-    form = await webviewFrame(s.page, 'Generate Topology');
+    const form = await openForm();
     await form.getByRole('button', { name: 'Generate' }).click();
     const dialog = s.page.locator('.monaco-dialog-box');
     await dialog.waitFor();
-    assert.match(await dialog.innerText(), /7 files already exist\. Overwrite them\?/);
+    assert.match(await dialog.innerText(), /k8s\/clothing\.yaml already exists\. Overwrite\?/);
     await s.screenshot('overwrite-question');
     await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
     await dialog.waitFor({ state: 'hidden' });
