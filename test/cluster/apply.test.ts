@@ -13,6 +13,7 @@ import { startControlPlane, freePorts, type ControlPlane } from './controlPlane'
 import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 import type { Resource } from '../../src/core/parse/manifestParser';
 import { openCluster, prepareApply, deleteResources, loadKubeconfig, applyTier, type ApplyProgress, type ClusterClient } from '../../src/core/cluster';
+import { literalPath } from '../../src/core/cluster/requestPath';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const examples = path.join(repoRoot, 'examples', 'zoomcamp');
@@ -71,7 +72,7 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
   let cp: ControlPlane;
   let admin: ClusterClient;
 
-  const get = async (apiPath: string) => admin.request({ method: 'GET', path: apiPath });
+  const get = async (apiPath: string) => admin.request({ method: 'GET', path: literalPath(apiPath) });
 
   before(async () => {
     const t = Date.now();
@@ -281,7 +282,7 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
     const cmPath = `/api/v1/namespaces/${ns}/configmaps/shared`;
     const other = await admin.request({
       method: 'PATCH',
-      path: cmPath,
+      path: literalPath(cmPath),
       query: { fieldManager: 'other' },
       contentType: 'application/apply-patch+yaml',
       body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared', namespace: ns }, data: { level: 'low' } },
@@ -447,7 +448,7 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
     const probe = await client.probe();
     assert.equal(probe.error, undefined);
     assert.match(probe.version ?? '', /^v1\./);
-    const list = await client.request({ method: 'GET', path: '/api/v1/namespaces/default/configmaps' });
+    const list = await client.request({ method: 'GET', path: literalPath('/api/v1/namespaces/default/configmaps') });
     assert.equal(list.status, 200);
     assert.ok(fs.readFileSync(path.join(dir, 'calls'), 'utf8').includes('x'), 'the plugin did not run');
     client.close();
@@ -486,7 +487,7 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
         assert.match(r.stdout, /^\+  replicas: 2$/m);
         assert.match(r.stdout, /^deployment\/gateway configured \(dry run\)$/m);
         assert.match(r.stdout, /^service\/gateway unchanged$/m);
-        const live = await admin.request({ method: 'GET', path: '/apis/apps/v1/namespaces/default/deployments/gateway' });
+        const live = await admin.request({ method: 'GET', path: literalPath('/apis/apps/v1/namespaces/default/deployments/gateway') });
         assert.equal((live.body as { spec: { replicas: number } }).spec.replicas, 1);
       } finally {
         fs.writeFileSync(file, original);
@@ -509,7 +510,7 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
       const r = await runCli(['apply', bad], env, bad);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /not applied: validation found \d+ errors?/);
-      assert.equal((await admin.request({ method: 'GET', path: '/api/v1/namespaces/default/services/no-ports' })).status, 404);
+      assert.equal((await admin.request({ method: 'GET', path: literalPath('/api/v1/namespaces/default/services/no-ports') })).status, 404);
     });
 
     test('a context that is not local is refused without --yes, naming context and server', async () => {

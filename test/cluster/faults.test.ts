@@ -20,6 +20,7 @@ import { startControlPlane, freePorts, type ControlPlane } from './controlPlane'
 import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 import type { Resource } from '../../src/core/parse/manifestParser';
 import { openCluster, prepareApply, type ApplyProgress, type ApplyResult, type ClusterClient } from '../../src/core/cluster';
+import { literalPath } from '../../src/core/cluster/requestPath';
 
 const SECRET_VALUE = 'kt-fault-secret-value-5a7e';
 
@@ -132,7 +133,7 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
         : r.kind === 'Secret'
           ? `/api/v1/namespaces/${ns}/secrets/${r.name}`
           : `/api/v1/namespaces/${ns}/configmaps/${r.name}`;
-    const res = await admin.request({ method: 'GET', path: p });
+    const res = await admin.request({ method: 'GET', path: literalPath(p) });
     if (res.status !== 200 && res.status !== 404) throw new Error(`GET ${p}: HTTP ${res.status}`);
     return res.status === 200;
   };
@@ -220,7 +221,7 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
       env: { ...process.env, KUBECONFIG: '' },
     });
     await until('the restarted apiserver to be ready', async () =>
-      (await admin.request({ method: 'GET', path: '/readyz' })).status === 200 ? true : undefined,
+      (await admin.request({ method: 'GET', path: literalPath('/readyz') })).status === 200 ? true : undefined,
     );
 
     const truth = await truthfulness(ns, ws, result);
@@ -290,7 +291,7 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
       result.findings.every((f) => /time|respond|answer/i.test(f.message)),
       result.findings[0]?.message,
     );
-    await until('etcd to answer again', async () => ((await admin.request({ method: 'GET', path: '/readyz' })).status === 200 ? true : undefined));
+    await until('etcd to answer again', async () => ((await admin.request({ method: 'GET', path: literalPath('/readyz') })).status === 200 ? true : undefined));
     const second = await (await prepareApply(admin, ws.resources, {})).apply({ wait: false });
     assert.deepEqual(second.findings, []);
     await truthfulness(ns, ws, second);
