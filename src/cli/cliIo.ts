@@ -39,17 +39,27 @@ export class GuardedStream {
     }
   }
 
-  /** Resolves when what was written has been handed to the system (or the stream failed). */
-  flush(): Promise<void> {
-    if (this.failure || this.stream.destroyed || this.stream.writableLength === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => resolve();
-      this.stream.once('error', done);
-      this.stream.write('', () => {
-        this.stream.off('error', done);
-        resolve();
+  /**
+   * Resolves when what was written has been handed to the system or the stream failed. Write errors
+   * arrive after the write returned (a file on a full disk reports ENOSPC on the next tick), so an
+   * empty write is queued behind them and one more turn of the event loop lets 'error' land.
+   */
+  async flush(): Promise<void> {
+    if (!this.failure && !this.stream.destroyed) {
+      await new Promise<void>((resolve) => {
+        const done = () => resolve();
+        this.stream.once('error', done);
+        try {
+          this.stream.write('', () => {
+            this.stream.off('error', done);
+            resolve();
+          });
+        } catch {
+          resolve();
+        }
       });
-    });
+    }
+    await new Promise((resolve) => setImmediate(resolve));
   }
 
   /** A write failure the user must hear about: anything but a reader that went away. */

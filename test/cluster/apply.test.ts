@@ -545,9 +545,29 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
       assert.match(r.stdout, /^ {2}kt-restricted .* local \(loopback\)/m);
     });
 
+    test('delete waits for a namespace to go without piling listeners on the Ctrl-C signal (no MaxListenersExceededWarning)', async () => {
+      const ns = 'kt-wait-listeners';
+      const files = writeFolder({
+        'all.yaml': [
+          namespaceYaml(ns),
+          `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: ${ns}}\ndata: {a: b}\n`,
+          `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w, namespace: ${ns}}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: w}}\n  template:\n    metadata: {labels: {app: w}}\n    spec:\n      containers: [{name: w, image: registry.k8s.io/pause:3.10}]\n`,
+        ].join('---\n'),
+      });
+      const applied = await runCli(['apply', '--timeout', '60s', files], env);
+      assert.equal(applied.code, 0, applied.stdout + applied.stderr);
+      const t0 = Date.now();
+      const r = await runCli(['delete', files], env);
+      process.stderr.write(`# delete of namespace ${ns} with its Deployment took ${Date.now() - t0} ms\n`);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(r.stderr, '');
+    });
+
     test('delete removes what the files define and exits 0; JSON output says what happened', async () => {
       const r = await runCli(['delete', dir], env);
       assert.equal(r.code, 0, r.stdout + r.stderr);
+      // One abort listener per wait used to pile up on the Ctrl-C signal (MaxListenersExceededWarning).
+      assert.equal(r.stderr, '');
       assert.match(r.stdout, /^deployment\/gateway deleted$/m);
       assert.match(r.stdout, /kt-admin: 6 deleted, 0 already gone, 0 failed/);
       const again = await runCli(['delete', '--output', 'json', dir], env);

@@ -35,6 +35,7 @@ import {
   refusalFinding,
   refusedBeforeDiscovery,
   refusedNamespace,
+  transportCode,
   transportFinding,
   type ErrorContext,
 } from './serverErrors';
@@ -137,7 +138,7 @@ export async function prepareApply(client: ClusterClient, resources: readonly Re
       } catch (e) {
         if (e instanceof ClusterError) {
           if (e.kind === 'unreachable' || e.kind === 'tls' || e.kind === 'credentials' || e.kind === 'timeout') unreachable = e;
-          failPlan(it, [transportFinding(it.resource, it.ref.namespace, e.message)]);
+          failPlan(it, [transportFinding(it.resource, it.ref.namespace, e.message, transportCode(e.kind))]);
         } else if (e instanceof RefusedPathError) {
           failPlan(it, [refusalFinding(it.resource, it.ref.namespace, e)]);
         } else {
@@ -481,7 +482,7 @@ async function executePlan(client: ClusterClient, items: Item[], plan: ApplyPlan
             return;
           }
           if (e.kind === 'unreachable' || e.kind === 'tls' || e.kind === 'credentials') unreachable = e;
-          report(it, outcomeOf(it, 'failed', [transportFinding(it.resource, it.ref.namespace, e.message)]));
+          report(it, outcomeOf(it, 'failed', [transportFinding(it.resource, it.ref.namespace, e.message, transportCode(e.kind))]));
         }
       },
       cancelled,

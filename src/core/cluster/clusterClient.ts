@@ -345,7 +345,8 @@ export class ClusterClient {
       return { reachable: true, error: `${this.server}: ${why}`, errorKind: 'http', elapsedMs };
     } catch (e) {
       const err = e instanceof ClusterError ? e : new ClusterError('unreachable', this.redact(String(e)), this.server);
-      return { reachable: false, error: err.message, errorKind: err.kind, elapsedMs: Date.now() - t0 };
+      // An answer too large to read is still an answer: something is there, and it is not usable.
+      return { reachable: err.kind === 'too-large', error: err.message, errorKind: err.kind, elapsedMs: Date.now() - t0 };
     }
   }
 
@@ -385,7 +386,11 @@ export class ClusterClient {
         ? existing.then((d) => (d && Date.now() - d.at < 1000 ? d : this.fetchDiscovery(apiVersion, signal)))
         : this.fetchDiscovery(apiVersion, signal);
     this.discovery.set(apiVersion, p);
-    p.catch(() => this.discovery.delete(apiVersion));
+    // A failure is forgotten so the next resource asks again, except an answer over the ceiling:
+    // asking again would read the same flood once per resource.
+    p.catch((e: unknown) => {
+      if (!(e instanceof ClusterError && e.kind === 'too-large')) this.discovery.delete(apiVersion);
+    });
     return p;
   }
 
@@ -397,8 +402,8 @@ export class ClusterClient {
     for (const r of objectsAt(res.body, 'resources')) {
       const name = asString(r.name);
       const kind = asString(r.kind);
-      // Subresources (deployments/scale) are not kinds of their own.
-      if (!name || !kind || name.includes('/')) continue;
+      // Subresources (deployments/scale) are not kinds of their own; any other "/" is refused below.
+      if (!name || !kind || /^[a-z0-9-]+\/[a-z0-9-]+$/.test(name)) continue;
       try {
         checkResource(name);
       } catch (e) {

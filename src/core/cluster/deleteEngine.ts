@@ -145,7 +145,9 @@ export async function deleteResources(client: ClusterClient, resources: readonly
             return;
           }
           if (e.kind === 'unreachable' || e.kind === 'tls' || e.kind === 'credentials') unreachable = e;
-          finish(r, ref, 'failed', [transportFinding(r, ref.namespace, e.message)]);
+          finish(r, ref, 'failed', [
+            transportFinding(r, ref.namespace, e.message, e.kind === 'too-large' || e.kind === 'config' ? APPLY_CODES.deleteFailed : undefined),
+          ]);
         }
       },
       cancelled,

@@ -272,6 +272,11 @@ export function findingsForResponse(res: ClusterResponse, ctx: ErrorContext): Fi
   }
 }
 
+/** The finding code of a failure below HTTP: an answer that was too large or a context that cannot be used is not "unreachable". */
+export function transportCode(kind: string): string {
+  return kind === 'too-large' || kind === 'config' ? APPLY_CODES.failed : APPLY_CODES.unreachable;
+}
+
 /** A finding for a failure below HTTP (unreachable, timeout, credentials). */
 export function transportFinding(resource: Resource, namespace: string | undefined, message: string, code: string = APPLY_CODES.unreachable): Finding {
   return {
