@@ -150,8 +150,8 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
       assert.deepEqual(plan.summary, { create: 0, update: 1, unchanged: 6, error: 0 });
       const model = plan.resources.find((p) => p.action === 'update');
       assert.equal(model?.ref.name, 'tf-serving-clothing-model');
-      assert.match(model?.diff?.unified ?? '', /^-  replicas: 1$/m);
-      assert.match(model?.diff?.unified ?? '', /^\+  replicas: 3$/m);
+      assert.match(model?.diff?.unified ?? '', /^- {2}replicas: 1$/m);
+      assert.match(model?.diff?.unified ?? '', /^\+ {2}replicas: 3$/m);
       assert.match(model?.diff?.live ?? '', /replicas: 1/);
       assert.match(model?.diff?.intended ?? '', /replicas: 3/);
       assert.doesNotMatch(model?.diff?.unified ?? '', /managedFields|resourceVersion|creationTimestamp/);
@@ -484,7 +484,7 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
         const r = await runCli(['apply', '--dry-run', '--diff', dir], env);
         assert.equal(r.code, 0, r.stdout + r.stderr);
         assert.match(r.stdout, /^--- deployment\/gateway \(live\)$/m);
-        assert.match(r.stdout, /^\+  replicas: 2$/m);
+        assert.match(r.stdout, /^\+ {2}replicas: 2$/m);
         assert.match(r.stdout, /^deployment\/gateway configured \(dry run\)$/m);
         assert.match(r.stdout, /^service\/gateway unchanged$/m);
         const live = await admin.request({ method: 'GET', path: literalPath('/apis/apps/v1/namespaces/default/deployments/gateway') });

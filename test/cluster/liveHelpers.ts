@@ -33,13 +33,13 @@ export async function eventually<T>(what: string, probe: () => T | undefined | P
   for (;;) {
     try {
       const v = await probe();
-      if (v !== undefined && v !== false) return v as T;
+      if (v !== undefined && v !== false) return v;
     } catch (e) {
       last = e;
     }
     if (Date.now() > deadline) {
       throw new Error(
-        `timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}${describe ? `\nlast seen: ${describe()}` : ''}`,
+        `timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}${describe ? `\nlast seen: ${describe()}` : ''}`,
       );
     }
     await sleep(100);

@@ -515,7 +515,7 @@ export class ClusterClient {
     const path = literalPath(req.path);
     const url = new URL(this.server.replace(/\/+$/, '') + path);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const ctx = new this.k8s.RequestContext(url.toString(), req.method as never);
+    const ctx = new this.k8s.RequestContext(url.toString(), req.method);
     ctx.setHeaderParam('Accept', 'application/json');
     if (req.body !== undefined) {
       ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
@@ -533,7 +533,7 @@ export class ClusterClient {
     }
     const headers = ctx.getHeaders();
     const body = ctx.getBody() as string | undefined;
-    const dispatcher = this.reuseDispatcher(ctx.getDispatcher() as UndiciDispatcher | undefined);
+    const dispatcher = this.reuseDispatcher(ctx.getDispatcher());
     if (dispatcher) {
       // The dispatcher's own request(): same connection pool and TLS as fetch, a fraction of its
       // CPU per call (no WHATWG streams), which matters when hundreds run at once.
@@ -583,7 +583,7 @@ export class HttpError extends Error {
     super(secrets ? secrets.scrub(message) : message);
     this.name = 'HttpError';
     this.status = res.status;
-    if (res.body && typeof res.body === 'object') this.statusBody = res.body as KubeStatus;
+    if (res.body && typeof res.body === 'object') this.statusBody = res.body;
   }
 }
 

@@ -156,7 +156,7 @@ export function runKindTool(tool: Tool, args: string[], opts: ToolOptions & { ti
     try {
       child = spawn(bin, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
-      reject((e as NodeJS.ErrnoException).code === 'ENOENT' ? notInstalled(tool, env) : e);
+      reject((e as NodeJS.ErrnoException).code === 'ENOENT' ? notInstalled(tool, env) : (e as Error));
       return;
     }
     let stdout = '';

@@ -202,7 +202,7 @@ function parseKubeconfigText(text: string, file: string): ParsedKubeconfig {
       return [];
     }
     return v.filter((e, i) => {
-      const ok = e && typeof e === 'object' && typeof (e as { name?: unknown }).name === 'string' && (e as { name: string }).name !== '';
+      const ok = typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' && (e as { name: string }).name !== '';
       if (!ok) warnings.push(`${key}[${i}] has no name; ignored`);
       return ok;
     }) as T[];

@@ -53,7 +53,7 @@ export function cacheable(o: unknown): KubernetesObject | undefined {
   if (!obj || !meta || typeof meta.name !== 'string' || meta.name === '') return undefined;
   if (meta.namespace !== undefined && typeof meta.namespace !== 'string') return undefined;
   if (meta.resourceVersion !== undefined && typeof meta.resourceVersion !== 'string') return undefined;
-  return obj as KubernetesObject;
+  return obj;
 }
 
 export interface ListResult {
@@ -138,7 +138,7 @@ export function watchSource(connection: LiveConnection, isStopped: () => boolean
             if (tooMany) return;
             if (e.type === 'ERROR') {
               const status = asObject(e.object);
-              if (status) callback('ERROR', status as KubernetesObject, e);
+              if (status) callback('ERROR', status, e);
               return;
             }
             const obj = cacheable(e.object);

@@ -259,7 +259,7 @@ export function watchLiveState(
       return list;
     };
     const source = watchSource(connection, () => disposed, strip);
-    const informer = new k8s.ListWatch<KubernetesObject>(path, source as never, listFn as never, false);
+    const informer = new k8s.ListWatch<KubernetesObject>(path, source as never, listFn, false);
     const feed: Feed = { kind, namespace, informer, synced: false, failedOnce: false, failedThisRun: false, attempt: 0 };
     informer.on('add', changed);
     informer.on('update', changed);

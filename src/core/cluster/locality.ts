@@ -58,7 +58,7 @@ function normalizeIPv6(h: string): string {
   const [head, tail = ''] = h.split('::');
   const a = head ? head.split(':') : [];
   const b = tail ? tail.split(':') : [];
-  const fill = h.includes('::') ? Array(8 - a.length - b.length).fill('0') : [];
+  const fill: string[] = h.includes('::') ? new Array<string>(Math.max(0, 8 - a.length - b.length)).fill('0') : [];
   return [...a, ...fill, ...b].map((x) => String(parseInt(x || '0', 16))).join(':');
 }
 

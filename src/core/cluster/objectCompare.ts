@@ -37,10 +37,10 @@ export function sameObject(live: Obj, intended: Obj): boolean {
 
 /** JSON with keys sorted, so field order never counts as a difference. */
 export function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, value) => {
+  return JSON.stringify(v, (_k, value: unknown) => {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       const sorted: Obj = {};
-      for (const key of Object.keys(value as Obj).sort()) sorted[key] = (value as Obj)[key];
+      for (const key of Object.keys(value).sort()) sorted[key] = (value as Obj)[key];
       return sorted;
     }
     return value;

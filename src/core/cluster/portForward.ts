@@ -202,7 +202,7 @@ class PodFollower {
       if (this.stopped) throw new Error('stopped'); // no watch after stop()
       return list;
     };
-    this.informer = new k8s.ListWatch<KubernetesObject>(path, watchSource(connection, () => this.stopped) as never, listFn as never, false, labelSelector);
+    this.informer = new k8s.ListWatch<KubernetesObject>(path, watchSource(connection, () => this.stopped) as never, listFn, false, labelSelector);
     this.informer.on('add', () => this.choose());
     this.informer.on('update', () => this.choose());
     this.informer.on('delete', () => this.choose());

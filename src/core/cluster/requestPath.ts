@@ -208,6 +208,7 @@ export function literalPath(text: string): ApiPath {
 
 function literalProblem(text: string): string | undefined {
   if (!text.startsWith('/')) return 'it does not start with "/"';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused here
   if (/[?#\s\\]/.test(text) || /[\u0000-\u001f\u007f]/.test(text)) return 'it contains "?", "#", "\\", white space or a control character';
   const segments = text.slice(1).split('/');
   for (const s of segments) {

@@ -153,7 +153,7 @@ export interface ErrorContext {
 }
 
 function statusOf(res: ClusterResponse): KubeStatus {
-  if (res.body && typeof res.body === 'object') return res.body as KubeStatus;
+  if (res.body && typeof res.body === 'object') return res.body;
   return { message: typeof res.body === 'string' ? res.body.slice(0, 2000) : undefined };
 }
 

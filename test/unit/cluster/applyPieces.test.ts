@@ -154,9 +154,9 @@ test('redacted Secrets show which keys change without showing values', () => {
   };
   const intended = { ...live, data: { a: Buffer.from('new').toString('base64'), same: 'eA==', added: 'eQ==' } };
   const d = diffObjects(live, intended, 'secret/s');
-  assert.match(d.unified, /^-  a: "\*\*\*"$/m);
-  assert.match(d.unified, /^\+  a: "\*\*\* \(changed\)"$/m);
-  assert.match(d.unified, /^\+  added: "\*\*\* \(new\)"$/m);
+  assert.match(d.unified, /^- {2}a: "\*\*\*"$/m);
+  assert.match(d.unified, /^\+ {2}a: "\*\*\* \(changed\)"$/m);
+  assert.match(d.unified, /^\+ {2}added: "\*\*\* \(new\)"$/m);
   assert.doesNotMatch(d.unified, /^[-+] +same/m, 'an unchanged value is not a change');
   assert.ok(!JSON.stringify(d).includes('b2xk'));
   assert.deepEqual(redactSecret({ kind: 'ConfigMap', data: { a: 'visible' } }), { kind: 'ConfigMap', data: { a: 'visible' } });

@@ -148,7 +148,7 @@ test('kube-topology kind-load with docker missing: exit 2 and the message, no st
     process.env.KUBE_TOPOLOGY_DOCKER = path.join(dir, 'no-such-docker');
     let out = '';
     let err = '';
-    const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: dir, isTTY: false, readStdin: async () => '' };
+    const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: dir, isTTY: false, readStdin: () => Promise.resolve('') };
     const code = await runCli(['kind-load', 'app.yaml'], io);
     assert.equal(code, 2);
     assert.equal(err, `kube-topology kind-load: docker not found at ${path.join(dir, 'no-such-docker')} (from KUBE_TOPOLOGY_DOCKER)\n`);
@@ -162,7 +162,7 @@ test('kube-topology kind-load with docker missing: exit 2 and the message, no st
 
 test('kube-topology kind-load needs a PATH and says so', async () => {
   let err = '';
-  const io: CliIo = { stdout: () => {}, stderr: (t) => (err += t), cwd: os.tmpdir(), isTTY: false, readStdin: async () => '' };
+  const io: CliIo = { stdout: () => {}, stderr: (t) => (err += t), cwd: os.tmpdir(), isTTY: false, readStdin: () => Promise.resolve('') };
   assert.equal(await runCli(['kind-load'], io), 2);
   assert.match(err, /kind-load needs at least one PATH/);
 });
@@ -233,7 +233,7 @@ test('nothing from a manifest becomes an option: images are checked and passed a
     process.env.KUBE_TOPOLOGY_DOCKER = docker.bin;
     let out = '';
     let err = '';
-    const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: dir, isTTY: false, readStdin: async () => '' };
+    const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: dir, isTTY: false, readStdin: () => Promise.resolve('') };
     try {
       assert.equal(await runCli(['kind-load', '--cluster', 'dev', 'pod.yaml'], io), 1);
     } finally {

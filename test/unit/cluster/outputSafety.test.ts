@@ -24,7 +24,7 @@ function io(cwd: string): CliIo & { out: string; err: string } {
     err: '',
     cwd,
     isTTY: false,
-    readStdin: async () => '',
+    readStdin: () => Promise.resolve(''),
     stdout: (t: string) => void (o.out += t),
     stderr: (t: string) => void (o.err += t),
   };
