@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
 import { startControlPlane, freePorts, type ControlPlane } from './controlPlane';
+import { runCliProcess, cliPath } from './processHelpers';
 import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 import type { Resource } from '../../src/core/parse/manifestParser';
 import { openCluster, prepareApply, deleteResources, loadKubeconfig, applyTier, type ApplyProgress, type ClusterClient } from '../../src/core/cluster';
@@ -17,7 +17,7 @@ import { literalPath } from '../../src/core/cluster/requestPath';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const examples = path.join(repoRoot, 'examples', 'zoomcamp');
-const cliPath = path.join(repoRoot, 'dist', 'cli.js');
+const runCli = (args: string[], env: NodeJS.ProcessEnv, cwd = repoRoot) => runCliProcess(args, env, cwd);
 
 /** Parses every YAML file of a folder (or the given texts) into resources, as the CLI does. */
 function resourcesOf(files: Record<string, string>): Resource[] {
@@ -48,24 +48,6 @@ function lineOf(text: string, needle: string): number {
 
 function namespaceYaml(name: string): string {
   return `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
-}
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv, cwd = repoRoot): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 describe('apply engine against a real API server', { timeout: 600_000 }, () => {

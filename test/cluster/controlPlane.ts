@@ -19,6 +19,7 @@
  * Only Node's standard library is used here (no @kubernetes/client-node), so the harness works
  * whatever happens to the client library.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -162,8 +163,6 @@ function isExecutable(p: string): boolean {
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Free TCP ports on 127.0.0.1, all distinct (listeners held until every one is picked). */
 export async function freePorts(n: number): Promise<number[]> {

@@ -8,15 +8,17 @@
  *
  * Time is never asserted: the suite's own timeout is the watchdog for hangs.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { startControlPlane, freePorts, type ControlPlane } from './controlPlane';
+import { selfSignedCert } from './processHelpers';
 import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 import type { Resource } from '../../src/core/parse/manifestParser';
 import { openCluster, prepareApply, type ApplyProgress, type ApplyResult, type ClusterClient } from '../../src/core/cluster';
@@ -113,7 +115,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, limitMs 
     const v = await fn().catch(() => undefined);
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
 }
 
@@ -346,25 +348,7 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
     const before = ws.fingerprint();
     // A self-signed client certificate: valid X.509, but no CA the apiserver trusts signed it.
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-cert-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=intruder/O=system:masters',
-        '-keyout',
-        path.join(tmp, 'key.pem'),
-        '-out',
-        path.join(tmp, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCert(tmp, '/CN=intruder/O=system:masters');
     const cases: [string, Record<string, string>][] = [
       ['wrong token', { token: 'not-the-right-token-0000' }],
       [

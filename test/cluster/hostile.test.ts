@@ -12,21 +12,20 @@
  * every Secret and quotes back what it was sent, every way it could be written. No finding, text
  * or JSON output may show a value.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as https from 'node:https';
-import { execFileSync, spawn } from 'node:child_process';
 import { startControlPlane, type ControlPlane } from './controlPlane';
+import { runCliProcess as runCli, selfSignedCert, strings } from './processHelpers';
 import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 import type { Resource } from '../../src/core/parse/manifestParser';
 import { openCluster, deleteResources, prepareApply, type ClusterClient } from '../../src/core/cluster';
 import { literalPath } from '../../src/core/cluster/requestPath';
 
-const repoRoot = path.resolve(__dirname, '..', '..', '..');
-const cliPath = path.join(repoRoot, 'dist', 'cli.js');
 const NS = 'kt-prod';
 const SENTINELS = ['sentinel-a', 'sentinel-b', 'sentinel-c'];
 
@@ -69,25 +68,6 @@ function resourcesOf(files: Record<string, string>): Resource[] {
   const index = new WorkspaceIndex();
   for (const [file, text] of Object.entries(files)) index.setFile(file, text, { explicit: true });
   return index.resources();
-}
-
-/** Every string inside a value (messages, diffs, ...), one per line: what a reader could see. */
-function strings(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v && typeof v === 'object') return Object.values(v).map(strings).join('\n');
-  return '';
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 describe('hostile input against a real API server', { timeout: 300_000 }, () => {
@@ -195,27 +175,7 @@ describe('hostile input against a real API server', { timeout: 300_000 }, () => 
 
     before(async () => {
       const pki = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-webhook-pki-'));
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-          '-keyout',
-          path.join(pki, 'key.pem'),
-          '-out',
-          path.join(pki, 'cert.pem'),
-        ],
-        { stdio: 'ignore' },
-      );
+      selfSignedCert(pki, '/CN=127.0.0.1', 'IP:127.0.0.1');
       const cert = fs.readFileSync(path.join(pki, 'cert.pem'));
       hook = https.createServer({ cert, key: fs.readFileSync(path.join(pki, 'key.pem')) }, (req, res) => {
         let body = '';
@@ -282,7 +242,7 @@ describe('hostile input against a real API server', { timeout: 300_000 }, () => 
       let plan: Awaited<ReturnType<typeof prepareApply>>['plan'] | undefined;
       for (let i = 0; i < 100 && !plan?.findings.some((f) => /secrets are read here/.test(f.message)); i++) {
         plan = (await prepareApply(admin, resourcesOf({ [path.join(dir, 'secret.yaml')]: secretYaml }), {})).plan;
-        if (!plan.findings.some((f) => /secrets are read here/.test(f.message))) await new Promise((r) => setTimeout(r, 200));
+        if (!plan.findings.some((f) => /secrets are read here/.test(f.message))) await sleep(200);
       }
       assert.ok(calls > 0, 'the webhook was never called');
       const finding = plan?.findings[0];

@@ -2,12 +2,11 @@
  * Shared by the live-state and port-forward tests: kubectl apply from the control plane's own
  * kubectl, a waiting helper that reports the last value it saw, and the kwok pod stages.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readVersions, type ControlPlane } from './controlPlane';
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Runs the control plane's kubectl with `input` on stdin; rejects with its stderr on failure. */
 export function kubectl(cp: ControlPlane, args: string[], input?: string): Promise<string> {

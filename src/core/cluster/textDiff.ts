@@ -12,7 +12,9 @@ export function unifiedDiff(before: string, after: string, opts: { fromLabel?: s
   if (before === after) return '';
   const from = opts.fromLabel ?? 'live';
   const to = opts.toLabel ?? 'intended';
-  const patch = structuredPatch(from, to, before, after, undefined, undefined, { context: opts.context ?? 3, maxEditLength: MAX_EDIT_LENGTH, timeout: 500 }) ?? wholesale(from, to, before, after);
+  const patch =
+    structuredPatch(from, to, before, after, undefined, undefined, { context: opts.context ?? 3, maxEditLength: MAX_EDIT_LENGTH, timeout: 500 }) ??
+    wholesale(from, to, before, after);
   // jsdiff starts a patch with a line of "=" (its Index: separator); diff -u does not.
   return formatPatch(patch).replace(/^=+\n/, '');
 }

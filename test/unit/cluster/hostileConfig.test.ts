@@ -5,30 +5,16 @@
  * print megabytes, fail, or are missing. The server behind them is the hostile fake of
  * hostileServer.ts only so that a test can see whether anything was sent at all.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
 import { loadKubeconfig, KubeconfigError, MAX_KUBECONFIG_BYTES } from '../../../src/core/cluster/kubeconfig';
 import { openCluster, ClusterError } from '../../../src/core/cluster/clusterClient';
+import { runCliProcess as runCli } from '../../cluster/processHelpers';
 import { hostileKubeconfig, startHostileServer, version, json, type HostileServer } from './hostileServer';
-
-const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
-const cliPath = path.join(repoRoot, 'dist', 'cli.js');
-
-function runCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function alive(pid: number): boolean {
   try {
@@ -156,7 +142,7 @@ describe('hostile credential plugins (real scripts)', { timeout: 120_000 }, () =
     assert.equal(s.received.length, before, 'the server was contacted');
     const [shell, child] = fs.readFileSync(pids, 'utf8').trim().split(' ').map(Number);
     // The whole process group is killed: the script and the sleep it started.
-    for (let i = 0; i < 50 && (alive(shell) || alive(child)); i++) await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 50 && (alive(shell) || alive(child)); i++) await sleep(100);
     assert.equal(alive(shell), false, 'the plugin is still running');
     assert.equal(alive(child), false, "the plugin's child is still running");
     client.close();

@@ -10,17 +10,14 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { spawn } from 'node:child_process';
 import { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import type { Resource } from '../../../src/core/parse/manifestParser';
 import { openCluster, prepareApply, deleteResources, ClusterError, BODY_LIMITS } from '../../../src/core/cluster';
 import { readLiveState } from '../../../src/core/cluster/liveState';
 import { forwardService } from '../../../src/core/cluster/portForward';
 import { literalPath } from '../../../src/core/cluster/requestPath';
+import { runCliProcess as runCli, strings } from '../../cluster/processHelpers';
 import { coreDiscovery, drip, endless, hostileKubeconfig, json, silent, startHostileServer, version, type HostileServer } from './hostileServer';
-
-const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
-const cliPath = path.join(repoRoot, 'dist', 'cli.js');
 
 function resourcesOf(text: string, file = '/hostile/app.yaml'): Resource[] {
   const index = new WorkspaceIndex();
@@ -29,25 +26,6 @@ function resourcesOf(text: string, file = '/hostile/app.yaml'): Resource[] {
 }
 
 const CONFIGMAP = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: default\ndata:\n  mode: fast\n';
-
-/** Every string inside a value (messages, diffs, ...), one per line: what a reader could see. */
-function strings(v: unknown): string {
-  if (typeof v === 'string') return v;
-  if (v && typeof v === 'object') return Object.values(v).map(strings).join('\n');
-  return '';
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('a hostile API server (a fake: faults a real server cannot produce)', { timeout: 120_000 }, () => {
   const servers: HostileServer[] = [];
