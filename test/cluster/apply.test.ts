@@ -508,6 +508,22 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
       assert.match(r.stderr, /pass --yes/);
     });
 
+    test('a context called kind-* whose server is elsewhere is remote: apply and delete refuse without --yes and say why', async () => {
+      const info = loadKubeconfig({ kubeconfig: cp.kubeconfigPath });
+      const merged = structuredClone(info.merged);
+      merged.clusters.push({ name: 'kind-dev', cluster: { server: 'https://203.0.113.7:6443' } });
+      merged.contexts.push({ name: 'kind-dev', context: { cluster: 'kind-dev', user: 'kt-admin' } });
+      const file = path.join(writeFolder({}), 'config');
+      fs.writeFileSync(file, JSON.stringify(merged));
+      for (const verb of ['apply', 'delete']) {
+        const r = await runCli([verb, '--kubeconfig', file, '--context', 'kind-dev', dir], env);
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /context "kind-dev" \(https:\/\/203\.0\.113\.7:6443\), which is not a local cluster: its server is not on this machine/);
+        assert.match(r.stderr, /a name like "kind-dev" does not make a cluster local/);
+        assert.match(r.stderr, new RegExp(`pass --yes to ${verb} there anyway`));
+      }
+    });
+
     test('an unreachable cluster fails with one clear line and exit status 1', async () => {
       const [port] = await freePorts(1);
       const info = loadKubeconfig({ kubeconfig: cp.kubeconfigPath });

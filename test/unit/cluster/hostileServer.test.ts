@@ -51,6 +51,22 @@ describe('a hostile API server (a fake: faults a real server cannot produce)', {
     assert.ok(streamed.bytes < 64 * 1024 * 1024, `${streamed.bytes} bytes streamed`);
   });
 
+  test('a redirect is not followed: the other server never hears from us', async () => {
+    const elsewhere = await start({ '/version': version });
+    const s = await start({
+      '/version': (_req, res) => {
+        res.writeHead(302, { location: `${elsewhere.url}/version` });
+        res.end();
+      },
+    });
+    const client = openCluster(undefined, { kubeconfig: hostileKubeconfig(s.url) });
+    const r = await client.probe();
+    client.close();
+    assert.equal(r.errorKind, 'http');
+    assert.equal(r.error, `${s.url}: HTTP 302`);
+    assert.deepEqual(elsewhere.received, []);
+  });
+
   test('a body that trickles forever and a socket that never answers both end at the deadline, with the server named', async () => {
     const s = await start({ '/version': drip(50), '/api/v1': silent });
     const client = openCluster(undefined, { kubeconfig: hostileKubeconfig(s.url), timeoutMs: 1000 });
