@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import { parseArgs, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './cliIo';
@@ -29,7 +30,8 @@ Options:
                        layout), or - for standard output
   --single-file        one multi-document file (default)
   --split              one file per object (<app>-<kind>-<name>.yaml)
-  --force              overwrite files that already exist
+  --force              overwrite files that already exist (a symbolic link is replaced by
+                       the file, never written through)
   --templates DIR      also load templates from DIR (repeatable; later folders win on name clashes)
   --list               list the presets and their parameters
 
@@ -59,9 +61,10 @@ export function nodeGenerateIo(base: { stdout(t: string): void; stderr(t: string
     stderr: (t) => base.stderr(t),
     cwd: base.cwd,
     readFile: (f) => fs.readFile(f, 'utf8'),
-    writeFile: (f, t) => fs.writeFile(f, t, 'utf8'),
+    writeFile: writeFileNoFollow,
+    // lstat: a symbolic link is an existing file, even when it points nowhere.
     exists: (f) =>
-      fs.access(f).then(
+      fs.lstat(f).then(
         () => true,
         () => false,
       ),
@@ -69,6 +72,22 @@ export function nodeGenerateIo(base: { stdout(t: string): void; stderr(t: string
       await fs.mkdir(d, { recursive: true });
     },
   };
+}
+
+/**
+ * Writes a file without following a symbolic link at its name: the text goes to a new temporary
+ * file beside it (O_EXCL: never an existing file or link), which then replaces the name. A link
+ * there (dangling or not) is replaced by the file; whatever it pointed at is not touched.
+ */
+export async function writeFileNoFollow(file: string, text: string): Promise<void> {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
+  await fs.writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
+  try {
+    await fs.rename(temp, file);
+  } catch (e) {
+    await fs.rm(temp, { force: true });
+    throw e;
+  }
 }
 
 async function listDirWithNode(dir: string): Promise<string[] | undefined> {
@@ -153,6 +172,9 @@ async function generate(argv: string[], io: GenerateIo): Promise<number> {
   if (outIsFile && layout === 'per-resource') throw new UsageError(`--split writes several files: give --out a folder, not ${out}`);
   const dir = outIsFile ? path.dirname(path.resolve(io.cwd, out)) : path.resolve(io.cwd, out);
   const targets = outIsFile ? [{ path: path.resolve(io.cwd, out), text: files[0].text }] : files.map((f) => ({ path: path.join(dir, f.path), text: f.text }));
+  // File names are single plain names (render.ts); this keeps every write inside the folder regardless.
+  const outside = targets.find((t) => path.dirname(t.path) !== dir);
+  if (outside) throw new UsageError(`refusing to write ${display(outside.path, io.cwd)}: it is not directly inside ${display(dir, io.cwd)}`);
   const existing = await findExistingFiles(targets, (p) => io.exists(p));
   if (existing.length > 0 && !args.options.force) {
     const names = existing.map((p) => display(p, io.cwd)).join(', ');
