@@ -10,7 +10,7 @@ import { stringOption, type ParsedArgs } from './argParser';
 import { ClusterError, DEFAULT_TIMEOUT_MS, openCluster, type ClusterClient } from '../core/cluster/clusterClient';
 import type { Finding, ResourceRef } from '../core/findings';
 import { findContext, KubeconfigError, loadKubeconfig, withLocality, type ContextInfo, type KubeconfigInfo } from '../core/cluster/kubeconfig';
-import { escapeControlChars } from '../core/cluster/redaction';
+import { escapeControlChars } from '../core/terminalText';
 
 /** `120s`, `2m`, `1m30s`, `500ms`, or a bare number of seconds. */
 export function parseDuration(text: string, option: string): number {

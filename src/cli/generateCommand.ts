@@ -1,5 +1,6 @@
+import { escapeControlChars } from '../core/terminalText';
+import { existsNoFollow, writeFileNoFollow } from '../core/generate/writeNoFollow';
 import { promises as fs } from 'node:fs';
-import * as crypto from 'node:crypto';
 import * as path from 'node:path';
 import { parseArgs, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError } from './cliIo';
@@ -57,37 +58,18 @@ export interface GenerateIo {
 /** The real file system, for wiring into the CLI's main. */
 export function nodeGenerateIo(base: { stdout(t: string): void; stderr(t: string): void; cwd: string }): GenerateIo {
   return {
-    stdout: (t) => base.stdout(t),
+    // Values and notes may come from a workspace template: no control characters reach the terminal.
+    stdout: (t) => base.stdout(escapeControlChars(t)),
     stderr: (t) => base.stderr(t),
     cwd: base.cwd,
     readFile: (f) => fs.readFile(f, 'utf8'),
     writeFile: writeFileNoFollow,
     // lstat: a symbolic link is an existing file, even when it points nowhere.
-    exists: (f) =>
-      fs.lstat(f).then(
-        () => true,
-        () => false,
-      ),
+    exists: existsNoFollow,
     mkdir: async (d) => {
       await fs.mkdir(d, { recursive: true });
     },
   };
-}
-
-/**
- * Writes a file without following a symbolic link at its name: the text goes to a new temporary
- * file beside it (O_EXCL: never an existing file or link), which then replaces the name. A link
- * there (dangling or not) is replaced by the file; whatever it pointed at is not touched.
- */
-export async function writeFileNoFollow(file: string, text: string): Promise<void> {
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`);
-  await fs.writeFile(temp, text, { encoding: 'utf8', flag: 'wx' });
-  try {
-    await fs.rename(temp, file);
-  } catch (e) {
-    await fs.rm(temp, { force: true });
-    throw e;
-  }
 }
 
 async function listDirWithNode(dir: string): Promise<string[] | undefined> {

@@ -6,6 +6,7 @@ import { runKindLoad } from './kindCommand';
 import { runPortForward } from './portForwardCommand';
 import { runStatus } from './liveCommand';
 import { TOOL_VERSION } from './toolVersion';
+import { escapeControlChars } from '../core/terminalText';
 import { isMainThread } from 'node:worker_threads';
 import { runApply } from './applyCommand';
 import { runDelete } from './deleteCommand';
@@ -64,7 +65,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return EXIT_USAGE;
   }
   try {
-    return await command(rest, io);
+    // Messages on stderr may quote a file, a kubeconfig or a server: never raw control characters.
+    return await command(rest, { ...io, stderr: (t) => io.stderr(escapeControlChars(t)) });
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`kube-topology ${name}: ${e.message}\n`);

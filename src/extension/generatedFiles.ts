@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { renderFiles, renderNotes, type OutputLayout, type ParameterValues, type Template } from '../core/generate';
+import { existsNoFollow, writeFileNoFollow } from '../core/generate/writeNoFollow';
 
 export interface GenerateDeps {
   /** Opens the topology view for a generated file (one-file layout) or folder (one file per object). */
@@ -40,8 +41,7 @@ export async function writeGeneratedFiles(req: GenerationRequest, deps: Generate
     if (answer !== 'Overwrite') return { written: false, message: 'Nothing was written: the existing files were kept.' };
   }
   await vscode.workspace.fs.createDirectory(folder);
-  const encoder = new TextEncoder();
-  for (const t of targets) await vscode.workspace.fs.writeFile(t.uri, encoder.encode(t.text));
+  for (const t of targets) await writeTarget(t.uri, t.text);
 
   const first = targets[0].uri;
   await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(first), { preview: false });
@@ -61,7 +61,15 @@ export async function writeGeneratedFiles(req: GenerationRequest, deps: Generate
   return { written: true, message: `${wrote[0].toUpperCase()}${wrote.slice(1)}.`, files: targets.map((t) => t.uri) };
 }
 
+/** A local file is written without following a link at its name (as the CLI does); anything else through VS Code. */
+async function writeTarget(uri: vscode.Uri, text: string): Promise<void> {
+  if (uri.scheme === 'file') await writeFileNoFollow(uri.fsPath, text);
+  else await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+}
+
+/** Whether a name is taken; a local symbolic link counts, even a dangling one. */
 export async function uriExists(uri: vscode.Uri): Promise<boolean> {
+  if (uri.scheme === 'file') return existsNoFollow(uri.fsPath);
   try {
     await vscode.workspace.fs.stat(uri);
     return true;

@@ -180,3 +180,27 @@ test('empty standard input is a usage error, so an empty pipe cannot pass', asyn
     assert.match(io.err, /standard input is empty/);
   }
 });
+
+test('text output of validate, graph and generate carries no raw control characters from a manifest', async () => {
+  // A name with ESC sequences (recolour, retitle via OSC) and a bidi override: each is an error finding
+  // that quotes the name, and the graph draws it.
+  const hostile = 'web\x1b[2J\x1b]0;owned\x07\u202e';
+  const dir = workspace({ 'a.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "${hostile.replace(/\x1b/g, '\\e').replace(/\x07/g, '\\a').replace('\u202e', '\\u202e')}"\n` });
+  const raw = /[\x00-\x08\x0b-\x1f\x7f\u202e]/;
+  for (const argv of [
+    ['validate', 'a.yaml'],
+    ['graph', '-o', 'mermaid', 'a.yaml'],
+    ['graph', '-o', 'dot', 'a.yaml'],
+  ]) {
+    const io = memoryIo(dir);
+    await runCli(argv, io);
+    assert.doesNotMatch(io.out, raw, `${argv.join(' ')} stdout`);
+    assert.doesNotMatch(io.err, raw, `${argv.join(' ')} stderr`);
+  }
+  const validate = memoryIo(dir);
+  assert.equal(await runCli(['validate', 'a.yaml'], validate), 1);
+  assert.match(validate.out, /\\x1b\[2J/, 'the escape is shown, not sent');
+  const svg = memoryIo(dir);
+  await runCli(['graph', '-o', 'svg', 'a.yaml'], svg);
+  assert.doesNotMatch(svg.out, /[\x00-\x08\x0b\x0c\x0e-\x1f]/, 'the SVG is well-formed XML');
+});

@@ -16,7 +16,8 @@ import {
   RefusedPathError,
   resourcePath,
 } from '../../../src/core/cluster/requestPath';
-import { escapeControlChars, redactServerUrl, Redactor, REDACTED } from '../../../src/core/cluster/redaction';
+import { redactServerUrl, Redactor, REDACTED } from '../../../src/core/cluster/redaction';
+import { escapeControlChars } from '../../../src/core/terminalText';
 import { rolloutState, podProblem, labelSelectorString } from '../../../src/core/cluster/rolloutStatus';
 import { livePod, hpaMetrics } from '../../../src/core/cluster/liveState';
 

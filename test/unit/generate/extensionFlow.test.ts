@@ -1,6 +1,6 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync, symlinkSync, lstatSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { installFakeVscode, resetFake, Uri, type FakeState } from './fakeVscode';
@@ -180,6 +180,26 @@ test('existing files are never overwritten without the modal question', async ()
   fake.overwriteAnswer = 'Overwrite';
   await run();
   assert.match(readFileSync(file, 'utf8'), /kind: Deployment/);
+});
+
+test('a symbolic link at a target name is an existing file, and overwriting replaces the link, never what it points at', async () => {
+  const dir = workspace();
+  useKubeconfig(undefined);
+  const outside = mkdtempSync(path.join(tmpdir(), 'kt-outside-'));
+  mkdirSync(path.join(dir, 'k8s'));
+  const link = path.join(dir, 'k8s', 'clothing.yaml');
+  // A dangling link: following it would create a file outside the workspace.
+  symlinkSync(path.join(outside, 'created-through-link.yaml'), link);
+  await run();
+  assert.ok(fake.warnings.some((w) => /clothing\.yaml already exists/.test(w.message)), 'asked before writing over the link');
+  assert.ok(lstatSync(link).isSymbolicLink(), 'cancelled: the link is untouched');
+
+  resetFake(fake, dir);
+  fake.overwriteAnswer = 'Overwrite';
+  await run();
+  assert.ok(!lstatSync(link).isSymbolicLink(), 'the link was replaced by the file');
+  assert.match(readFileSync(link, 'utf8'), /kind: Deployment/);
+  assert.deepEqual(readdirSync(outside), [], 'nothing was written where the link pointed');
 });
 
 test('Escape cancels without writing anything', async () => {
