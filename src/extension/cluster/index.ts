@@ -100,7 +100,9 @@ export function registerClusterFeatures(context: vscode.ExtensionContext, deps: 
     documents,
     forwards,
     overlay,
-    new vscode.Disposable(() => lenses.forEach((l) => l.dispose())),
+    new vscode.Disposable(() => {
+      for (const l of lenses) l.dispose();
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(addLenses),
     listenToTopologyPanels({ onAction }),
   );
