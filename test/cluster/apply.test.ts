@@ -536,13 +536,20 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
       assert.match(r.stdout, /kt-admin: 6 created, 0 configured, 0 unchanged, 0 failed; 2\/2 workloads available/);
     });
 
-    test('apply --dry-run --diff shows a changed replica count and writes nothing', async () => {
+    test('apply --dry-run --diff shows a changed replica count, writes nothing and never loads client-node', async () => {
       const file = path.join(dir, 'gateway-deployment.yaml');
       const original = fs.readFileSync(file, 'utf8');
       fs.writeFileSync(file, original.replace('spec:\n  selector:', 'spec:\n  replicas: 2\n  selector:'));
+      // Reports at exit which client-node modules the process loaded: the apply path needs none.
+      const hook = path.join(writeFolder({}), 'loaded.js');
+      fs.writeFileSync(
+        hook,
+        "process.on('exit', () => process.stderr.write(`client-node modules: ${Object.keys(require.cache).filter((f) => /client-node/.test(f)).length}\\n`));\n",
+      );
       try {
-        const r = await runCli(['apply', '--dry-run', '--diff', dir], env);
+        const r = await runCli(['apply', '--dry-run', '--diff', dir], { ...env, NODE_OPTIONS: `--require ${hook}` });
         assert.equal(r.code, 0, r.stdout + r.stderr);
+        assert.match(r.stderr, /^client-node modules: 0$/m);
         assert.match(r.stdout, /^--- deployment\/gateway \(live\)$/m);
         assert.match(r.stdout, /^\+ {2}replicas: 2$/m);
         assert.match(r.stdout, /^deployment\/gateway configured \(dry run\)$/m);
