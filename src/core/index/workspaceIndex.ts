@@ -18,9 +18,9 @@ import {
 import { localRangeOf, rangeOf } from '../parse/locate';
 import { refOf, getPath } from '../model/kinds';
 import { ResourceIndex } from './resourceIndex';
-import type { AnalysisOptions, IndexCheckContext, ReportExtras, ResourceCheckContext } from '../rules/types';
+import type { AnalysisOptions, IndexCheck, IndexCheckContext, ReportExtras, ResourceCheckContext } from '../rules/types';
 import { DEFAULT_OPTIONS } from '../rules/types';
-import { INDEX_CHECKS, RESOURCE_CHECKS, ruleMeta } from '../rules/catalog';
+import { INDEX_RULES, RESOURCE_CHECKS, ruleMeta } from '../rules/catalog';
 import { isKubeTopologyTemplate } from '../generate/templateDetect';
 
 /** Annotation that switches codes off for one resource: `kube-topology.io/ignore: code-a,code-b` (or `*`). */
@@ -173,7 +173,7 @@ export class WorkspaceIndex {
         else byFile.set(r.file, [finding]);
       },
     };
-    for (const check of INDEX_CHECKS) check(ctx);
+    for (const rule of INDEX_RULES) runIndexCheck(rule.check, rule.meta[0]?.code ?? 'check', ctx);
     for (const list of byFile.values()) list.sort(compareFindings);
     return { byFile, resources, index };
   }
@@ -229,6 +229,33 @@ export class WorkspaceIndex {
     if (override === 'off') return undefined;
     const severity: Severity = override ?? extras?.severity ?? ruleMeta(code)?.severity ?? 'error';
     return { code, severity, message, range, fixes: extras?.fixes, related: extras?.related };
+  }
+}
+
+/**
+ * Runs a cross-resource check so that a bug in it becomes an `internal-error` finding instead of
+ * taking the whole pass (and every other rule's findings) down. A document that does not parse
+ * cleanly is mid-edit: its syntax error is the finding to show, not the cross-resource problems of
+ * its half-typed values.
+ */
+export function runIndexCheck(check: IndexCheck, code: string, outer: IndexCheckContext): void {
+  const ctx: IndexCheckContext = {
+    ...outer,
+    report: (r, c, message, range, extras) => {
+      if (!r.doc.parsed.hasSyntaxErrors) outer.report(r, c, message, range, extras);
+    },
+  };
+  try {
+    check(ctx);
+  } catch (e) {
+    const first = ctx.index.all[0];
+    if (first)
+      ctx.report(
+        first,
+        'internal-error',
+        `Kube Topology could not finish the ${code} check: ${e instanceof Error ? e.message : String(e)}`,
+        ctx.range(first, []),
+      );
   }
 }
 

@@ -68,3 +68,15 @@ export interface IndexCheckContext {
 }
 
 export type IndexCheck = (ctx: IndexCheckContext) => void;
+
+/**
+ * Every rule has this one shape: the codes it reports (the catalog, docs/rules.md, SARIF and the
+ * editor's links are generated from them) and its check. A `resource` check sees one object at a
+ * time and is cached with its document; an `index` check sees every resource of an analysis pass.
+ */
+export type Rule = { scope: 'resource'; meta: readonly RuleMeta[]; check: ResourceCheck } | { scope: 'index'; meta: readonly RuleMeta[]; check: IndexCheck };
+
+/** The codes of a list of rules, in order. */
+export function metaOf(rules: readonly Rule[]): RuleMeta[] {
+  return rules.flatMap((r) => r.meta);
+}

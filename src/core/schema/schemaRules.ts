@@ -1,6 +1,6 @@
-import { isScalar as isYamlScalar, type Scalar } from 'yaml';
+import { isScalar as isYamlScalar } from 'yaml';
 import type { Fix, TextEdit } from '../findings';
-import type { ResourceCheck, ResourceCheckContext, RuleMeta } from '../rules/types';
+import type { ResourceCheck, ResourceCheckContext, Rule, RuleMeta } from '../rules/types';
 import { findNode, type PathSegment } from '../parse/locate';
 import { explainErrors, type IssueFix, type SchemaIssue } from './messages';
 import { findApiChange, REMOVED_ONLY_GROUPS, type ApiChange } from './removedApis';
@@ -8,7 +8,7 @@ import { apiAvailability, compareReleases, isGeneratedGroup, release, resolveRel
 import { closest, plainList, sameWord } from './suggest';
 import { validateAgainst } from './validator';
 
-/** Schema and apiVersion rules (owned by the schema module). */
+/** Schema and apiVersion codes (owned by the schema module). */
 export const SCHEMA_RULES: RuleMeta[] = [
   { code: 'schema-unknown-field', family: 'schema', severity: 'error', title: 'Field not defined for this kind (kubectl strict field validation rejects it)' },
   { code: 'schema-required', family: 'schema', severity: 'error', title: 'A required field is missing' },
@@ -144,7 +144,7 @@ function plainScalarSource(ctx: ResourceCheckContext) {
   return (path: PathSegment[]): string | undefined => {
     const found = findNode(ctx.resource.node, path);
     if (found.depth !== path.length || !isYamlScalar(found.node)) return undefined;
-    const node = found.node as Scalar;
+    const node = found.node;
     if (node.type !== 'PLAIN' || !node.range) return undefined;
     return ctx.doc.text.slice(node.range[0], node.range[1]);
   };
@@ -155,7 +155,7 @@ const NOT_API_OBJECTS = new Set(['v1 Config']);
 
 let unavailableReported = false;
 
-export const schemaCheck: ResourceCheck = (ctx) => {
+const schemaCheck: ResourceCheck = (ctx) => {
   const { apiVersion, kind } = ctx.resource;
   if (!apiVersion || !kind) return; // reported by the parser
   if (!schemasAvailable()) {
@@ -192,4 +192,5 @@ export const schemaCheck: ResourceCheck = (ctx) => {
   }
 };
 
-export const SCHEMA_CHECKS: ResourceCheck[] = [schemaCheck];
+/** Schema and apiVersion rules: one check per resource. */
+export const schemaRule: Rule = { scope: 'resource', meta: SCHEMA_RULES, check: schemaCheck };

@@ -4,11 +4,12 @@ import assert from 'node:assert/strict';
 import type { Finding, Fix, Range } from '../../../src/core/findings';
 import { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import type { AnalysisOptions } from '../../../src/core/rules/types';
-import { CROSS_RESOURCE_RULES } from '../../../src/core/rules/cross/crossResourceRules';
+import { CROSS_RULES } from '../../../src/core/rules/cross/crossResourceRules';
+import { metaOf } from '../../../src/core/rules/types';
 
 /** Test support for the cross-resource rules: the real pipeline, edits applied to text. */
 
-export const CROSS_CODES = new Set(CROSS_RESOURCE_RULES.map((r) => r.code));
+export const CROSS_CODES = new Set(metaOf(CROSS_RULES).map((r) => r.code));
 
 const FIXTURES = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures');
 

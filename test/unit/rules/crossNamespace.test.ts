@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { at, crossFindings, located, none, single, withCode, zoomcamp } from './crossHelpers';
 
-const inNamespace = (text: string, ns: string) => text.replace(/^metadata:\n  name: (.*)\n/m, `metadata:\n  name: $1\n  namespace: ${ns}\n`);
+const inNamespace = (text: string, ns: string) => text.replace(/^metadata:\n {2}name: (.*)\n/m, `metadata:\n  name: $1\n  namespace: ${ns}\n`);
 
 test('cross-namespace-reference: a Service whose pods exist only in another namespace', () => {
   const files = zoomcamp();

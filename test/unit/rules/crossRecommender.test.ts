@@ -34,11 +34,11 @@ test('applying every offered preferred fix leaves only the problems that need a 
     crossFindings(files).map((f) => f.code),
     ['duplicate-resource', 'duplicate-resource'],
   );
-  assert.match(files['cross/recommender/model-serving.yaml'], /selector:\n    app: model-serving\n/);
-  assert.match(files['cross/recommender/model-serving.yaml'], /spec:\n  selector:\n    matchLabels:/, 'replicas removed');
+  assert.match(files['cross/recommender/model-serving.yaml'], /selector:\n {4}app: model-serving\n/);
+  assert.match(files['cross/recommender/model-serving.yaml'], /spec:\n {2}selector:\n {4}matchLabels:/, 'replicas removed');
   assert.match(
     files['cross/recommender/model-serving.yaml'],
-    /          ports:\n            - name: http\n              containerPort: 8080\n          resources:\n            requests:\n              cpu: 100m\n/,
+    / {10}ports:\n {12}- name: http\n {14}containerPort: 8080\n {10}resources:\n {12}requests:\n {14}cpu: 100m\n/,
   );
   assert.match(files['cross/recommender/ui.yaml'], /value: http:\/\/model-serving\.ml\.svc:80\/recommend\n/);
   assert.match(files['cross/recommender/ui.yaml'], /value: feature-store\.data\.svc:6379\n/);

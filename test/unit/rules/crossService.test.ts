@@ -46,8 +46,8 @@ test('service-selector-no-match: a one-letter typo is an error with the nearest 
   assert.match(f.message, /Nearest: Deployment gateway, whose pods differ in app is gateway, not gatway\./);
   assert.deepEqual(f.related?.map(at), [located('deploy.yaml', DEPLOY, 'gateway', 2)]);
   assert.equal(f.fixes?.length, 1);
-  assert.equal(f.fixes![0].title, 'Select app=gateway (the pods of Deployment gateway)');
-  const fixed = applyFix(files, f.fixes![0]);
+  assert.equal(f.fixes[0].title, 'Select app=gateway (the pods of Deployment gateway)');
+  const fixed = applyFix(files, f.fixes[0]);
   assert.equal(fixed['svc.yaml'], service('    app: gateway\n'));
   none(crossFindings(fixed));
 });

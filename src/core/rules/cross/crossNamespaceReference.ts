@@ -2,8 +2,9 @@ import type { Fix, RelatedLocation } from '../../findings';
 import type { Resource } from '../../parse/manifestParser';
 import type { ResourceIndex } from '../../index/resourceIndex';
 import { referencesOf } from '../../model/references';
-import type { CrossRule } from './support';
-import { labelsText, listText, nameOf, rangeInString, related, replaceInString } from './support';
+import type { Rule } from '../types';
+import { labelsText, listText, nameOf, related } from './wording';
+import { rangeInString, replaceInString } from '../yamlEdits';
 import { holderText, nameSpan, namespaceSpan } from './serviceCalls';
 
 const CODE = 'cross-namespace-reference';
@@ -18,13 +19,16 @@ function namespacesOf(index: ResourceIndex, list: readonly Resource[]): string[]
  * work within their own), a DNS address naming a namespace where the Service is not (or a bare
  * name used from another namespace).
  */
-export const crossNamespaceReference: CrossRule = {
-  meta: {
-    code: CODE,
-    family: 'cross-resource',
-    severity: 'error',
-    title: 'Reference to an object that exists only in another namespace',
-  },
+export const crossNamespaceReference: Rule = {
+  scope: 'index',
+  meta: [
+    {
+      code: CODE,
+      family: 'cross-resource',
+      severity: 'error',
+      title: 'Reference to an object that exists only in another namespace',
+    },
+  ],
   check(ctx) {
     const refs = referencesOf(ctx.index);
     const ix = ctx.index;

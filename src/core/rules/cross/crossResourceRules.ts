@@ -1,6 +1,4 @@
-import type { IndexCheck, RuleMeta } from '../types';
-import type { CrossRule } from './support';
-import { guarded } from './support';
+import type { Rule } from '../types';
 import { serviceSelectorNoMatch } from './serviceSelectorNoMatch';
 import { serviceTargetPortMissing } from './serviceTargetPortMissing';
 import { hpaTargetMissing } from './hpaTargetMissing';
@@ -19,7 +17,7 @@ import { duplicateResource } from './duplicateResource';
  * All of them read the same resolved references (src/core/model/references.ts), computed once per
  * analysis pass, which the topology graph draws as well.
  */
-export const CROSS_RULES: CrossRule[] = [
+export const CROSS_RULES: Rule[] = [
   serviceSelectorNoMatch,
   serviceTargetPortMissing,
   hpaTargetMissing,
@@ -33,6 +31,3 @@ export const CROSS_RULES: CrossRule[] = [
   crossNamespaceReference,
   duplicateResource,
 ];
-
-export const CROSS_RESOURCE_RULES: RuleMeta[] = CROSS_RULES.map((r) => r.meta);
-export const CROSS_RESOURCE_CHECKS: IndexCheck[] = CROSS_RULES.map(guarded);

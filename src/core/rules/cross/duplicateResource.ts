@@ -1,6 +1,6 @@
 import { referencesOf } from '../../model/references';
-import type { CrossRule } from './support';
-import { related } from './support';
+import type { Rule } from '../types';
+import { related } from './wording';
 
 const CODE = 'duplicate-resource';
 
@@ -9,13 +9,16 @@ const CODE = 'duplicate-resource';
  * the folder keeps whichever comes last and silently drops the other. Files under different
  * kustomize roots (a base and its overlays) are separate builds and are not compared.
  */
-export const duplicateResource: CrossRule = {
-  meta: {
-    code: CODE,
-    family: 'cross-resource',
-    severity: 'error',
-    title: 'The same object is defined more than once',
-  },
+export const duplicateResource: Rule = {
+  scope: 'index',
+  meta: [
+    {
+      code: CODE,
+      family: 'cross-resource',
+      severity: 'error',
+      title: 'The same object is defined more than once',
+    },
+  ],
   check(ctx) {
     for (const group of referencesOf(ctx.index).duplicates) {
       const first = group[0];

@@ -1,6 +1,7 @@
 import { referencesOf } from '../../model/references';
-import type { CrossRule } from './support';
-import { related, replaceScalar } from './support';
+import type { Rule } from '../types';
+import { related } from './wording';
+import { replaceScalar } from '../yamlEdits';
 
 const CODE = 'hpa-target-missing';
 
@@ -9,13 +10,16 @@ const CODE = 'hpa-target-missing';
  * nothing like it is defined here (it may come from elsewhere); an error when a workload with a
  * near name exists — a typo.
  */
-export const hpaTargetMissing: CrossRule = {
-  meta: {
-    code: CODE,
-    family: 'cross-resource',
-    severity: 'warning',
-    title: 'HorizontalPodAutoscaler target is not defined',
-  },
+export const hpaTargetMissing: Rule = {
+  scope: 'index',
+  meta: [
+    {
+      code: CODE,
+      family: 'cross-resource',
+      severity: 'warning',
+      title: 'HorizontalPodAutoscaler target is not defined',
+    },
+  ],
   check(ctx) {
     for (const ref of referencesOf(ctx.index).scales) {
       if (ref.problem?.reason !== 'not-found') continue;

@@ -1,6 +1,7 @@
 import { referencesOf } from '../../model/references';
-import type { CrossRule } from './support';
-import { related, replaceScalar } from './support';
+import type { Rule } from '../types';
+import { related } from './wording';
+import { replaceScalar } from '../yamlEdits';
 import { routeText } from './ingressBackends';
 
 const CODE = 'ingress-backend-service-missing';
@@ -11,13 +12,16 @@ const CODE = 'ingress-backend-service-missing';
  * defined (the Service may come from elsewhere); an error when a near name exists — a typo.
  * IngressClasses are not checked: they are usually installed with the controller.
  */
-export const ingressBackendServiceMissing: CrossRule = {
-  meta: {
-    code: CODE,
-    family: 'cross-resource',
-    severity: 'warning',
-    title: 'Ingress backend names a Service that is not defined',
-  },
+export const ingressBackendServiceMissing: Rule = {
+  scope: 'index',
+  meta: [
+    {
+      code: CODE,
+      family: 'cross-resource',
+      severity: 'warning',
+      title: 'Ingress backend names a Service that is not defined',
+    },
+  ],
   check(ctx) {
     for (const ref of referencesOf(ctx.index).routes) {
       if (ref.problem?.reason !== 'not-found') continue;

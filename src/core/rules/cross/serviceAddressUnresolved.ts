@@ -1,6 +1,7 @@
 import { referencesOf } from '../../model/references';
-import type { CrossRule } from './support';
-import { nameOf, rangeInString, related, replaceInString } from './support';
+import type { Rule } from '../types';
+import { nameOf, related } from './wording';
+import { rangeInString, replaceInString } from '../yamlEdits';
 import { holderText, nameSpan } from './serviceCalls';
 
 const CODE = 'service-address-unresolved';
@@ -11,13 +12,16 @@ const CODE = 'service-address-unresolved';
  * Service is defined. Only judged when the workspace defines something in that namespace.
  * Warning (the Service may be installed from elsewhere); an error when a near name exists.
  */
-export const serviceAddressUnresolved: CrossRule = {
-  meta: {
-    code: CODE,
-    family: 'cross-resource',
-    severity: 'warning',
-    title: 'Address of a Service that is not defined (env, args, command)',
-  },
+export const serviceAddressUnresolved: Rule = {
+  scope: 'index',
+  meta: [
+    {
+      code: CODE,
+      family: 'cross-resource',
+      severity: 'warning',
+      title: 'Address of a Service that is not defined (env, args, command)',
+    },
+  ],
   check(ctx) {
     for (const ref of referencesOf(ctx.index).calls) {
       if (ref.problem?.reason !== 'not-found') continue;

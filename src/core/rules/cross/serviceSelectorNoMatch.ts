@@ -1,7 +1,8 @@
 import type { Fix } from '../../findings';
 import { referencesOf } from '../../model/references';
-import type { CrossRule } from './support';
-import { labelsText, nameOf, related, replaceScalar, serviceRole } from './support';
+import type { Rule } from '../types';
+import { labelsText, nameOf, related, serviceRole } from './wording';
+import { replaceScalar } from '../yamlEdits';
 
 /**
  * A Service whose selector matches no pod template in its namespace has no endpoints: every
@@ -10,13 +11,16 @@ import { labelsText, nameOf, related, replaceScalar, serviceRole } from './suppo
  */
 const CODE = 'service-selector-no-match';
 
-export const serviceSelectorNoMatch: CrossRule = {
-  meta: {
-    code: CODE,
-    family: 'cross-resource',
-    severity: 'warning',
-    title: 'Service selector matches no workload in its namespace (no endpoints)',
-  },
+export const serviceSelectorNoMatch: Rule = {
+  scope: 'index',
+  meta: [
+    {
+      code: CODE,
+      family: 'cross-resource',
+      severity: 'warning',
+      title: 'Service selector matches no workload in its namespace (no endpoints)',
+    },
+  ],
   check(ctx) {
     const refs = referencesOf(ctx.index);
     for (const ref of refs.selects) {

@@ -1,12 +1,11 @@
-import type { Pair } from 'yaml';
 import type { Fix } from '../../findings';
-import type { ResourceCheck, ResourceCheckContext, RuleMeta } from '../types';
+import type { ResourceCheck, ResourceCheckContext, RuleMeta, Rule } from '../types';
 import { podContainers } from '../server/builtinKinds';
 import { hasTemplatePlaceholder } from '../server/nameSyntax';
 import type { ContainerView } from '../../model/kinds';
-import { insertLinesAfterOffset, isBlockMapWithItems, keyColumn, nodeAt, pairAt, pairEnd } from '../server/yamlEdits';
+import { insertLinesAfterOffset, isBlockMapWithItems, keyColumn, nodeAt, pairAt, pairEnd } from '../yamlEdits';
 
-export const IMAGE_PULL_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   {
     code: 'latest-image-pull-always',
     family: 'kind',
@@ -28,7 +27,7 @@ export function imageTag(image: string): string | undefined {
  * every pod start. On kind that ignores an image loaded with `kind load docker-image` and fails
  * with ErrImagePull when the registry does not have it.
  */
-export const checkImagePullPolicy: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   for (const c of podContainers(ctx.resource, { init: true })) {
     const image = c.container.image;
     if (typeof image !== 'string' || image === '' || 'imagePullPolicy' in c.container || hasTemplatePlaceholder(image)) continue;
@@ -54,7 +53,7 @@ export const checkImagePullPolicy: ResourceCheck = (ctx) => {
 function pullPolicyFix(ctx: ResourceCheckContext, c: ContainerView): Fix | undefined {
   const container = nodeAt(ctx.resource, c.path);
   if (!isBlockMapWithItems(container)) return undefined;
-  const imagePair = pairAt(ctx.resource, [...c.path, 'image']) as Pair | undefined;
+  const imagePair = pairAt(ctx.resource, [...c.path, 'image']);
   if (!imagePair) return undefined;
   const column = keyColumn(ctx.doc, imagePair);
   const end = pairEnd(imagePair);
@@ -65,3 +64,5 @@ function pullPolicyFix(ctx: ResourceCheckContext, c: ContainerView): Fix | undef
     preferred: true,
   };
 }
+
+export const imagePullPolicyOnKindRule: Rule = { scope: 'resource', meta: META, check };

@@ -1,11 +1,11 @@
 import type { Fix } from '../../findings';
 import { isClusterScoped } from '../../model/kinds';
-import type { AnalysisOptions, ResourceCheck, RuleMeta } from '../types';
+import type { AnalysisOptions, ResourceCheck, RuleMeta, Rule } from '../types';
 import { isBuiltin, podContainers } from './builtinKinds';
 import { dns1035Label, dns1123Label, dns1123Subdomain, hasTemplatePlaceholder } from './nameSyntax';
-import { nodeAt, replaceScalarEdit } from './yamlEdits';
+import { nodeAt, replaceScalarEdit } from '../yamlEdits';
 
-export const OBJECT_NAME_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   {
     code: 'invalid-name',
     family: 'server',
@@ -73,7 +73,7 @@ for (const kind of [
 }
 
 /** metadata.name and metadata.namespace syntax, and container names (DNS-1123 labels). */
-export const checkObjectNames: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   const r = ctx.resource;
   const rule = r.kind ? NAME_RULES[r.kind] : undefined;
   if (rule && isBuiltin(r, r.kind as string) && typeof r.name === 'string' && !hasTemplatePlaceholder(r.name)) {
@@ -139,3 +139,5 @@ function minorVersion(options: AnalysisOptions): number {
   const m = /^v?1\.(\d+)/.exec(options.kubernetesVersion);
   return m ? Number(m[1]) : 36;
 }
+
+export const objectNamesRule: Rule = { scope: 'resource', meta: META, check };
