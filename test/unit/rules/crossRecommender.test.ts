@@ -13,9 +13,9 @@ test('a broken movie-recommender workspace: every cross-resource problem at its 
     'error duplicate-resource cross/recommender/pipeline.yaml:4:8-4:25',
     'error ingress-backend-port-missing cross/recommender/ui.yaml:55:26-55:30',
     'error service-address-port-missing cross/recommender/ui.yaml:22:49-22:53',
-    'error service-selector-no-match cross/recommender/model-serving.yaml:30:9-30:21',
     'warning hpa-fixed-replicas cross/recommender/model-serving.yaml:7:2-7:13',
     'warning hpa-missing-resource-requests cross/recommender/model-serving.yaml:50:14-50:17',
+    'warning service-selector-no-match cross/recommender/model-serving.yaml:30:9-30:21',
   ]);
 });
 
@@ -29,12 +29,13 @@ test('applying every offered preferred fix leaves only the problems that need a 
       fixable.fixes!.find((x) => x.preferred)!,
     );
   }
-  // The duplicate ConfigMap needs a person to decide which copy stays.
+  // The duplicate ConfigMap needs a person to decide which copy stays, and the selector fix is a
+  // guess (model-server → model-serving), offered but never applied automatically.
   assert.deepEqual(
     crossFindings(files).map((f) => f.code),
-    ['duplicate-resource', 'duplicate-resource'],
+    ['service-selector-no-match', 'duplicate-resource', 'duplicate-resource'],
   );
-  assert.match(files['cross/recommender/model-serving.yaml'], /selector:\n {4}app: model-serving\n/);
+  assert.match(files['cross/recommender/model-serving.yaml'], /selector:\n {4}app: model-server\n/);
   assert.match(files['cross/recommender/model-serving.yaml'], /spec:\n {2}selector:\n {4}matchLabels:/, 'replicas removed');
   assert.match(
     files['cross/recommender/model-serving.yaml'],

@@ -6,9 +6,9 @@ import { replaceScalar } from '../yamlEdits';
 const CODE = 'hpa-target-missing';
 
 /**
- * The workload an autoscaler scales must exist in the autoscaler's namespace. Warning when
- * nothing like it is defined here (it may come from elsewhere); an error when a workload with a
- * near name exists — a typo.
+ * The workload an autoscaler scales must exist in the autoscaler's namespace. A warning (it may
+ * come from elsewhere); a workload with a near name is named as a hint, never as a reason for a
+ * higher severity.
  */
 export const hpaTargetMissing: Rule = {
   scope: 'index',
@@ -31,7 +31,6 @@ export const hpaTargetMissing: Rule = {
       if (nearest) message += ` Did you mean ${nearest.kind} ${nearest.name}?`;
       const edit = nearest?.name ? replaceScalar(hpa, ['spec', 'scaleTargetRef', 'name'], nearest.name) : undefined;
       ctx.report(hpa, CODE, message, ctx.range(hpa, ['spec', 'scaleTargetRef', 'name'], 'value'), {
-        severity: nearest ? 'error' : undefined,
         fixes: edit ? [{ title: `Scale ${nearest!.kind} ${nearest!.name}`, edits: [edit] }] : undefined,
         related: nearest ? [related(nearest, ['metadata', 'name'], `${nearest.kind} ${nearest.name} is defined here`, 'value')] : undefined,
       });

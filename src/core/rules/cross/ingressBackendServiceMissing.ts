@@ -8,8 +8,8 @@ const CODE = 'ingress-backend-service-missing';
 
 /**
  * Every Ingress backend (rule paths and the default backend) must name a Service in the
- * Ingress's namespace; otherwise the controller answers 503. Warning when nothing similar is
- * defined (the Service may come from elsewhere); an error when a near name exists — a typo.
+ * Ingress's namespace; otherwise the controller answers 503. A warning (the Service may come from
+ * elsewhere); a near name is offered as a hint and a fix, never as a reason for a higher severity.
  * IngressClasses are not checked: they are usually installed with the controller.
  */
 export const ingressBackendServiceMissing: Rule = {
@@ -32,7 +32,6 @@ export const ingressBackendServiceMissing: Rule = {
       if (nearest) message += ` Did you mean ${nearest.name}?`;
       const edit = nearest?.name ? replaceScalar(ing, ref.path, nearest.name) : undefined;
       ctx.report(ing, CODE, message, ctx.range(ing, ref.path, 'value'), {
-        severity: nearest ? 'error' : undefined,
         fixes: edit ? [{ title: `Route to Service ${nearest!.name}`, edits: [edit] }] : undefined,
         related: nearest ? [related(nearest, ['metadata', 'name'], `Service ${nearest.name} is defined here`, 'value')] : undefined,
       });

@@ -10,7 +10,8 @@ const CODE = 'service-address-unresolved';
  * An env value or argument that addresses a Service by its DNS name (`name`, `name.ns`,
  * `name.ns.svc`, `name.ns.svc.cluster.local`, with optional scheme and port) where no such
  * Service is defined. Only judged when the workspace defines something in that namespace.
- * Warning (the Service may be installed from elsewhere); an error when a near name exists.
+ * A warning (the Service may be installed from elsewhere); a near name is a hint, never a reason
+ * for a higher severity.
  */
 export const serviceAddressUnresolved: Rule = {
   scope: 'index',
@@ -33,7 +34,6 @@ export const serviceAddressUnresolved: Rule = {
       const [s, e] = nameSpan(ref);
       const edit = nearest?.name ? replaceInString(w, ref.path, s, e, nearest.name) : undefined;
       ctx.report(w, CODE, message, rangeInString(w, ref.path, a.hostStart, a.hostEnd), {
-        severity: nearest ? 'error' : undefined,
         fixes: edit ? [{ title: `Call Service ${nearest!.name}`, edits: [edit] }] : undefined,
         related: nearest ? [related(nearest, ['metadata', 'name'], `Service ${nearest.name} is defined here`, 'value')] : undefined,
       });

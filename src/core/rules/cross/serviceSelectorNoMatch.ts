@@ -1,13 +1,14 @@
 import type { Fix } from '../../findings';
 import { referencesOf } from '../../model/references';
+import { isLikelyTypo } from '../../model/nearNames';
 import type { Rule } from '../types';
 import { labelsText, nameOf, related, serviceRole } from './wording';
 import { replaceScalar } from '../yamlEdits';
 
 /**
  * A Service whose selector matches no pod template in its namespace has no endpoints: every
- * request to it fails. Warning by default (the pods may come from outside the workspace: a Helm
- * chart, an operator); an error when a workload here differs only slightly — that is a typo.
+ * request to it fails. A warning: the pods may come from outside the workspace (a Helm chart, an
+ * operator). The nearest workload is named as a hint; a guess never raises the severity.
  */
 const CODE = 'service-selector-no-match';
 
@@ -52,16 +53,16 @@ export const serviceSelectorNoMatch: Rule = {
               d.labelValue === undefined ? 'key' : 'value',
             ),
           );
-          if (d.labelValue !== undefined) {
+          // Offered only for a likely typo of the value, and never applied by "auto fix": it is a guess.
+          if (d.labelValue !== undefined && isLikelyTypo(d.selectorValue, d.labelValue)) {
             const edit = replaceScalar(svc, ['spec', 'selector', d.key], d.labelValue);
-            if (edit) fixes.push({ title: `Select ${d.key}=${d.labelValue} (the pods of ${nameOf(w)})`, edits: [edit], preferred: true });
+            if (edit) fixes.push({ title: `Select ${d.key}=${d.labelValue} (the pods of ${nameOf(w)})`, edits: [edit] });
           }
         } else {
           relatedLocations.push(related(w, t.labelsPath, `Pod labels of ${nameOf(w)}`, 'key'));
         }
       }
       ctx.report(svc, CODE, message, range, {
-        severity: nearest ? 'error' : undefined,
         fixes: fixes.length ? fixes : undefined,
         related: relatedLocations.length ? relatedLocations : undefined,
       });

@@ -1,0 +1,105 @@
+import type { Resource } from '../parse/manifestParser';
+import type { ResourceIndex } from '../index/resourceIndex';
+import { podTemplateOf, selectorMatches, type PodTemplateView } from './kinds';
+import { memoByObject } from './memo';
+import { isLikelyTypo } from './nearNames';
+import type { LabelDifference, NearestWorkload } from './references';
+
+/** podTemplateOf, computed once per object. */
+export const templateOf = memoByObject((r: Resource): PodTemplateView | undefined => podTemplateOf(r));
+
+/** Pod templates of all workloads, indexed by namespace → label key → value. */
+export class LabelIndex {
+  private readonly byNs = new Map<string, Map<string, Map<string, Resource[]>>>();
+  private readonly templates = new Map<Resource, PodTemplateView>();
+
+  constructor(readonly index: ResourceIndex) {
+    // Per namespace from the index's workload lists (in `all` order): the same tables as a walk
+    // over every resource, without looking at the ones that are not workloads.
+    for (const ns of index.workloadNamespaces()) {
+      for (const r of index.workloads(ns)) this.add(ns, r);
+    }
+  }
+
+  private add(ns: string, r: Resource): void {
+    const t = templateOf(r);
+    if (!t) return;
+    this.templates.set(r, t);
+    let keys = this.byNs.get(ns);
+    if (!keys) this.byNs.set(ns, (keys = new Map<string, Map<string, Resource[]>>()));
+    for (const [k, v] of Object.entries(t.labels)) {
+      let values = keys.get(k);
+      if (!values) keys.set(k, (values = new Map<string, Resource[]>()));
+      const list = values.get(v);
+      if (list) list.push(r);
+      else values.set(v, [r]);
+    }
+  }
+
+  template(workload: Resource): PodTemplateView | undefined {
+    return this.templates.get(workload);
+  }
+
+  /** Workloads in `namespace` whose pod labels satisfy every entry of `selector`. */
+  select(namespace: string, selector: Record<string, string>): Resource[] {
+    const keys = this.byNs.get(namespace);
+    const entries = Object.entries(selector);
+    if (!keys || entries.length === 0) return [];
+    let smallest: Resource[] | undefined;
+    for (const [k, v] of entries) {
+      const list = keys.get(k)?.get(v);
+      if (!list) return [];
+      if (!smallest || list.length < smallest.length) smallest = list;
+    }
+    return smallest!.filter((w) => selectorMatches(selector, this.templates.get(w)!.labels));
+  }
+
+  /** Namespaces other than `except` with workloads that the selector matches. */
+  selectElsewhere(except: string, selector: Record<string, string>): Resource[] {
+    const out: Resource[] = [];
+    for (const ns of this.byNs.keys()) if (ns !== except) out.push(...this.select(ns, selector));
+    return out;
+  }
+
+  /**
+   * The workload whose pod labels differ least from the selector: most selector entries
+   * satisfied, then most near-miss values (`gatway` vs `gateway`). Only workloads that satisfy at
+   * least one entry or have a near-miss value count.
+   */
+  nearest(namespace: string, selector: Record<string, string>, preferName?: string, budget = 500): NearestWorkload | undefined {
+    const keys = this.byNs.get(namespace);
+    const entries = Object.entries(selector);
+    if (!keys || !entries.length) return undefined;
+    const score = new Map<Resource, { matched: number; near: number }>();
+    const bump = (w: Resource, field: 'matched' | 'near') => {
+      const s = score.get(w) ?? { matched: 0, near: 0 };
+      s[field]++;
+      score.set(w, s);
+    };
+    for (const [k, v] of entries) {
+      const values = keys.get(k);
+      if (!values) continue;
+      for (const w of values.get(v) ?? []) bump(w, 'matched');
+      let seen = 0;
+      for (const [other, list] of values) {
+        if (other === v) continue;
+        if (++seen > budget) break;
+        if (isLikelyTypo(v, other)) for (const w of list) bump(w, 'near');
+      }
+    }
+    let best: Resource | undefined;
+    let bestKey: [number, number, number] = [Infinity, Infinity, Infinity];
+    for (const [w, s] of score) {
+      const key: [number, number, number] = [entries.length - s.matched, -s.near, preferName && w.name === preferName ? 0 : 1];
+      if (key[0] < bestKey[0] || (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))) {
+        best = w;
+        bestKey = key;
+      }
+    }
+    if (!best) return undefined;
+    const labels = this.templates.get(best)!.labels;
+    const differences: LabelDifference[] = [];
+    for (const [k, v] of entries) if (labels[k] !== v) differences.push({ key: k, selectorValue: v, labelValue: labels[k] });
+    return { workload: best, differences };
+  }
+}
