@@ -85,7 +85,7 @@ function cachedFacts(r: Resource): NodeFacts {
 /** rangeOf / resourceRange, with the document-local range cached per object and path (paths come from the cached references). */
 function cachedRange(r: Resource, path: readonly PathSegment[] | 'resource'): Range {
   let byPath = localRanges.get(r.object);
-  if (!byPath) localRanges.set(r.object, (byPath = new Map()));
+  if (!byPath) localRanges.set(r.object, (byPath = new Map<readonly PathSegment[] | 'resource', Range>()));
   let local = byPath.get(path);
   if (!local) {
     if (path === 'resource') {
@@ -291,7 +291,7 @@ function fitForWebview(g: GraphModel): GraphModel {
         },
       ];
     }
-    nodes.push({ ...n, facts: facts as NodeFacts, problems });
+    nodes.push({ ...n, facts, problems });
   }
   const edges: GraphEdge[] = [];
   for (const e of g.edges) {
@@ -407,6 +407,8 @@ function problemSentence(ref: Reference, p: ReferenceProblem): string {
       return `points outside the files in view (not checked)`;
     case 'key-missing':
       return `${t.kind} ${t.name} has no key ${p.key}`;
+    case 'may-be-generated':
+      return `not in this unit; ${p.makers.join(', ')} may create it (not checked)`;
   }
 }
 

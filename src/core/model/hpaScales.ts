@@ -4,6 +4,7 @@ import type { ResourceIndex } from '../index/resourceIndex';
 import { SCALABLE_KINDS, WORKLOAD_KINDS, asArray, asRecord, getPath, groupOf } from './kinds';
 import { memoByObject } from './memo';
 import type { NameLookup } from './serviceAddress';
+import { findOutside, missingProblem } from './unitLookup';
 import type { ReferenceProblem, ResourceMetric, ScalesReference } from './references';
 
 /** HorizontalPodAutoscaler → the workload it scales, with its range and metrics. */
@@ -112,6 +113,12 @@ export function hpaScales(hpa: Resource, index: ResourceIndex, names: NameLookup
     base.target = found;
     return;
   }
+  const there = findOutside(index, lookupKind, ns, name);
+  if (there) {
+    base.target = there;
+    base.outside = true;
+    return;
+  }
   // A wrong kind is the problem to fix first; an old apiVersion of the right group gives way to a missing target.
   if (base.problem && !(base.problem.reason === 'kind-invalid' && base.problem.detail === 'api-version')) return;
   const elsewhere = names.anyNamespace(lookupKind, name);
@@ -119,7 +126,7 @@ export function hpaScales(hpa: Resource, index: ResourceIndex, names: NameLookup
     base.problem = { reason: 'other-namespace', candidates: elsewhere };
     return;
   }
-  base.problem = { reason: 'not-found', nearest: names.nearest(lookupKind, ns, name) };
+  base.problem = missingProblem(index, names.nearest(lookupKind, ns, name));
 }
 
 function hpaMetrics(hpa: Resource): ResourceMetric[] {

@@ -5,6 +5,7 @@ import { asArray, asRecord, getPath } from './kinds';
 import { memoByObject } from './memo';
 import { cachedServicePortsOf, serviceType, toPortNumber, type NameLookup } from './serviceAddress';
 import type { RoutesReference } from './references';
+import { findOutside, missingProblem } from './unitLookup';
 
 /** Ingress → the Service port each rule path (or the default backend) sends traffic to. */
 
@@ -64,10 +65,14 @@ export function ingressRoutes(ing: Resource, index: ResourceIndex, names: NameLo
     out.push(ref);
     const target = index.first('Service', ns, serviceName);
     if (!target) {
+      const there = findOutside(index, 'Service', ns, serviceName);
+      if (there) {
+        ref.target = there;
+        ref.outside = true;
+        continue;
+      }
       const elsewhere = names.anyNamespace('Service', serviceName);
-      ref.problem = elsewhere.length
-        ? { reason: 'other-namespace', candidates: elsewhere }
-        : { reason: 'not-found', nearest: names.nearest('Service', ns, serviceName) };
+      ref.problem = elsewhere.length ? { reason: 'other-namespace', candidates: elsewhere } : missingProblem(index, names.nearest('Service', ns, serviceName));
       continue;
     }
     ref.target = target;

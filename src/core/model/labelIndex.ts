@@ -5,6 +5,15 @@ import { memoByObject } from './memo';
 import { isLikelyTypo } from './nearNames';
 import type { LabelDifference, NearestWorkload } from './references';
 
+const labelIndexes = new WeakMap<ResourceIndex, LabelIndex>();
+
+/** The pod labels of an index's workloads, built once per index. */
+export function labelsOf(index: ResourceIndex): LabelIndex {
+  let labels = labelIndexes.get(index);
+  if (!labels) labelIndexes.set(index, (labels = new LabelIndex(index)));
+  return labels;
+}
+
 /** podTemplateOf, computed once per object. */
 export const templateOf = memoByObject((r: Resource): PodTemplateView | undefined => podTemplateOf(r));
 

@@ -3,7 +3,7 @@ import type { Resource } from '../parse/manifestParser';
 import type { ResourceIndex } from '../index/resourceIndex';
 import { isWorkload, type ContainerView } from './kinds';
 import { ServiceAddressResolver, type ServiceAddress, type ServicePortView } from './serviceAddress';
-import { LabelIndex } from './labelIndex';
+import { labelsOf, type LabelIndex } from './labelIndex';
 import type { PortMapping } from './podPorts';
 import { serviceSelects } from './serviceSelects';
 import { hpaScales } from './hpaScales';
@@ -68,7 +68,12 @@ export type ReferenceProblem =
    */
   | { reason: 'out-of-scope' }
   /** A ConfigMap/Secret key that the (existing) object does not have. */
-  | { reason: 'key-missing'; key: string };
+  | { reason: 'key-missing'; key: string }
+  /**
+   * Not in the apply unit, which holds what may create it (custom resources whose controllers
+   * make pods and Services, a Helm chart, a remote base): said at a lower severity, not judged.
+   */
+  | { reason: 'may-be-generated'; makers: string[]; nearest?: Resource };
 
 export interface ReferenceBase {
   type: ReferenceType;
@@ -80,6 +85,8 @@ export interface ReferenceBase {
   target?: Resource;
   /** Why it does not (fully) work; undefined for a working reference. */
   problem?: ReferenceProblem;
+  /** The target is in another apply unit of the scope: resolved there, and its details judged there. */
+  outside?: boolean;
 }
 
 /** Service → a workload whose pod template its selector matches (or a broken selector). */
@@ -189,7 +196,7 @@ export function referencesOf(index: ResourceIndex): References {
 }
 
 export function computeReferences(index: ResourceIndex): References {
-  const labels = new LabelIndex(index);
+  const labels = labelsOf(index);
   const resolver = new ServiceAddressResolver(index);
   const addressToken = addressContextToken(resolver);
   const selects: SelectsReference[] = [];

@@ -4,7 +4,7 @@ import type { ResourceIndex } from '../index/resourceIndex';
 import { getPath, stringMap } from './kinds';
 import { memoByObject } from './memo';
 import { serviceType } from './serviceAddress';
-import type { LabelIndex } from './labelIndex';
+import { labelsOf, type LabelIndex } from './labelIndex';
 import { mappingsOf } from './podPorts';
 import type { SelectsReference } from './references';
 
@@ -32,6 +32,13 @@ export function serviceSelects(svc: Resource, index: ResourceIndex, labels: Labe
     }
     return;
   }
+  // Pods of another unit in the same namespace: resolved there, judged there.
+  const outside = index.unit?.outside;
+  const there = outside ? labelsOf(outside).select(ns, selector) : [];
+  if (there.length) {
+    for (const w of there) out.push({ type: 'selects', from: svc, path, target: w, selector, ports: mappingsOf(svc, w), outside: true });
+    return;
+  }
   const elsewhere = labels.selectElsewhere(ns, selector);
   if (elsewhere.length) {
     out.push({ type: 'selects', from: svc, path, selector, ports: [], problem: { reason: 'other-namespace', candidates: elsewhere } });
@@ -42,5 +49,10 @@ export function serviceSelects(svc: Resource, index: ResourceIndex, labels: Labe
     out.push({ type: 'selects', from: svc, path, selector, ports: [], problem: { reason: 'out-of-scope' } });
     return;
   }
-  out.push({ type: 'selects', from: svc, path, selector, ports: [], problem: { reason: 'no-match', nearest: labels.nearest(ns, selector, svc.name) } });
+  const nearest = labels.nearest(ns, selector, svc.name);
+  const makers = index.unit?.makers ?? [];
+  const problem: SelectsReference['problem'] = makers.length
+    ? { reason: 'may-be-generated', makers, nearest: nearest?.workload }
+    : { reason: 'no-match', nearest };
+  out.push({ type: 'selects', from: svc, path, selector, ports: [], problem });
 }

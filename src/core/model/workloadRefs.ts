@@ -6,6 +6,7 @@ import { memoByObject } from './memo';
 import { templateOf } from './labelIndex';
 import type { ServiceAddress, ServiceAddressResolver } from './serviceAddress';
 import type { CallsReference, UsesReference } from './references';
+import { findOutside, missingProblem } from './unitLookup';
 
 /** Workload → the Services it calls by DNS name (env, args, command) and the ConfigMaps and Secrets it reads. */
 
@@ -158,6 +159,13 @@ export function workloadCalls(
   for (const { container, path, address, envName } of foundCalls(out, token, resolver)) {
     const ref: CallsReference = { type: 'calls', from: w, path, container, envName, address, namespace: address.namespace ?? ns };
     const res = resolver.resolve(address, ns);
+    const there = res.status === 'resolved' || res.status === 'port-missing' ? undefined : findOutside(index, 'Service', res.namespace, address.name);
+    if (there) {
+      ref.target = there;
+      ref.outside = true;
+      calls.push(ref);
+      continue;
+    }
     switch (res.status) {
       case 'resolved':
         ref.target = res.service;
@@ -171,7 +179,7 @@ export function workloadCalls(
         ref.problem = { reason: 'other-namespace', candidates: res.candidates };
         break;
       case 'not-found':
-        ref.problem = { reason: 'not-found', nearest: res.nearest };
+        ref.problem = missingProblem(index, res.nearest);
         break;
       case 'out-of-scope':
         ref.problem = { reason: 'out-of-scope' };
@@ -182,8 +190,15 @@ export function workloadCalls(
   for (const use of out.uses) {
     const u: UsesReference = { type: 'uses', from: w, ...use };
     const target = index.first(u.targetKind, ns, u.name);
-    if (!target) {
-      u.problem = { reason: 'not-found', nearest: resolver.names.nearest(u.targetKind, ns, u.name) };
+    const there = target ? undefined : findOutside(index, u.targetKind, ns, u.name);
+    if (there) {
+      u.target = there;
+      u.outside = true;
+    } else if (!target) {
+      // A kustomize generator makes it (with a hash suffix kustomize also writes into the reference).
+      u.problem = index.unit?.generated.has(`${u.targetKind}/${u.name}`)
+        ? { reason: 'out-of-scope' }
+        : missingProblem(index, resolver.names.nearest(u.targetKind, ns, u.name));
     } else {
       u.target = target;
       if (u.key !== undefined && !hasDataKey(target, u.key)) u.problem = { reason: 'key-missing', key: u.key };

@@ -50,6 +50,8 @@ export interface ParsedDocument {
   /** Syntax and shape findings, local ranges. */
   findings: LocalFinding[];
   hasSyntaxErrors: boolean;
+  /** Go/Helm template actions (`{{ … }}`) stand where YAML reads structure: a template, not a manifest. */
+  templated?: boolean;
   /** Per-configuration analysis results (schema, per-resource rules), keyed by a settings fingerprint. */
   analysis?: { key: string; findings: LocalFinding[] };
 }
@@ -186,6 +188,7 @@ function parseDocumentChunk(text: string, limits: ParseLimits): ParsedDocument {
     out.findings.push(localFinding('yaml-syntax', 'error', `YAML could not be parsed: ${errorMessage(e)}`, ZERO_RANGE));
     return out;
   }
+  if (text.includes('{{')) out.templated = docs.some((d) => hasTemplateAction(d, text));
   // The splitter gives one document per chunk; a stray marker the splitter did not see is still handled.
   for (const doc of docs) {
     if (!out.yaml) out.yaml = doc;
@@ -201,6 +204,25 @@ function parseDocumentChunk(text: string, limits: ParseLimits): ParsedDocument {
     extractResources(doc, text, lines, limits, out);
   }
   return out;
+}
+
+/**
+ * Whether a `{{ … }}` action stands where YAML reads structure: a flow mapping that starts with
+ * `{{` (`name: {{ .Release.Name }}`, a `{{- if … }}` line). Inside quoted or block strings (an
+ * Argo Workflow parameter, a Prometheus alert, a Grafana dashboard in a ConfigMap) it is data.
+ */
+function hasTemplateAction(doc: Document.Parsed, text: string): boolean {
+  let found = false;
+  visit(doc, {
+    Map(_key, node) {
+      if (node.flow && node.range && text.startsWith('{{', node.range[0])) {
+        found = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function extractResources(doc: Document.Parsed, text: string, lines: LineIndex, limits: ParseLimits, out: ParsedDocument): void {
@@ -352,6 +374,7 @@ export interface PortableDocument {
   startLine: number;
   text: string;
   hasSyntaxErrors: boolean;
+  templated?: boolean;
   findings: LocalFinding[];
   resources: Omit<ResourceData, 'node'>[];
   /** Per-document findings (schema, per-resource rules) computed with the same options. */
@@ -375,6 +398,7 @@ export function toPortable(parsed: ParsedFile, analysisOf: (doc: ParsedDocument)
       startLine: d.startLine,
       text: d.parsed.text,
       hasSyntaxErrors: d.parsed.hasSyntaxErrors,
+      templated: d.parsed.templated,
       findings: d.parsed.findings,
       resources: d.parsed.resources.map(({ node: _node, ...data }) => data),
       analysis: analysisOf(d.parsed),
@@ -404,6 +428,7 @@ export function restoreFile(p: PortableFile, analysisKey: string, limits: ParseL
       resources: [],
       findings: d.findings,
       hasSyntaxErrors: d.hasSyntaxErrors,
+      templated: d.templated,
       analysis: { key: analysisKey, findings: d.analysis },
     };
     const placed: PlacedDocument = { file: p.file, index: d.index, startLine: d.startLine, parsed };

@@ -1,4 +1,4 @@
-import type { IndexCheck, ResourceCheck, Rule, RuleMeta } from './types';
+import type { IndexCheck, ResourceRule, Rule, RuleMeta } from './types';
 import { metaOf } from './types';
 import { schemaRule } from '../schema/schemaRules';
 import { SERVER_RULES } from './server/serverRules';
@@ -21,6 +21,7 @@ const PARSE_RULES: RuleMeta[] = [
   { code: 'binary-file', family: 'yaml', severity: 'warning', title: 'File looks binary and was not validated' },
   { code: 'too-many-documents', family: 'yaml', severity: 'warning', title: 'File has more documents than the limit' },
   { code: 'internal-error', family: 'yaml', severity: 'warning', title: 'A check failed unexpectedly (please report it)' },
+  { code: 'not-in-kustomization', family: 'yaml', severity: 'info', title: 'File in a kustomize folder that no kustomization uses (checked like a patch)' },
 ];
 
 /** Schema, server-side, kind-aware, best-practice, security and cross-resource rules, in report order. */
@@ -28,8 +29,8 @@ export const ALL_RULES: Rule[] = [schemaRule, ...SERVER_RULES, ...PRACTICE_RULES
 
 export const RULES: RuleMeta[] = [...PARSE_RULES, ...metaOf(ALL_RULES)];
 
-/** Checks that look at one resource at a time (cached with the document's text). */
-export const RESOURCE_CHECKS: ResourceCheck[] = ALL_RULES.flatMap((r) => (r.scope === 'resource' ? [r.check] : []));
+/** Rules that look at one resource at a time (cached with the document's text). */
+export const RESOURCE_RULES: ResourceRule[] = ALL_RULES.filter((r): r is ResourceRule => r.scope === 'resource');
 
 /** Rules that look across resources (Service → pods, HPA → target, Ingress → Service, DNS calls, duplicates). */
 export const INDEX_RULES = ALL_RULES.filter((r): r is Extract<Rule, { scope: 'index' }> => r.scope === 'index');

@@ -25,6 +25,8 @@ export interface SchemaIssue {
   path: PathSegment[];
   part: RangePart;
   fixes?: IssueFix[];
+  /** The field a `schema-required` issue is about. */
+  field?: string;
 }
 
 /** The YAML source of a plain (unquoted) scalar at a path, for quote/unquote fixes. */
@@ -157,7 +159,8 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
-  return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return typeof v;
 }
 
 function expectedType(types: string[], format: string | undefined): string {
@@ -257,11 +260,13 @@ function requiredField(e: ErrorObject, prop: string, cx: ExplainContext): Schema
       message: `required field ${JSON.stringify(prop)} in ${objectLabel(parent, cx)} is null`,
       path: [...parent, prop],
       part: 'key',
+      field: prop,
     };
   }
   return {
     code: 'schema-required',
     message: `missing required field ${JSON.stringify(prop)} in ${objectLabel(parent, cx)}`,
+    field: prop,
     path: parent,
     part: 'key',
   };

@@ -9,10 +9,10 @@ test('a broken movie-recommender workspace: every cross-resource problem at its 
   const list = crossFindings(files).map((f) => `${f.severity} ${f.code} ${at(f)}`);
   assert.deepEqual(list.sort(), [
     'error cross-namespace-reference cross/recommender/ui.yaml:24:35-24:41',
-    'error duplicate-resource cross/recommender/feature-store.yaml:39:8-39:25',
-    'error duplicate-resource cross/recommender/pipeline.yaml:4:8-4:25',
     'error ingress-backend-port-missing cross/recommender/ui.yaml:55:26-55:30',
     'error service-address-port-missing cross/recommender/ui.yaml:22:49-22:53',
+    'info duplicate-resource cross/recommender/feature-store.yaml:39:8-39:25',
+    'info duplicate-resource cross/recommender/pipeline.yaml:4:8-4:25',
     'warning hpa-fixed-replicas cross/recommender/model-serving.yaml:7:2-7:13',
     'warning hpa-missing-resource-requests cross/recommender/model-serving.yaml:50:14-50:17',
     'warning service-selector-no-match cross/recommender/model-serving.yaml:30:9-30:21',

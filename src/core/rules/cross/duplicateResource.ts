@@ -24,15 +24,34 @@ export const duplicateResource: Rule = {
       const first = group[0];
       const ns = ctx.index.namespaceOf(first);
       const where = ns ? ` in namespace ${ns}` : '';
+      const unitKind = ctx.index.unit?.kind;
       for (const r of group) {
         const others = group.filter((o) => o !== r);
         const files = [...new Set(others.map((o) => (o.file === r.file ? 'this file' : o.file)))];
+        const rel = { related: others.map((o) => related(o, ['metadata', 'name'], `${o.kind} ${o.name} is also defined here`, 'value')) };
+        const range = ctx.range(r, ['metadata', 'name'], 'value');
+        if (unitKind === 'folder' && others.every((o) => o.file !== r.file)) {
+          // A folder nothing declares as a unit may hold alternatives (a plain and a dual-stack
+          // variant, tutorial steps) applied one file at a time.
+          ctx.report(
+            r,
+            CODE,
+            `${r.kind} ${r.name}${where} is also defined in ${files.join(', ')} in this folder. Applied as one (\`kubectl apply -f ${ctx.index.unit?.name ?? 'DIR'}\`), the last one replaces the other; if the files are alternatives applied one at a time, that is expected. Declare the folder as a unit in .kube-topology.yaml to have this reported as an error.`,
+            range,
+            { ...rel, severity: 'info' },
+          );
+          continue;
+        }
+        const effect =
+          unitKind === 'kustomize'
+            ? `kustomize refuses to build the unit (\`kubectl apply -k ${ctx.index.unit?.name ?? 'DIR'}\` fails: the id is already registered)`
+            : 'kubectl apply keeps only the last one applied and silently replaces the others';
         ctx.report(
           r,
           CODE,
-          `${r.kind} ${r.name}${where} is defined ${group.length} times (also in ${files.join(', ')}): kubectl apply keeps only the last one applied and silently replaces the others. Rename or remove one.`,
-          ctx.range(r, ['metadata', 'name'], 'value'),
-          { related: others.map((o) => related(o, ['metadata', 'name'], `${o.kind} ${o.name} is also defined here`, 'value')) },
+          `${r.kind} ${r.name}${where} is defined ${group.length} times (also in ${files.join(', ')}): ${effect}. Rename or remove one.`,
+          range,
+          rel,
         );
       }
     }

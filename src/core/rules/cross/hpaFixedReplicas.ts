@@ -25,7 +25,7 @@ export const hpaFixedReplicas: Rule = {
   check(ctx) {
     const seen = new Set<Resource>();
     for (const ref of referencesOf(ctx.index).scales) {
-      const w = ref.target;
+      const w = ref.outside ? undefined : ref.target;
       if (!w || seen.has(w)) continue;
       if (ref.problem && !(ref.problem.reason === 'kind-invalid' && ref.problem.detail === 'api-version')) continue;
       // The plain object answers "no" without the YAML tree (which may not be loaded: parallelLoad.ts).

@@ -37,7 +37,7 @@ export const hpaMissingResourceRequests: Rule = {
     const refs = referencesOf(ctx.index);
     const limitRangeDefaults = new Map<string, Set<string>>();
     for (const ref of refs.scales) {
-      const w = ref.target;
+      const w = ref.outside ? undefined : ref.target;
       if (!w || (ref.problem && !(ref.problem.reason === 'kind-invalid' && ref.problem.detail === 'api-version'))) continue;
       const t = refs.labels.template(w);
       if (!t) continue;

@@ -1,6 +1,6 @@
 import { referencesOf } from '../../model/references';
 import type { Rule } from '../types';
-import { related } from './wording';
+import { related, mayBeMadeText } from './wording';
 import { replaceScalar } from '../yamlEdits';
 import { routeText } from './ingressBackends';
 
@@ -24,14 +24,19 @@ export const ingressBackendServiceMissing: Rule = {
   ],
   check(ctx) {
     for (const ref of referencesOf(ctx.index).routes) {
-      if (ref.problem?.reason !== 'not-found') continue;
+      const p = ref.problem;
+      if (p?.reason !== 'not-found' && p?.reason !== 'may-be-generated') continue;
       const ing = ref.from;
       const ns = ctx.index.namespaceOf(ing) ?? '';
-      const nearest = ref.problem.nearest;
-      let message = `Ingress ${ing.name} sends ${routeText(ref)} to Service ${ref.serviceName}, which is not defined in namespace ${ns}: those requests get 503 from the ingress controller.`;
+      const nearest = p.nearest;
+      let message =
+        p.reason === 'may-be-generated'
+          ? `Ingress ${ing.name} sends ${routeText(ref)} to ${mayBeMadeText(`Service ${ref.serviceName} (namespace ${ns})`, p.makers)}`
+          : `Ingress ${ing.name} sends ${routeText(ref)} to Service ${ref.serviceName}, which is not defined in namespace ${ns}: those requests get 503 from the ingress controller.`;
       if (nearest) message += ` Did you mean ${nearest.name}?`;
       const edit = nearest?.name ? replaceScalar(ing, ref.path, nearest.name) : undefined;
       ctx.report(ing, CODE, message, ctx.range(ing, ref.path, 'value'), {
+        severity: p.reason === 'may-be-generated' ? 'info' : undefined,
         fixes: edit ? [{ title: `Route to Service ${nearest!.name}`, edits: [edit] }] : undefined,
         related: nearest ? [related(nearest, ['metadata', 'name'], `Service ${nearest.name} is defined here`, 'value')] : undefined,
       });

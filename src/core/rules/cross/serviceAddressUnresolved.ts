@@ -1,6 +1,6 @@
 import { referencesOf } from '../../model/references';
 import type { Rule } from '../types';
-import { nameOf, related } from './wording';
+import { nameOf, related, mayBeMadeText } from './wording';
 import { rangeInString, replaceInString } from '../yamlEdits';
 import { holderText, nameSpan } from './serviceCalls';
 
@@ -25,15 +25,20 @@ export const serviceAddressUnresolved: Rule = {
   ],
   check(ctx) {
     for (const ref of referencesOf(ctx.index).calls) {
-      if (ref.problem?.reason !== 'not-found') continue;
+      const p = ref.problem;
+      if (p?.reason !== 'not-found' && p?.reason !== 'may-be-generated') continue;
       const w = ref.from;
       const a = ref.address;
-      const nearest = ref.problem.nearest;
-      let message = `${holderText(ref)} calls ${a.text}, but no Service ${a.name} is defined in namespace ${ref.namespace}: ${nameOf(w)} cannot reach it (the name does not resolve).`;
+      const nearest = p.nearest;
+      let message =
+        p.reason === 'may-be-generated'
+          ? `${holderText(ref)} calls ${a.text}: ${mayBeMadeText(`Service ${a.name} (namespace ${ref.namespace})`, p.makers)}`
+          : `${holderText(ref)} calls ${a.text}, but no Service ${a.name} is defined in namespace ${ref.namespace}: ${nameOf(w)} cannot reach it (the name does not resolve).`;
       if (nearest) message += ` Did you mean ${nearest.name}?`;
       const [s, e] = nameSpan(ref);
       const edit = nearest?.name ? replaceInString(w, ref.path, s, e, nearest.name) : undefined;
       ctx.report(w, CODE, message, rangeInString(w, ref.path, a.hostStart, a.hostEnd), {
+        severity: p.reason === 'may-be-generated' ? 'info' : undefined,
         fixes: edit ? [{ title: `Call Service ${nearest!.name}`, edits: [edit] }] : undefined,
         related: nearest ? [related(nearest, ['metadata', 'name'], `Service ${nearest.name} is defined here`, 'value')] : undefined,
       });

@@ -2,7 +2,7 @@ import type { Fix } from '../../findings';
 import { referencesOf } from '../../model/references';
 import { isLikelyTypo } from '../../model/nearNames';
 import type { Rule } from '../types';
-import { labelsText, nameOf, related, serviceRole } from './wording';
+import { labelsText, nameOf, related, serviceRole, mayBeMadeText } from './wording';
 import { replaceScalar } from '../yamlEdits';
 
 /**
@@ -25,10 +25,22 @@ export const serviceSelectorNoMatch: Rule = {
   check(ctx) {
     const refs = referencesOf(ctx.index);
     for (const ref of refs.selects) {
-      if (ref.problem?.reason !== 'no-match') continue;
+      const p = ref.problem;
+      if (p?.reason === 'may-be-generated') {
+        const svc = ref.from;
+        ctx.report(
+          svc,
+          CODE,
+          `Service ${svc.name} selects pods with ${labelsText(ref.selector)}: ${mayBeMadeText(`A workload with these pod labels (namespace ${ctx.index.namespaceOf(svc) ?? ''})`, p.makers)}`,
+          ctx.range(svc, ['spec', 'selector'], 'key'),
+          { severity: 'info' },
+        );
+        continue;
+      }
+      if (p?.reason !== 'no-match') continue;
       const svc = ref.from;
       const ns = ctx.index.namespaceOf(svc) ?? '';
-      const nearest = ref.problem.nearest;
+      const nearest = p.nearest;
       let message =
         `Service ${svc.name} (${serviceRole(svc)}) selects pods with ${labelsText(ref.selector)}, but no workload in namespace ${ns} ` +
         `has these pod labels: the Service has no endpoints and every request to it fails.`;

@@ -28,7 +28,8 @@ export const serviceTargetPortMissing: Rule = {
     const refs = referencesOf(ctx.index);
     const byService = new Map<Resource, SelectsReference[]>();
     for (const ref of refs.selects) {
-      if (!ref.target || ref.problem) continue;
+      // Pods of another apply unit are judged with that unit.
+      if (!ref.target || ref.problem || ref.outside) continue;
       const list = byService.get(ref.from);
       if (list) list.push(ref);
       else byService.set(ref.from, [ref]);

@@ -25,6 +25,14 @@ export function labelsText(labels: Record<string, string>): string {
     .join(', ');
 }
 
+/**
+ * The sentence for a reference nothing in its apply unit satisfies while the unit holds what may
+ * satisfy it: honest about what was not checked.
+ */
+export function mayBeMadeText(what: string, makers: readonly string[]): string {
+  return `${what} is not defined in this apply unit, which has ${listText(makers, 3)} that may create it; not checked further.`;
+}
+
 export function listText(items: readonly string[], max = 5): string {
   if (items.length <= max) return items.join(', ');
   return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;

@@ -3,6 +3,7 @@ import type { ResourceCheck, ResourceCheckContext, RuleMeta, Rule } from '../typ
 import { podContainers } from '../server/builtinKinds';
 import { hasTemplatePlaceholder } from '../server/nameSyntax';
 import type { ContainerView } from '../../model/kinds';
+import type { ImageOverride } from '../../index/kustomization';
 import { insertLinesAfterOffset, isBlockMapWithItems, keyColumn, nodeAt, pairAt, pairEnd } from '../yamlEdits';
 
 const META: RuleMeta[] = [
@@ -22,6 +23,20 @@ export function imageTag(image: string): string | undefined {
   return colon === -1 ? '' : image.slice(colon + 1);
 }
 
+/** The image as kustomize writes it, given the `images:` rewrites of the kustomizations that build the file. */
+function rewrittenImage(image: string, overrides: readonly ImageOverride[] | undefined): string {
+  if (!overrides?.length) return image;
+  const at = image.indexOf('@');
+  const lastSlash = image.lastIndexOf('/');
+  const colon = image.indexOf(':', lastSlash + 1);
+  const end = at !== -1 ? at : colon !== -1 ? colon : image.length;
+  const name = image.slice(0, end);
+  const o = overrides.find((x) => x.name === name);
+  if (!o) return image;
+  const suffix = o.digest ? `@${o.digest}` : o.newTag ? `:${o.newTag}` : image.slice(end);
+  return `${o.newName ?? name}${suffix}`;
+}
+
 /**
  * With no tag or :latest, imagePullPolicy defaults to Always, so the kubelet asks a registry on
  * every pod start. On kind that ignores an image loaded with `kind load docker-image` and fails
@@ -31,7 +46,8 @@ const check: ResourceCheck = (ctx) => {
   for (const c of podContainers(ctx.resource, { init: true })) {
     const image = c.container.image;
     if (typeof image !== 'string' || image === '' || 'imagePullPolicy' in c.container || hasTemplatePlaceholder(image)) continue;
-    const tag = imageTag(image.trim());
+    // kustomize's `images:` gives the image the tag (or digest) it is applied with.
+    const tag = imageTag(rewrittenImage(image.trim(), ctx.file.images));
     if (tag === undefined || (tag !== '' && tag !== 'latest')) continue;
     const fixes: Fix[] = [];
     const fix = pullPolicyFix(ctx, c);

@@ -86,4 +86,4 @@ function shorten(value: string): string {
   return value.length > 70 ? `${value.slice(0, 67)}…` : value;
 }
 
-export const labelsAndAnnotationsRule: Rule = { scope: 'resource', meta: META, check };
+export const labelsAndAnnotationsRule: Rule = { scope: 'resource', meta: META, check, onPatches: true };

@@ -49,4 +49,4 @@ const check: ResourceCheck = (ctx) => {
   }
 };
 
-export const portNumbersRule: Rule = { scope: 'resource', meta: META, check };
+export const portNumbersRule: Rule = { scope: 'resource', meta: META, check, onPatches: true };
