@@ -22,7 +22,7 @@ function memoryIo(cwd: string, stdin = ''): CliIo & { out: string; err: string }
     stderr: (t: string) => {
       io.err += t;
     },
-    readStdin: async () => stdin,
+    readStdin: () => Promise.resolve(stdin),
   };
   return io;
 }
@@ -38,6 +38,8 @@ function workspace(files: Record<string, string>): string {
 
 const NO_KIND = 'metadata:\n  name: x\n';
 const DUPLICATE = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  name: b\n';
+/** An error on line 5, column 3: a field the API server does not know. */
+const UNKNOWN_FIELD = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  nmae: b\n';
 
 test('validate exits 0 on the bundled example and prints a summary line', async () => {
   const io = memoryIo(repo);
@@ -47,20 +49,30 @@ test('validate exits 0 on the bundled example and prints a summary line', async 
 });
 
 test('validate exits 1 with file:line:col findings when there are errors', async () => {
-  const dir = workspace({ 'a.yaml': DUPLICATE });
+  const dir = workspace({ 'a.yaml': UNKNOWN_FIELD });
   const io = memoryIo(dir);
   const code = await runCli(['validate', 'a.yaml'], io);
   assert.equal(code, 1);
-  assert.match(io.out, /^a\.yaml:5:3: error .*\[duplicate-key\]$/m);
+  assert.match(io.out, /^a\.yaml:5:3: error .*\[schema-unknown-field\]$/m);
+});
+
+test('a duplicate key is a warning naming where the key first appears; kubectl keeps the last value', async () => {
+  const dir = workspace({ 'a.yaml': DUPLICATE });
+  const io = memoryIo(dir);
+  assert.equal(await runCli(['validate', 'a.yaml'], io), 0, io.out);
+  assert.match(
+    io.out,
+    /^a\.yaml:5:3: warning Key "name" appears twice in this mapping \(first on line 4\): kubectl keeps this last value and drops the first one\. \[duplicate-key\]$/m,
+  );
 });
 
 test('validate --output json follows the documented shape with 1-based positions', async () => {
-  const dir = workspace({ 'a.yaml': DUPLICATE });
+  const dir = workspace({ 'a.yaml': UNKNOWN_FIELD });
   const io = memoryIo(dir);
   await runCli(['validate', '--output', 'json', 'a.yaml'], io);
   const json = JSON.parse(io.out);
   assert.equal(json.resources, 1);
-  const f = json.findings.find((x: { code: string }) => x.code === 'duplicate-key');
+  const f = json.findings.find((x: { code: string }) => x.code === 'schema-unknown-field');
   assert.deepEqual(
     { file: f.file, line: f.line, column: f.column, endLine: f.endLine, severity: f.severity },
     { file: 'a.yaml', line: 5, column: 3, endLine: 5, severity: 'error' },
@@ -69,14 +81,14 @@ test('validate --output json follows the documented shape with 1-based positions
 });
 
 test('validate --output sarif and junit are well-formed', async () => {
-  const dir = workspace({ 'a.yaml': DUPLICATE });
+  const dir = workspace({ 'a.yaml': UNKNOWN_FIELD });
   const sarifIo = memoryIo(dir);
   await runCli(['validate', '-o', 'sarif', 'a.yaml'], sarifIo);
   const sarif = JSON.parse(sarifIo.out);
   assert.equal(sarif.version, '2.1.0');
-  const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'duplicate-key');
+  const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'schema-unknown-field');
   assert.equal(result.locations[0].physicalLocation.region.startLine, 5);
-  assert.ok(sarif.runs[0].tool.driver.rules.some((r: { id: string }) => r.id === 'duplicate-key'));
+  assert.ok(sarif.runs[0].tool.driver.rules.some((r: { id: string }) => r.id === 'schema-unknown-field'));
   const junitIo = memoryIo(dir);
   await runCli(['validate', '-o', 'junit', 'a.yaml'], junitIo);
   assert.match(junitIo.out, /<testsuite name="a\.yaml" tests="\d+" failures="[1-9]\d*">/);
@@ -118,7 +130,7 @@ test('usage and I/O errors exit 2 with one clear line', async () => {
 });
 
 test('validate - reads standard input', async () => {
-  const io = memoryIo(repo, DUPLICATE);
+  const io = memoryIo(repo, UNKNOWN_FIELD);
   assert.equal(await runCli(['validate', '-'], io), 1);
   assert.match(io.out, /^<stdin>:5:3: error/m);
 });
@@ -127,7 +139,7 @@ test('the bundled CLI runs as a program: exit codes, stdin and --version', () =>
   const cli = path.join(repo, 'dist', 'cli.js');
   const ok = spawnSync(process.execPath, [cli, 'validate', 'examples/zoomcamp'], { cwd: repo, encoding: 'utf8' });
   assert.equal(ok.status, 0, ok.stdout + ok.stderr);
-  const bad = spawnSync(process.execPath, [cli, 'validate', '-'], { cwd: repo, input: DUPLICATE, encoding: 'utf8' });
+  const bad = spawnSync(process.execPath, [cli, 'validate', '-'], { cwd: repo, input: UNKNOWN_FIELD, encoding: 'utf8' });
   assert.equal(bad.status, 1);
   const version = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8' });
   assert.equal(version.stdout.trim(), TOOL_VERSION);

@@ -163,7 +163,12 @@ export function parseKustomization(file: string, text: string): KustomizationSpe
     const rec = asRecord(i);
     if (!rec || typeof rec.name !== 'string') continue;
     const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : undefined);
-    spec.images.push({ name: rec.name, newName: text(rec.newName), newTag: text(rec.newTag), digest: text(rec.digest) });
+    const image: ImageOverride = { name: rec.name };
+    for (const field of ['newName', 'newTag', 'digest'] as const) {
+      const value = text(rec[field]);
+      if (value !== undefined) image[field] = value;
+    }
+    spec.images.push(image);
   }
   if (asArray(k.helmCharts).length) spec.opaque.push('a Helm chart it inflates (helmCharts)');
   if (strings(k.generators).length) spec.opaque.push('generator plugins');

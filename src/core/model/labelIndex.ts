@@ -17,10 +17,40 @@ export function labelsOf(index: ResourceIndex): LabelIndex {
 /** podTemplateOf, computed once per object. */
 export const templateOf = memoByObject((r: Resource): PodTemplateView | undefined => podTemplateOf(r));
 
-/** Pod templates of all workloads, indexed by namespace → label key → value. */
+/** At most this many StatefulSet ordinals get their per-pod labels indexed. */
+const MAX_ORDINALS = 100;
+
+/**
+ * Labels a controller adds to the pods it makes, beyond the template's: the Job controller's
+ * `job-name` (and `batch.kubernetes.io/job-name`), and a StatefulSet pod's own name and index.
+ * Values the workload's object cannot tell (`pod-template-hash`, `controller-uid`) are not here.
+ */
+function controllerLabels(r: Resource, t: PodTemplateView): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!r.name) return out;
+  if (r.kind === 'Job') {
+    for (const key of ['job-name', 'batch.kubernetes.io/job-name']) if (t.labels[key] === undefined) out.set(key, [r.name]);
+  } else if (r.kind === 'StatefulSet') {
+    const replicas = (r.object.spec as { replicas?: unknown } | undefined)?.replicas;
+    const n = Math.min(typeof replicas === 'number' && replicas >= 0 ? replicas : 1, MAX_ORDINALS);
+    const ordinals = Array.from({ length: n }, (_, i) => i);
+    out.set(
+      'statefulset.kubernetes.io/pod-name',
+      ordinals.map((i) => `${r.name}-${i}`),
+    );
+    out.set(
+      'apps.kubernetes.io/pod-index',
+      ordinals.map((i) => String(i)),
+    );
+  }
+  return out;
+}
+
+/** Pod templates of all workloads, indexed by namespace → label key → value (template and controller labels). */
 export class LabelIndex {
   private readonly byNs = new Map<string, Map<string, Map<string, Resource[]>>>();
   private readonly templates = new Map<Resource, PodTemplateView>();
+  private readonly implied = new Map<Resource, Map<string, string[]>>();
 
   constructor(readonly index: ResourceIndex) {
     // Per namespace from the index's workload lists (in `all` order): the same tables as a walk
@@ -36,13 +66,28 @@ export class LabelIndex {
     this.templates.set(r, t);
     let keys = this.byNs.get(ns);
     if (!keys) this.byNs.set(ns, (keys = new Map<string, Map<string, Resource[]>>()));
-    for (const [k, v] of Object.entries(t.labels)) {
+    const entries: [string, string][] = Object.entries(t.labels);
+    const implied = controllerLabels(r, t);
+    if (implied.size) {
+      this.implied.set(r, implied);
+      for (const [k, vs] of implied) for (const v of vs) entries.push([k, v]);
+    }
+    for (const [k, v] of entries) {
       let values = keys.get(k);
       if (!values) keys.set(k, (values = new Map<string, Resource[]>()));
       const list = values.get(v);
       if (list) list.push(r);
       else values.set(v, [r]);
     }
+  }
+
+  /** Whether the pods of workload `w` carry every label of `selector` (controller labels included). */
+  private podsMatch(w: Resource, selector: Record<string, string>): boolean {
+    const labels = this.templates.get(w)!.labels;
+    const implied = this.implied.get(w);
+    if (!implied) return selectorMatches(selector, labels);
+    const keys = Object.keys(selector);
+    return keys.length > 0 && keys.every((k) => labels[k] === selector[k] || (implied.get(k)?.includes(selector[k]) ?? false));
   }
 
   template(workload: Resource): PodTemplateView | undefined {
@@ -60,7 +105,7 @@ export class LabelIndex {
       if (!list) return [];
       if (!smallest || list.length < smallest.length) smallest = list;
     }
-    return smallest!.filter((w) => selectorMatches(selector, this.templates.get(w)!.labels));
+    return smallest!.filter((w) => this.podsMatch(w, selector));
   }
 
   /** Namespaces other than `except` with workloads that the selector matches. */

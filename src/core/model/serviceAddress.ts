@@ -393,7 +393,8 @@ export function servicePortsOf(service: { object: Record<string, unknown> }): Se
     const rec = asRecord(p);
     if (!rec) return;
     const port = toPortNumber(rec.port);
-    const explicit = rec.targetPort !== undefined && rec.targetPort !== null && rec.targetPort !== '';
+    // targetPort 0 (or "0") is unset: the API server fills in the port, as for a missing one.
+    const explicit = rec.targetPort !== undefined && rec.targetPort !== null && rec.targetPort !== '' && rec.targetPort !== 0 && rec.targetPort !== '0';
     let targetPort: number | string | undefined = port;
     if (explicit) targetPort = toPortNumber(rec.targetPort) ?? (typeof rec.targetPort === 'string' ? rec.targetPort : undefined);
     out.push({

@@ -12,7 +12,7 @@ import { CROSS_RULES } from './cross/crossResourceRules';
 const PARSE_RULES: RuleMeta[] = [
   { code: 'yaml-syntax', family: 'yaml', severity: 'error', title: 'YAML syntax error' },
   { code: 'yaml-warning', family: 'yaml', severity: 'warning', title: 'YAML construct that parsers may read differently' },
-  { code: 'duplicate-key', family: 'yaml', severity: 'error', title: 'The same key appears twice in one mapping' },
+  { code: 'duplicate-key', family: 'yaml', severity: 'warning', title: 'The same key appears twice in one mapping (kubectl keeps the last)' },
   { code: 'yaml-alias-limit', family: 'yaml', severity: 'error', title: 'Too many aliases resolved (alias bomb)' },
   { code: 'not-an-object', family: 'yaml', severity: 'error', title: 'Document is not a Kubernetes object' },
   { code: 'missing-api-version', family: 'yaml', severity: 'error', title: 'Object has no apiVersion' },

@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { goYamlOnlyReading } from '../parse/goYamlSchema';
 import type { PathSegment, RangePart } from '../parse/locate';
 import { formatPath } from '../parse/locate';
 import type { Release, StoredSchema } from './store';
@@ -286,6 +287,9 @@ function wrongType(e: ErrorObject, cx: ExplainContext): SchemaIssue {
   if (types.includes('string') && !numeric && (typeof value === 'number' || typeof value === 'boolean')) {
     if (source !== undefined) {
       const quoted = JSON.stringify(source);
+      // YAML 1.1 spellings YAML 1.2 tools read as strings: say why kubectl does not.
+      const reading = secret ? undefined : goYamlOnlyReading(source);
+      if (reading) message += ` (kubectl reads ${source} as ${reading}: YAML 1.1, as go-yaml reads it)`;
       message += secret ? ' — quote it' : ` — quote it: ${quoted}`;
       fixes.push({ title: secret ? 'Quote the value' : `Quote the value: ${quoted}`, path, part: 'value', newText: quoted, preferred: true });
     } else {

@@ -225,7 +225,7 @@ test("service-address-port-missing: calling the pods' port instead of the Servic
 
 test('a document with a YAML syntax error gets no cross-resource findings until it parses', () => {
   const files = withHost('tf-serving-clothng-model.default.svc.cluster.local:8500');
-  files[GATEWAY] = files[GATEWAY].replace('spec:\n  selector:', 'spec:\n  selector: {}\n  selector:');
+  files[GATEWAY] = files[GATEWAY].replace('spec:\n  selector:', 'spec:\n  strategy: [unclosed\n  selector:');
   assert.deepEqual(
     crossFindings(files).filter((f) => f.file === GATEWAY),
     [],

@@ -11,6 +11,8 @@ import { replicasRule } from './replicasRule';
 import { ingressPathsAndHostsRule } from './ingressPathsAndHostsRule';
 import { serviceTypeRule } from './serviceTypeRule';
 import { requestsWithinLimitsRule } from './requestsWithinLimitsRule';
+import { resourceQuantitiesRule } from './resourceQuantitiesRule';
+import { containerRestartPolicyRule } from './containerRestartPolicyRule';
 
 /** What the API server would reject (beyond the schema). */
 export const SERVER_RULES: Rule[] = [
@@ -26,4 +28,6 @@ export const SERVER_RULES: Rule[] = [
   ingressPathsAndHostsRule,
   serviceTypeRule,
   requestsWithinLimitsRule,
+  resourceQuantitiesRule,
+  containerRestartPolicyRule,
 ];
