@@ -195,3 +195,33 @@ test('the scope of kustomize: duplicates inside a unit are errors, across overla
   );
   assert.ok(result.plan.roleOf('/r/a/cm.yaml') === 'patch');
 });
+
+test('a kustomize patch is checked against its target: a patch of an object the unit does not build fails kustomize build', () => {
+  const index = new WorkspaceIndex();
+  const deploy =
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    spec:\n      containers: [{name: web, image: web:1}]\n';
+  index.setFile('/r/base/kustomization.yaml', 'resources: [deploy.yaml]\ncommonLabels: {app: web}\n');
+  index.setFile('/r/base/deploy.yaml', deploy);
+  index.setFile(
+    '/r/dev/kustomization.yaml',
+    'resources: [../base]\npatches:\n  - path: replicas.yaml\n  - path: by-label.yaml\n    target: {kind: Deployment, labelSelector: "app=web"}\n',
+  );
+  // A patch is a partial object: no selector, no containers, and that is fine.
+  index.setFile('/r/dev/replicas.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: wbe\nspec:\n  replicas: 3\n');
+  index.setFile('/r/dev/by-label.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: any\nspec:\n  replicas: 2\n');
+  const result = index.analyze();
+  const patchFindings = result.byFile.get('/r/dev/replicas.yaml')!;
+  assert.deepEqual(
+    patchFindings.map((f) => [f.code, f.severity, f.range.start.line]),
+    [['kustomize-patch-target-missing', 'error', 3]],
+  );
+  assert.match(patchFindings[0].message, /This patch changes Deployment wbe, but kustomization \/r\/dev builds no such object \(its Deployment objects: web\)/);
+  assert.deepEqual(result.byFile.get('/r/dev/by-label.yaml'), [], 'a target chosen by labels is not looked up');
+  assert.deepEqual(
+    result.byFile.get('/r/base/deploy.yaml')!.filter((f) => f.severity === 'error'),
+    [],
+    'kustomize writes the selector from commonLabels',
+  );
+  index.setFile('/r/dev/replicas.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n');
+  assert.deepEqual(index.analyze().byFile.get('/r/dev/replicas.yaml'), []);
+});

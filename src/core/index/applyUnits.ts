@@ -66,6 +66,8 @@ export interface ApplyUnit {
   namespaceOf: Map<string, string>;
   /** ConfigMaps and Secrets a kustomization generates. */
   generated: GeneratedObject[];
+  /** A kustomization that builds the unit sets namePrefix or nameSuffix. */
+  renamed: boolean;
   /**
    * Why the unit may hold objects no file here defines (a remote base, a chart kustomize
    * inflates, a missing file): references that do not resolve are then not judged strictly.
@@ -154,7 +156,19 @@ export function planUnits(input: PlanInput): UnitPlan {
   const units: ApplyUnit[] = [];
   const display = (k: string) => relativeKey(k, root);
   const newUnit = (id: string, kind: UnitKind, name: string, how: string): ApplyUnit => {
-    const u: ApplyUnit = { id, kind, name, how, files: [], contextFiles: [], patches: [], namespaceOf: new Map(), generated: [], incomplete: [] };
+    const u: ApplyUnit = {
+      id,
+      kind,
+      name,
+      how,
+      files: [],
+      contextFiles: [],
+      patches: [],
+      namespaceOf: new Map(),
+      generated: [],
+      incomplete: [],
+      renamed: false,
+    };
     units.push(u);
     return u;
   };
@@ -295,6 +309,7 @@ export function planUnits(input: PlanInput): UnitPlan {
       const labels = addsLabels || n.spec.addsSelectorLabels;
       const allVars = [...vars, ...n.spec.vars];
       u.incomplete.push(...n.incomplete);
+      if (n.spec.renames) u.renamed = true;
       u.generated.push(...n.spec.generated.map((g) => ({ ...g, namespace: g.namespace ?? namespace })));
       for (const file of n.own) {
         if (namespace !== undefined) u.namespaceOf.set(file, namespace);

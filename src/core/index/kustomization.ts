@@ -64,6 +64,8 @@ export interface KustomizationSpec {
   /** `vars` names: `$(NAME)` in values is replaced at build time. */
   vars: string[];
   images: ImageOverride[];
+  /** namePrefix or nameSuffix: kustomize renames the objects (and the references it knows). */
+  renames: boolean;
   /** Builds content no file here holds: a Helm chart it inflates, or generators it runs. */
   opaque: string[];
   /** A file that is not a readable kustomization. */
@@ -107,6 +109,7 @@ export function parseKustomization(file: string, text: string): KustomizationSpe
     addsSelectorLabels: false,
     vars: [],
     images: [],
+    renames: false,
     opaque: [],
   };
   let data: unknown;
@@ -153,6 +156,7 @@ export function parseKustomization(file: string, text: string): KustomizationSpe
     }
   }
   if (typeof k.namespace === 'string' && k.namespace !== '') spec.namespace = k.namespace;
+  spec.renames = (typeof k.namePrefix === 'string' && k.namePrefix !== '') || (typeof k.nameSuffix === 'string' && k.nameSuffix !== '');
   const common = asRecord(k.commonLabels);
   spec.addsSelectorLabels = (common !== undefined && Object.keys(common).length > 0) || asArray(k.labels).some((l) => asRecord(l)?.includeSelectors === true);
   for (const v of asArray(k.vars)) {

@@ -1,6 +1,15 @@
 import type { Resource } from '../parse/manifestParser';
 import { effectiveNamespace, isClusterScoped, isWorkload } from '../model/kinds';
 import type { UnitKind } from './applyUnits';
+import type { PatchTarget } from './kustomization';
+
+export interface UnitPatch {
+  /** The patch's file. */
+  file: string;
+  /** A patch object (undefined for a JSON 6902 patch, which is a list of operations). */
+  resource?: Resource;
+  target?: PatchTarget;
+}
 
 /** What an index knows about the apply unit it covers (see applyUnits.ts). */
 export interface UnitScope {
@@ -21,8 +30,15 @@ export interface UnitScope {
   makers: string[];
   /** ConfigMaps and Secrets a kustomization generates: `ConfigMap/name`. */
   generated: ReadonlySet<string>;
-  /** Kustomize patches of the unit (checked against its resources). */
-  patches: readonly Resource[];
+  /**
+   * Kustomize patches of the unit, checked against its resources: each patch object, with the
+   * target its kustomization names (for a JSON 6902 patch, the only way to know the target).
+   */
+  patches: readonly UnitPatch[];
+  /** Whether everything the unit builds from is here (no remote base, no missing file, no chart). */
+  complete: boolean;
+  /** namePrefix / nameSuffix of the kustomizations that build the unit: a patch may name the target either way. */
+  renamed: boolean;
 }
 
 /**

@@ -17,7 +17,7 @@ import {
 } from '../parse/manifestParser';
 import { localRangeOf, rangeOf } from '../parse/locate';
 import { refOf, getPath, groupOf } from '../model/kinds';
-import { ResourceIndex } from './resourceIndex';
+import { ResourceIndex, type UnitPatch } from './resourceIndex';
 import { PROJECT_CONFIG_FILE, planUnits, type ApplyUnit, type DeclaredUnit, type FileContext, type UnitPlan } from './applyUnits';
 import { isKustomizationFile } from './kustomization';
 import { baseName } from './unitPaths';
@@ -354,8 +354,12 @@ export class WorkspaceIndex {
     const resources: Resource[] = [];
     for (const f of ownFiles) resources.push(...this.files.get(f)!.resources);
     for (const f of unit.contextFiles) if (this.files.has(f) && plan.roleOf(f) === 'resource') resources.push(...this.files.get(f)!.resources);
-    const patches: Resource[] = [];
-    for (const f of patchFiles) if (!plan.patchOf(f)?.json6902) patches.push(...this.files.get(f)!.resources);
+    const patches: UnitPatch[] = [];
+    for (const f of patchFiles) {
+      const placement = plan.patchOf(f);
+      if (placement?.json6902) patches.push({ file: f, target: placement.target });
+      else for (const resource of this.files.get(f)!.resources) patches.push({ file: f, resource, target: placement?.target });
+    }
     const index = new ResourceIndex(
       resources,
       this.options.defaultNamespace,
@@ -366,6 +370,8 @@ export class WorkspaceIndex {
         makers: makersOf(unit, resources),
         generated: new Set(unit.generated.map((g) => `${g.kind}/${g.name}`)),
         patches,
+        complete: unit.incomplete.length === 0,
+        renamed: unit.renamed,
       },
       unit.namespaceOf,
     );

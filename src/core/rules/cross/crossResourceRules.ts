@@ -11,6 +11,7 @@ import { serviceAddressUnresolved } from './serviceAddressUnresolved';
 import { serviceAddressPortMissing } from './serviceAddressPortMissing';
 import { crossNamespaceReference } from './crossNamespaceReference';
 import { duplicateResource } from './duplicateResource';
+import { kustomizePatchTarget } from './kustomizePatchTarget';
 
 /**
  * Checks across resources: selectors, ports, HPA targets, Ingress backends, DNS calls, duplicates.
@@ -30,4 +31,5 @@ export const CROSS_RULES: Rule[] = [
   serviceAddressPortMissing,
   crossNamespaceReference,
   duplicateResource,
+  kustomizePatchTarget,
 ];
