@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, readFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -144,4 +144,70 @@ test('the bundled CLI runs as a program: exit codes, stdin and --version', () =>
   const version = spawnSync(process.execPath, [cli, '--version'], { encoding: 'utf8' });
   assert.equal(version.stdout.trim(), TOOL_VERSION);
   assert.equal(JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8')).version, TOOL_VERSION);
+});
+
+const DEPLOY = (name: string, port: number) =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec:\n      containers:\n        - name: c\n          image: x:1\n          ports: [{containerPort: ${port}}]\n          resources: {requests: {cpu: 10m, memory: 16Mi}}\n          readinessProbe: {tcpSocket: {port: ${port}}}\n`;
+const SERVICE = (name: string, targetPort: number) =>
+  `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector: {app: ${name}}\n  ports: [{port: 80, targetPort: ${targetPort}}]\n`;
+
+test('validate: each folder is its own apply unit; the JSON lists units, skipped files and custom kinds', async () => {
+  const dir = workspace({
+    'tutorial/step1/app.yaml': `${DEPLOY('web', 8080)}---\n${SERVICE('web', 8080)}`,
+    'tutorial/step2/app.yaml': `${DEPLOY('web', 9090)}---\n${SERVICE('web', 9090)}`,
+    'chart/Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n',
+    'chart/templates/svc.yaml': 'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Release.Name }}\n',
+    'certs/cert.yaml': 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: web\nspec: {secretName: web}\n',
+  });
+  const io = memoryIo(dir);
+  assert.equal(await runCli(['validate', '-o', 'json', '.'], io), 0, io.out);
+  const json = JSON.parse(io.out);
+  // Two steps of a tutorial define the same objects: apart, neither is a duplicate nor mismatched.
+  assert.deepEqual(json.findings, []);
+  assert.deepEqual(
+    json.units.map((u: { name: string; how: string }) => u.how),
+    ['kubectl apply -f certs', 'kubectl apply -f tutorial/step1', 'kubectl apply -f tutorial/step2'],
+  );
+  assert.deepEqual(json.skipped, [
+    { file: path.join('chart', 'Chart.yaml'), reason: 'helm-chart' },
+    { file: path.join('chart', 'templates', 'svc.yaml'), reason: 'helm-template' },
+  ]);
+  assert.deepEqual(json.notSchemaChecked, [{ apiVersion: 'cert-manager.io/v1', kind: 'Certificate', count: 1 }]);
+  const text = memoryIo(dir);
+  await runCli(['validate', '.'], text);
+  assert.match(text.out, /^Not validated: 1 Helm chart template; 1 Helm chart file \(Chart\.yaml, values\)\.$/m);
+  assert.match(text.out, /^Not schema-checked \(custom kinds, no schema here\): Certificate \(cert-manager\.io\/v1\) ×1\.$/m);
+  assert.match(text.out, /^5 resources in 3 files \(3 apply units\): 0 errors/m);
+});
+
+test('validate: .kube-topology.yaml declares units; a broken one is a usage error naming the file', async () => {
+  const dir = workspace({
+    'k8s/web/deploy.yaml': DEPLOY('web', 8080),
+    'k8s/web-svc/svc.yaml': SERVICE('web', 8081),
+    '.kube-topology.yaml': 'units:\n  - name: web\n    paths: [k8s]\n    recursive: true\n',
+  });
+  const io = memoryIo(dir);
+  assert.equal(await runCli(['validate', 'k8s'], io), 0, io.out);
+  // Declared together, the Service is judged against the Deployment's ports.
+  assert.match(
+    io.out,
+    /^k8s\/web-svc\/svc\.yaml:\d+:\d+: warning targetPort 8081 is not a containerPort of Deployment web .*\[service-target-port-missing\]$/m,
+  );
+  writeFileSync(path.join(dir, 'broken.yaml'), 'units:\n  - name: x\n');
+  const bad = memoryIo(dir);
+  assert.equal(await runCli(['validate', '--config', 'broken.yaml', 'k8s'], bad), 2);
+  assert.equal(bad.err, 'kube-topology validate: broken.yaml: units[0] has no paths\n');
+});
+
+test('validate: a symlinked manifest in a folder is read, as kubectl apply -f DIR reads it; `{{` inside data is not a template', async () => {
+  const dir = workspace({
+    'shared/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dashboards\ndata:\n  d.json: |\n    {"legend": "{{instance}}"}\n  nmae: x\n',
+    'k8s/keep.txt': '',
+  });
+  symlinkSync(path.join(dir, 'shared', 'cm.yaml'), path.join(dir, 'k8s', 'cm.yaml'));
+  const io = memoryIo(dir);
+  await runCli(['validate', '-o', 'json', 'k8s'], io);
+  const json = JSON.parse(io.out);
+  assert.equal(json.resources, 1);
+  assert.deepEqual(json.skipped, []);
 });

@@ -45,13 +45,14 @@ export type SkipReason =
   /** Read by kustomize as configuration (transformers, generators, configurations, crds, replacements). */
   | 'kustomize-config';
 
-export const SKIP_REASONS: Record<SkipReason, string> = {
-  'not-kubernetes': 'no apiVersion or kind',
-  template: 'Go/Helm template',
-  'kube-topology-template': 'Kube Topology template',
-  'helm-template': 'Helm chart template',
-  'helm-chart': 'Helm chart file',
-  'kustomize-config': 'kustomize configuration',
+/** The reasons in words, for one file and for several ("3 Helm chart templates"). */
+export const SKIP_REASONS: Record<SkipReason, [one: string, many: string]> = {
+  'not-kubernetes': ['file without apiVersion or kind', 'files without apiVersion or kind'],
+  template: ['Go/Helm template outside a chart', 'Go/Helm templates outside a chart'],
+  'kube-topology-template': ['Kube Topology template', 'Kube Topology templates'],
+  'helm-template': ['Helm chart template', 'Helm chart templates'],
+  'helm-chart': ['Helm chart file (Chart.yaml, values)', 'Helm chart files (Chart.yaml, values)'],
+  'kustomize-config': ['kustomize configuration file', 'kustomize configuration files'],
 };
 
 export interface SkippedFile {
