@@ -60,7 +60,7 @@ async function walk(dir: string, out: string[]): Promise<void> {
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch (e) {
-    throw new UsageError(`${dir}: cannot read folder (${(e as NodeJS.ErrnoException).code ?? e})`);
+    throw new UsageError(`${dir}: cannot read folder (${errorCode(e)})`);
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const e of entries) {
@@ -94,7 +94,7 @@ export async function readUnitSettings(cwd: string, configFile?: string): Promis
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (e) {
-    if (configFile) throw new UsageError(`${configFile}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`);
+    if (configFile) throw new UsageError(`${configFile}: cannot read (${errorCode(e)})`);
     return { root: pathKey(cwd) };
   }
   const config = parseProjectConfig(text);
@@ -117,7 +117,7 @@ export async function loadIndex(paths: string[], io: CliIo, options: Partial<Ana
       try {
         text = await fs.readFile(file, 'utf8');
       } catch (e) {
-        throw new UsageError(`${path.relative(io.cwd, file) || file}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`);
+        throw new UsageError(`${path.relative(io.cwd, file) || file}: cannot read (${errorCode(e)})`);
       }
     }
     entries.push({ file, text, explicit });
@@ -132,4 +132,8 @@ export function displayPath(file: string, cwd: string): string {
   if (file === STDIN_NAME) return file;
   const rel = path.relative(cwd, file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
 }

@@ -13,7 +13,7 @@ export function formatSarif(report: ValidationReport, version: string): string {
     shortDescription: { text: r.title },
     helpUri: ruleDocUrl(r.code),
     defaultConfiguration: { level: LEVEL[r.severity] },
-    properties: { family: r.family as string },
+    properties: { family: String(r.family) },
   }));
   for (const code of used) {
     if (!rules.some((r) => r.id === code))
