@@ -13,11 +13,11 @@ export function topologySource(analysis: ManifestAnalysis, log: vscode.LogOutput
   return {
     getGraph(scope: TopologyScope): GraphModel {
       if (scope.kind === 'workspace') {
-        const graphs = analysis.allScopes().map((s) => (s.last ? buildGraph({ index: s.last.index, byFile: s.last.byFile }) : { nodes: [], edges: [] }));
+        const graphs = analysis.allScopes().map((s) => (s.last ? buildGraph(s.last) : { nodes: [], edges: [] }));
         return mergeGraphs(graphs);
       }
       const result = analysis.analysisFor(scope.uri);
-      return buildGraph({ index: result.index, byFile: result.byFile }, { include: scopeInclude(scope.kind, scope.uri.toString()) });
+      return buildGraph(result, { include: scopeInclude(scope.kind, scope.uri.toString()) });
     },
     onDidChangeAnalysis: analysis.onDidAnalyze,
     refresh: () => analysis.refresh(),

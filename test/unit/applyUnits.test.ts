@@ -5,6 +5,8 @@ import { parseKustomization } from '../../src/core/index/kustomization';
 import { parseProjectConfig, resolveDeclarations } from '../../src/core/index/projectConfig';
 import { dirKey, joinKey, pathKey, relativeKey } from '../../src/core/index/unitPaths';
 import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
+import { buildGraph } from '../../src/core/graph/buildGraph';
+import { DEFAULT_FILTER, filterGraph, unitsOf } from '../../src/core/graph/filter';
 
 const CM = (name: string, ns?: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n${ns ? `  namespace: ${ns}\n` : ''}data: {k: v}\n`;
 
@@ -224,4 +226,35 @@ test('a kustomize patch is checked against its target: a patch of an object the 
   );
   index.setFile('/r/dev/replicas.yaml', 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n');
   assert.deepEqual(index.analyze().byFile.get('/r/dev/replicas.yaml'), []);
+});
+
+test("the graph names each resource's unit and can show one unit or all", () => {
+  const index = new WorkspaceIndex();
+  const deploy = (name: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  selector: {matchLabels: {app: ${name}}}\n  template:\n    metadata: {labels: {app: ${name}}}\n    spec:\n      containers: [{name: c, image: "x:1", ports: [{containerPort: 80}]}]\n`;
+  const svc = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector: {app: ${name}}\n  ports: [{port: 80}]\n`;
+  index.setUnitSettings({ root: '/r' });
+  index.setFile('/r/shop/app.yaml', `${deploy('shop')}---\n${svc('shop')}`);
+  index.setFile('/r/blog/app.yaml', `${deploy('blog')}---\n${svc('blog')}`);
+  const graph = buildGraph(index.analyze());
+  assert.deepEqual(
+    graph.nodes.map((n) => [n.id, n.unit]),
+    [
+      ['Deployment/default/blog', 'blog'],
+      ['Deployment/default/shop', 'shop'],
+      ['Service/default/blog', 'blog'],
+      ['Service/default/shop', 'shop'],
+    ],
+  );
+  assert.deepEqual(unitsOf(graph), ['blog', 'shop']);
+  const shop = filterGraph(graph, { ...DEFAULT_FILTER, unit: 'shop' });
+  assert.deepEqual(
+    shop.graph.nodes.map((n) => n.id),
+    ['Deployment/default/shop', 'Service/default/shop'],
+  );
+  assert.deepEqual(
+    shop.graph.edges.map((e) => e.id),
+    ['selects:Service/default/shop->Deployment/default/shop'],
+  );
+  assert.equal(filterGraph(graph, DEFAULT_FILTER).graph.nodes.length, 4);
 });

@@ -2,7 +2,7 @@ import type { GraphModel, NodeCategory } from '../../src/core/graph/types';
 import { CATEGORY_LABELS, NODE_CATEGORIES } from '../../src/core/graph/types';
 import type { GraphLayout, LayoutMemory } from '../../src/core/graph/layout/types';
 import { EMPTY_MEMORY } from '../../src/core/graph/layout/types';
-import { DEFAULT_FILTER, filterGraph, matchesSearch, type FilteredGraph, type GraphFilter } from '../../src/core/graph/filter';
+import { DEFAULT_FILTER, filterGraph, matchesSearch, unitsOf, type FilteredGraph, type GraphFilter } from '../../src/core/graph/filter';
 import { GRAPH_CSS } from '../../src/core/graph/render/graphStyles';
 import {
   isHostToWebviewMessage,
@@ -53,6 +53,8 @@ export class App {
   private readonly titleEl: HTMLElement;
   private readonly matchCount: HTMLElement;
   private nsSelect!: HTMLElement;
+  /** One apply unit or all (shown when the graph has two or more). */
+  private unitSelect!: HTMLElement;
   private readonly categoryBoxes = new Map<NodeCategory, HTMLElement>();
   private configBox!: HTMLElement;
   private searchField!: HTMLElement;
@@ -186,6 +188,7 @@ export class App {
     this.titleEl.textContent = scope.label;
     this.titleEl.title = scope.label;
     this.refreshNamespaces();
+    this.refreshUnits();
     if (scopeChanged && this.scope) this.saveSoon();
     void this.update(layout);
   }
@@ -293,7 +296,18 @@ export class App {
         void this.update();
       },
     });
-    filters.append(this.nsSelect);
+    this.unitSelect = controls.createSelect({
+      label: 'Apply unit',
+      options: [{ value: '', label: 'All apply units' }],
+      value: '',
+      onChange: (v) => {
+        this.filter = { ...this.filter, unit: v };
+        this.hasView = false;
+        void this.update();
+      },
+    });
+    this.unitSelect.hidden = true;
+    filters.append(this.nsSelect, this.unitSelect);
     for (const cat of NODE_CATEGORIES) {
       if (cat === 'config') continue;
       const box = controls.createCheckbox({
@@ -412,6 +426,17 @@ export class App {
     broken.append(el('span', 'swatch'), document.createTextNode('broken reference (see Problems)'));
     legend.append(broken);
     return legend;
+  }
+
+  private refreshUnits(): void {
+    const units = unitsOf(this.full ?? { nodes: [], edges: [] });
+    if (this.filter.unit && !units.includes(this.filter.unit)) this.filter = { ...this.filter, unit: '' };
+    this.unitSelect.hidden = units.length < 2;
+    controls.setSelectOptions(
+      this.unitSelect,
+      [{ value: '', label: 'All apply units' }, ...units.map((u) => ({ value: u, label: u }))],
+      this.filter.unit ?? '',
+    );
   }
 
   private refreshNamespaces(): void {
@@ -549,6 +574,7 @@ export class App {
     this.filter = { ...DEFAULT_FILTER };
     controls.setSelectOptions(this.nsSelect, [], '');
     this.refreshNamespaces();
+    this.refreshUnits();
     for (const box of this.categoryBoxes.values()) controls.setChecked(box, true);
     controls.setChecked(this.configBox, true);
     this.hasView = false;
