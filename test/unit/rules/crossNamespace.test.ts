@@ -15,7 +15,7 @@ test('cross-namespace-reference: a Service whose pods exist only in another name
   assert.equal(at(f), located('zoomcamp/gateway-service.yaml', svc, 'selector'));
   assert.equal(
     f.message,
-    'Service gateway is in namespace default, but the pods with app=gateway are only in namespace web (Deployment gateway (web)). A Service only sends traffic to pods in its own namespace: put both in the same namespace.',
+    'Service gateway sets no namespace, so it goes to the namespace it is applied in (default here), but the pods with app=gateway are only in namespace web (Deployment gateway (web)). A Service only sends traffic to pods in its own namespace: put both in the same namespace.',
   );
   assert.deepEqual(f.related?.map(at), [located('zoomcamp/gateway-deployment.yaml', files['zoomcamp/gateway-deployment.yaml'], 'labels')]);
 });

@@ -47,15 +47,17 @@ const check: ResourceCheck = (ctx) => {
     const image = c.container.image;
     if (typeof image !== 'string' || image === '' || 'imagePullPolicy' in c.container || hasTemplatePlaceholder(image)) continue;
     // kustomize's `images:` gives the image the tag (or digest) it is applied with.
-    const tag = imageTag(rewrittenImage(image.trim(), ctx.file.images));
+    const applied = rewrittenImage(image.trim(), ctx.file.images);
+    const tag = imageTag(applied);
     if (tag === undefined || (tag !== '' && tag !== 'latest')) continue;
     const fixes: Fix[] = [];
     const fix = pullPolicyFix(ctx, c);
     if (fix) fixes.push(fix);
-    const tagText = tag === '' ? `has no tag, so it means ${image}:latest` : 'uses the :latest tag';
+    const tagText = tag === '' ? `has no tag, so it means ${applied}:latest` : 'uses the :latest tag';
+    const shown = applied === image.trim() ? `"${image}"` : `"${image}" (applied as "${applied}": kustomize's images)`;
     ctx.report(
       'latest-image-pull-always',
-      `Image "${image}" ${tagText}, and without imagePullPolicy Kubernetes then uses Always: every pod start pulls from a registry. ` +
+      `Image ${shown} ${tagText}, and without imagePullPolicy Kubernetes then uses Always: every pod start pulls from a registry. ` +
         'On kind an image you loaded with `kind load docker-image` is ignored and the pod fails with ErrImagePull / ImagePullBackOff ' +
         'when the registry does not have it; elsewhere you cannot tell which build is running. ' +
         'Set imagePullPolicy: IfNotPresent, or better, tag the image with a version (my-app:v1) and load that.',
