@@ -259,7 +259,6 @@ test('empty standard input is a usage error, so an empty pipe cannot pass', asyn
   }
 });
 
-/* eslint-disable no-control-regex -- control characters are what this test is about */
 test('text output of validate, graph and generate carries no raw control characters from a manifest', async () => {
   // A name with ESC sequences (recolour, retitle via OSC) and a bidi override: each is an error finding
   // that quotes the name, and the graph draws it.
@@ -285,4 +284,3 @@ test('text output of validate, graph and generate carries no raw control charact
   await runCli(['graph', '-o', 'svg', 'a.yaml'], svg);
   assert.doesNotMatch(svg.out, /[\x00-\x08\x0b\x0c\x0e-\x1f]/, 'the SVG is well-formed XML');
 });
-/* eslint-enable no-control-regex */
