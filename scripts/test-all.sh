@@ -10,11 +10,12 @@
 # that drive kind), so a cold machine overlaps downloads and Go builds with testing; a warm one
 # sets up in seconds either way.
 #
-# KUBE_TOPOLOGY_SUITES="unit browser" runs a subset (default: all).
+# KUBE_TOPOLOGY_SUITES="unit browser" runs a subset (default: all). The precision suite reads the
+# training set from ../shared/real-world (docs/precision.md).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 started=$(date +%s)
-suites=${KUBE_TOPOLOGY_SUITES:-"unit fuzz stress browser cluster e2e kind"}
+suites=${KUBE_TOPOLOGY_SUITES:-"unit precision fuzz stress browser cluster e2e kind"}
 results=$(mktemp -d)
 setup_pid=
 cleanup() {
@@ -106,7 +107,7 @@ ready() {
 
 for s in $suites; do
   case $s in
-    unit | fuzz | stress) run_suite "$s" ;;
+    unit | precision | fuzz | stress) run_suite "$s" ;;
   esac
 done
 # The e2e files that drive a kind cluster wait for the kind test bed; the others run before it.

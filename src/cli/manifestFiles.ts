@@ -1,7 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { UsageError, type CliIo } from './cliIo';
-import { WorkspaceIndex } from '../core/index/workspaceIndex';
+import { WorkspaceIndex, type UnitSettings } from '../core/index/workspaceIndex';
+import { PROJECT_CONFIG_FILE } from '../core/index/applyUnits';
+import { parseProjectConfig, resolveDeclarations } from '../core/index/projectConfig';
+import { pathKey } from '../core/index/unitPaths';
 import type { AnalysisOptions } from '../core/rules/types';
 import { loadInParallel, workerCount, type LoadEntry } from './parallelLoad';
 
@@ -57,23 +60,54 @@ async function walk(dir: string, out: string[]): Promise<void> {
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch (e) {
-    throw new UsageError(`${dir}: cannot read folder (${(e as NodeJS.ErrnoException).code ?? e})`);
+    throw new UsageError(`${dir}: cannot read folder (${errorCode(e)})`);
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const e of entries) {
     const full = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (!SKIPPED_DIRS.has(e.name) && !e.name.startsWith('.')) await walk(full, out);
-    } else if (e.isFile() && MANIFEST_EXTENSIONS.has(path.extname(e.name).toLowerCase())) {
+    } else if (MANIFEST_EXTENSIONS.has(path.extname(e.name).toLowerCase()) && (e.isFile() || (e.isSymbolicLink() && (await isFile(full))))) {
+      // A symlinked manifest is read, as `kubectl apply -f DIR` reads it; a symlinked folder is
+      // not entered (kubectl does not either, and it cannot loop).
       out.push(full);
     }
   }
 }
 
-/** Reads the given paths into a fresh index. */
-export async function loadIndex(paths: string[], io: CliIo, options: Partial<AnalysisOptions> = {}): Promise<WorkspaceIndex> {
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await fs.stat(file)).isFile();
+  } catch {
+    return false; // a dangling link
+  }
+}
+
+/**
+ * The project's declared apply units: `.kube-topology.yaml` in the working directory (or the
+ * file named), paths relative to its folder. A file that cannot be read as a unit declaration is
+ * a usage error that says where.
+ */
+export async function readUnitSettings(cwd: string, configFile?: string): Promise<UnitSettings> {
+  const file = configFile ? path.resolve(cwd, configFile) : path.join(cwd, PROJECT_CONFIG_FILE);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (e) {
+    if (configFile) throw new UsageError(`${configFile}: cannot read (${errorCode(e)})`);
+    return { root: pathKey(cwd) };
+  }
+  const config = parseProjectConfig(text);
+  if (config.problems.length) throw new UsageError(`${displayPath(file, cwd)}: ${config.problems.join('; ')}`);
+  const root = pathKey(path.dirname(file));
+  return { declared: resolveDeclarations(config.units, root), root: pathKey(cwd) };
+}
+
+/** Reads the given paths into a fresh index, with the project's apply units (`.kube-topology.yaml`, or `configFile`). */
+export async function loadIndex(paths: string[], io: CliIo, options: Partial<AnalysisOptions> = {}, configFile?: string): Promise<WorkspaceIndex> {
   const files = await collectManifestFiles(paths, io.cwd);
   const index = new WorkspaceIndex(options);
+  index.setUnitSettings(await readUnitSettings(io.cwd, configFile));
   const entries: LoadEntry[] = [];
   for (const { file, explicit } of files) {
     let text: string;
@@ -85,7 +119,7 @@ export async function loadIndex(paths: string[], io: CliIo, options: Partial<Ana
       try {
         text = await fs.readFile(file, 'utf8');
       } catch (e) {
-        throw new UsageError(`${path.relative(io.cwd, file) || file}: cannot read (${(e as NodeJS.ErrnoException).code ?? e})`);
+        throw new UsageError(`${path.relative(io.cwd, file) || file}: cannot read (${errorCode(e)})`);
       }
     }
     entries.push({ file, text, explicit });
@@ -100,4 +134,8 @@ export function displayPath(file: string, cwd: string): string {
   if (file === STDIN_NAME) return file;
   const rel = path.relative(cwd, file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
 }

@@ -2,6 +2,8 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { availableParallelism, loadavg } from 'node:os';
 import { WorkspaceIndex } from '../core/index/workspaceIndex';
 import type { PortableFile } from '../core/parse/manifestParser';
+import type { FileContext } from '../core/index/applyUnits';
+import { isKustomizationFile } from '../core/index/kustomization';
 import type { AnalysisOptions } from '../core/rules/types';
 import { schemasAvailable } from '../core/schema/store';
 
@@ -19,6 +21,8 @@ export interface LoadEntry {
   file: string;
   text: string;
   explicit: boolean;
+  /** What the unit plan says about the file (set for entries sent to a worker). */
+  context?: FileContext;
 }
 
 interface WorkerInput {
@@ -53,7 +57,15 @@ export async function loadInParallel(index: WorkspaceIndex, entries: readonly Lo
   }
   // This thread starts at once while workers still load the bundle, so it takes a larger share.
   const shares = [1.15, ...Array<number>(workers).fill(1)];
-  const parts = splitBySize(entries, shares);
+  // Per-document checks depend on each file's place in the apply units (a kustomize patch is
+  // checked as a patch): workers get it from the same plan this index will make.
+  const plan = index.previewPlan(entries);
+  // Kustomization files are read here (they are small, and this index plans the units).
+  for (const e of entries) if (isKustomizationFile(e.file)) index.setFile(e.file, e.text, { explicit: e.explicit });
+  const parts = splitBySize(
+    entries.filter((e) => !isKustomizationFile(e.file)).map((e) => ({ ...e, context: plan.contextOf(e.file) })),
+    shares,
+  );
   const started = parts.slice(1).map((part) => runWorker(index.getOptions(), part));
   for (const e of parts[0]) index.setFile(e.file, e.text, { explicit: e.explicit });
   index.checkDocuments();
@@ -66,7 +78,7 @@ export async function loadInParallel(index: WorkspaceIndex, entries: readonly Lo
       for (const e of parts[w + 1]) index.setFile(e.file, e.text, { explicit: e.explicit });
       continue;
     }
-    for (const f of files) index.adoptFile(f);
+    for (const f of files) index.adoptFile(f, plan.contextOf(f.file));
   }
   index.orderFiles(entries.map((e) => e.file));
 }
@@ -110,7 +122,7 @@ function workerMain(input: WorkerInput): void {
   const out: PortableFile[] = [];
   for (const e of input.entries) {
     if (!index.setFile(e.file, e.text, { explicit: e.explicit })) continue;
-    const portable = index.exportFile(e.file);
+    const portable = index.exportFile(e.file, e.context);
     if (portable) out.push(portable);
   }
   parentPort!.postMessage(out);

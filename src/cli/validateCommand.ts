@@ -1,7 +1,7 @@
 import { parseArgs, listOption, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { loadIndex } from './manifestFiles';
-import { buildReport } from './reporters/findingReport';
+import { buildReport, reportScope } from './reporters/findingReport';
 import { formatText } from './reporters/textReporter';
 import { formatJson } from './reporters/jsonReporter';
 import { formatSarif } from './reporters/sarifReporter';
@@ -9,7 +9,7 @@ import { formatJunit } from './reporters/junitReporter';
 import { DEFAULT_KUBERNETES_VERSION, normalizeKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from '../core/kubernetesVersions';
 import { TOOL_VERSION } from './toolVersion';
 import { RULES, ruleMeta } from '../core/rules/catalog';
-import { editDistance } from '../core/schema/suggest';
+import { editDistance } from '../core/model/nearNames';
 
 export const VALIDATE_HELP = `Usage: kube-topology validate [options] PATH...
 
@@ -18,6 +18,11 @@ reject, cross-resource references (Service selectors and ports, HPA targets, Ing
 Service DNS addresses in env), removed API versions and kind traps.
 PATH is a file, a folder (searched recursively for .yaml, .yml, .json) or - for stdin.
 
+Cross-resource checks (duplicates, references) run per apply unit, the files applied together:
+a kustomization (kubectl apply -k), a Helm chart (its templates are not validated), each other
+folder on its own (kubectl apply -f DIR), the files named on the command line together, or the
+units .kube-topology.yaml declares. See docs/precision.md.
+
 Options:
   --kubernetes-version X   Kubernetes minor version to validate against (${SUPPORTED_KUBERNETES_VERSIONS[0]}–${SUPPORTED_KUBERNETES_VERSIONS[SUPPORTED_KUBERNETES_VERSIONS.length - 1]}, default ${DEFAULT_KUBERNETES_VERSION})
   --output FORMAT          text (default), json, sarif or junit
@@ -25,6 +30,7 @@ Options:
   --ignore CODE[,CODE]     switch rules off (repeatable); see docs/rules.md
   --namespace NS           namespace for resources without one (default "default")
   --no-schema              skip JSON-schema checks (keep every other rule)
+  --config FILE            apply units from FILE (default: .kube-topology.yaml here, if any)
 
 Exit status: 0 no errors, 1 errors found (or warnings with --strict), 2 usage or I/O error.
 `;
@@ -39,6 +45,7 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
     ignore: { value: true, multiple: true },
     namespace: { value: true, alias: 'n' },
     'no-schema': {},
+    config: { value: true },
     help: { alias: 'h' },
   });
   if (args.options.help) {
@@ -56,14 +63,19 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
 
   const ignored = listOption(args, 'ignore');
   for (const code of ignored) checkRuleCode(code);
-  const index = await loadIndex(args.positionals, io, {
-    kubernetesVersion,
-    defaultNamespace: stringOption(args, 'namespace') ?? 'default',
-    disabledRules: ignored,
-    schemaValidation: !args.options['no-schema'],
-  });
+  const index = await loadIndex(
+    args.positionals,
+    io,
+    {
+      kubernetesVersion,
+      defaultNamespace: stringOption(args, 'namespace') ?? 'default',
+      disabledRules: ignored,
+      schemaValidation: !args.options['no-schema'],
+    },
+    stringOption(args, 'config'),
+  );
   const result = index.analyze();
-  const report = buildReport(result.byFile, result.resources.length, io.cwd);
+  const report = buildReport(result.byFile, result.resources.length, io.cwd, reportScope(result, io.cwd));
   switch (format) {
     case 'json':
       io.stdout(formatJson(report));

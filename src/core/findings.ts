@@ -51,6 +51,8 @@ export interface Finding {
   resource?: ResourceRef;
   fixes?: Fix[];
   related?: RelatedLocation[];
+  /** The apply unit a cross-resource finding was judged in (its name), see applyUnits.ts. */
+  unit?: string;
 }
 
 export const ZERO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };

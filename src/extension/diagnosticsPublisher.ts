@@ -49,6 +49,8 @@ export class DiagnosticsPublisher implements vscode.Disposable {
 
   private publish(scope: AnalysisScope): void {
     const byFile = scope.last?.byFile ?? new Map<string, Finding[]>();
+    // With several apply units, a cross-resource finding says which one it was judged in.
+    const withUnits = (scope.last?.units.length ?? 0) > 1;
     for (const [file, entry] of this.published) {
       if (entry.scope === scope.key && !byFile.has(file)) {
         this.collection.delete(vscode.Uri.parse(file));
@@ -65,13 +67,14 @@ export class DiagnosticsPublisher implements vscode.Disposable {
       this.published.set(file, { scope: scope.key, fingerprint, findings });
       this.collection.set(
         vscode.Uri.parse(file),
-        findings.map((f) => this.toDiagnostic(f)),
+        findings.map((f) => this.toDiagnostic(f, withUnits)),
       );
     }
   }
 
-  private toDiagnostic(f: Finding): vscode.Diagnostic {
-    const d = new vscode.Diagnostic(toVsRange(f.range), f.message, SEVERITY[f.severity]);
+  private toDiagnostic(f: Finding, withUnit: boolean): vscode.Diagnostic {
+    const message = withUnit && f.unit ? `${f.message} (apply unit ${f.unit})` : f.message;
+    const d = new vscode.Diagnostic(toVsRange(f.range), message, SEVERITY[f.severity]);
     d.source = DIAGNOSTIC_SOURCE;
     d.code = { value: f.code, target: this.rulesDoc.with({ fragment: f.code }) };
     if (f.related?.length) {
@@ -87,7 +90,7 @@ function fingerprintOf(findings: Finding[]): string {
   let s = '';
   for (const f of findings) {
     const r = f.range;
-    s += `${f.code}|${f.severity}|${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}|${f.message}|${f.related?.length ?? 0}\n`;
+    s += `${f.code}|${f.severity}|${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}|${f.message}|${f.unit ?? ''}|${f.related?.length ?? 0}\n`;
   }
   return s;
 }

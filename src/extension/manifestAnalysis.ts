@@ -1,12 +1,16 @@
 import * as vscode from 'vscode';
-import { WorkspaceIndex, type AnalysisResult } from '../core/index/workspaceIndex';
+import { WorkspaceIndex, type AnalysisResult, type UnitSettings } from '../core/index/workspaceIndex';
 import { DEFAULT_LIMITS } from '../core/parse/manifestParser';
-import { analysisOptions, readConfig, type Config } from './config';
+import { PROJECT_CONFIG_FILE } from '../core/index/applyUnits';
+import { parseProjectConfig, readUnitDeclarations, resolveDeclarations, type ProjectConfig } from '../core/index/projectConfig';
+import { pathKey } from '../core/index/unitPaths';
+import { analysisOptions, readConfig, resourceSetting, type Config } from './config';
 import { SETTINGS_SECTION } from './settingsTable';
 
 /** Languages whose documents may hold manifests. */
 const MANIFEST_LANGUAGES = new Set(['yaml', 'json', 'jsonc', 'helm']);
-const MANIFEST_GLOB = '**/*.{yaml,yml,json}';
+/** Manifests, and kustomize's extension-less `Kustomization` file (apply units read it). */
+const MANIFEST_GLOB = '**/{*.yaml,*.yml,*.json,Kustomization}';
 
 /**
  * Cheap test of a text for a Kubernetes object (a top-level `apiVersion:` or `kind:` key, or the
@@ -67,11 +71,17 @@ export class ManifestAnalysis implements vscode.Disposable {
       }),
     );
     const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB);
+    // The project's unit declarations: a change re-plans every unit.
+    const unitsWatcher = vscode.workspace.createFileSystemWatcher(`**/${PROJECT_CONFIG_FILE}`);
     this.disposables.push(
       watcher,
       watcher.onDidCreate((u) => this.loading && void this.updateFromDisk(u)),
       watcher.onDidChange((u) => this.loading && void this.updateFromDisk(u)),
       watcher.onDidDelete((u) => this.loading && this.removeFile(u)),
+      unitsWatcher,
+      unitsWatcher.onDidCreate(() => this.loading && void this.reloadAll()),
+      unitsWatcher.onDidChange(() => this.loading && void this.reloadAll()),
+      unitsWatcher.onDidDelete(() => this.loading && void this.reloadAll()),
     );
     // A repository's CI and compose YAML alone cost nothing: the workspace is indexed once a
     // Kubernetes manifest is open (or a command needs the analysis), not on activation.
@@ -142,6 +152,7 @@ export class ManifestAnalysis implements vscode.Disposable {
     let files = 0;
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       const scope = this.scopeFor(folder.uri);
+      scope.index.setUnitSettings(await this.unitSettings(folder));
       const exclude = this.config.exclude.length ? `{${this.config.exclude.join(',')}}` : undefined;
       const uris = await vscode.workspace.findFiles(new vscode.RelativePattern(folder, MANIFEST_GLOB), exclude, this.config.maxWorkspaceFiles);
       if (uris.length >= this.config.maxWorkspaceFiles) {
@@ -167,6 +178,29 @@ export class ManifestAnalysis implements vscode.Disposable {
     this.resetEmitter.fire();
     for (const scope of this.scopes.values()) this.flush(scope);
     this.log.info(`Indexed ${files} files in ${Date.now() - started} ms (Kubernetes ${this.config.kubernetesVersion}).`);
+  }
+
+  /**
+   * The folder's apply units: the setting `kubeTopology.units` when it is set, else
+   * `.kube-topology.yaml` at the folder's root (the file the CLI reads too). Paths are relative to
+   * the folder. What cannot be read is logged and left out.
+   */
+  private async unitSettings(folder: vscode.WorkspaceFolder): Promise<UnitSettings> {
+    const root = pathKey(folder.uri.toString());
+    const setting = resourceSetting('units', folder.uri);
+    let config: ProjectConfig;
+    let source: string;
+    if (Array.isArray(setting) && setting.length) {
+      config = readUnitDeclarations(setting);
+      source = 'setting kubeTopology.units';
+    } else {
+      const text = await readText(vscode.Uri.joinPath(folder.uri, PROJECT_CONFIG_FILE));
+      if (text === undefined) return { root };
+      config = parseProjectConfig(text);
+      source = PROJECT_CONFIG_FILE;
+    }
+    for (const p of config.problems) this.log.warn(`${folder.name}: ${source}: ${p}`);
+    return { declared: resolveDeclarations(config.units, root), root };
   }
 
   private updateDocument(doc: vscode.TextDocument): void {

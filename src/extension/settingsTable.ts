@@ -28,6 +28,8 @@ export const SETTINGS = {
   maxFileSizeKB: spec(8192),
   maxWorkspaceFiles: spec(5000),
   'validation.debounceMs': spec(150),
+  /** Declared apply units (see docs/precision.md); read per workspace folder. */
+  units: spec<unknown[], 'resource'>([], 'resource'),
   'files.exclude': spec<string[]>(['**/node_modules/**', '**/.git/**', '**/charts/**/templates/**']),
   'codeLens.enabled': spec(true, 'resource'),
   'cluster.context': spec(''),

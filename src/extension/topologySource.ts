@@ -15,11 +15,11 @@ export function topologySource(analysis: ManifestAnalysis, log: vscode.LogOutput
       // A panel restored with the window may come before any manifest was opened.
       void analysis.start();
       if (scope.kind === 'workspace') {
-        const graphs = analysis.allScopes().map((s) => (s.last ? buildGraph({ index: s.last.index, byFile: s.last.byFile }) : { nodes: [], edges: [] }));
+        const graphs = analysis.allScopes().map((s) => (s.last ? buildGraph(s.last) : { nodes: [], edges: [] }));
         return mergeGraphs(graphs);
       }
       const result = analysis.analysisFor(scope.uri);
-      return buildGraph({ index: result.index, byFile: result.byFile }, { include: scopeInclude(scope.kind, scope.uri.toString()) });
+      return buildGraph(result, { include: scopeInclude(scope.kind, scope.uri.toString()) });
     },
     onDidChangeAnalysis: analysis.onDidAnalyze,
     refresh: () => analysis.refresh(),

@@ -119,6 +119,7 @@ const node: Check<GraphNode> = obj({
   line: int(),
   range,
   facts,
+  unit: opt(str(1000)),
   status: lit('ok', 'error', 'warning', 'info'),
   problems: arr(problem, 200),
   ghost: opt(bool),

@@ -2,7 +2,7 @@ import type { GraphModel, NodeCategory } from '../../src/core/graph/types';
 import type { GraphLayout, LayoutMemory } from '../../src/core/graph/layout/types';
 import { EMPTY_MEMORY } from '../../src/core/graph/layout/types';
 import { MARGIN } from '../../src/core/graph/render/scene';
-import { DEFAULT_FILTER, filterGraph, type FilteredGraph, type GraphFilter } from '../../src/core/graph/filter';
+import { DEFAULT_FILTER, filterGraph, unitsOf, type FilteredGraph, type GraphFilter } from '../../src/core/graph/filter';
 import { isHostToWebviewMessage, describeInvalid, type ClusterInfo, type GraphScope, type HostToWebviewMessage } from '../../src/shared/webviewProtocol';
 import type { LiveSnapshot } from '../../src/core/cluster/liveTypes';
 import { connectHost, type Host } from './host';
@@ -83,6 +83,11 @@ export class App {
     this.toolbar = new Toolbar({
       namespaceChanged: (ns) => {
         this.filter = { ...this.filter, namespace: ns };
+        this.hasView = false;
+        void this.update();
+      },
+      unitChanged: (unit) => {
+        this.filter = { ...this.filter, unit };
         this.hasView = false;
         void this.update();
       },
@@ -201,6 +206,7 @@ export class App {
     if (memory) this.memory = memory;
     this.toolbar.setTitle(scope.label);
     this.refreshNamespaces();
+    this.refreshUnits();
     if (scopeChanged && this.scope) this.state.saveSoon();
     void this.update(layout);
   }
@@ -309,6 +315,12 @@ export class App {
     this.toolbar.setNamespaces(namespaces, this.filter.namespace);
   }
 
+  private refreshUnits(): void {
+    const units = unitsOf(this.full ?? { nodes: [], edges: [] });
+    if (this.filter.unit && !units.includes(this.filter.unit)) this.filter = { ...this.filter, unit: '' };
+    this.toolbar.setUnits(units, this.filter.unit ?? '');
+  }
+
   private toggleCategory(cat: NodeCategory, shown: boolean): void {
     const hidden = new Set(this.filter.hidden);
     if (shown) hidden.delete(cat);
@@ -403,6 +415,7 @@ export class App {
     this.filter = { ...DEFAULT_FILTER };
     this.toolbar.setNamespaces([], '');
     this.refreshNamespaces();
+    this.refreshUnits();
     this.toolbar.setFilter(this.filter);
     this.hasView = false;
     void this.update();

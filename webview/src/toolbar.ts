@@ -7,6 +7,8 @@ import { el } from './dom';
 /** What the toolbar's controls ask for; the app decides what happens. */
 export interface ToolbarEvents {
   namespaceChanged(namespace: string): void;
+  /** '' for every apply unit. */
+  unitChanged(unit: string): void;
   categoryToggled(category: NodeCategory, shown: boolean): void;
   configToggled(shown: boolean): void;
   searchInput(query: string): void;
@@ -20,8 +22,8 @@ export interface ToolbarEvents {
 }
 
 /**
- * The topology panel's toolbar as DOM: the scope's title and counts, the namespace and kind
- * filters, the search field, the view and export buttons, and a slot for the live status. It
+ * The topology panel's toolbar as DOM: the scope's title and counts, the namespace, apply-unit and
+ * kind filters, the search field, the view and export buttons, and a slot for the live status. It
  * shows what it is told and reports what the user does.
  */
 export class Toolbar {
@@ -32,6 +34,8 @@ export class Toolbar {
   private readonly summary = el('div', 'summary');
   private readonly matchCount = el('span', 'match-count');
   private readonly nsSelect: HTMLElement;
+  /** One apply unit or all (shown when the graph has two or more). */
+  private readonly unitSelect: HTMLElement;
   private readonly categoryBoxes = new Map<NodeCategory, HTMLElement>();
   private readonly configBox: HTMLElement;
   private readonly searchField: HTMLElement;
@@ -55,7 +59,14 @@ export class Toolbar {
       value: '',
       onChange: (v) => events.namespaceChanged(v),
     });
-    filters.append(this.nsSelect);
+    this.unitSelect = controls.createSelect({
+      label: 'Apply unit',
+      options: [{ value: '', label: 'All apply units' }],
+      value: '',
+      onChange: (v) => events.unitChanged(v),
+    });
+    this.unitSelect.hidden = true;
+    filters.append(this.nsSelect, this.unitSelect);
     for (const cat of NODE_CATEGORIES) {
       if (cat === 'config') continue;
       const box = controls.createCheckbox({ label: CATEGORY_LABELS[cat], checked: true, onChange: (checked) => events.categoryToggled(cat, checked) });
@@ -120,6 +131,12 @@ export class Toolbar {
       [{ value: '', label: 'All namespaces' }, ...namespaces.map((ns) => ({ value: ns, label: ns || 'cluster-scoped' }))],
       current,
     );
+  }
+
+  /** The apply units to choose from, with the current one ('' for all) selected; hidden below two. */
+  setUnits(units: string[], current: string): void {
+    this.unitSelect.hidden = units.length < 2;
+    controls.setSelectOptions(this.unitSelect, [{ value: '', label: 'All apply units' }, ...units.map((u) => ({ value: u, label: u }))], current);
   }
 
   /** Ticks the kind boxes to match a filter (restored state, "Show everything"). */

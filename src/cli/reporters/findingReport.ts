@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../../core/findings';
+import type { AnalysisResult, SkipReason } from '../../core/index/workspaceIndex';
 import { displayPath } from '../manifestFiles';
 
 /** One finding as the CLI prints it: 1-based lines and columns, paths relative to cwd. */
@@ -12,6 +13,15 @@ export interface ReportedFinding {
   code: string;
   message: string;
   resource?: { apiVersion: string; kind: string; name: string; namespace?: string };
+  /** The apply unit a cross-resource finding was judged in. */
+  unit?: string;
+}
+
+/** What the run covered besides findings: apply units, files not validated, custom kinds not schema-checked. */
+export interface ReportScope {
+  units: { name: string; how: string; files: number }[];
+  skipped: { file: string; reason: SkipReason }[];
+  notSchemaChecked: { apiVersion: string; kind: string; count: number }[];
 }
 
 export interface ValidationReport {
@@ -19,6 +29,7 @@ export interface ValidationReport {
   files: string[];
   findings: ReportedFinding[];
   summary: { files: number; resources: number; errors: number; warnings: number; infos: number };
+  scope?: ReportScope;
 }
 
 /** A finding with 1-based positions and a path relative to `cwd` (validate's and apply's JSON). */
@@ -33,10 +44,20 @@ export function reportedFinding(f: Finding, cwd: string): ReportedFinding {
     code: f.code,
     message: f.message,
     resource: f.resource,
+    ...(f.unit !== undefined ? { unit: f.unit } : {}),
   };
 }
 
-export function buildReport(byFile: Map<string, Finding[]>, resources: number, cwd: string): ValidationReport {
+/** The units, skipped files and unchecked kinds of an analysis, with paths relative to `cwd`. */
+export function reportScope(result: AnalysisResult, cwd: string): ReportScope {
+  return {
+    units: result.units.map(({ unit }) => ({ name: unit.name, how: unit.how, files: unit.files.length })),
+    skipped: result.skipped.map((s) => ({ file: displayPath(s.file, cwd), reason: s.reason })),
+    notSchemaChecked: result.unchecked,
+  };
+}
+
+export function buildReport(byFile: Map<string, Finding[]>, resources: number, cwd: string, scope?: ReportScope): ValidationReport {
   const findings: ReportedFinding[] = [];
   const files = [...byFile.keys()].map((f) => displayPath(f, cwd));
   for (const list of byFile.values()) for (const f of list) findings.push(reportedFinding(f, cwd));
@@ -46,6 +67,7 @@ export function buildReport(byFile: Map<string, Finding[]>, resources: number, c
     files,
     findings,
     summary: { files: files.length, resources, errors: count('error'), warnings: count('warning'), infos: count('info') },
+    scope,
   };
 }
 

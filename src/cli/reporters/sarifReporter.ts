@@ -47,6 +47,7 @@ export function formatSarif(report: ValidationReport, version: string): string {
           ruleIndex: index.get(f.code),
           level: LEVEL[f.severity],
           message: { text: f.message },
+          ...(f.unit !== undefined ? { properties: { unit: f.unit } } : {}),
           locations: [
             {
               physicalLocation: {

@@ -32,6 +32,11 @@ export interface GraphInput {
   index: ResourceIndex;
   /** Findings of the same pass (AnalysisResult.byFile): problems on nodes, codes on broken edges. */
   byFile?: ReadonlyMap<string, readonly Finding[]>;
+  /**
+   * The apply units of the pass (AnalysisResult.units): each reference is drawn as its own unit
+   * resolved it, and each node names its unit. Without them, references resolve over `index`.
+   */
+  units?: readonly { unit: { name: string; files: readonly string[] }; index: ResourceIndex }[];
 }
 
 export interface GraphOptions {
@@ -85,7 +90,7 @@ function cachedFacts(r: Resource): NodeFacts {
 /** rangeOf / resourceRange, with the document-local range cached per object and path (paths come from the cached references). */
 function cachedRange(r: Resource, path: readonly PathSegment[] | 'resource'): Range {
   let byPath = localRanges.get(r.object);
-  if (!byPath) localRanges.set(r.object, (byPath = new Map()));
+  if (!byPath) localRanges.set(r.object, (byPath = new Map<readonly PathSegment[] | 'resource', Range>()));
   let local = byPath.get(path);
   if (!local) {
     if (path === 'resource') {
@@ -103,7 +108,20 @@ function cachedRange(r: Resource, path: readonly PathSegment[] | 'resource'): Ra
 
 export function buildGraph(input: GraphInput, options: GraphOptions = {}): GraphModel {
   const { index } = input;
-  const refs = referencesOf(index);
+  const unitOf = new Map<string, string>();
+  let references: readonly Reference[];
+  if (input.units) {
+    const list: Reference[] = [];
+    for (const { unit, index: unitIndex } of input.units) {
+      const home = new Set(unit.files);
+      for (const f of unit.files) unitOf.set(f, unit.name);
+      // A unit's references from its own files (its bases' are drawn by the bases' units).
+      for (const ref of referencesOf(unitIndex).all) if (home.has(ref.from.file)) list.push(ref);
+    }
+    references = list;
+  } else {
+    references = referencesOf(index).all;
+  }
   const nodes = new Map<string, GraphNode>();
   const nodeOf = new Map<Resource, GraphNode>();
   const graphKinds = new Set(GRAPH_KINDS);
@@ -134,6 +152,8 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
       status: 'ok',
       problems: [],
     };
+    const unit = unitOf.get(r.file);
+    if (unit !== undefined) node.unit = unit;
     nodes.set(id, node);
     nodeOf.set(r, node);
     return node;
@@ -175,7 +195,7 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
     if (prev.label !== e.label && !prev.label.endsWith('…')) prev.label = `${prev.label}, …`;
   };
 
-  for (const ref of refs.all) {
+  for (const ref of references) {
     const fromNode = addResource(ref.from);
     if (!fromNode) continue;
     const site = cachedRange(ref.from, ref.path);
@@ -291,7 +311,7 @@ function fitForWebview(g: GraphModel): GraphModel {
         },
       ];
     }
-    nodes.push({ ...n, facts: facts as NodeFacts, problems });
+    nodes.push({ ...n, facts, problems });
   }
   const edges: GraphEdge[] = [];
   for (const e of g.edges) {
@@ -407,6 +427,8 @@ function problemSentence(ref: Reference, p: ReferenceProblem): string {
       return `points outside the files in view (not checked)`;
     case 'key-missing':
       return `${t.kind} ${t.name} has no key ${p.key}`;
+    case 'may-be-generated':
+      return `not in this unit; ${p.makers.join(', ')} may create it (not checked)`;
   }
 }
 

@@ -4,6 +4,8 @@ import type { GraphEdge, GraphModel, GraphNode, NodeCategory } from './types';
 export interface GraphFilter {
   /** '' for every namespace. */
   namespace: string;
+  /** '' for every apply unit; otherwise the resources of that unit (and what their broken references point at). */
+  unit?: string;
   /** Categories switched off. */
   hidden: readonly NodeCategory[];
   /** ConfigMaps and Secrets as cards; when false they fold into a "+n config" note on their workloads. */
@@ -15,7 +17,7 @@ export interface GraphFilter {
   maxNodes: number;
 }
 
-export const DEFAULT_FILTER: GraphFilter = { namespace: '', hidden: [], showConfig: true, maxNodes: 1500 };
+export const DEFAULT_FILTER: GraphFilter = { namespace: '', unit: '', hidden: [], showConfig: true, maxNodes: 1500 };
 
 export interface FilteredGraph {
   graph: GraphModel;
@@ -41,6 +43,7 @@ export function filterGraph(full: GraphModel, f: GraphFilter): FilteredGraph {
   const configCounts = new Map<string, number>();
   for (const n of full.nodes) {
     if (f.namespace && n.namespace !== f.namespace) continue;
+    if (f.unit && n.unit !== f.unit) continue;
     if (n.ghost) continue; // decided with their edges below
     if (hidden.has(n.category)) continue;
     if (!f.showConfig && n.category === 'config') continue;
@@ -56,7 +59,7 @@ export function filterGraph(full: GraphModel, f: GraphFilter): FilteredGraph {
   // A broken mount to an existing ConfigMap (missing key) keeps the ConfigMap visible.
   for (const id of brokenTargets) {
     const n = byId.get(id);
-    if (n && !n.ghost && (!f.namespace || n.namespace === f.namespace)) {
+    if (n && !n.ghost && (!f.namespace || n.namespace === f.namespace) && (!f.unit || n.unit === f.unit)) {
       const from = full.edges.some((e) => e.to === id && e.broken && keep.has(e.from));
       if (from) keep.add(id);
     }
@@ -80,6 +83,13 @@ export function filterGraph(full: GraphModel, f: GraphFilter): FilteredGraph {
   const edges: GraphEdge[] = full.edges.filter((e) => keep.has(e.from) && keep.has(e.to));
   for (const id of [...configCounts.keys()]) if (!keep.has(id)) configCounts.delete(id);
   return { graph: { nodes, edges }, configCounts, capped, total: full.nodes.filter((n) => !n.ghost).length };
+}
+
+/** The apply units the graph's resources belong to, sorted, for a "show one unit" choice. */
+export function unitsOf(g: GraphModel): string[] {
+  const out = new Set<string>();
+  for (const n of g.nodes) if (n.unit !== undefined && !n.ghost) out.add(n.unit);
+  return [...out].sort();
 }
 
 /** Case-insensitive match on name, kind, namespace, image and selector. */

@@ -89,6 +89,8 @@ export interface GraphNode {
   /** The whole resource, 0-based, for selecting it in the editor. */
   range: GraphRange;
   facts: NodeFacts;
+  /** The apply unit the resource belongs to (see src/core/index/applyUnits.ts), when known. */
+  unit?: string;
   /** Highest severity among `problems`, or 'ok'. */
   status: 'ok' | Severity;
   problems: GraphProblem[];

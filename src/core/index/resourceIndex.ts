@@ -1,9 +1,49 @@
 import type { Resource } from '../parse/manifestParser';
-import { effectiveNamespace, isWorkload } from '../model/kinds';
+import { effectiveNamespace, isClusterScoped, isWorkload } from '../model/kinds';
+import type { UnitKind } from './applyUnits';
+import type { PatchTarget } from './kustomization';
+
+export interface UnitPatch {
+  /** The patch's file. */
+  file: string;
+  /** A patch object (undefined for a JSON 6902 patch, which is a list of operations). */
+  resource?: Resource;
+  target?: PatchTarget;
+}
+
+/** What an index knows about the apply unit it covers (see applyUnits.ts). */
+export interface UnitScope {
+  /** The unit's name, for messages. */
+  name: string;
+  /**
+   * How the unit was found. A `folder` is taken as a unit because nothing declares otherwise
+   * (`kubectl apply -f DIR`): its files may be alternatives applied one at a time.
+   */
+  kind: UnitKind;
+  /** Every resource of the scope (all units), where references that leave the unit are looked up. */
+  outside?: ResourceIndex;
+  /**
+   * What may create objects no file of the unit defines: its custom resources (their
+   * controllers make pods and Services), a Helm chart, a remote base. Empty when the unit is
+   * all there is.
+   */
+  makers: string[];
+  /** ConfigMaps and Secrets a kustomization generates: `ConfigMap/name`. */
+  generated: ReadonlySet<string>;
+  /**
+   * Kustomize patches of the unit, checked against its resources: each patch object, with the
+   * target its kustomization names (for a JSON 6902 patch, the only way to know the target).
+   */
+  patches: readonly UnitPatch[];
+  /** Whether everything the unit builds from is here (no remote base, no missing file, no chart). */
+  complete: boolean;
+  /** namePrefix / nameSuffix of the kustomizations that build the unit: a patch may name the target either way. */
+  renamed: boolean;
+}
 
 /**
- * Lookup tables over every resource in scope (a workspace folder, or all CLI paths).
- * Built once per analysis pass in O(n); cross-resource checks and the graph read from it.
+ * Lookup tables over the resources of one apply unit (or of a whole scope: a workspace folder, or
+ * all CLI paths). Built once per analysis pass in O(n); cross-resource checks and the graph read from it.
  */
 export class ResourceIndex {
   readonly all: readonly Resource[];
@@ -15,11 +55,14 @@ export class ResourceIndex {
   constructor(
     resources: readonly Resource[],
     readonly defaultNamespace = 'default',
+    readonly unit?: UnitScope,
+    /** The namespace kustomize writes into a file's objects, by file. */
+    private readonly forcedNamespaces?: ReadonlyMap<string, string>,
   ) {
     this.all = resources;
     for (const r of resources) {
       if (!r.kind) continue;
-      const k = keysOf(r, r.kind, defaultNamespace);
+      const k = keysOf(r, r.kind, defaultNamespace, forcedNamespaces?.get(r.file));
       this.nsOf.set(r, k.ns);
       push(this.byKindNs, k.kindNs, r);
       if (k.nameKey !== undefined) push(this.byKey, k.nameKey, r);
@@ -28,7 +71,9 @@ export class ResourceIndex {
   }
 
   namespaceOf(r: Resource): string | undefined {
-    return this.nsOf.has(r) ? this.nsOf.get(r) : effectiveNamespace(r, this.defaultNamespace);
+    if (this.nsOf.has(r)) return this.nsOf.get(r);
+    const forced = this.forcedNamespaces?.get(r.file);
+    return forced !== undefined && !isClusterScoped(r.kind) ? forced : effectiveNamespace(r, this.defaultNamespace);
   }
 
   /** All resources of a kind with this name in this namespace (more than one is a duplicate). */
@@ -77,7 +122,8 @@ export class ResourceIndex {
 }
 
 interface ResourceKeys {
-  defaultNamespace: string;
+  /** The default namespace and kustomize's namespace the keys were built with. */
+  namespaces: string;
   ns: string | undefined;
   kindNs: string;
   nameKey?: string;
@@ -90,12 +136,13 @@ interface ResourceKeys {
  */
 const keysCache = new WeakMap<Resource, ResourceKeys>();
 
-function keysOf(r: Resource, kind: string, defaultNamespace: string): ResourceKeys {
+function keysOf(r: Resource, kind: string, defaultNamespace: string, forced: string | undefined): ResourceKeys {
   let k = keysCache.get(r);
-  if (k?.defaultNamespace !== defaultNamespace) {
-    const ns = effectiveNamespace(r, defaultNamespace);
+  const namespaces = forced === undefined ? defaultNamespace : `${defaultNamespace}\n${forced}`;
+  if (k?.namespaces !== namespaces) {
+    const ns = forced !== undefined && !isClusterScoped(kind) ? forced : effectiveNamespace(r, defaultNamespace);
     k = {
-      defaultNamespace,
+      namespaces,
       ns,
       kindNs: `${kind}/${ns ?? ''}`,
       nameKey: r.name ? key(kind, ns, r.name) : undefined,

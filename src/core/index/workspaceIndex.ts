@@ -16,35 +16,107 @@ import {
   type ResourceData,
 } from '../parse/manifestParser';
 import { localRangeOf, rangeOf } from '../parse/locate';
-import { refOf, getPath } from '../model/kinds';
-import { ResourceIndex } from './resourceIndex';
-import type { AnalysisOptions, IndexCheckContext, ReportExtras, ResourceCheckContext } from '../rules/types';
+import { refOf, getPath, groupOf } from '../model/kinds';
+import { ResourceIndex, type UnitPatch } from './resourceIndex';
+import { PROJECT_CONFIG_FILE, planUnits, type ApplyUnit, type DeclaredUnit, type FileContext, type UnitPlan } from './applyUnits';
+import { isKustomizationFile } from './kustomization';
+import { baseName } from './unitPaths';
+import { isBuiltinApiGroup } from '../schema/schemaRules';
+import type { AnalysisOptions, IndexCheck, IndexCheckContext, ReportExtras, ResourceCheckContext } from '../rules/types';
 import { DEFAULT_OPTIONS } from '../rules/types';
-import { INDEX_CHECKS, RESOURCE_CHECKS, ruleMeta } from '../rules/catalog';
+import { INDEX_RULES, RESOURCE_RULES, ruleMeta } from '../rules/catalog';
 import { isKubeTopologyTemplate } from '../generate/templateDetect';
 
 /** Annotation that switches codes off for one resource: `kube-topology.io/ignore: code-a,code-b` (or `*`). */
 export const IGNORE_ANNOTATION = 'kube-topology.io/ignore';
 
-export interface AnalysisResult {
-  /** Findings per file, sorted; every indexed file has an entry (possibly empty). */
-  byFile: Map<string, Finding[]>;
-  resources: Resource[];
+/** Why a file was not validated as a manifest. */
+export type SkipReason =
+  /**
+   * No document is shaped like a Kubernetes object: none has apiVersion, nor kind with metadata
+   * (a CI config, a values file, docker-compose, another tool's test data with a `kind:` key).
+   */
+  | 'not-kubernetes'
+  /** Go/Helm template actions where YAML reads structure (`name: {{ .Release.Name }}`). */
+  | 'template'
+  /** A Kube Topology template (`${…}` placeholders), rendered by `generate`. */
+  | 'kube-topology-template'
+  /** Under a Helm chart's templates/: rendered by helm. */
+  | 'helm-template'
+  /** Chart.yaml, values files and other files of a Helm chart. */
+  | 'helm-chart'
+  /** Read by kustomize as configuration (transformers, generators, configurations, crds, replacements). */
+  | 'kustomize-config';
+
+/** The reasons in words, for one file and for several ("3 Helm chart templates"). */
+export const SKIP_REASONS: Record<SkipReason, [one: string, many: string]> = {
+  'not-kubernetes': ['file that is not a Kubernetes manifest', 'files that are not Kubernetes manifests'],
+  template: ['Go/Helm template outside a chart', 'Go/Helm templates outside a chart'],
+  'kube-topology-template': ['Kube Topology template', 'Kube Topology templates'],
+  'helm-template': ['Helm chart template', 'Helm chart templates'],
+  'helm-chart': ['Helm chart file (Chart.yaml, values)', 'Helm chart files (Chart.yaml, values)'],
+  'kustomize-config': ['kustomize configuration file', 'kustomize configuration files'],
+};
+
+export interface SkippedFile {
+  file: string;
+  reason: SkipReason;
+}
+
+/** Resources of kinds without a schema here (custom resources): validated for everything but their fields. */
+export interface UncheckedKind {
+  apiVersion: string;
+  kind: string;
+  count: number;
+}
+
+export interface UnitAnalysis {
+  unit: ApplyUnit;
+  /** The unit's resources (its own and its bases'), with the whole scope as `outside`. */
   index: ResourceIndex;
+}
+
+export interface AnalysisResult {
+  /** Findings per file, sorted; every analysed file has an entry (possibly empty). */
+  byFile: Map<string, Finding[]>;
+  /** Objects of every unit (patches, templates and kustomize files are not objects). */
+  resources: Resource[];
+  /** All of them, across units (the whole workspace folder or CLI run). */
+  index: ResourceIndex;
+  /** One entry per apply unit, in plan order. */
+  units: UnitAnalysis[];
+  plan: UnitPlan;
+  /** Files found but not validated, with the reason. */
+  skipped: SkippedFile[];
+  /** Custom kinds whose fields were not checked (no schema), with how many objects each. */
+  unchecked: UncheckedKind[];
+}
+
+/** How units are declared for this index: resolved declarations and the project root, for names. */
+export interface UnitSettings {
+  declared?: DeclaredUnit[];
+  root?: string;
 }
 
 /**
  * The incremental heart of validation: files go in as text, findings come out per file.
  * Parsing and per-resource checks are cached per YAML document text, so after a one-line edit
- * only that document is re-parsed and re-checked; cross-resource checks run over lookup tables
- * rebuilt in O(resources).
+ * only that document is re-parsed and re-checked; cross-resource checks run per apply unit
+ * (applyUnits.ts) over lookup tables rebuilt in O(resources).
  */
 export class WorkspaceIndex {
   private readonly files = new Map<string, ParsedFile>();
+  private readonly kustomizations = new Map<string, string>();
+  private readonly skippedFiles = new Map<string, SkipReason>();
+  private readonly explicitFiles = new Set<string>();
   private readonly cache = new DocumentCache();
   private readonly placed = new WeakMap<ParsedFile, { key: string; findings: Finding[] }>();
   private options: AnalysisOptions;
   private optionsKey: string;
+  private unitSettings: UnitSettings = {};
+  /** Bumped whenever something the unit plan reads changes (file names, kustomizations, settings). */
+  private planVersion = 0;
+  private planned?: { version: number; plan: UnitPlan };
 
   constructor(
     options: Partial<AnalysisOptions> = {},
@@ -63,20 +135,46 @@ export class WorkspaceIndex {
     return this.options;
   }
 
+  /** Declared units (`.kube-topology.yaml`, `kubeTopology.units`) and the project root. */
+  setUnitSettings(settings: UnitSettings): void {
+    this.unitSettings = settings;
+    this.planVersion++;
+  }
+
   /**
-   * Adds or replaces a file. Files found by a folder walk or opened in the editor are only
-   * treated as manifests when they look like Kubernetes (some document has apiVersion or kind)
-   * and are not Helm/Go templates; `explicit` files (named on the command line) always are.
-   * Returns false when the file was skipped as not Kubernetes.
+   * Adds or replaces a file. Kustomization files are read for apply units. Other files found by a
+   * folder walk or opened in the editor are treated as manifests when they look like Kubernetes
+   * (some document has apiVersion or kind); `explicit` files (named on the command line) always
+   * are. Templates are never parsed as manifests. Returns false when the file was skipped; the
+   * reason is in the analysis result.
    */
   setFile(file: string, text: string, options: { explicit?: boolean } = {}): boolean {
+    if (isKustomizationFile(file)) {
+      if (this.kustomizations.get(file) !== text) this.planVersion++;
+      this.kustomizations.set(file, text);
+      this.files.delete(file);
+      this.skippedFiles.delete(file);
+      return true;
+    }
+    if (baseName(file.replace(/\\/g, '/')) === PROJECT_CONFIG_FILE) return false;
     const parsed = parseManifestFile(file, text, { limits: this.limits, cache: this.cache });
+    if (options.explicit) this.explicitFiles.add(file);
+    else this.explicitFiles.delete(file);
     // Kube Topology templates hold ${...} placeholders that only make sense once rendered. A file
     // refused as too large or binary has no documents and is not scanned again.
-    if ((!options.explicit && !looksLikeKubernetes(parsed)) || (parsed.documents.length > 0 && isKubeTopologyTemplate(text))) {
+    let reason: SkipReason | undefined;
+    if (parsed.documents.length > 0 && isKubeTopologyTemplate(text)) reason = 'kube-topology-template';
+    else if (parsed.documents.some((d) => d.parsed.templated)) reason = 'template';
+    else if (!options.explicit && !looksLikeKubernetes(parsed)) reason = 'not-kubernetes';
+    const known = this.files.has(file);
+    if (reason) {
+      if (known || this.skippedFiles.get(file) !== reason) this.planVersion++;
       this.files.delete(file);
+      this.skippedFiles.set(file, reason);
       return false;
     }
+    if (!known) this.planVersion++;
+    this.skippedFiles.delete(file);
     this.files.set(file, parsed);
     return true;
   }
@@ -84,20 +182,27 @@ export class WorkspaceIndex {
   /**
    * The file as plain data for another thread, its per-document checks done here (so a worker
    * thread does the parsing and per-resource work, and the receiving index only cross-checks).
+   * `context` is what the unit plan says about the file (the receiving index plans the same).
    */
-  exportFile(file: string): PortableFile | undefined {
+  exportFile(file: string, context: FileContext = RESOURCE_CONTEXT): PortableFile | undefined {
     const parsed = this.files.get(file);
-    return parsed && toPortable(parsed, (doc) => this.documentFindings(doc));
+    return parsed && toPortable(parsed, (doc) => this.documentFindings(doc, context));
   }
 
-  /** Adds a file exported by {@link exportFile} from an index with the same options. */
-  adoptFile(portable: PortableFile): void {
-    this.files.set(portable.file, restoreFile(portable, this.optionsKey, this.limits));
+  /** Adds a file exported by {@link exportFile} from an index with the same options and context. */
+  adoptFile(portable: PortableFile, context: FileContext = RESOURCE_CONTEXT): void {
+    if (!this.files.has(portable.file)) this.planVersion++;
+    this.skippedFiles.delete(portable.file);
+    this.files.set(portable.file, restoreFile(portable, this.analysisKey(context), this.limits));
   }
 
   /** Runs the per-document checks now (they are cached), e.g. while another thread works. */
   checkDocuments(): void {
-    for (const parsed of this.files.values()) for (const doc of parsed.documents) this.documentFindings(doc.parsed);
+    const plan = this.plan();
+    for (const [file, parsed] of this.files) {
+      const context = plan.contextOf(file);
+      for (const doc of parsed.documents) this.documentFindings(doc.parsed, context);
+    }
   }
 
   /** Puts the files in this order (files filled in from several threads keep the order they were named in). */
@@ -112,10 +217,14 @@ export class WorkspaceIndex {
       }
     }
     for (const [f, parsed] of entries) this.files.set(f, parsed);
+    this.planVersion++;
   }
 
   removeFile(file: string): boolean {
-    return this.files.delete(file);
+    const had = this.files.delete(file) || this.kustomizations.delete(file) || this.skippedFiles.delete(file);
+    this.explicitFiles.delete(file);
+    if (had) this.planVersion++;
+    return had;
   }
 
   hasFile(file: string): boolean {
@@ -130,63 +239,184 @@ export class WorkspaceIndex {
     return [...this.files.keys()];
   }
 
+  /** The objects the units apply: not patches, templates or kustomize configuration. */
   resources(): Resource[] {
+    const plan = this.plan();
     const out: Resource[] = [];
-    for (const f of this.files.values()) out.push(...f.resources);
+    for (const [file, f] of this.files) if (plan.roleOf(file) === 'resource') out.push(...f.resources);
     return out;
   }
 
-  /** Runs every check over the indexed files. */
-  analyze(): AnalysisResult {
-    const resources = this.resources();
-    const index = new ResourceIndex(resources, this.options.defaultNamespace);
-    const byFile = new Map<string, Finding[]>();
-    for (const [file, parsed] of this.files) {
-      // An unchanged file (same parse) under the same options has the same per-file findings; only
-      // the cross-resource ones are recomputed, so a keystroke does not re-place every file's list.
-      let own = this.placed.get(parsed);
-      if (own?.key !== this.optionsKey) {
-        const list: Finding[] = [];
-        for (const f of parsed.findings) {
-          const adjusted = this.applySettings(f);
-          if (adjusted) list.push(adjusted);
-        }
-        for (const doc of parsed.documents) {
-          for (const f of this.documentFindings(doc.parsed)) list.push(placeFinding(f, file, doc.startLine));
-        }
-        own = { key: this.optionsKey, findings: list };
-        this.placed.set(parsed, own);
-      }
-      byFile.set(file, own.findings.slice());
+  /**
+   * The unit plan files about to be loaded will have: lets another thread check their documents
+   * with the context this index will give them.
+   */
+  previewPlan(entries: readonly { file: string; text: string; explicit?: boolean }[]): UnitPlan {
+    const kustomizations = new Map<string, string>();
+    for (const e of entries) if (isKustomizationFile(e.file)) kustomizations.set(e.file, e.text);
+    return planUnits({
+      files: entries.map((e) => e.file),
+      kustomizations,
+      explicit: new Set(entries.filter((e) => e.explicit).map((e) => e.file)),
+      declared: this.unitSettings.declared,
+      root: this.unitSettings.root,
+    });
+  }
+
+  /** The apply units of the current files (recomputed only when files, kustomizations or settings change). */
+  plan(): UnitPlan {
+    if (this.planned?.version !== this.planVersion) {
+      const plan = planUnits({
+        files: [...this.files.keys(), ...this.kustomizations.keys(), ...this.skippedFiles.keys()],
+        kustomizations: this.kustomizations,
+        explicit: this.explicitFiles,
+        declared: this.unitSettings.declared,
+        root: this.unitSettings.root,
+      });
+      this.planned = { version: this.planVersion, plan };
     }
+    return this.planned.plan;
+  }
+
+  /** Runs every check over the indexed files: per file, then per apply unit. */
+  analyze(): AnalysisResult {
+    const plan = this.plan();
+    const byFile = new Map<string, Finding[]>();
+    const skipped: SkippedFile[] = [];
+    for (const [file, reason] of this.skippedFiles) {
+      const role = plan.roleOf(file);
+      skipped.push({ file, reason: role === 'helm-chart' || role === 'helm-template' || role === 'kustomize-config' ? role : reason });
+    }
+    const resources: Resource[] = [];
+    for (const [file, parsed] of this.files) {
+      const role = plan.roleOf(file);
+      if (role === 'helm-template' || role === 'helm-chart' || role === 'kustomize-config') {
+        skipped.push({ file, reason: role });
+        continue;
+      }
+      if (role !== 'resource' && role !== 'patch' && role !== 'unreferenced') continue;
+      const context = plan.contextOf(file);
+      let list = this.fileFindings(file, parsed, context).slice();
+      if (role === 'unreferenced') {
+        // Nothing applies the file: what would fail if it were applied is worth a warning, not an error.
+        list = list.map((f) => (f.severity === 'error' ? { ...f, severity: 'warning' } : f));
+        const f = this.applySettings({
+          code: 'not-in-kustomization',
+          severity: 'info',
+          message:
+            'No kustomization names this file, though kustomize builds from its folder: `kubectl apply -k` does not apply it. ' +
+            'It is checked like a patch (its fields and values, not as a whole object). If it should be applied, add it to resources (or patches) of kustomization.yaml.',
+          file,
+          range: { start: { line: parsed.documents[0]?.startLine ?? 0, character: 0 }, end: { line: parsed.documents[0]?.startLine ?? 0, character: 0 } },
+        });
+        if (f) list.push(f);
+      }
+      byFile.set(file, list);
+      if (role === 'resource') resources.push(...parsed.resources);
+    }
+    // Each file's objects are in the namespace its own unit gives them (kustomize's `namespace:`).
+    const homeNamespaces = new Map<string, string>();
+    for (const unit of plan.units) for (const f of unit.files) if (unit.namespaceOf.has(f)) homeNamespaces.set(f, unit.namespaceOf.get(f)!);
+    const scope = new ResourceIndex(resources, this.options.defaultNamespace, undefined, homeNamespaces);
+    const units: UnitAnalysis[] = [];
+    for (const unit of plan.units) {
+      const analysed = this.analyzeUnit(unit, plan, scope, byFile);
+      if (analysed) units.push(analysed);
+    }
+    for (const list of byFile.values()) list.sort(compareFindings);
+    skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    return { byFile, resources, index: scope, units, plan, skipped, unchecked: uncheckedKinds(resources) };
+  }
+
+  /** Parse findings and per-document findings of a file, placed in the file (cached per parse, options and context). */
+  private fileFindings(file: string, parsed: ParsedFile, context: FileContext): Finding[] {
+    // An unchanged file (same parse) under the same options has the same per-file findings; only
+    // the cross-resource ones are recomputed, so a keystroke does not re-place every file's list.
+    const key = this.analysisKey(context);
+    let own = this.placed.get(parsed);
+    if (own?.key !== key) {
+      const list: Finding[] = [];
+      for (const f of parsed.findings) {
+        if (context.role === 'patch' && PATCH_SHAPE_CODES.has(f.code)) continue;
+        const adjusted = this.applySettings(f);
+        if (adjusted) list.push(adjusted);
+      }
+      for (const doc of parsed.documents) {
+        for (const f of this.documentFindings(doc.parsed, context)) list.push(placeFinding(f, file, doc.startLine));
+      }
+      own = { key, findings: list };
+      this.placed.set(parsed, own);
+    }
+    return own.findings;
+  }
+
+  /** Cross-resource checks of one unit; their findings go to the unit's own files, named with the unit. */
+  private analyzeUnit(unit: ApplyUnit, plan: UnitPlan, scope: ResourceIndex, byFile: Map<string, Finding[]>): UnitAnalysis | undefined {
+    const ownFiles = unit.files.filter((f) => this.files.has(f) && plan.roleOf(f) === 'resource');
+    const patchFiles = unit.patches.filter((f) => this.files.has(f));
+    if (!ownFiles.length && !patchFiles.length) return undefined;
+    const resources: Resource[] = [];
+    for (const f of ownFiles) resources.push(...this.files.get(f)!.resources);
+    for (const f of unit.contextFiles) if (this.files.has(f) && plan.roleOf(f) === 'resource') resources.push(...this.files.get(f)!.resources);
+    const patches: UnitPatch[] = [];
+    for (const f of patchFiles) {
+      const placement = plan.patchOf(f);
+      if (placement?.json6902) patches.push({ file: f, target: placement.target });
+      else for (const resource of this.files.get(f)!.resources) patches.push({ file: f, resource, target: placement?.target });
+    }
+    const index = new ResourceIndex(
+      resources,
+      this.options.defaultNamespace,
+      {
+        name: unit.name,
+        kind: unit.kind,
+        outside: scope,
+        makers: makersOf(unit, resources),
+        generated: new Set(unit.generated.map((g) => `${g.kind}/${g.name}`)),
+        patches,
+        complete: unit.incomplete.length === 0,
+        renamed: unit.renamed,
+      },
+      unit.namespaceOf,
+    );
+    const home = new Set([...ownFiles, ...patchFiles]);
     const options = this.options;
     const ctx: IndexCheckContext = {
       index,
       options,
       range: (r, path, part) => rangeOf(r, path, part),
       report: (r, code, message, range, extras) => {
+        if (!home.has(r.file)) return; // a base's object: judged in the base's own unit
         const f = this.makeFinding(code, message, range, r, extras);
         if (!f) return;
-        const finding: Finding = { ...f, file: r.file, resource: refOf(r, options.defaultNamespace) };
+        const finding: Finding = { ...f, file: r.file, resource: { ...refOf(r, options.defaultNamespace), namespace: index.namespaceOf(r) }, unit: unit.name };
         const list = byFile.get(r.file);
         if (list) list.push(finding);
         else byFile.set(r.file, [finding]);
       },
     };
-    for (const check of INDEX_CHECKS) check(ctx);
-    for (const list of byFile.values()) list.sort(compareFindings);
-    return { byFile, resources, index };
+    for (const rule of INDEX_RULES) runIndexCheck(rule.check, rule.meta[0]?.code ?? 'check', ctx);
+    return { unit, index };
+  }
+
+  private analysisKey(context: FileContext): string {
+    if (context.role === 'resource' && !context.selectorLabelsAdded && !context.vars?.length && !context.namespaceAdded && !context.images?.length) {
+      return this.optionsKey;
+    }
+    return `${this.optionsKey}\n${JSON.stringify(context)}`;
   }
 
   /** Per-document findings (schema and per-resource rules), cached with the document. */
-  private documentFindings(doc: ParsedDocument): LocalFinding[] {
-    if (doc.analysis?.key === this.optionsKey) return doc.analysis.findings;
+  private documentFindings(doc: ParsedDocument, context: FileContext): LocalFinding[] {
+    const key = this.analysisKey(context);
+    if (doc.analysis?.key === key) return doc.analysis.findings;
     const findings: LocalFinding[] = [];
     if (!doc.hasSyntaxErrors) {
       for (const resource of doc.resources) {
         const ctx: ResourceCheckContext = {
           resource,
           doc,
+          file: context,
           options: this.options,
           range: (path, part) => localRangeOf(resource, doc.lines, path, part),
           report: (code, message, range, extras) => {
@@ -194,9 +424,10 @@ export class WorkspaceIndex {
             if (f) findings.push({ ...f, resource: refOf(resource as Resource, this.options.defaultNamespace) });
           },
         };
-        for (const check of RESOURCE_CHECKS) {
+        for (const rule of RESOURCE_RULES) {
+          if (context.role === 'patch' && !rule.onPatches) continue;
           try {
-            check(ctx);
+            rule.check(ctx);
           } catch (e) {
             // A rule bug must never take validation down; it shows up as a finding instead.
             findings.push({
@@ -209,7 +440,7 @@ export class WorkspaceIndex {
         }
       }
     }
-    doc.analysis = { key: this.optionsKey, findings };
+    doc.analysis = { key, findings };
     return findings;
   }
 
@@ -232,15 +463,69 @@ export class WorkspaceIndex {
   }
 }
 
-/** Some document declares apiVersion or kind, and the file is not a template with `{{ }}` placeholders. */
-export function looksLikeKubernetes(parsed: ParsedFile): boolean {
-  if (parsed.documents.length === 0 && parsed.findings.length > 0) return /^(apiVersion|kind):/m.test(parsed.text.slice(0, 4096));
-  // The line-by-line pattern costs milliseconds on a big file at every keystroke; most have no `{{`.
-  if (parsed.text.includes('{{') && TEMPLATE_PLACEHOLDER.test(parsed.text)) return false;
-  return parsed.resources.some((r) => r.apiVersion !== undefined || r.kind !== undefined);
+/**
+ * Runs a cross-resource check so that a bug in it becomes an `internal-error` finding instead of
+ * taking the whole pass (and every other rule's findings) down. A document that does not parse
+ * cleanly is mid-edit: its syntax error is the finding to show, not the cross-resource problems of
+ * its half-typed values.
+ */
+export function runIndexCheck(check: IndexCheck, code: string, outer: IndexCheckContext): void {
+  const ctx: IndexCheckContext = {
+    ...outer,
+    report: (r, c, message, range, extras) => {
+      if (!r.doc.parsed.hasSyntaxErrors) outer.report(r, c, message, range, extras);
+    },
+  };
+  try {
+    check(ctx);
+  } catch (e) {
+    const first = ctx.index.all[0];
+    if (first)
+      ctx.report(
+        first,
+        'internal-error',
+        `Kube Topology could not finish the ${code} check: ${e instanceof Error ? e.message : String(e)}`,
+        ctx.range(first, []),
+      );
+  }
 }
 
-const TEMPLATE_PLACEHOLDER = /^[^#\n]*\{\{[^}\n]*\}\}/m;
+/** Some document is shaped like a Kubernetes object: it declares apiVersion, or kind and metadata. */
+export function looksLikeKubernetes(parsed: ParsedFile): boolean {
+  if (parsed.documents.length === 0 && parsed.findings.length > 0) return /^(apiVersion|kind):/m.test(parsed.text.slice(0, 4096));
+  // A `kind:` key alone is common outside Kubernetes (kwok's stage test data, tool configs); an
+  // object missing its apiVersion still has the metadata every Kubernetes object has.
+  return parsed.resources.some((r) => r.apiVersion !== undefined || (r.kind !== undefined && r.object.metadata !== undefined));
+}
+
+const RESOURCE_CONTEXT: FileContext = { role: 'resource' };
+
+/** Shape findings that do not apply to a patch: a JSON 6902 patch is a list, a targeted patch may omit kind. */
+const PATCH_SHAPE_CODES = new Set(['not-an-object', 'missing-api-version', 'missing-kind']);
+
+/** What may create objects a unit's files do not define: its custom resources, and what kustomize or helm adds. */
+function makersOf(unit: ApplyUnit, resources: readonly Resource[]): string[] {
+  const out = [...unit.incomplete];
+  const custom: string[] = [];
+  for (const r of resources) {
+    if (!r.kind || !r.apiVersion || r.kind === 'CustomResourceDefinition') continue;
+    if (!isBuiltinApiGroup(groupOf(r.apiVersion))) custom.push(`${r.kind} ${r.name ?? ''}`.trim());
+  }
+  if (custom.length) out.push(`its custom resources (${custom.slice(0, 3).join(', ')}${custom.length > 3 ? ', …' : ''})`);
+  return out;
+}
+
+function uncheckedKinds(resources: readonly Resource[]): UncheckedKind[] {
+  const counts = new Map<string, UncheckedKind>();
+  for (const r of resources) {
+    if (!r.kind || !r.apiVersion || isBuiltinApiGroup(groupOf(r.apiVersion))) continue;
+    const k = `${r.apiVersion} ${r.kind}`;
+    const entry = counts.get(k);
+    if (entry) entry.count++;
+    else counts.set(k, { apiVersion: r.apiVersion, kind: r.kind, count: 1 });
+  }
+  return [...counts.values()].sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1));
+}
 
 export function isIgnoredByAnnotation(resource: ResourceData, code: string): boolean {
   const value = getPath(resource.object, ['metadata', 'annotations', IGNORE_ANNOTATION]);

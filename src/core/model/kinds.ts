@@ -128,7 +128,7 @@ export function stringMap(v: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   const rec = asRecord(v);
   if (!rec) return out;
-  for (const [k, val] of Object.entries(rec)) if (val != null && typeof val !== 'object') out[k] = String(val);
+  for (const [k, val] of Object.entries(rec)) if (typeof val === 'string' || typeof val === 'number' || typeof val === 'boolean') out[k] = String(val);
   return out;
 }
 

@@ -2,6 +2,7 @@ import type { PathSegment } from '../parse/locate';
 import type { Resource } from '../parse/manifestParser';
 import type { ResourceIndex } from '../index/resourceIndex';
 import { asArray, asRecord, getPath } from './kinds';
+import { nearestName } from './nearNames';
 
 /**
  * Service DNS addresses inside free text (env values, args, command strings), and their
@@ -392,7 +393,8 @@ export function servicePortsOf(service: { object: Record<string, unknown> }): Se
     const rec = asRecord(p);
     if (!rec) return;
     const port = toPortNumber(rec.port);
-    const explicit = rec.targetPort !== undefined && rec.targetPort !== null && rec.targetPort !== '';
+    // targetPort 0 (or "0") is unset: the API server fills in the port, as for a missing one.
+    const explicit = rec.targetPort !== undefined && rec.targetPort !== null && rec.targetPort !== '' && rec.targetPort !== 0 && rec.targetPort !== '0';
     let targetPort: number | string | undefined = port;
     if (explicit) targetPort = toPortNumber(rec.targetPort) ?? (typeof rec.targetPort === 'string' ? rec.targetPort : undefined);
     out.push({
@@ -435,67 +437,6 @@ export function serviceType(service: { object: Record<string, unknown> }): strin
 
 export function isHeadless(service: { object: Record<string, unknown> }): boolean {
   return getPath(service.object, ['spec', 'clusterIP']) === 'None';
-}
-
-// ---------------------------------------------------------------------------------------------
-// Nearest names
-
-/** Edit distance with adjacent transpositions, giving up (returning max + 1) beyond `max`. */
-export function editDistance(a: string, b: string, max = Infinity): number {
-  if (a === b) return 0;
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  const n = a.length;
-  const m = b.length;
-  let prev2 = new Array<number>(m + 1).fill(0);
-  let prev = Array.from({ length: m + 1 }, (_, j) => j);
-  let cur = new Array<number>(m + 1).fill(0);
-  for (let i = 1; i <= n; i++) {
-    cur[0] = i;
-    let rowMin = cur[0];
-    for (let j = 1; j <= m; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
-      cur[j] = v;
-      if (v < rowMin) rowMin = v;
-    }
-    if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
-  }
-  return prev[m];
-}
-
-/** How far apart two names may be and still be a likely typo of each other. */
-export function nearThreshold(a: string, b: string): number {
-  return Math.max(1, Math.floor(Math.max(a.length, b.length) / 3));
-}
-
-/**
- * The candidate most likely meant by `name`: smallest edit distance within a length-scaled
- * threshold, or a name that contains / is contained in it (`redis` → `redis-master`).
- * Ties keep the first candidate. At most `budget` candidates are compared.
- */
-export function nearestName<T>(name: string, candidates: Iterable<T>, nameOf: (c: T) => string | undefined, budget = 2000): T | undefined {
-  let best: T | undefined;
-  let bestScore = Infinity;
-  let seen = 0;
-  for (const c of candidates) {
-    if (++seen > budget) break;
-    const other = nameOf(c);
-    if (!other || other === name) continue;
-    const limit = nearThreshold(name, other);
-    let score = editDistance(name, other, limit);
-    if (score > limit) {
-      const [short, long] = name.length <= other.length ? [name, other] : [other, name];
-      if (short.length >= 3 && long.includes(short)) score = limit + (long.length - short.length) / 100;
-      else continue;
-    }
-    if (score < bestScore) {
-      best = c;
-      bestScore = score;
-    }
-  }
-  return best;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
-import { parseAllDocuments, isAlias, isMap, isSeq, visit, type Document, type YAMLMap, type Node as YamlNode } from 'yaml';
+import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, visit, type Document, type YAMLMap, type Node as YamlNode } from 'yaml';
 import type { Finding, Range, Severity } from '../findings';
 import { shiftRange, ZERO_RANGE } from '../findings';
 import { LineIndex } from './lineIndex';
 import { splitDocuments } from './documentSplitter';
 import { recordMergeSources } from './locate';
+import { goYamlTags } from './goYamlSchema';
 
 /** Limits that turn hostile input into a finding instead of a hang. */
 export interface ParseLimits {
@@ -50,6 +51,8 @@ export interface ParsedDocument {
   /** Syntax and shape findings, local ranges. */
   findings: LocalFinding[];
   hasSyntaxErrors: boolean;
+  /** Go/Helm template actions (`{{ … }}`) stand where YAML reads structure: a template, not a manifest. */
+  templated?: boolean;
   /** Per-configuration analysis results (schema, per-resource rules), keyed by a settings fingerprint. */
   analysis?: { key: string; findings: LocalFinding[] };
 }
@@ -106,8 +109,11 @@ export class DocumentCache {
   }
 }
 
-export function parseManifestFile(file: string, text: string, options: { limits?: ParseLimits; cache?: DocumentCache } = {}): ParsedFile {
+export function parseManifestFile(file: string, source: string, options: { limits?: ParseLimits; cache?: DocumentCache } = {}): ParsedFile {
   const limits = options.limits ?? DEFAULT_LIMITS;
+  // A lone CR is a line break to go-yaml (and to editors); the YAML library and the splitter only
+  // know LF and CRLF. Same length, so every offset stays where it was.
+  const text = source.includes('\r') ? source.replace(/\r(?!\n)/g, '\n') : source;
   const result: ParsedFile = { file, text, documents: [], resources: [], findings: [] };
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > limits.maxFileBytes) {
@@ -171,29 +177,57 @@ export function placeFinding(f: LocalFinding, file: string, startLine: number): 
 
 // logLevel: the library's own warnings (a mapping used as a key, say) go to process.emitWarning,
 // once per parse, into the extension host's log; they are findings here or harmless.
-const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, merge: true, logLevel: 'error' } as const;
+// merge: `<<: *anchor` as kubectl reads it (Go's YAML decoder applies merge keys); scalars as
+// go-yaml v2 reads them (goYamlSchema.ts); duplicate keys are found here (the last one wins, as in kubectl).
+const YAML_OPTIONS = {
+  prettyErrors: false,
+  uniqueKeys: false,
+  strict: true,
+  merge: true,
+  logLevel: 'error',
+  schema: 'core',
+  customTags: goYamlTags,
+} as const;
 
-function parseDocumentChunk(text: string, limits: ParseLimits): ParsedDocument {
-  const lines = new LineIndex(text);
-  const out: ParsedDocument = { text, lines, resources: [], findings: [], hasSyntaxErrors: false };
+function parseYaml(text: string): Document.Parsed[] {
+  const docs = parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
+  return Array.isArray(docs) ? docs : []; // EmptyStream: only comments or whitespace
+}
+
+function parseDocumentChunk(source: string, limits: ParseLimits): ParsedDocument {
+  let text = source;
   let docs: Document.Parsed[];
   try {
-    // merge: `<<: *anchor` as kubectl reads it (Go's YAML decoder applies merge keys).
-    docs = parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
-    if (!Array.isArray(docs)) docs = []; // EmptyStream: only comments or whitespace
+    docs = parseYaml(text);
+    // go-yaml reads a quoted scalar up to its closing quote whatever the indentation of its
+    // continuation lines; the YAML library wants them indented. Parse a copy with those lines
+    // indented (spaces only, so every line keeps its number and the value its text).
+    if (docs.some((d) => d.errors.some((e) => UNCLOSED_QUOTE.test(e.message)))) {
+      const indented = indentQuotedContinuations(text);
+      if (indented !== text) {
+        const again = parseYaml(indented);
+        if (!again.some((d) => d.errors.some((e) => UNCLOSED_QUOTE.test(e.message)))) {
+          text = indented;
+          docs = again;
+        }
+      }
+    }
   } catch (e) {
-    out.hasSyntaxErrors = true;
+    const out: ParsedDocument = { text, lines: new LineIndex(text), resources: [], findings: [], hasSyntaxErrors: true };
     out.findings.push(localFinding('yaml-syntax', 'error', `YAML could not be parsed: ${errorMessage(e)}`, ZERO_RANGE));
     return out;
   }
+  const lines = new LineIndex(text);
+  const out: ParsedDocument = { text, lines, resources: [], findings: [], hasSyntaxErrors: false };
+  if (text.includes('{{')) out.templated = docs.some((d) => hasTemplateAction(d, text));
   // The splitter gives one document per chunk; a stray marker the splitter did not see is still handled.
   for (const doc of docs) {
     if (!out.yaml) out.yaml = doc;
     for (const err of doc.errors) {
       out.hasSyntaxErrors = true;
-      const code = err.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax';
-      out.findings.push(localFinding(code, 'error', cleanYamlMessage(err.message), lines.range(err.pos[0], Math.max(err.pos[1], err.pos[0] + 1))));
+      out.findings.push(localFinding('yaml-syntax', 'error', cleanYamlMessage(err.message), lines.range(err.pos[0], Math.max(err.pos[1], err.pos[0] + 1))));
     }
+    if (!doc.errors.length) out.findings.push(...duplicateKeys(doc, lines));
     for (const w of doc.warnings) {
       out.findings.push(localFinding('yaml-warning', 'warning', cleanYamlMessage(w.message), lines.range(w.pos[0], Math.max(w.pos[1], w.pos[0] + 1))));
     }
@@ -201,6 +235,129 @@ function parseDocumentChunk(text: string, limits: ParseLimits): ParsedDocument {
     extractResources(doc, text, lines, limits, out);
   }
   return out;
+}
+
+const UNCLOSED_QUOTE = /^Missing closing ["']quote/;
+
+/**
+ * The text with the continuation lines of multi-line quoted scalars indented one column deeper than
+ * the line the scalar starts on, where they are less indented. Only spaces are added (after the
+ * line break), so lines keep their numbers.
+ */
+export function indentQuotedContinuations(text: string): string {
+  let out = '';
+  let i = 0;
+  let lineStart = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\n') {
+      lineStart = i + 1;
+      out += c;
+      i++;
+      continue;
+    }
+    if (c === '#' && (i === 0 || text[i - 1] === ' ' || text[i - 1] === '\t' || text[i - 1] === '\n')) {
+      const nl = text.indexOf('\n', i);
+      const end = nl === -1 ? text.length : nl;
+      out += text.slice(i, end);
+      i = end;
+      continue;
+    }
+    const before = text.slice(lineStart, i);
+    // A quote that starts a scalar: after `key: `, `- `, or at the start of a line.
+    if ((c === "'" || c === '"') && /^\s*(?:-\s+)*(?:[^\s#'"][^#]*?:\s+)?(?:-\s+)*$/.test(before)) {
+      const indent = /^ */.exec(before)![0].length + 1;
+      let j = i + 1;
+      let body = c;
+      let closed = false;
+      while (j < text.length) {
+        const d = text[j];
+        if (c === "'" && d === "'" && text[j + 1] === "'") {
+          body += "''";
+          j += 2;
+          continue;
+        }
+        if (c === '"' && d === '\\') {
+          body += text.slice(j, j + 2);
+          j += 2;
+          continue;
+        }
+        body += d;
+        j++;
+        if (d === c) {
+          closed = true;
+          break;
+        }
+        if (d === '\n') {
+          const spaces = /^ */.exec(text.slice(j))![0].length;
+          const rest = text[j + spaces];
+          // Blank lines stay blank; a document marker ends the scalar anyway.
+          if (rest !== '\n' && rest !== undefined && spaces < indent && !text.startsWith('---', j) && !text.startsWith('...', j))
+            body += ' '.repeat(indent - spaces);
+        }
+      }
+      if (!closed) return text;
+      out += body;
+      i = j;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  return out;
+}
+
+/**
+ * Keys written twice in one mapping. kubectl (go-yaml) keeps the last value; the rest of the
+ * document is read and checked as kubectl reads it, so this is a warning that names the key and
+ * where it first appears.
+ */
+function duplicateKeys(doc: Document.Parsed, lines: LineIndex): LocalFinding[] {
+  const out: LocalFinding[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Map<string, YamlNode>();
+      for (const pair of map.items) {
+        const key = pair.key as YamlNode | null;
+        if (!isScalar(key) || !key.range || typeof key.value === 'symbol') continue;
+        const name = String(key.value);
+        const first = seen.get(name);
+        if (!first) {
+          seen.set(name, key);
+          continue;
+        }
+        const firstRange = lines.range(first.range![0], first.range![1]);
+        out.push({
+          code: 'duplicate-key',
+          severity: 'warning',
+          message: `Key ${JSON.stringify(name)} appears twice in this mapping (first on line ${firstRange.start.line + 1}): kubectl keeps this last value and drops the first one.`,
+          range: lines.range(key.range[0], key.range[1]),
+          related: [{ file: '', range: firstRange, message: `${JSON.stringify(name)} first appears here` }],
+        });
+      }
+      return undefined;
+    },
+  });
+  return out;
+}
+
+/**
+ * Whether a `{{ … }}` action stands where YAML reads structure: a flow mapping that starts with
+ * `{{` (`name: {{ .Release.Name }}`, a `{{- if … }}` line). Inside quoted or block strings (an
+ * Argo Workflow parameter, a Prometheus alert, a Grafana dashboard in a ConfigMap) it is data.
+ */
+function hasTemplateAction(doc: Document.Parsed, text: string): boolean {
+  let found = false;
+  visit(doc, {
+    Map(_key, node) {
+      if (node.flow && node.range && text.startsWith('{{', node.range[0])) {
+        found = true;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  return found;
 }
 
 function extractResources(doc: Document.Parsed, text: string, lines: LineIndex, limits: ParseLimits, out: ParsedDocument): void {
@@ -352,6 +509,7 @@ export interface PortableDocument {
   startLine: number;
   text: string;
   hasSyntaxErrors: boolean;
+  templated?: boolean;
   findings: LocalFinding[];
   resources: Omit<ResourceData, 'node'>[];
   /** Per-document findings (schema, per-resource rules) computed with the same options. */
@@ -375,6 +533,7 @@ export function toPortable(parsed: ParsedFile, analysisOf: (doc: ParsedDocument)
       startLine: d.startLine,
       text: d.parsed.text,
       hasSyntaxErrors: d.parsed.hasSyntaxErrors,
+      templated: d.parsed.templated,
       findings: d.parsed.findings,
       resources: d.parsed.resources.map(({ node: _node, ...data }) => data),
       analysis: analysisOf(d.parsed),
@@ -404,6 +563,7 @@ export function restoreFile(p: PortableFile, analysisKey: string, limits: ParseL
       resources: [],
       findings: d.findings,
       hasSyntaxErrors: d.hasSyntaxErrors,
+      templated: d.templated,
       analysis: { key: analysisKey, findings: d.analysis },
     };
     const placed: PlacedDocument = { file: p.file, index: d.index, startLine: d.startLine, parsed };

@@ -1,6 +1,9 @@
-import type { IndexCheck, ResourceCheck, RuleMeta } from './types';
-import { SCHEMA_CHECKS, SCHEMA_RULES } from '../schema/schemaRules';
-import { MANIFEST_INDEX_CHECKS, MANIFEST_RESOURCE_CHECKS, MANIFEST_RULES } from './manifestRules';
+import type { IndexCheck, ResourceRule, Rule, RuleMeta } from './types';
+import { metaOf } from './types';
+import { schemaRule } from '../schema/schemaRules';
+import { SERVER_RULES } from './server/serverRules';
+import { PRACTICE_RULES } from './practice/practiceRules';
+import { CROSS_RULES } from './cross/crossResourceRules';
 
 /**
  * Every rule code the core can report, in one place: docs/rules.md, the CLI's SARIF rule list
@@ -9,7 +12,7 @@ import { MANIFEST_INDEX_CHECKS, MANIFEST_RESOURCE_CHECKS, MANIFEST_RULES } from 
 const PARSE_RULES: RuleMeta[] = [
   { code: 'yaml-syntax', family: 'yaml', severity: 'error', title: 'YAML syntax error' },
   { code: 'yaml-warning', family: 'yaml', severity: 'warning', title: 'YAML construct that parsers may read differently' },
-  { code: 'duplicate-key', family: 'yaml', severity: 'error', title: 'The same key appears twice in one mapping' },
+  { code: 'duplicate-key', family: 'yaml', severity: 'warning', title: 'The same key appears twice in one mapping (kubectl keeps the last)' },
   { code: 'yaml-alias-limit', family: 'yaml', severity: 'error', title: 'Too many aliases resolved (alias bomb)' },
   { code: 'not-an-object', family: 'yaml', severity: 'error', title: 'Document is not a Kubernetes object' },
   { code: 'missing-api-version', family: 'yaml', severity: 'error', title: 'Object has no apiVersion' },
@@ -18,15 +21,22 @@ const PARSE_RULES: RuleMeta[] = [
   { code: 'binary-file', family: 'yaml', severity: 'warning', title: 'File looks binary and was not validated' },
   { code: 'too-many-documents', family: 'yaml', severity: 'warning', title: 'File has more documents than the limit' },
   { code: 'internal-error', family: 'yaml', severity: 'warning', title: 'A check failed unexpectedly (please report it)' },
+  { code: 'not-in-kustomization', family: 'yaml', severity: 'info', title: 'File in a kustomize folder that no kustomization uses (checked like a patch)' },
 ];
 
-export const RULES: RuleMeta[] = [...PARSE_RULES, ...SCHEMA_RULES, ...MANIFEST_RULES];
+/** Schema, server-side, kind-aware, best-practice, security and cross-resource rules, in report order. */
+export const ALL_RULES: Rule[] = [schemaRule, ...SERVER_RULES, ...PRACTICE_RULES, ...CROSS_RULES];
 
-/** Checks that look at one resource at a time (cached with the document's text). */
-export const RESOURCE_CHECKS: ResourceCheck[] = [...SCHEMA_CHECKS, ...MANIFEST_RESOURCE_CHECKS];
+export const RULES: RuleMeta[] = [...PARSE_RULES, ...metaOf(ALL_RULES)];
 
-/** Checks that look across resources (Service → pods, HPA → target, Ingress → Service, DNS calls). */
-export const INDEX_CHECKS: IndexCheck[] = [...MANIFEST_INDEX_CHECKS];
+/** Rules that look at one resource at a time (cached with the document's text). */
+export const RESOURCE_RULES: ResourceRule[] = ALL_RULES.filter((r): r is ResourceRule => r.scope === 'resource');
+
+/** Rules that look across resources (Service → pods, HPA → target, Ingress → Service, DNS calls, duplicates). */
+export const INDEX_RULES = ALL_RULES.filter((r): r is Extract<Rule, { scope: 'index' }> => r.scope === 'index');
+
+/** Their checks. */
+export const INDEX_CHECKS: IndexCheck[] = INDEX_RULES.map((r) => r.check);
 
 const BY_CODE = new Map<string, RuleMeta>();
 for (const r of RULES) BY_CODE.set(r.code, r);

@@ -2,6 +2,7 @@ import type { Fix, Range, RelatedLocation, Severity } from '../findings';
 import type { PathSegment, RangePart } from '../parse/locate';
 import type { ParsedDocument, Resource, ResourceData } from '../parse/manifestParser';
 import type { ResourceIndex } from '../index/resourceIndex';
+import type { FileContext } from '../index/applyUnits';
 
 /** The families rules are grouped by in docs/rules.md and in the e2e workspace. */
 export type RuleFamily = 'yaml' | 'schema' | 'api-version' | 'server' | 'cross-resource' | 'kind' | 'practice' | 'security';
@@ -52,6 +53,8 @@ export interface ReportExtras {
 export interface ResourceCheckContext {
   resource: ResourceData;
   doc: ParsedDocument;
+  /** What the apply units say about the file: a resource or a kustomize patch, and what kustomize adds. */
+  file: FileContext;
   options: AnalysisOptions;
   range(path: readonly PathSegment[], part?: RangePart): Range;
   report(code: string, message: string, range: Range, extras?: ReportExtras): void;
@@ -68,3 +71,26 @@ export interface IndexCheckContext {
 }
 
 export type IndexCheck = (ctx: IndexCheckContext) => void;
+
+/**
+ * Every rule has this one shape: the codes it reports (the catalog, docs/rules.md, SARIF and the
+ * editor's links are generated from them) and its check. A `resource` check sees one object at a
+ * time and is cached with its document; an `index` check sees every resource of an analysis pass.
+ */
+export type Rule = ResourceRule | { scope: 'index'; meta: readonly RuleMeta[]; check: IndexCheck };
+
+export interface ResourceRule {
+  scope: 'resource';
+  meta: readonly RuleMeta[];
+  check: ResourceCheck;
+  /**
+   * Also run on kustomize patches: the check judges values a patch sets (a label, a port number)
+   * rather than the whole object, which a patch is not.
+   */
+  onPatches?: boolean;
+}
+
+/** The codes of a list of rules, in order. */
+export function metaOf(rules: readonly Rule[]): RuleMeta[] {
+  return rules.flatMap((r) => r.meta);
+}

@@ -8,7 +8,7 @@ import { resetValidators } from './validator';
 export { describeField, listKnownKinds, type FieldDescription, type KnownKind } from './hover';
 export { writeKubeconformSchemas, standaloneSchema, combinedSchema, kubeconformFileName } from './kubeconformExport';
 export { API_CHANGES, findApiChange, type ApiChange } from './removedApis';
-export { SCHEMA_CHECKS, SCHEMA_RULES } from './schemaRules';
+export { schemaRule, SCHEMA_RULES } from './schemaRules';
 export { resolveRelease, supportedReleases, schemasDir, schemasAvailable, apiAvailability, SCHEMA_INDEX_FILE } from './store';
 export { validatorStats } from './validator';
 

@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { goYamlOnlyReading } from '../parse/goYamlSchema';
 import type { PathSegment, RangePart } from '../parse/locate';
 import { formatPath } from '../parse/locate';
 import type { Release, StoredSchema } from './store';
@@ -25,6 +26,8 @@ export interface SchemaIssue {
   path: PathSegment[];
   part: RangePart;
   fixes?: IssueFix[];
+  /** The field a `schema-required` issue is about. */
+  field?: string;
 }
 
 /** The YAML source of a plain (unquoted) scalar at a path, for quote/unquote fixes. */
@@ -157,7 +160,8 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
-  return String(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return typeof v;
 }
 
 function expectedType(types: string[], format: string | undefined): string {
@@ -257,11 +261,13 @@ function requiredField(e: ErrorObject, prop: string, cx: ExplainContext): Schema
       message: `required field ${JSON.stringify(prop)} in ${objectLabel(parent, cx)} is null`,
       path: [...parent, prop],
       part: 'key',
+      field: prop,
     };
   }
   return {
     code: 'schema-required',
     message: `missing required field ${JSON.stringify(prop)} in ${objectLabel(parent, cx)}`,
+    field: prop,
     path: parent,
     part: 'key',
   };
@@ -281,6 +287,9 @@ function wrongType(e: ErrorObject, cx: ExplainContext): SchemaIssue {
   if (types.includes('string') && !numeric && (typeof value === 'number' || typeof value === 'boolean')) {
     if (source !== undefined) {
       const quoted = JSON.stringify(source);
+      // YAML 1.1 spellings YAML 1.2 tools read as strings: say why kubectl does not.
+      const reading = secret ? undefined : goYamlOnlyReading(source);
+      if (reading) message += ` (kubectl reads ${source} as ${reading}: YAML 1.1, as go-yaml reads it)`;
       message += secret ? ' — quote it' : ` — quote it: ${quoted}`;
       fixes.push({ title: secret ? 'Quote the value' : `Quote the value: ${quoted}`, path, part: 'value', newText: quoted, preferred: true });
     } else {

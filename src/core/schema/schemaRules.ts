@@ -1,14 +1,15 @@
-import { isScalar as isYamlScalar, type Scalar } from 'yaml';
+import { isScalar as isYamlScalar } from 'yaml';
 import type { Fix, TextEdit } from '../findings';
-import type { ResourceCheck, ResourceCheckContext, RuleMeta } from '../rules/types';
+import type { ResourceCheck, ResourceCheckContext, Rule, RuleMeta } from '../rules/types';
 import { findNode, type PathSegment } from '../parse/locate';
 import { explainErrors, type IssueFix, type SchemaIssue } from './messages';
 import { findApiChange, REMOVED_ONLY_GROUPS, type ApiChange } from './removedApis';
 import { apiAvailability, compareReleases, isGeneratedGroup, release, resolveRelease, schemasAvailable, splitApiVersion, type Release } from './store';
 import { closest, plainList, sameWord } from './suggest';
 import { validateAgainst } from './validator';
+import { getPath } from '../model/kinds';
 
-/** Schema and apiVersion rules (owned by the schema module). */
+/** Schema and apiVersion codes (owned by the schema module). */
 export const SCHEMA_RULES: RuleMeta[] = [
   { code: 'schema-unknown-field', family: 'schema', severity: 'error', title: 'Field not defined for this kind (kubectl strict field validation rejects it)' },
   { code: 'schema-required', family: 'schema', severity: 'error', title: 'A required field is missing' },
@@ -23,8 +24,8 @@ export const SCHEMA_RULES: RuleMeta[] = [
   { code: 'api-version-unavailable', family: 'api-version', severity: 'error', title: 'apiVersion/kind is not served by the selected Kubernetes version' },
 ];
 
-/** A custom-resource-looking group that is really part of Kubernetes (removed long ago or generated). */
-function isBuiltinGroup(group: string): boolean {
+/** An API group of Kubernetes itself (generated, or removed long ago); anything else is a custom resource. */
+export function isBuiltinApiGroup(group: string): boolean {
   return isGeneratedGroup(group) || REMOVED_ONLY_GROUPS.has(group);
 }
 
@@ -144,7 +145,7 @@ function plainScalarSource(ctx: ResourceCheckContext) {
   return (path: PathSegment[]): string | undefined => {
     const found = findNode(ctx.resource.node, path);
     if (found.depth !== path.length || !isYamlScalar(found.node)) return undefined;
-    const node = found.node as Scalar;
+    const node = found.node;
     if (node.type !== 'PLAIN' || !node.range) return undefined;
     return ctx.doc.text.slice(node.range[0], node.range[1]);
   };
@@ -155,7 +156,7 @@ const NOT_API_OBJECTS = new Set(['v1 Config']);
 
 let unavailableReported = false;
 
-export const schemaCheck: ResourceCheck = (ctx) => {
+const schemaCheck: ResourceCheck = (ctx) => {
   const { apiVersion, kind } = ctx.resource;
   if (!apiVersion || !kind) return; // reported by the parser
   if (!schemasAvailable()) {
@@ -171,25 +172,50 @@ export const schemaCheck: ResourceCheck = (ctx) => {
   }
   const target = resolveRelease(ctx.options.kubernetesVersion);
   const rel = release(target);
+  const patch = ctx.file.role === 'patch';
   const change = findApiChange(apiVersion, kind);
-  if (change && checkApiChange(ctx, change, target, rel, apiVersion, kind) === 'removed') return;
+  // A patch creates nothing: the apiVersion that reaches the server is its target's.
+  if (change && (patch || checkApiChange(ctx, change, target, rel, apiVersion, kind) === 'removed')) return;
 
   const { group } = splitApiVersion(apiVersion);
-  if (!isBuiltinGroup(group)) return; // a custom resource: its CRD is the schema
+  if (!isBuiltinApiGroup(group)) return; // a custom resource: its CRD is the schema
   if (kind === 'List' || NOT_API_OBJECTS.has(`${apiVersion} ${kind}`)) return;
   const root = rel.rootOf(apiVersion, kind);
   if (!root) {
-    reportUnknown(ctx, rel, apiVersion, kind);
+    if (!patch) reportUnknown(ctx, rel, apiVersion, kind);
     return;
   }
   if (ctx.options.schemaValidation === false) return;
-  const errors = validateAgainst(target, root, ctx.resource.object);
+  const data = ctx.file.selectorLabelsAdded ? withKustomizeSelector(kind, ctx.resource.object) : ctx.resource.object;
+  const errors = validateAgainst(target, root, data);
   if (!errors.length) return;
-  const issues: SchemaIssue[] = explainErrors(errors, { kind, release: rel, data: ctx.resource.object, plainScalar: plainScalarSource(ctx) });
+  let issues: SchemaIssue[] = explainErrors(errors, { kind, release: rel, data, plainScalar: plainScalarSource(ctx) });
+  if (patch)
+    issues = issues.filter(
+      (i) => i.code !== 'schema-required' && !isPatchDirective(i) && !(i.code === 'schema-unknown-field' && getPath(data, i.path) === null),
+    );
+  // kustomize's namespace transformer fills the namespace of objects a field refers to (a webhook's Service).
+  if (ctx.file.namespaceAdded) issues = issues.filter((i) => !(i.code === 'schema-required' && i.field === 'namespace'));
   for (const issue of issues) {
     const fixes = issue.fixes?.map((f) => toFix(ctx, f));
     ctx.report(issue.code, issue.message, ctx.range(issue.path, issue.part), fixes ? { fixes } : undefined);
   }
 };
 
-export const SCHEMA_CHECKS: ResourceCheck[] = [schemaCheck];
+/** Workloads whose selector kustomize writes from commonLabels (or labels with includeSelectors) when it is missing. */
+const SELECTOR_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
+/** The object as kustomize sends it as far as the schema cares: with the selector kustomize adds. */
+function withKustomizeSelector(kind: string, object: Record<string, unknown>): Record<string, unknown> {
+  const spec = object.spec;
+  if (!SELECTOR_KINDS.has(kind) || spec === null || typeof spec !== 'object' || Array.isArray(spec) || 'selector' in spec) return object;
+  return { ...object, spec: { ...spec, selector: { matchLabels: { 'kustomize.config.k8s.io/common-labels': 'added' } } } };
+}
+
+/** `$patch`, `$setElementOrder/…`, `$retainKeys`, `$deleteFromPrimitiveList/…`: strategic merge patch directives. */
+function isPatchDirective(issue: SchemaIssue): boolean {
+  return issue.code === 'schema-unknown-field' && String(issue.path[issue.path.length - 1]).startsWith('$');
+}
+
+/** Schema and apiVersion rules: one check per resource. */
+export const schemaRule: Rule = { scope: 'resource', meta: SCHEMA_RULES, check: schemaCheck, onPatches: true };

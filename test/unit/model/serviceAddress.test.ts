@@ -3,14 +3,13 @@ import assert from 'node:assert/strict';
 import {
   ServiceAddressResolver,
   addressPort,
-  editDistance,
   findServiceAddresses,
   isHostKey,
-  nearestName,
   servicePortsOf,
   type AddressContext,
 } from '../../../src/core/model/serviceAddress';
 import { ResourceIndex } from '../../../src/core/index/resourceIndex';
+import { editDistance, isLikelyTypo, nearestName } from '../../../src/core/model/nearNames';
 import { parseManifestFile } from '../../../src/core/parse/manifestParser';
 
 const short = (text: string, ctx: AddressContext = {}) =>
@@ -193,9 +192,29 @@ test('edit distance and nearest names', () => {
   const id = (s: string) => s;
   assert.equal(nearestName('tf-serving-clothng-model', names, id), 'tf-serving-clothing-model');
   assert.equal(nearestName('gatewya', names, id), 'gateway');
-  assert.equal(nearestName('redis', names, id), 'redis-master');
   assert.equal(nearestName('frontend', names, id), undefined);
   assert.equal(nearestName('gateway', names, id), undefined, 'an exact match is not a "nearest"');
+});
+
+test('a name inside another, a short name or a sibling that differs in digits is not a typo', () => {
+  const id = (s: string) => s;
+  // A shorter name contained in a longer one is another object, not a misspelling of it.
+  assert.equal(nearestName('redis', ['redis-master'], id), undefined);
+  assert.equal(nearestName('shoppingassistantservice', ['ping', 'frontend'], id), undefined);
+  assert.equal(nearestName('paymentapi', ['api', 'web'], id), undefined);
+  assert.equal(nearestName('webhook-receiver', ['web', 'api'], id), undefined);
+  // Three characters or fewer: any one-letter change is another plausible name.
+  assert.equal(nearestName('api', ['app'], id), undefined);
+  assert.equal(nearestName('db', ['dc'], id), undefined);
+  // Numbered siblings.
+  assert.equal(nearestName('worker-2', ['worker-1'], id), undefined);
+  assert.equal(nearestName('backend-v2', ['backend-v1'], id), undefined);
+  // One edit per four characters of the longer name.
+  assert.equal(isLikelyTypo('gatway', 'gateway'), true);
+  assert.equal(isLikelyTypo('frontnd', 'frontend'), true);
+  assert.equal(isLikelyTypo('cart-service', 'cartservice'), true);
+  assert.equal(isLikelyTypo('productcatalog', 'productcatalogservice'), false);
+  assert.equal(nearestName('tf-serving-clothing-modle', ['tf-serving-clothing-model', 'tf-serving'], id), 'tf-serving-clothing-model');
 });
 
 const WORKSPACE = `apiVersion: v1

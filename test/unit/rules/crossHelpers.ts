@@ -3,12 +3,14 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import type { Finding, Fix, Range } from '../../../src/core/findings';
 import { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
+import type { DeclaredUnit } from '../../../src/core/index/applyUnits';
 import type { AnalysisOptions } from '../../../src/core/rules/types';
-import { CROSS_RESOURCE_RULES } from '../../../src/core/rules/cross/crossResourceRules';
+import { CROSS_RULES } from '../../../src/core/rules/cross/crossResourceRules';
+import { metaOf } from '../../../src/core/rules/types';
 
 /** Test support for the cross-resource rules: the real pipeline, edits applied to text. */
 
-export const CROSS_CODES = new Set(CROSS_RESOURCE_RULES.map((r) => r.code));
+export const CROSS_CODES = new Set(metaOf(CROSS_RULES).map((r) => r.code));
 
 const FIXTURES = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures');
 
@@ -37,9 +39,14 @@ export function zoomcamp(): Record<string, string> {
 }
 
 /** Cross-resource findings (only this module's codes) of the files, through the real pipeline. */
-export function crossFindings(files: Record<string, string>, options: Partial<AnalysisOptions> = {}): Finding[] {
+export function crossFindings(
+  files: Record<string, string>,
+  options: Partial<AnalysisOptions> = {},
+  units: { declared?: DeclaredUnit[]; explicit?: boolean } = {},
+): Finding[] {
   const index = new WorkspaceIndex(options);
-  for (const [file, text] of Object.entries(files)) index.setFile(file, text);
+  if (units.declared) index.setUnitSettings({ declared: units.declared });
+  for (const [file, text] of Object.entries(files)) index.setFile(file, text, { explicit: units.explicit });
   const out: Finding[] = [];
   for (const list of index.analyze().byFile.values()) for (const f of list) if (CROSS_CODES.has(f.code) || f.code === 'internal-error') out.push(f);
   return out;

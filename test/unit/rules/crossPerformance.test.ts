@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { ResourceIndex } from '../../../src/core/index/resourceIndex';
-import { CROSS_RESOURCE_CHECKS } from '../../../src/core/rules/cross/crossResourceRules';
+import { CROSS_RULES } from '../../../src/core/rules/cross/crossResourceRules';
+import { runIndexCheck } from '../../../src/core/index/workspaceIndex';
 import type { IndexCheckContext } from '../../../src/core/rules/types';
 import { DEFAULT_OPTIONS } from '../../../src/core/rules/types';
 import { rangeOf } from '../../../src/core/parse/locate';
@@ -133,7 +134,7 @@ function crossPass(index: ResourceIndex): number {
     range: (r, path, part) => rangeOf(r, path, part),
     report: () => void count++,
   };
-  for (const check of CROSS_RESOURCE_CHECKS) check(ctx);
+  for (const rule of CROSS_RULES) if (rule.scope === 'index') runIndexCheck(rule.check, rule.meta[0].code, ctx);
   return count;
 }
 

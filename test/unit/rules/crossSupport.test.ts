@@ -2,9 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CROSS_RESOURCE_RULES } from '../../../src/core/rules/cross/crossResourceRules';
+import { CROSS_RULES } from '../../../src/core/rules/cross/crossResourceRules';
+import { metaOf } from '../../../src/core/rules/types';
+import { runIndexCheck } from '../../../src/core/index/workspaceIndex';
 import { parseManifestFile } from '../../../src/core/parse/manifestParser';
-import { deletePairLines, guarded, insertIntoMap, rangeInString, replaceScalar } from '../../../src/core/rules/cross/support';
+import { deletePairLines, insertIntoMap, rangeInString, replaceScalar } from '../../../src/core/rules/yamlEdits';
 import { ResourceIndex } from '../../../src/core/index/resourceIndex';
 import { DEFAULT_OPTIONS, type IndexCheckContext } from '../../../src/core/rules/types';
 import { rangeOf } from '../../../src/core/parse/locate';
@@ -64,12 +66,13 @@ test('a failing check becomes an internal-error finding; the other checks still 
     range: (res, path, part) => rangeOf(res, path, part),
     report: (_res, code, message) => void reports.push(`${code}: ${message}`),
   };
-  guarded({
-    meta: { code: 'boom', family: 'cross-resource', severity: 'error', title: '' },
-    check: () => {
+  runIndexCheck(
+    () => {
       throw new Error('bad data');
     },
-  })(ctx);
+    'boom',
+    ctx,
+  );
   assert.deepEqual(reports, ['internal-error: Kube Topology could not finish the boom check: bad data']);
 });
 
@@ -91,5 +94,10 @@ test('the HPA requests fix in a CRLF file keeps CRLF line endings', () => {
 test('docs/rules-cross.md has one entry per code, with the catalog severity', () => {
   const doc = readFileSync(join(__dirname, '..', '..', '..', '..', 'docs', 'rules-cross.md'), 'utf8');
   const headings = [...doc.matchAll(/^### `([a-z-]+)` — (error|warning|info)/gm)].map((m) => `${m[1]} ${m[2]}`);
-  assert.deepEqual(headings.sort(), CROSS_RESOURCE_RULES.map((r) => `${r.code} ${r.severity}`).sort());
+  assert.deepEqual(
+    headings.sort(),
+    metaOf(CROSS_RULES)
+      .map((r) => `${r.code} ${r.severity}`)
+      .sort(),
+  );
 });

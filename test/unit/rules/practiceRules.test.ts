@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { applyFix, findingsOf, fixture, span, summarize, where, yaml } from '../../fixtures/server/analyzeHarness';
 import { PRACTICE_RULES } from '../../../src/core/rules/practice/practiceRules';
 import { SERVER_RULES } from '../../../src/core/rules/server/serverRules';
+import { metaOf } from '../../../src/core/rules/types';
 import { looksLikeSecretName } from '../../../src/core/rules/practice/secretInEnvRule';
 import { imageTag } from '../../../src/core/rules/practice/imagePullPolicyOnKindRule';
 
 // Positions in these tests are 1-based line:column, as an editor shows them.
 
-const OUR_CODES = new Set([...SERVER_RULES, ...PRACTICE_RULES].map((r) => r.code));
+const OUR_CODES = new Set(metaOf([...SERVER_RULES, ...PRACTICE_RULES]).map((r) => r.code));
 
 const DEPLOYMENT = (...container: string[]) =>
   yaml(

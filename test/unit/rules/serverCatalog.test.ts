@@ -3,9 +3,12 @@ import assert from 'node:assert/strict';
 import { SERVER_RULES } from '../../../src/core/rules/server/serverRules';
 import { PRACTICE_RULES } from '../../../src/core/rules/practice/practiceRules';
 import { RULES } from '../../../src/core/rules/catalog';
+import { metaOf } from '../../../src/core/rules/types';
 import { findingsOf, fixture, repoFile } from '../../fixtures/server/analyzeHarness';
 
-const OURS = [...SERVER_RULES, ...PRACTICE_RULES];
+const SERVER = metaOf(SERVER_RULES);
+const PRACTICE = metaOf(PRACTICE_RULES);
+const OURS = [...SERVER, ...PRACTICE];
 
 test('every server and practice code is kebab-case, unique in the catalog, and in a fitting family', () => {
   for (const r of OURS) {
@@ -13,8 +16,8 @@ test('every server and practice code is kebab-case, unique in the catalog, and i
     assert.equal(RULES.filter((x) => x.code === r.code).length, 1, `${r.code} is registered once`);
     assert.ok(r.title.length > 0 && !r.title.includes('\n'), r.code);
   }
-  assert.ok(SERVER_RULES.every((r) => r.family === 'server'));
-  assert.ok(PRACTICE_RULES.every((r) => ['kind', 'practice', 'security'].includes(r.family)));
+  assert.ok(SERVER.every((r) => r.family === 'server'));
+  assert.ok(PRACTICE.every((r) => ['kind', 'practice', 'security'].includes(r.family)));
 });
 
 test('every code has an entry in docs/rules-practice.md with its severity', () => {

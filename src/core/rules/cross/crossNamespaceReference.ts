@@ -2,11 +2,22 @@ import type { Fix, RelatedLocation } from '../../findings';
 import type { Resource } from '../../parse/manifestParser';
 import type { ResourceIndex } from '../../index/resourceIndex';
 import { referencesOf } from '../../model/references';
-import type { CrossRule } from './support';
-import { labelsText, listText, nameOf, rangeInString, related, replaceInString } from './support';
+import type { Rule } from '../types';
+import { labelsText, listText, nameOf, related } from './wording';
+import { rangeInString, replaceInString } from '../yamlEdits';
 import { holderText, nameSpan, namespaceSpan } from './serviceCalls';
 
 const CODE = 'cross-namespace-reference';
+
+/**
+ * Where an object lands, in words: its namespace, or — when it sets none — the namespace it is
+ * applied in, which is the default namespace unless kubectl's -n or the context say otherwise.
+ */
+function placeText(ix: ResourceIndex, r: Resource): string {
+  const ns = ix.namespaceOf(r);
+  if (r.namespace === undefined && ns === ix.defaultNamespace) return `sets no namespace, so it goes to the namespace it is applied in (${ns} here)`;
+  return `is in namespace ${ns}`;
+}
 
 function namespacesOf(index: ResourceIndex, list: readonly Resource[]): string[] {
   return [...new Set(list.map((r) => index.namespaceOf(r) ?? ''))].sort();
@@ -18,13 +29,16 @@ function namespacesOf(index: ResourceIndex, list: readonly Resource[]): string[]
  * work within their own), a DNS address naming a namespace where the Service is not (or a bare
  * name used from another namespace).
  */
-export const crossNamespaceReference: CrossRule = {
-  meta: {
-    code: CODE,
-    family: 'cross-resource',
-    severity: 'error',
-    title: 'Reference to an object that exists only in another namespace',
-  },
+export const crossNamespaceReference: Rule = {
+  scope: 'index',
+  meta: [
+    {
+      code: CODE,
+      family: 'cross-resource',
+      severity: 'error',
+      title: 'Reference to an object that exists only in another namespace',
+    },
+  ],
   check(ctx) {
     const refs = referencesOf(ctx.index);
     const ix = ctx.index;
@@ -40,7 +54,7 @@ export const crossNamespaceReference: CrossRule = {
       ctx.report(
         svc,
         CODE,
-        `Service ${svc.name} is in namespace ${ix.namespaceOf(svc)}, but the pods with ${labelsText(ref.selector)} are only in namespace ${listText(others)} (${who}). ` +
+        `Service ${svc.name} ${placeText(ix, svc)}, but the pods with ${labelsText(ref.selector)} are only in namespace ${listText(others)} (${who}). ` +
           `A Service only sends traffic to pods in its own namespace: put both in the same namespace.`,
         ctx.range(svc, ['spec', 'selector'], 'key'),
         { related: rel },
@@ -53,7 +67,7 @@ export const crossNamespaceReference: CrossRule = {
       ctx.report(
         hpa,
         CODE,
-        `HorizontalPodAutoscaler ${hpa.name} is in namespace ${ix.namespaceOf(hpa)}, but ${ref.scaleTargetRef.kind} ${ref.scaleTargetRef.name} exists only in namespace ${listText(others)}: an autoscaler can only scale workloads in its own namespace.`,
+        `HorizontalPodAutoscaler ${hpa.name} ${placeText(ix, hpa)}, but ${ref.scaleTargetRef.kind} ${ref.scaleTargetRef.name} exists only in namespace ${listText(others)}: an autoscaler can only scale workloads in its own namespace.`,
         ctx.range(hpa, ['spec', 'scaleTargetRef', 'name'], 'value'),
         { related: ref.problem.candidates.slice(0, 5).map((r) => related(r, ['metadata', 'name'], `${nameOf(r)} in namespace ${ix.namespaceOf(r)}`, 'value')) },
       );
@@ -65,7 +79,7 @@ export const crossNamespaceReference: CrossRule = {
       ctx.report(
         ing,
         CODE,
-        `Ingress ${ing.name} is in namespace ${ix.namespaceOf(ing)}, but Service ${ref.serviceName} exists only in namespace ${listText(others)}: an Ingress can only route to Services in its own namespace.`,
+        `Ingress ${ing.name} ${placeText(ix, ing)}, but Service ${ref.serviceName} exists only in namespace ${listText(others)}: an Ingress can only route to Services in its own namespace.`,
         ctx.range(ing, ref.path, 'value'),
         {
           related: ref.problem.candidates

@@ -1,6 +1,4 @@
-import type { IndexCheck, RuleMeta } from '../types';
-import type { CrossRule } from './support';
-import { guarded } from './support';
+import type { Rule } from '../types';
 import { serviceSelectorNoMatch } from './serviceSelectorNoMatch';
 import { serviceTargetPortMissing } from './serviceTargetPortMissing';
 import { hpaTargetMissing } from './hpaTargetMissing';
@@ -13,13 +11,14 @@ import { serviceAddressUnresolved } from './serviceAddressUnresolved';
 import { serviceAddressPortMissing } from './serviceAddressPortMissing';
 import { crossNamespaceReference } from './crossNamespaceReference';
 import { duplicateResource } from './duplicateResource';
+import { kustomizePatchTarget } from './kustomizePatchTarget';
 
 /**
  * Checks across resources: selectors, ports, HPA targets, Ingress backends, DNS calls, duplicates.
  * All of them read the same resolved references (src/core/model/references.ts), computed once per
  * analysis pass, which the topology graph draws as well.
  */
-export const CROSS_RULES: CrossRule[] = [
+export const CROSS_RULES: Rule[] = [
   serviceSelectorNoMatch,
   serviceTargetPortMissing,
   hpaTargetMissing,
@@ -32,7 +31,5 @@ export const CROSS_RULES: CrossRule[] = [
   serviceAddressPortMissing,
   crossNamespaceReference,
   duplicateResource,
+  kustomizePatchTarget,
 ];
-
-export const CROSS_RESOURCE_RULES: RuleMeta[] = CROSS_RULES.map((r) => r.meta);
-export const CROSS_RESOURCE_CHECKS: IndexCheck[] = CROSS_RULES.map(guarded);

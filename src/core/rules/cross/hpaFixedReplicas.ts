@@ -2,8 +2,9 @@ import type { Resource } from '../../parse/manifestParser';
 import { hasPath } from '../../parse/locate';
 import { getPath } from '../../model/kinds';
 import { referencesOf } from '../../model/references';
-import type { CrossRule } from './support';
-import { deletePairLines, nameOf, related } from './support';
+import type { Rule } from '../types';
+import { nameOf, related } from './wording';
+import { deletePairLines } from '../yamlEdits';
 
 const CODE = 'hpa-fixed-replicas';
 
@@ -11,17 +12,20 @@ const CODE = 'hpa-fixed-replicas';
  * A workload with an autoscaler should not also fix spec.replicas: every `kubectl apply` of the
  * manifest resets the scale to that number until the autoscaler corrects it again.
  */
-export const hpaFixedReplicas: CrossRule = {
-  meta: {
-    code: CODE,
-    family: 'cross-resource',
-    severity: 'warning',
-    title: 'Workload sets spec.replicas although an autoscaler scales it',
-  },
+export const hpaFixedReplicas: Rule = {
+  scope: 'index',
+  meta: [
+    {
+      code: CODE,
+      family: 'cross-resource',
+      severity: 'warning',
+      title: 'Workload sets spec.replicas although an autoscaler scales it',
+    },
+  ],
   check(ctx) {
     const seen = new Set<Resource>();
     for (const ref of referencesOf(ctx.index).scales) {
-      const w = ref.target;
+      const w = ref.outside ? undefined : ref.target;
       if (!w || seen.has(w)) continue;
       if (ref.problem && !(ref.problem.reason === 'kind-invalid' && ref.problem.detail === 'api-version')) continue;
       // The plain object answers "no" without the YAML tree (which may not be loaded: parallelLoad.ts).

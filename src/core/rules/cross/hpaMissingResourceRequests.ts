@@ -4,8 +4,9 @@ import type { ResourceIndex } from '../../index/resourceIndex';
 import { findNode, type PathSegment } from '../../parse/locate';
 import { asArray, asRecord, getPath, type ContainerView } from '../../model/kinds';
 import { longRunningContainers, referencesOf } from '../../model/references';
-import type { CrossRule } from './support';
-import { insertIntoMap, listText, nameOf, related } from './support';
+import type { Rule } from '../types';
+import { listText, nameOf, related } from './wording';
+import { insertIntoMap } from '../yamlEdits';
 import { isMap } from 'yaml';
 
 const CODE = 'hpa-missing-resource-requests';
@@ -22,18 +23,21 @@ const RESOURCE_WORD: Record<string, string> = { cpu: 'CPU', memory: 'memory' };
  * v1 targetCPUUtilizationPercentage, and the implicit 80 % CPU target when no metric is set.
  * A LimitRange in the namespace with a default request or limit for the resource satisfies it.
  */
-export const hpaMissingResourceRequests: CrossRule = {
-  meta: {
-    code: CODE,
-    family: 'cross-resource',
-    severity: 'warning',
-    title: 'Autoscaler on CPU/memory utilization, but the containers have no request for it',
-  },
+export const hpaMissingResourceRequests: Rule = {
+  scope: 'index',
+  meta: [
+    {
+      code: CODE,
+      family: 'cross-resource',
+      severity: 'warning',
+      title: 'Autoscaler on CPU/memory utilization, but the containers have no request for it',
+    },
+  ],
   check(ctx) {
     const refs = referencesOf(ctx.index);
     const limitRangeDefaults = new Map<string, Set<string>>();
     for (const ref of refs.scales) {
-      const w = ref.target;
+      const w = ref.outside ? undefined : ref.target;
       if (!w || (ref.problem && !(ref.problem.reason === 'kind-invalid' && ref.problem.detail === 'api-version'))) continue;
       const t = refs.labels.template(w);
       if (!t) continue;

@@ -1,8 +1,8 @@
 import type { TextEdit } from '../../findings';
 import { groupOf } from '../../model/kinds';
 import { referencesOf } from '../../model/references';
-import type { CrossRule } from './support';
-import { replaceScalar } from './support';
+import type { Rule } from '../types';
+import { replaceScalar } from '../yamlEdits';
 
 const CODE = 'hpa-target-kind-invalid';
 
@@ -22,13 +22,16 @@ const REMOVED_IN_1_16 = new Set(['extensions/v1beta1', 'apps/v1beta1', 'apps/v1b
  * group (`extensions/v1beta1`) or kind (`Deployments`) is an error; an old version of the right
  * group (`apps/v1beta1`) still works and is a warning.
  */
-export const hpaTargetKindInvalid: CrossRule = {
-  meta: {
-    code: CODE,
-    family: 'cross-resource',
-    severity: 'error',
-    title: 'HorizontalPodAutoscaler scaleTargetRef has a wrong kind or apiVersion',
-  },
+export const hpaTargetKindInvalid: Rule = {
+  scope: 'index',
+  meta: [
+    {
+      code: CODE,
+      family: 'cross-resource',
+      severity: 'error',
+      title: 'HorizontalPodAutoscaler scaleTargetRef has a wrong kind or apiVersion',
+    },
+  ],
   check(ctx) {
     for (const ref of referencesOf(ctx.index).scales) {
       const p = ref.problem;

@@ -1,18 +1,22 @@
 import { referencesOf } from '../../model/references';
-import type { CrossRule } from './support';
-import { listText, related, replaceScalar, serviceRole } from './support';
+import type { Rule } from '../types';
+import { listText, related, serviceRole } from './wording';
+import { replaceScalar } from '../yamlEdits';
 import { routeText } from './ingressBackends';
 
 const CODE = 'ingress-backend-port-missing';
 
 /** An Ingress backend's port (number or name) must be one the Service exposes. */
-export const ingressBackendPortMissing: CrossRule = {
-  meta: {
-    code: CODE,
-    family: 'cross-resource',
-    severity: 'error',
-    title: 'Ingress backend port is not a port of the Service',
-  },
+export const ingressBackendPortMissing: Rule = {
+  scope: 'index',
+  meta: [
+    {
+      code: CODE,
+      family: 'cross-resource',
+      severity: 'error',
+      title: 'Ingress backend port is not a port of the Service',
+    },
+  ],
   check(ctx) {
     for (const ref of referencesOf(ctx.index).routes) {
       const p = ref.problem;

@@ -1,6 +1,7 @@
 import { referencesOf } from '../../model/references';
-import type { CrossRule } from './support';
-import { listText, nameOf, rangeInString, related, replaceInString } from './support';
+import type { Rule } from '../types';
+import { listText, nameOf, related } from './wording';
+import { rangeInString, replaceInString } from '../yamlEdits';
 import { holderText } from './serviceCalls';
 
 const CODE = 'service-address-port-missing';
@@ -9,13 +10,16 @@ const CODE = 'service-address-port-missing';
  * An address that reaches an existing Service on a port the Service does not expose (an
  * explicit `:port`, or the port the scheme implies: http → 80). The connection is refused.
  */
-export const serviceAddressPortMissing: CrossRule = {
-  meta: {
-    code: CODE,
-    family: 'cross-resource',
-    severity: 'error',
-    title: 'Address of a Service on a port it does not expose',
-  },
+export const serviceAddressPortMissing: Rule = {
+  scope: 'index',
+  meta: [
+    {
+      code: CODE,
+      family: 'cross-resource',
+      severity: 'error',
+      title: 'Address of a Service on a port it does not expose',
+    },
+  ],
   check(ctx) {
     for (const ref of referencesOf(ctx.index).calls) {
       const p = ref.problem;

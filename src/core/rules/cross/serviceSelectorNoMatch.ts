@@ -1,29 +1,46 @@
 import type { Fix } from '../../findings';
 import { referencesOf } from '../../model/references';
-import type { CrossRule } from './support';
-import { labelsText, nameOf, related, replaceScalar, serviceRole } from './support';
+import { isLikelyTypo } from '../../model/nearNames';
+import type { Rule } from '../types';
+import { labelsText, nameOf, related, serviceRole, mayBeMadeText } from './wording';
+import { replaceScalar } from '../yamlEdits';
 
 /**
  * A Service whose selector matches no pod template in its namespace has no endpoints: every
- * request to it fails. Warning by default (the pods may come from outside the workspace: a Helm
- * chart, an operator); an error when a workload here differs only slightly — that is a typo.
+ * request to it fails. A warning: the pods may come from outside the workspace (a Helm chart, an
+ * operator). The nearest workload is named as a hint; a guess never raises the severity.
  */
 const CODE = 'service-selector-no-match';
 
-export const serviceSelectorNoMatch: CrossRule = {
-  meta: {
-    code: CODE,
-    family: 'cross-resource',
-    severity: 'warning',
-    title: 'Service selector matches no workload in its namespace (no endpoints)',
-  },
+export const serviceSelectorNoMatch: Rule = {
+  scope: 'index',
+  meta: [
+    {
+      code: CODE,
+      family: 'cross-resource',
+      severity: 'warning',
+      title: 'Service selector matches no workload in its namespace (no endpoints)',
+    },
+  ],
   check(ctx) {
     const refs = referencesOf(ctx.index);
     for (const ref of refs.selects) {
-      if (ref.problem?.reason !== 'no-match') continue;
+      const p = ref.problem;
+      if (p?.reason === 'may-be-generated') {
+        const svc = ref.from;
+        ctx.report(
+          svc,
+          CODE,
+          `Service ${svc.name} selects pods with ${labelsText(ref.selector)}: ${mayBeMadeText(`A workload with these pod labels (namespace ${ctx.index.namespaceOf(svc) ?? ''})`, p.makers)}`,
+          ctx.range(svc, ['spec', 'selector'], 'key'),
+          { severity: 'info' },
+        );
+        continue;
+      }
+      if (p?.reason !== 'no-match') continue;
       const svc = ref.from;
       const ns = ctx.index.namespaceOf(svc) ?? '';
-      const nearest = ref.problem.nearest;
+      const nearest = p.nearest;
       let message =
         `Service ${svc.name} (${serviceRole(svc)}) selects pods with ${labelsText(ref.selector)}, but no workload in namespace ${ns} ` +
         `has these pod labels: the Service has no endpoints and every request to it fails.`;
@@ -48,16 +65,16 @@ export const serviceSelectorNoMatch: CrossRule = {
               d.labelValue === undefined ? 'key' : 'value',
             ),
           );
-          if (d.labelValue !== undefined) {
+          // Offered only for a likely typo of the value, and never applied by "auto fix": it is a guess.
+          if (d.labelValue !== undefined && isLikelyTypo(d.selectorValue, d.labelValue)) {
             const edit = replaceScalar(svc, ['spec', 'selector', d.key], d.labelValue);
-            if (edit) fixes.push({ title: `Select ${d.key}=${d.labelValue} (the pods of ${nameOf(w)})`, edits: [edit], preferred: true });
+            if (edit) fixes.push({ title: `Select ${d.key}=${d.labelValue} (the pods of ${nameOf(w)})`, edits: [edit] });
           }
         } else {
           relatedLocations.push(related(w, t.labelsPath, `Pod labels of ${nameOf(w)}`, 'key'));
         }
       }
       ctx.report(svc, CODE, message, range, {
-        severity: nearest ? 'error' : undefined,
         fixes: fixes.length ? fixes : undefined,
         related: relatedLocations.length ? relatedLocations : undefined,
       });

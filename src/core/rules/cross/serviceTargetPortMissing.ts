@@ -1,8 +1,9 @@
 import type { Fix, RelatedLocation } from '../../findings';
 import type { Resource } from '../../parse/manifestParser';
 import { containerPortsOf, longRunningContainers, referencesOf, type ContainerPortView, type SelectsReference } from '../../model/references';
-import type { CrossRule } from './support';
-import { insertIntoMap, listText, nameOf, related, replaceScalar } from './support';
+import type { Rule } from '../types';
+import { listText, nameOf, related } from './wording';
+import { insertIntoMap, replaceScalar } from '../yamlEdits';
 
 const CODE = 'service-target-port-missing';
 
@@ -13,18 +14,22 @@ const CODE = 'service-target-port-missing';
  * still goes there, which works only if the process happens to listen on it. Workloads that
  * declare no container ports at all are not judged.
  */
-export const serviceTargetPortMissing: CrossRule = {
-  meta: {
-    code: CODE,
-    family: 'cross-resource',
-    severity: 'error',
-    title: 'Service targetPort is not a port of the selected containers',
-  },
+export const serviceTargetPortMissing: Rule = {
+  scope: 'index',
+  meta: [
+    {
+      code: CODE,
+      family: 'cross-resource',
+      severity: 'error',
+      title: 'Service targetPort is not a port of the selected containers',
+    },
+  ],
   check(ctx) {
     const refs = referencesOf(ctx.index);
     const byService = new Map<Resource, SelectsReference[]>();
     for (const ref of refs.selects) {
-      if (!ref.target || ref.problem) continue;
+      // Pods of another apply unit are judged with that unit.
+      if (!ref.target || ref.problem || ref.outside) continue;
       const list = byService.get(ref.from);
       if (list) list.push(ref);
       else byService.set(ref.from, [ref]);

@@ -1,10 +1,10 @@
 import { asArray, asRecord, type ContainerView } from '../../model/kinds';
 import type { Fix } from '../../findings';
-import type { ResourceCheck, ResourceCheckContext, RuleMeta } from '../types';
+import type { ResourceCheck, ResourceCheckContext, RuleMeta, Rule } from '../types';
 import { isBuiltin, LONG_RUNNING_KINDS, podContainers } from '../server/builtinKinds';
-import { appendToBlockMap, indentUnit, isBlockMapWithItems, nodeAt } from '../server/yamlEdits';
+import { appendToBlockMap, indentUnit, isBlockMapWithItems, nodeAt } from '../yamlEdits';
 
-export const CONTAINER_PROBES_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   {
     code: 'missing-probes',
     family: 'practice',
@@ -19,7 +19,7 @@ export const CONTAINER_PROBES_RULES: RuleMeta[] = [
  * readiness probe is missing: a liveness probe alone is optional, and a wrong one restarts
  * healthy containers, so its absence is mentioned but never reported on its own.
  */
-export const checkContainerProbes: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   if (!isBuiltin(ctx.resource, ...LONG_RUNNING_KINDS)) return;
   for (const c of podContainers(ctx.resource)) {
     if ('readinessProbe' in c.container) continue;
@@ -56,3 +56,5 @@ function tcpReadinessFix(ctx: ResourceCheckContext, c: ContainerView, port: numb
   const edit = appendToBlockMap(ctx.doc, container, ['readinessProbe:', `${pad}tcpSocket:`, `${pad}${pad}port: ${port}`]);
   return edit ? { title: `Add a tcpSocket readinessProbe on port ${port}`, edits: [edit] } : undefined;
 }
+
+export const containerProbesRule: Rule = { scope: 'resource', meta: META, check };

@@ -1,8 +1,8 @@
 import { asRecord } from '../../model/kinds';
-import type { ResourceCheck, RuleMeta } from '../types';
+import type { ResourceCheck, RuleMeta, Rule } from '../types';
 import { podContainers } from '../server/builtinKinds';
 
-export const CONTAINER_RESOURCES_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   {
     code: 'missing-resources',
     family: 'practice',
@@ -17,7 +17,7 @@ export const CONTAINER_RESOURCES_RULES: RuleMeta[] = [
  * reported when a resource has neither a request nor a limit — a warning when nothing is set,
  * information when only CPU or only memory is missing.
  */
-export const checkContainerResources: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   for (const c of podContainers(ctx.resource)) {
     const resources = asRecord(c.container.resources);
     const requests = asRecord(resources?.requests) ?? {};
@@ -54,3 +54,5 @@ export const checkContainerResources: ResourceCheck = (ctx) => {
     }
   }
 };
+
+export const containerResourcesRule: Rule = { scope: 'resource', meta: META, check };

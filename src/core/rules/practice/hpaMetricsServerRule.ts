@@ -1,9 +1,9 @@
 import { asArray, asRecord, getPath } from '../../model/kinds';
 import type { PathSegment } from '../../parse/locate';
-import type { ResourceCheck, RuleMeta } from '../types';
+import type { ResourceCheck, RuleMeta, Rule } from '../types';
 import { isBuiltin } from '../server/builtinKinds';
 
-export const HPA_METRICS_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   {
     code: 'hpa-needs-metrics-server',
     family: 'kind',
@@ -16,7 +16,7 @@ export const HPA_METRICS_RULES: RuleMeta[] = [
  * CPU and memory metrics come from metrics-server. kind does not ship it, so the HPA shows
  * `<unknown>/50%` and never scales until it is installed.
  */
-export const checkHpaMetricsServer: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   const r = ctx.resource;
   if (!isBuiltin(r, 'HorizontalPodAutoscaler')) return;
   const at = resourceMetricPath(r.object, r.apiVersion);
@@ -44,3 +44,5 @@ function resourceMetricPath(obj: Record<string, unknown>, apiVersion: string | u
   });
   return i === -1 ? undefined : ['spec', 'metrics', i, 'type'];
 }
+
+export const hpaMetricsServerRule: Rule = { scope: 'resource', meta: META, check };

@@ -1,8 +1,8 @@
 import { asArray, asRecord, getPath } from '../../model/kinds';
-import type { ResourceCheck, RuleMeta } from '../types';
+import type { ResourceCheck, RuleMeta, Rule } from '../types';
 import { isBuiltin } from '../server/builtinKinds';
 
-export const LOAD_BALANCER_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   {
     code: 'loadbalancer-pending-on-kind',
     family: 'kind',
@@ -15,7 +15,7 @@ export const LOAD_BALANCER_RULES: RuleMeta[] = [
  * kind has no cloud controller, so nothing assigns a LoadBalancer address. The Service still works
  * (it is a NodePort and ClusterIP Service too); only the external address never arrives.
  */
-export const checkLoadBalancerOnKind: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   const r = ctx.resource;
   if (!isBuiltin(r, 'Service') || getPath(r.object, ['spec', 'type']) !== 'LoadBalancer') return;
   const first = asRecord(asArray(getPath(r.object, ['spec', 'ports']))[0]);
@@ -31,3 +31,5 @@ export const checkLoadBalancerOnKind: ResourceCheck = (ctx) => {
     ctx.range(['spec', 'type'], 'value'),
   );
 };
+
+export const loadBalancerOnKindRule: Rule = { scope: 'resource', meta: META, check };

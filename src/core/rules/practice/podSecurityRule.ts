@@ -1,8 +1,8 @@
 import { asRecord, podTemplateOf } from '../../model/kinds';
-import type { ResourceCheck, RuleMeta } from '../types';
+import type { ResourceCheck, RuleMeta, Rule } from '../types';
 import { isBuiltin, POD_KINDS, podContainers } from '../server/builtinKinds';
 
-export const POD_SECURITY_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   { code: 'privileged-container', family: 'security', severity: 'warning', title: 'Container runs privileged (full access to the node)' },
   { code: 'host-namespace', family: 'security', severity: 'warning', title: "Pod shares the node's network, process or IPC namespace" },
   { code: 'run-as-root', family: 'security', severity: 'info', title: 'Pod or container explicitly runs as root (runAsUser: 0)' },
@@ -18,7 +18,7 @@ const HOST_NAMESPACES: Record<string, string> = {
  * A deliberately small set: things a tutorial manifest never needs and that give a pod power over
  * its node. Missing securityContext settings are not reported (every tutorial lacks them).
  */
-export const checkPodSecurity: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   const r = ctx.resource;
   if (!isBuiltin(r, ...POD_KINDS)) return;
   const t = podTemplateOf(r);
@@ -61,3 +61,5 @@ export const checkPodSecurity: ResourceCheck = (ctx) => {
     }
   }
 };
+
+export const podSecurityRule: Rule = { scope: 'resource', meta: META, check };

@@ -1,11 +1,9 @@
 import { asArray, asRecord } from '../../model/kinds';
-import type { ResourceCheck, RuleMeta } from '../types';
+import type { ResourceCheck, RuleMeta, Rule } from '../types';
 import { podContainers } from '../server/builtinKinds';
 import { hasTemplatePlaceholder } from '../server/nameSyntax';
 
-export const SECRET_IN_ENV_RULES: RuleMeta[] = [
-  { code: 'secret-in-env', family: 'security', severity: 'warning', title: 'Password, token or key written as a plain env value' },
-];
+const META: RuleMeta[] = [{ code: 'secret-in-env', family: 'security', severity: 'warning', title: 'Password, token or key written as a plain env value' }];
 
 /** Words that make a variable name look like it holds a credential. */
 const SECRET_WORDS = new Set(['PASSWORD', 'PASSWD', 'SECRET', 'TOKEN', 'APIKEY', 'CREDENTIAL', 'CREDENTIALS']);
@@ -68,7 +66,7 @@ function looksLikeSecretValue(value: string): boolean {
 }
 
 /** A literal value for a credential-named variable: anyone who can read the manifest or the object can read it. */
-export const checkSecretInEnv: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   for (const c of podContainers(ctx.resource, { init: true })) {
     asArray(c.container.env).forEach((e, i) => {
       const env = asRecord(e);
@@ -83,3 +81,5 @@ export const checkSecretInEnv: ResourceCheck = (ctx) => {
     });
   }
 };
+
+export const secretInEnvRule: Rule = { scope: 'resource', meta: META, check };

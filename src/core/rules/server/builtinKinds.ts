@@ -65,6 +65,12 @@ export function podContainers(resource: ResourceData, which: { init?: boolean; e
   return out;
 }
 
+/** The Kubernetes minor version the analysis follows (36 for "1.36"). */
+export function kubernetesMinor(options: { kubernetesVersion: string }): number {
+  const m = /^v?1\.(\d+)/.exec(options.kubernetesVersion);
+  return m ? Number(m[1]) : 36;
+}
+
 /** "Deployment gateway" for messages. */
 export function kindAndName(resource: ResourceData): string {
   return resource.name ? `${resource.kind} ${resource.name}` : `this ${resource.kind}`;

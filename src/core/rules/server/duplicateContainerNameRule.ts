@@ -1,12 +1,10 @@
-import type { ResourceCheck, RuleMeta } from '../types';
+import type { ResourceCheck, RuleMeta, Rule } from '../types';
 import { podContainers } from './builtinKinds';
 
-export const DUPLICATE_CONTAINER_NAME_RULES: RuleMeta[] = [
-  { code: 'duplicate-container-name', family: 'server', severity: 'error', title: 'Two containers in one pod share a name' },
-];
+const META: RuleMeta[] = [{ code: 'duplicate-container-name', family: 'server', severity: 'error', title: 'Two containers in one pod share a name' }];
 
 /** Container names must be unique across containers, initContainers and ephemeralContainers. */
-export const checkDuplicateContainerNames: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   const first = new Map<string, (string | number)[]>();
   for (const c of podContainers(ctx.resource, { init: true, ephemeral: true })) {
     if (typeof c.container.name !== 'string' || c.name === '') continue;
@@ -24,3 +22,5 @@ export const checkDuplicateContainerNames: ResourceCheck = (ctx) => {
     );
   }
 };
+
+export const duplicateContainerNameRule: Rule = { scope: 'resource', meta: META, check };

@@ -1,16 +1,16 @@
 import { asArray, asRecord, getPath } from '../../model/kinds';
 import type { PathSegment } from '../../parse/locate';
-import type { ResourceCheck, ResourceCheckContext, RuleMeta } from '../types';
+import type { ResourceCheck, ResourceCheckContext, RuleMeta, Rule } from '../types';
 import { isBuiltin, podContainers } from './builtinKinds';
 import { protocolOf } from './portFields';
 
-export const DUPLICATE_PORT_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   { code: 'duplicate-service-port', family: 'server', severity: 'error', title: 'A Service lists the same port (or nodePort) and protocol twice' },
   { code: 'duplicate-host-port', family: 'server', severity: 'error', title: 'Two containers of a pod claim the same hostPort' },
   { code: 'duplicate-container-port', family: 'server', severity: 'warning', title: 'The same containerPort is declared twice in one pod' },
 ];
 
-export const checkDuplicatePorts: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   if (isBuiltin(ctx.resource, 'Service')) checkServicePorts(ctx);
   checkPodPorts(ctx);
 };
@@ -103,3 +103,5 @@ function checkPodPorts(ctx: ResourceCheckContext): void {
     });
   }
 }
+
+export const duplicatePortsRule: Rule = { scope: 'resource', meta: META, check };

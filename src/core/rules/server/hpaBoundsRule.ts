@@ -1,18 +1,18 @@
 import type { Fix } from '../../findings';
 import { asArray, asRecord, getPath } from '../../model/kinds';
 import type { PathSegment } from '../../parse/locate';
-import type { ResourceCheck, ResourceCheckContext, RuleMeta } from '../types';
+import type { ResourceCheck, ResourceCheckContext, RuleMeta, Rule } from '../types';
 import { isBuiltin } from './builtinKinds';
 import { parseQuantity, quantitySign } from './quantity';
-import { nodeAt, replaceScalarEdit } from './yamlEdits';
+import { nodeAt, replaceScalarEdit } from '../yamlEdits';
 
-export const HPA_BOUNDS_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   { code: 'hpa-replica-range', family: 'server', severity: 'error', title: 'HPA minReplicas/maxReplicas the API server rejects' },
   { code: 'hpa-invalid-target', family: 'server', severity: 'error', title: 'HPA metric target that is zero or negative' },
 ];
 
 /** The scaling range: 1 ≤ minReplicas ≤ maxReplicas. */
-export const checkHpaBounds: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   const r = ctx.resource;
   if (!isBuiltin(r, 'HorizontalPodAutoscaler')) return;
   const min = getPath(r.object, ['spec', 'minReplicas']);
@@ -85,3 +85,5 @@ function reportUtilization(ctx: ResourceCheckContext, path: PathSegment[], value
     ctx.range(path, 'value'),
   );
 }
+
+export const hpaBoundsRule: Rule = { scope: 'resource', meta: META, check };

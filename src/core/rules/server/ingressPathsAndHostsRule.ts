@@ -1,12 +1,12 @@
 import type { Fix } from '../../findings';
 import { asArray, asRecord, getPath } from '../../model/kinds';
 import type { PathSegment } from '../../parse/locate';
-import type { ResourceCheck, ResourceCheckContext, RuleMeta } from '../types';
+import type { ResourceCheck, ResourceCheckContext, RuleMeta, Rule } from '../types';
 import { isBuiltin } from './builtinKinds';
 import { hasTemplatePlaceholder, wildcardDns1123Subdomain } from './nameSyntax';
-import { formatLike, nodeAt, replaceScalarEdit } from './yamlEdits';
+import { formatLike, nodeAt, replaceScalarEdit } from '../yamlEdits';
 
-export const INGRESS_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   { code: 'ingress-invalid-path', family: 'server', severity: 'error', title: 'Ingress path that is not an absolute, clean URL path' },
   { code: 'ingress-invalid-host', family: 'server', severity: 'error', title: 'Ingress host that is an IP address or not a DNS name' },
 ];
@@ -14,7 +14,7 @@ export const INGRESS_RULES: RuleMeta[] = [
 const INVALID_SEQUENCES = ['//', '/./', '/../', '%2f', '%2F'];
 const INVALID_SUFFIXES = ['/..', '/.'];
 
-export const checkIngressPathsAndHosts: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   const r = ctx.resource;
   if (!isBuiltin(r, 'Ingress')) return;
   asArray(getPath(r.object, ['spec', 'rules'])).forEach((rule, i) => {
@@ -102,3 +102,5 @@ export function isIpAddress(value: string): boolean {
   if (v4) return v4.slice(1).every((octet) => Number(octet) <= 255);
   return /^[0-9a-f:]+$/i.test(value) && value.split(':').length >= 3;
 }
+
+export const ingressPathsAndHostsRule: Rule = { scope: 'resource', meta: META, check };

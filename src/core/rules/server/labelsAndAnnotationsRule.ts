@@ -1,10 +1,10 @@
 import { asRecord, getPath, podTemplateOf } from '../../model/kinds';
 import type { PathSegment } from '../../parse/locate';
-import type { ResourceCheck, ResourceCheckContext, RuleMeta } from '../types';
+import type { ResourceCheck, ResourceCheckContext, RuleMeta, Rule } from '../types';
 import { isBuiltin, POD_KINDS } from './builtinKinds';
 import { hasTemplatePlaceholder, labelValue, qualifiedName } from './nameSyntax';
 
-export const LABEL_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   { code: 'invalid-label', family: 'server', severity: 'error', title: 'Label key or value the API server rejects' },
   { code: 'invalid-annotation', family: 'server', severity: 'error', title: 'Annotation key the API server rejects, or annotations over 256 KiB' },
 ];
@@ -16,7 +16,7 @@ export const ANNOTATIONS_MAX_BYTES = 256 * 1024;
  * Label keys are qualified names (`prefix/name`), values at most 63 characters of letters,
  * digits, '-', '_' and '.'. Checked on the object, its pod template and its selectors.
  */
-export const checkLabelsAndAnnotations: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   const r = ctx.resource;
   checkLabelMap(ctx, ['metadata', 'labels'], 'label');
   checkAnnotations(ctx, ['metadata', 'annotations']);
@@ -85,3 +85,5 @@ function utf8Length(text: string): number {
 function shorten(value: string): string {
   return value.length > 70 ? `${value.slice(0, 67)}…` : value;
 }
+
+export const labelsAndAnnotationsRule: Rule = { scope: 'resource', meta: META, check, onPatches: true };

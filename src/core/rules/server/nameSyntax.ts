@@ -92,9 +92,9 @@ function hint(value: string): string {
 }
 
 /**
- * Whether a value still holds a template placeholder (Helm `{{ }}`, envsubst `${VAR}`): such a
- * file is not what reaches the API server, so its syntax is not judged.
+ * Whether a value still holds a template placeholder (Helm `{{ }}`, envsubst `${VAR}`, kustomize
+ * vars `$(VAR)`): such a file is not what reaches the API server, so its syntax is not judged.
  */
 export function hasTemplatePlaceholder(value: string): boolean {
-  return value.includes('{{') || /\$\{[A-Za-z_][A-Za-z0-9_]*\}/.test(value);
+  return value.includes('{{') || /\$\{[A-Za-z_][A-Za-z0-9_]*\}|\$\([A-Za-z_][A-Za-z0-9_.-]*\)/.test(value);
 }

@@ -1,16 +1,24 @@
 import type { Fix } from '../../findings';
 import { isClusterScoped } from '../../model/kinds';
-import type { AnalysisOptions, ResourceCheck, RuleMeta } from '../types';
-import { isBuiltin, podContainers } from './builtinKinds';
+import type { AnalysisOptions, ResourceCheck, RuleMeta, Rule } from '../types';
+import { isBuiltin, kubernetesMinor, podContainers } from './builtinKinds';
+import { groupOf } from '../../model/kinds';
+import { isBuiltinApiGroup } from '../../schema/schemaRules';
 import { dns1035Label, dns1123Label, dns1123Subdomain, hasTemplatePlaceholder } from './nameSyntax';
-import { nodeAt, replaceScalarEdit } from './yamlEdits';
+import { nodeAt, replaceScalarEdit } from '../yamlEdits';
 
-export const OBJECT_NAME_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   {
     code: 'invalid-name',
     family: 'server',
     severity: 'error',
     title: 'Object, namespace or container name the API server rejects',
+  },
+  {
+    code: 'missing-name',
+    family: 'server',
+    severity: 'error',
+    title: 'Object without metadata.name (and without generateName)',
   },
   {
     code: 'name-not-dns-label',
@@ -73,8 +81,9 @@ for (const kind of [
 }
 
 /** metadata.name and metadata.namespace syntax, and container names (DNS-1123 labels). */
-export const checkObjectNames: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   const r = ctx.resource;
+  checkNamePresent(ctx);
   const rule = r.kind ? NAME_RULES[r.kind] : undefined;
   if (rule && isBuiltin(r, r.kind as string) && typeof r.name === 'string' && !hasTemplatePlaceholder(r.name)) {
     const problem = rule.check(r.name, ctx.options);
@@ -123,6 +132,25 @@ export const checkObjectNames: ResourceCheck = (ctx) => {
   }
 };
 
+/**
+ * Every object needs a name: the API server answers "resource name may not be empty". An object
+ * with only generateName is made by `kubectl create` (an Argo CD hook, a post-install Job), so it
+ * is left alone. Only Kubernetes' own kinds: a custom group's YAML may be a tool's configuration
+ * (a kind cluster config has apiVersion and kind, and no metadata).
+ */
+function checkNamePresent(ctx: Parameters<ResourceCheck>[0]): void {
+  const r = ctx.resource;
+  if (!r.apiVersion || !r.kind || r.kind === 'List' || r.kind.endsWith('List') || !isBuiltinApiGroup(groupOf(r.apiVersion))) return;
+  const meta = r.object.metadata;
+  const record = meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? (meta as Record<string, unknown>) : undefined;
+  if (record && (record.name !== undefined || (typeof record.generateName === 'string' && record.generateName !== ''))) return;
+  ctx.report(
+    'missing-name',
+    `This ${r.kind} has no metadata.name: the API server rejects it ("resource name may not be empty"), and kubectl apply cannot find it again to update it. Add a name.`,
+    ctx.range(record ? ['metadata'] : ['kind'], record ? 'key' : 'value'),
+  );
+}
+
 /** "TF_Serving Model" → "tf-serving-model", when that is a valid label. */
 export function containerNameSuggestion(name: string): string | undefined {
   const s = name
@@ -136,6 +164,7 @@ export function containerNameSuggestion(name: string): string | undefined {
 }
 
 function minorVersion(options: AnalysisOptions): number {
-  const m = /^v?1\.(\d+)/.exec(options.kubernetesVersion);
-  return m ? Number(m[1]) : 36;
+  return kubernetesMinor(options);
 }
+
+export const objectNamesRule: Rule = { scope: 'resource', meta: META, check };

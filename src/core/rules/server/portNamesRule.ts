@@ -1,13 +1,12 @@
 import type { Fix, RelatedLocation } from '../../findings';
 import { asArray, asRecord, getPath } from '../../model/kinds';
-import type { ResourceCheck, ResourceCheckContext, RuleMeta } from '../types';
+import type { ResourceCheck, ResourceCheckContext, RuleMeta, Rule } from '../types';
 import { isBuiltin, podContainers } from './builtinKinds';
 import { dns1123Label, hasTemplatePlaceholder, ianaServiceName } from './nameSyntax';
 import { portFieldsOf } from './portFields';
-import { isBlockMapWithItems, keyColumn, lineBreak, nodeAt, replaceEdit, replaceScalarEdit, startsLine } from './yamlEdits';
-import type { Pair } from 'yaml';
+import { isBlockMapWithItems, keyColumn, lineBreak, nodeAt, replaceEdit, replaceScalarEdit, startsLine } from '../yamlEdits';
 
-export const PORT_NAME_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   { code: 'invalid-port-name', family: 'server', severity: 'error', title: 'Port name (or named targetPort) the API server rejects' },
   { code: 'duplicate-port-name', family: 'server', severity: 'error', title: 'Two ports with the same name in one container or Service' },
   { code: 'service-port-name-required', family: 'server', severity: 'error', title: 'A Service with several ports must name each of them' },
@@ -16,7 +15,7 @@ export const PORT_NAME_RULES: RuleMeta[] = [
 /** Port names people give well-known ports, used when a quick fix has to invent a name. */
 const CONVENTIONAL_NAMES: Record<number, string> = { 80: 'http', 8080: 'http', 443: 'https', 8443: 'https', 8500: 'grpc', 9090: 'metrics' };
 
-export const checkPortNames: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   checkNameSyntax(ctx);
   checkContainerPortNames(ctx);
   if (isBuiltin(ctx.resource, 'Service')) checkServicePortNames(ctx);
@@ -148,7 +147,7 @@ function suggestPortName(port: Record<string, unknown>, taken: Set<string>): str
 function addNameAsFirstKey(ctx: ResourceCheckContext, index: number, name: string): Fix | undefined {
   const item = nodeAt(ctx.resource, ['spec', 'ports', index]);
   if (!isBlockMapWithItems(item)) return undefined;
-  const first = item.items[0] as Pair;
+  const first = item.items[0];
   const key = first.key as { range?: [number, number, number] };
   const column = keyColumn(ctx.doc, first);
   if (!key.range || column === undefined) return undefined;
@@ -161,3 +160,5 @@ function addNameAsFirstKey(ctx: ResourceCheckContext, index: number, name: strin
     preferred: true,
   };
 }
+
+export const portNamesRule: Rule = { scope: 'resource', meta: META, check };

@@ -1,7 +1,7 @@
-import type { ResourceCheck, RuleMeta } from '../types';
+import type { ResourceCheck, RuleMeta, Rule } from '../types';
 import { portFieldsOf, type PortRole } from './portFields';
 
-export const PORT_NUMBER_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   { code: 'port-out-of-range', family: 'server', severity: 'error', title: 'Port number outside 1–65535 (or 0 where a port is required)' },
   { code: 'node-port-out-of-range', family: 'server', severity: 'warning', title: 'nodePort outside the default NodePort range 30000–32767' },
 ];
@@ -22,7 +22,7 @@ const FIELD_NAME: Record<PortRole, string> = {
   backendPort: 'backend port number',
 };
 
-export const checkPortNumbers: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   for (const f of portFieldsOf(ctx.resource)) {
     if (typeof f.value !== 'number' || !Number.isInteger(f.value)) continue; // names and type errors are elsewhere
     const n = f.value;
@@ -48,3 +48,5 @@ export const checkPortNumbers: ResourceCheck = (ctx) => {
     }
   }
 };
+
+export const portNumbersRule: Rule = { scope: 'resource', meta: META, check, onPatches: true };

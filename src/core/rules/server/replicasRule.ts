@@ -1,11 +1,11 @@
 import { getPath } from '../../model/kinds';
-import type { ResourceCheck, RuleMeta } from '../types';
+import type { ResourceCheck, RuleMeta, Rule } from '../types';
 import { isBuiltin } from './builtinKinds';
 
-export const REPLICAS_RULES: RuleMeta[] = [{ code: 'negative-replicas', family: 'server', severity: 'error', title: 'spec.replicas below 0' }];
+const META: RuleMeta[] = [{ code: 'negative-replicas', family: 'server', severity: 'error', title: 'spec.replicas below 0' }];
 
 /** replicas may be 0 (scaled down) but not negative. */
-export const checkReplicas: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   const r = ctx.resource;
   if (!isBuiltin(r, 'Deployment', 'ReplicaSet', 'StatefulSet', 'ReplicationController')) return;
   const replicas = getPath(r.object, ['spec', 'replicas']);
@@ -16,3 +16,5 @@ export const checkReplicas: ResourceCheck = (ctx) => {
     ctx.range(['spec', 'replicas'], 'value'),
   );
 };
+
+export const replicasRule: Rule = { scope: 'resource', meta: META, check };

@@ -1,16 +1,14 @@
 import type { Fix } from '../../findings';
 import { asRecord } from '../../model/kinds';
-import type { ResourceCheck, RuleMeta } from '../types';
+import type { ResourceCheck, RuleMeta, Rule } from '../types';
 import { podContainers } from './builtinKinds';
 import { compareQuantities, parseQuantity } from './quantity';
-import { nodeAt, replaceScalarEdit } from './yamlEdits';
+import { nodeAt, replaceScalarEdit } from '../yamlEdits';
 
-export const REQUESTS_LIMITS_RULES: RuleMeta[] = [
-  { code: 'requests-exceed-limits', family: 'server', severity: 'error', title: 'A resource request is greater than its limit' },
-];
+const META: RuleMeta[] = [{ code: 'requests-exceed-limits', family: 'server', severity: 'error', title: 'A resource request is greater than its limit' }];
 
 /** For every resource a container both requests and limits, the request must not exceed the limit. */
-export const checkRequestsWithinLimits: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   for (const c of podContainers(ctx.resource, { init: true })) {
     const resources = asRecord(c.container.resources);
     const requests = asRecord(resources?.requests);
@@ -47,3 +45,5 @@ function sourceText(text: string, node: unknown): string | undefined {
   const range = (node as { range?: [number, number, number] } | undefined)?.range;
   return range ? text.slice(range[0], range[1]) : undefined;
 }
+
+export const requestsWithinLimitsRule: Rule = { scope: 'resource', meta: META, check };

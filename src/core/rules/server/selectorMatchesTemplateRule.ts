@@ -2,7 +2,7 @@ import { isMap, isScalar, type Pair } from 'yaml';
 import type { Fix, RelatedLocation, TextEdit } from '../../findings';
 import { asArray, asRecord, getPath, labelSelectorMatches, podTemplateOf, stringMap, type LabelExpression } from '../../model/kinds';
 import type { PathSegment } from '../../parse/locate';
-import type { ResourceCheck, ResourceCheckContext, RuleMeta } from '../types';
+import type { ResourceCheck, ResourceCheckContext, RuleMeta, Rule } from '../types';
 import { isBuiltin, kindAndName } from './builtinKinds';
 import {
   appendToBlockMap,
@@ -18,9 +18,9 @@ import {
   removePairEdit,
   replaceScalarEdit,
   startsLine,
-} from './yamlEdits';
+} from '../yamlEdits';
 
-export const SELECTOR_TEMPLATE_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   {
     code: 'selector-template-mismatch',
     family: 'server',
@@ -47,7 +47,7 @@ interface SelectorView {
  * manualSelector, and a ReplicationController with an explicit selector) whose selector does
  * not select the pods its own template creates, and rejects an empty selector.
  */
-export const checkSelectorMatchesTemplate: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   const r = ctx.resource;
   if (checkJobSelector(ctx)) return;
   const selector = selectorOf(ctx);
@@ -205,7 +205,7 @@ function templateLabelEdits(
   // No metadata at all: add it as the template's first key (where people write it, above spec).
   const template = nodeAt(resource, templatePath);
   if (!isBlockMapWithItems(template)) return undefined;
-  const first = template.items[0] as Pair;
+  const first = template.items[0];
   const firstKey = first.key as { range?: [number, number, number] };
   const column = keyColumn(doc, first);
   if (column === undefined || !firstKey.range || !startsLine(doc, firstKey.range[0])) return undefined;
@@ -215,7 +215,7 @@ function templateLabelEdits(
 /** Lines under a key whose value is empty (`labels:` followed by nothing). */
 function withInsertUnderKey(ctx: ResourceCheckContext, pair: Pair, lines: string[], edits: TextEdit[]): TextEdit[] | undefined {
   const key = pair.key as { range?: [number, number, number] } | undefined;
-  const value = pair.value as unknown;
+  const value = pair.value;
   if (!key?.range || (value != null && !(isScalar(value) && value.value == null))) return undefined;
   const column = keyColumn(ctx.doc, pair);
   if (column === undefined) return undefined;
@@ -234,3 +234,5 @@ function describeExpression(e: LabelExpression): string {
   const values = e.values?.length ? ` (${e.values.join(', ')})` : '';
   return `${e.key} ${e.operator}${values}`;
 }
+
+export const selectorMatchesTemplateRule: Rule = { scope: 'resource', meta: META, check };

@@ -1,44 +1,33 @@
-import type { ResourceCheck, RuleMeta } from '../types';
-import { checkSelectorMatchesTemplate, SELECTOR_TEMPLATE_RULES } from './selectorMatchesTemplateRule';
-import { checkObjectNames, OBJECT_NAME_RULES } from './objectNamesRule';
-import { checkLabelsAndAnnotations, LABEL_RULES } from './labelsAndAnnotationsRule';
-import { checkPortNumbers, PORT_NUMBER_RULES } from './portNumbersRule';
-import { checkPortNames, PORT_NAME_RULES } from './portNamesRule';
-import { checkDuplicateContainerNames, DUPLICATE_CONTAINER_NAME_RULES } from './duplicateContainerNameRule';
-import { checkDuplicatePorts, DUPLICATE_PORT_RULES } from './duplicatePortsRule';
-import { checkHpaBounds, HPA_BOUNDS_RULES } from './hpaBoundsRule';
-import { checkReplicas, REPLICAS_RULES } from './replicasRule';
-import { checkIngressPathsAndHosts, INGRESS_RULES } from './ingressPathsAndHostsRule';
-import { checkServiceType, SERVICE_TYPE_RULES } from './serviceTypeRule';
-import { checkRequestsWithinLimits, REQUESTS_LIMITS_RULES } from './requestsWithinLimitsRule';
+import type { Rule } from '../types';
+import { selectorMatchesTemplateRule } from './selectorMatchesTemplateRule';
+import { objectNamesRule } from './objectNamesRule';
+import { labelsAndAnnotationsRule } from './labelsAndAnnotationsRule';
+import { portNumbersRule } from './portNumbersRule';
+import { portNamesRule } from './portNamesRule';
+import { duplicateContainerNameRule } from './duplicateContainerNameRule';
+import { duplicatePortsRule } from './duplicatePortsRule';
+import { hpaBoundsRule } from './hpaBoundsRule';
+import { replicasRule } from './replicasRule';
+import { ingressPathsAndHostsRule } from './ingressPathsAndHostsRule';
+import { serviceTypeRule } from './serviceTypeRule';
+import { requestsWithinLimitsRule } from './requestsWithinLimitsRule';
+import { resourceQuantitiesRule } from './resourceQuantitiesRule';
+import { containerRestartPolicyRule } from './containerRestartPolicyRule';
 
 /** What the API server would reject (beyond the schema). */
-export const SERVER_RULES: RuleMeta[] = [
-  ...SELECTOR_TEMPLATE_RULES,
-  ...OBJECT_NAME_RULES,
-  ...LABEL_RULES,
-  ...PORT_NUMBER_RULES,
-  ...PORT_NAME_RULES,
-  ...DUPLICATE_CONTAINER_NAME_RULES,
-  ...DUPLICATE_PORT_RULES,
-  ...HPA_BOUNDS_RULES,
-  ...REPLICAS_RULES,
-  ...INGRESS_RULES,
-  ...SERVICE_TYPE_RULES,
-  ...REQUESTS_LIMITS_RULES,
-];
-
-export const SERVER_CHECKS: ResourceCheck[] = [
-  checkSelectorMatchesTemplate,
-  checkObjectNames,
-  checkLabelsAndAnnotations,
-  checkPortNumbers,
-  checkPortNames,
-  checkDuplicateContainerNames,
-  checkDuplicatePorts,
-  checkHpaBounds,
-  checkReplicas,
-  checkIngressPathsAndHosts,
-  checkServiceType,
-  checkRequestsWithinLimits,
+export const SERVER_RULES: Rule[] = [
+  selectorMatchesTemplateRule,
+  objectNamesRule,
+  labelsAndAnnotationsRule,
+  portNumbersRule,
+  portNamesRule,
+  duplicateContainerNameRule,
+  duplicatePortsRule,
+  hpaBoundsRule,
+  replicasRule,
+  ingressPathsAndHostsRule,
+  serviceTypeRule,
+  requestsWithinLimitsRule,
+  resourceQuantitiesRule,
+  containerRestartPolicyRule,
 ];

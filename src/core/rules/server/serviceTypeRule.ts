@@ -1,12 +1,11 @@
-import type { Pair } from 'yaml';
 import type { Fix, TextEdit } from '../../findings';
 import { asArray, asRecord, getPath } from '../../model/kinds';
-import type { ResourceCheck, ResourceCheckContext, RuleMeta } from '../types';
+import type { ResourceCheck, ResourceCheckContext, RuleMeta, Rule } from '../types';
 import { isBuiltin } from './builtinKinds';
 import { dns1123Subdomain, hasTemplatePlaceholder } from './nameSyntax';
-import { insertLinesBefore, isBlockMapWithItems, keyColumn, nodeAt, pairAt, removePairEdit, replaceScalarEdit, startsLine } from './yamlEdits';
+import { insertLinesBefore, isBlockMapWithItems, keyColumn, nodeAt, pairAt, removePairEdit, replaceScalarEdit, startsLine } from '../yamlEdits';
 
-export const SERVICE_TYPE_RULES: RuleMeta[] = [
+const META: RuleMeta[] = [
   {
     code: 'service-type-conflict',
     family: 'server',
@@ -22,7 +21,7 @@ export const SERVICE_TYPE_RULES: RuleMeta[] = [
   },
 ];
 
-export const checkServiceType: ResourceCheck = (ctx) => {
+const check: ResourceCheck = (ctx) => {
   const r = ctx.resource;
   if (!isBuiltin(r, 'Service')) return;
   const spec = asRecord(r.object.spec) ?? {};
@@ -106,9 +105,11 @@ function setTypeEdit(ctx: ResourceCheckContext, type: string): TextEdit | undefi
   if (getPath(r.object, ['spec', 'type']) !== undefined) return replaceScalarEdit(ctx.doc, nodeAt(r, ['spec', 'type']), type);
   const spec = nodeAt(r, ['spec']);
   if (!isBlockMapWithItems(spec)) return undefined;
-  const anchor = pairAt(r, ['spec', 'ports']) ?? (spec.items[0] as Pair);
+  const anchor = pairAt(r, ['spec', 'ports']) ?? spec.items[0];
   const key = anchor.key as { range?: [number, number, number] };
   const column = keyColumn(ctx.doc, anchor);
   if (!key.range || column === undefined || !startsLine(ctx.doc, key.range[0])) return undefined;
   return insertLinesBefore(ctx.doc, key.range[0], column, [`type: ${type}`]);
 }
+
+export const serviceTypeRule: Rule = { scope: 'resource', meta: META, check };

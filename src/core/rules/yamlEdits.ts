@@ -1,12 +1,16 @@
 import { isMap, isPair, isScalar, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
-import type { TextEdit } from '../../findings';
-import type { ParsedDocument, ResourceData } from '../../parse/manifestParser';
-import { findNode, type PathSegment } from '../../parse/locate';
+import type { Range, TextEdit } from '../findings';
+import { shiftRange } from '../findings';
+import type { ParsedDocument, Resource, ResourceData } from '../parse/manifestParser';
+import { findNode, rangeOf, type PathSegment } from '../parse/locate';
 
 /**
- * Building blocks for quick fixes that edit YAML the way a person would: a new key is a whole
- * line at the indentation its siblings use, a changed value replaces only the value's text.
- * All offsets and edits are local to the document chunk (the framework places them in the file).
+ * The one module for quick-fix edits, which change YAML the way a person would: a new key is a
+ * whole line at the indentation its siblings use, a changed value replaces only the value's text.
+ *
+ * The first part works in one document chunk (offsets and edits local to it, file ''), which is
+ * what per-resource checks see; the framework places their edits in the file. The second part
+ * takes a placed {@link Resource} (what cross-resource checks see) and returns file edits.
  */
 
 /** The YAML node at `path`, only when the whole path exists (null values give undefined). */
@@ -21,12 +25,12 @@ export function pairAt(resource: ResourceData, path: readonly PathSegment[]): Pa
   const parent = path.length === 1 ? resource.node : nodeAt(resource, path.slice(0, -1));
   if (!isMap(parent)) return undefined;
   const last = String(path[path.length - 1]);
-  return parent.items.find((p) => isPair(p) && keyText(p.key) === last) as Pair | undefined;
+  return parent.items.find((p): p is Pair => isPair(p) && keyText(p.key) === last);
 }
 
 export function keyText(key: unknown): string | undefined {
   if (isScalar(key)) return String(key.value);
-  return key == null ? undefined : String(key);
+  return typeof key === 'string' || typeof key === 'number' || typeof key === 'boolean' ? String(key) : undefined;
 }
 
 /** The line break the document already uses. */
@@ -63,7 +67,7 @@ export function indentUnit(doc: ParsedDocument, resource: ResourceData): number 
   for (const item of resource.node.items) {
     if (!isPair(item) || !isBlockMapWithItems(item.value)) continue;
     const parent = keyColumn(doc, item);
-    const child = keyColumn(doc, item.value.items[0] as Pair);
+    const child = keyColumn(doc, item.value.items[0]);
     if (parent !== undefined && child !== undefined && child > parent) return child - parent;
   }
   return 2;
@@ -144,8 +148,8 @@ export function pairEnd(pair: Pair): number | undefined {
  */
 export function appendToBlockMap(doc: ParsedDocument, map: YAMLMap, lines: string[]): TextEdit | undefined {
   if (!isBlockMapWithItems(map)) return undefined;
-  const first = map.items[0] as Pair;
-  const last = map.items[map.items.length - 1] as Pair;
+  const first = map.items[0];
+  const last = map.items[map.items.length - 1];
   const column = keyColumn(doc, first);
   const end = pairEnd(last);
   if (column === undefined || end === undefined) return undefined;
@@ -159,7 +163,7 @@ export function appendToFlowMap(doc: ParsedDocument, map: YAMLMap, entries: stri
   const source = doc.text.slice(start, end);
   if (source.includes('\n') || !source.endsWith('}')) return undefined;
   if (map.items.length === 0) return replaceEdit(doc, start, end, `{${entries.join(', ')}}`);
-  const last = map.items[map.items.length - 1] as Pair;
+  const last = map.items[map.items.length - 1];
   const at = pairEnd(last);
   if (at === undefined) return undefined;
   return replaceEdit(doc, at, at, `, ${entries.join(', ')}`);
@@ -170,7 +174,7 @@ const NUMBER_LIKE = /^[-+]?(?:\d[\d_]*(?:\.[\d_]*)?(?:[eE][-+]?\d+)?|\.\d+|0[xob
 
 /** A string as a YAML scalar: plain when it reads back as the same string, double-quoted otherwise. */
 export function formatScalar(value: string): string {
-  if (/^[A-Za-z0-9\/][A-Za-z0-9._\/-]*$/.test(value) && !YAML_SPECIAL.test(value) && !NUMBER_LIKE.test(value)) return value;
+  if (/^[A-Za-z0-9/][A-Za-z0-9._/-]*$/.test(value) && !YAML_SPECIAL.test(value) && !NUMBER_LIKE.test(value)) return value;
   return JSON.stringify(value);
 }
 
@@ -179,4 +183,103 @@ export function formatLike(node: YamlNode | undefined, value: string): string {
   if (isScalar(node) && node.type === 'QUOTE_SINGLE') return `'${value.replace(/'/g, "''")}'`;
   if (isScalar(node) && node.type === 'QUOTE_DOUBLE') return JSON.stringify(value);
   return formatScalar(value);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Edits in a placed resource (file positions)
+
+/** A document-local edit as an edit of the resource's file. */
+export function placeEdit(r: Resource, edit: TextEdit): TextEdit {
+  return { file: r.file, range: shiftRange(edit.range, r.doc.startLine), newText: edit.newText };
+}
+
+function placed(r: Resource, edit: TextEdit | undefined): TextEdit | undefined {
+  return edit && placeEdit(r, edit);
+}
+
+function fileRange(r: Resource, start: number, end: number): Range {
+  return shiftRange(r.doc.parsed.lines.range(start, end), r.doc.startLine);
+}
+
+/** Replaces the scalar at `path`: numbers plain, strings in the quoting style of the value they replace. */
+export function replaceScalar(r: Resource, path: readonly PathSegment[], value: string | number): TextEdit | undefined {
+  const node = nodeAt(r, path);
+  return placed(r, replaceScalarEdit(r.doc.parsed, node, typeof value === 'number' ? String(value) : formatLike(node, value)));
+}
+
+/**
+ * Source offsets of `[start, end)` of a string scalar's value. Exact for plain and quoted
+ * scalars; for block scalars and escaped strings the same substring is located in the source.
+ */
+function sourceSpan(r: Resource, path: readonly PathSegment[], start: number, end: number): [number, number] | undefined {
+  const node = nodeAt(r, path);
+  if (!isScalar(node) || !node.range || typeof node.value !== 'string') return undefined;
+  const [s, e] = node.range;
+  const raw = r.doc.parsed.text.slice(s, e);
+  const value = node.value;
+  if (raw === value) return [s + start, s + end];
+  if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && raw.slice(1, -1) === value) return [s + 1 + start, s + 1 + end];
+  const sub = value.slice(start, end);
+  if (!sub) return undefined;
+  let k = 0;
+  for (let i = value.indexOf(sub); i !== -1 && i < start; i = value.indexOf(sub, i + 1)) k++;
+  let at = -1;
+  for (let i = 0; i <= k; i++) {
+    at = raw.indexOf(sub, at + 1);
+    if (at === -1) return undefined;
+  }
+  return [s + at, s + at + sub.length];
+}
+
+/** File range of `[start, end)` inside the string value at `path`; the whole value if it cannot be mapped. */
+export function rangeInString(r: Resource, path: readonly PathSegment[], start: number, end: number): Range {
+  const span = sourceSpan(r, path, start, end);
+  return span ? fileRange(r, span[0], span[1]) : rangeOf(r, path, 'value');
+}
+
+/** Replaces `[start, end)` of the string value at `path`. */
+export function replaceInString(r: Resource, path: readonly PathSegment[], start: number, end: number, newText: string): TextEdit | undefined {
+  const span = sourceSpan(r, path, start, end);
+  return span ? { file: r.file, range: fileRange(r, span[0], span[1]), newText } : undefined;
+}
+
+/**
+ * Deletes the lines of a `key: value` pair in a block mapping. Only offered when the pair has its
+ * lines to itself (a comment after it goes with it) and is not the mapping's only entry.
+ */
+export function deletePairLines(r: Resource, path: readonly PathSegment[]): TextEdit | undefined {
+  const parent = path.length === 1 ? r.node : nodeAt(r, path.slice(0, -1));
+  if (!isMap(parent) || parent.flow || parent.items.length < 2) return undefined;
+  const pair = pairAt(r, path);
+  const end = pair && pairEnd(pair);
+  if (end === undefined) return undefined;
+  const doc = r.doc.parsed;
+  const rest = doc.text.slice(end, lineEndOffset(doc, end)).trim();
+  if (rest !== '' && !rest.startsWith('#')) return undefined;
+  return placed(r, removePairEdit(doc, pair));
+}
+
+function lineEndOffset(doc: ParsedDocument, offset: number): number {
+  const nl = doc.text.indexOf('\n', offset);
+  return nl === -1 ? doc.text.length : nl;
+}
+
+/**
+ * Adds entries at the end of the block mapping at `mapPath`, indented like its keys. `block` is
+ * YAML relative to the mapping's indentation (`['requests:', '  cpu: 100m']`). An empty flow
+ * mapping (`resources: {}`) is replaced by a block one.
+ */
+export function insertIntoMap(r: Resource, mapPath: readonly PathSegment[], block: string[], indentStep = 2): TextEdit | undefined {
+  const found = findNode(r.node, mapPath);
+  if (found.depth !== mapPath.length) return undefined;
+  const doc = r.doc.parsed;
+  const node = found.node;
+  if (isMap(node) && node.flow) {
+    const keyNode = found.pair?.key as YamlNode | undefined;
+    if (node.items.length || !keyNode?.range || !node.range) return undefined;
+    const col = columnAt(doc, keyNode.range[0]) + indentStep;
+    const br = lineBreak(doc);
+    return placed(r, replaceEdit(doc, keyNode.range[1], node.range[1], ':' + br + block.map((l) => ' '.repeat(col) + l).join(br)));
+  }
+  return isMap(node) ? placed(r, appendToBlockMap(doc, node, block)) : undefined;
 }

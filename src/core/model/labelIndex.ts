@@ -1,0 +1,159 @@
+import type { Resource } from '../parse/manifestParser';
+import type { ResourceIndex } from '../index/resourceIndex';
+import { podTemplateOf, selectorMatches, type PodTemplateView } from './kinds';
+import { memoByObject } from './memo';
+import { isLikelyTypo } from './nearNames';
+import type { LabelDifference, NearestWorkload } from './references';
+
+const labelIndexes = new WeakMap<ResourceIndex, LabelIndex>();
+
+/** The pod labels of an index's workloads, built once per index. */
+export function labelsOf(index: ResourceIndex): LabelIndex {
+  let labels = labelIndexes.get(index);
+  if (!labels) labelIndexes.set(index, (labels = new LabelIndex(index)));
+  return labels;
+}
+
+/** podTemplateOf, computed once per object. */
+export const templateOf = memoByObject((r: Resource): PodTemplateView | undefined => podTemplateOf(r));
+
+/** At most this many StatefulSet ordinals get their per-pod labels indexed. */
+const MAX_ORDINALS = 100;
+
+/**
+ * Labels a controller adds to the pods it makes, beyond the template's: the Job controller's
+ * `job-name` (and `batch.kubernetes.io/job-name`), and a StatefulSet pod's own name and index.
+ * Values the workload's object cannot tell (`pod-template-hash`, `controller-uid`) are not here.
+ */
+function controllerLabels(r: Resource, t: PodTemplateView): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  if (!r.name) return out;
+  if (r.kind === 'Job') {
+    for (const key of ['job-name', 'batch.kubernetes.io/job-name']) if (t.labels[key] === undefined) out.set(key, [r.name]);
+  } else if (r.kind === 'StatefulSet') {
+    const replicas = (r.object.spec as { replicas?: unknown } | undefined)?.replicas;
+    const n = Math.min(typeof replicas === 'number' && replicas >= 0 ? replicas : 1, MAX_ORDINALS);
+    const ordinals = Array.from({ length: n }, (_, i) => i);
+    out.set(
+      'statefulset.kubernetes.io/pod-name',
+      ordinals.map((i) => `${r.name}-${i}`),
+    );
+    out.set(
+      'apps.kubernetes.io/pod-index',
+      ordinals.map((i) => String(i)),
+    );
+  }
+  return out;
+}
+
+/** Pod templates of all workloads, indexed by namespace → label key → value (template and controller labels). */
+export class LabelIndex {
+  private readonly byNs = new Map<string, Map<string, Map<string, Resource[]>>>();
+  private readonly templates = new Map<Resource, PodTemplateView>();
+  private readonly implied = new Map<Resource, Map<string, string[]>>();
+
+  constructor(readonly index: ResourceIndex) {
+    // Per namespace from the index's workload lists (in `all` order): the same tables as a walk
+    // over every resource, without looking at the ones that are not workloads.
+    for (const ns of index.workloadNamespaces()) {
+      for (const r of index.workloads(ns)) this.add(ns, r);
+    }
+  }
+
+  private add(ns: string, r: Resource): void {
+    const t = templateOf(r);
+    if (!t) return;
+    this.templates.set(r, t);
+    let keys = this.byNs.get(ns);
+    if (!keys) this.byNs.set(ns, (keys = new Map<string, Map<string, Resource[]>>()));
+    const entries: [string, string][] = Object.entries(t.labels);
+    const implied = controllerLabels(r, t);
+    if (implied.size) {
+      this.implied.set(r, implied);
+      for (const [k, vs] of implied) for (const v of vs) entries.push([k, v]);
+    }
+    for (const [k, v] of entries) {
+      let values = keys.get(k);
+      if (!values) keys.set(k, (values = new Map<string, Resource[]>()));
+      const list = values.get(v);
+      if (list) list.push(r);
+      else values.set(v, [r]);
+    }
+  }
+
+  /** Whether the pods of workload `w` carry every label of `selector` (controller labels included). */
+  private podsMatch(w: Resource, selector: Record<string, string>): boolean {
+    const labels = this.templates.get(w)!.labels;
+    const implied = this.implied.get(w);
+    if (!implied) return selectorMatches(selector, labels);
+    const keys = Object.keys(selector);
+    return keys.length > 0 && keys.every((k) => labels[k] === selector[k] || (implied.get(k)?.includes(selector[k]) ?? false));
+  }
+
+  template(workload: Resource): PodTemplateView | undefined {
+    return this.templates.get(workload);
+  }
+
+  /** Workloads in `namespace` whose pod labels satisfy every entry of `selector`. */
+  select(namespace: string, selector: Record<string, string>): Resource[] {
+    const keys = this.byNs.get(namespace);
+    const entries = Object.entries(selector);
+    if (!keys || entries.length === 0) return [];
+    let smallest: Resource[] | undefined;
+    for (const [k, v] of entries) {
+      const list = keys.get(k)?.get(v);
+      if (!list) return [];
+      if (!smallest || list.length < smallest.length) smallest = list;
+    }
+    return smallest!.filter((w) => this.podsMatch(w, selector));
+  }
+
+  /** Namespaces other than `except` with workloads that the selector matches. */
+  selectElsewhere(except: string, selector: Record<string, string>): Resource[] {
+    const out: Resource[] = [];
+    for (const ns of this.byNs.keys()) if (ns !== except) out.push(...this.select(ns, selector));
+    return out;
+  }
+
+  /**
+   * The workload whose pod labels differ least from the selector: most selector entries
+   * satisfied, then most near-miss values (`gatway` vs `gateway`). Only workloads that satisfy at
+   * least one entry or have a near-miss value count.
+   */
+  nearest(namespace: string, selector: Record<string, string>, preferName?: string, budget = 500): NearestWorkload | undefined {
+    const keys = this.byNs.get(namespace);
+    const entries = Object.entries(selector);
+    if (!keys || !entries.length) return undefined;
+    const score = new Map<Resource, { matched: number; near: number }>();
+    const bump = (w: Resource, field: 'matched' | 'near') => {
+      const s = score.get(w) ?? { matched: 0, near: 0 };
+      s[field]++;
+      score.set(w, s);
+    };
+    for (const [k, v] of entries) {
+      const values = keys.get(k);
+      if (!values) continue;
+      for (const w of values.get(v) ?? []) bump(w, 'matched');
+      let seen = 0;
+      for (const [other, list] of values) {
+        if (other === v) continue;
+        if (++seen > budget) break;
+        if (isLikelyTypo(v, other)) for (const w of list) bump(w, 'near');
+      }
+    }
+    let best: Resource | undefined;
+    let bestKey: [number, number, number] = [Infinity, Infinity, Infinity];
+    for (const [w, s] of score) {
+      const key: [number, number, number] = [entries.length - s.matched, -s.near, preferName && w.name === preferName ? 0 : 1];
+      if (key[0] < bestKey[0] || (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))) {
+        best = w;
+        bestKey = key;
+      }
+    }
+    if (!best) return undefined;
+    const labels = this.templates.get(best)!.labels;
+    const differences: LabelDifference[] = [];
+    for (const [k, v] of entries) if (labels[k] !== v) differences.push({ key: k, selectorValue: v, labelValue: labels[k] });
+    return { workload: best, differences };
+  }
+}

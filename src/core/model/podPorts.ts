@@ -1,0 +1,82 @@
+import type { Resource } from '../parse/manifestParser';
+import type { PathSegment } from '../parse/locate';
+import { asArray, asRecord, containersOf, type ContainerView, type PodTemplateView } from './kinds';
+import { memoByObject, memoByObjectPair } from './memo';
+import { cachedServicePortsOf, toPortNumber, type ServicePortView } from './serviceAddress';
+import { templateOf } from './labelIndex';
+
+/** How Service ports map onto the container ports of the pods they select. */
+
+export interface ContainerPortView {
+  container: ContainerView;
+  index: number;
+  path: PathSegment[];
+  containerPort?: number;
+  name?: string;
+  protocol: string;
+}
+
+/** Where one Service port's traffic lands in one selected workload. */
+export interface PortMapping {
+  servicePort: ServicePortView;
+  /**
+   * - `declared`: a container declares the target port (by number or name);
+   * - `undeclared`: a numeric targetPort no container declares (works only if the process listens there);
+   * - `named-missing`: no container has a port of that name (no traffic reaches these pods);
+   * - `no-ports`: the workload declares no container ports at all (nothing to compare with);
+   * - `invalid`: the Service port itself has no usable port/targetPort.
+   */
+  status: 'declared' | 'undeclared' | 'named-missing' | 'no-ports' | 'invalid';
+  /** The declared container port the traffic reaches, when `declared`. */
+  containerPort?: ContainerPortView;
+  /** The port number on the pod, when known (port → targetPort → containerPort). */
+  podPort?: number;
+}
+
+/** Containers that run for the pod's lifetime: regular containers and sidecar init containers. */
+export function longRunningContainers(t: PodTemplateView): ContainerView[] {
+  return containersOf(t, true).filter((c) => !c.init || c.container.restartPolicy === 'Always');
+}
+
+export function containerPortsOf(containers: readonly ContainerView[]): ContainerPortView[] {
+  const out: ContainerPortView[] = [];
+  for (const c of containers) {
+    asArray(c.container.ports).forEach((p, index) => {
+      const rec = asRecord(p);
+      if (!rec) return;
+      out.push({
+        container: c,
+        index,
+        path: [...c.path, 'ports', index],
+        containerPort: toPortNumber(rec.containerPort),
+        name: typeof rec.name === 'string' ? rec.name : undefined,
+        protocol: typeof rec.protocol === 'string' ? rec.protocol : 'TCP',
+      });
+    });
+  }
+  return out;
+}
+
+export function mapServicePort(servicePort: ServicePortView, ports: readonly ContainerPortView[]): PortMapping {
+  const tp = servicePort.targetPort;
+  if (tp === undefined) return { servicePort, status: 'invalid' };
+  if (typeof tp === 'string') {
+    const hit = ports.find((p) => p.name === tp && p.protocol === servicePort.protocol) ?? ports.find((p) => p.name === tp);
+    return hit ? { servicePort, status: 'declared', containerPort: hit, podPort: hit.containerPort } : { servicePort, status: 'named-missing' };
+  }
+  const hit = ports.find((p) => p.containerPort === tp && p.protocol === servicePort.protocol) ?? ports.find((p) => p.containerPort === tp);
+  if (hit) return { servicePort, status: 'declared', containerPort: hit, podPort: tp };
+  return { servicePort, status: ports.length ? 'undeclared' : 'no-ports', podPort: tp };
+}
+
+/** The container ports of a workload's long-running containers, once per object. */
+const workloadPorts = memoByObject((w: Resource): ContainerPortView[] => {
+  const t = templateOf(w);
+  return t ? containerPortsOf(longRunningContainers(t)) : [];
+});
+
+/** Service port → container port mappings of one Service over one workload: both objects decide it. */
+export const mappingsOf = memoByObjectPair((svc: Resource, w: Resource): PortMapping[] => {
+  const ports = workloadPorts(w);
+  return cachedServicePortsOf(svc).map((sp) => mapServicePort(sp, ports));
+});
