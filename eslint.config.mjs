@@ -30,6 +30,9 @@ export default tseslint.config(
       ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      // An async function without await still returns a promise its callers await; that is an
+      // interface choice (handlers, waits that poll sync reads), not a mistake.
+      '@typescript-eslint/require-await': 'off',
     },
   },
   { files: ['webview/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
@@ -37,4 +40,5 @@ export default tseslint.config(
   // point of the check, not a leak into product code.
   { files: ['test/**/*.ts', 'bench/**/*.ts'], rules: off(unsafeAny) },
   { files: ['**/*.mjs', '**/*.cjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

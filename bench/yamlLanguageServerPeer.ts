@@ -25,9 +25,9 @@ export const BENCH_KINDS: readonly (readonly [string, string])[] = [
 export async function yamlLanguageServerSession(version = '1.36'): Promise<PeerSession> {
   const schema = combinedSchema(version, BENCH_KINDS);
   // Loaded lazily: the peer is a dev dependency of the benchmark only.
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const ysl = require('yaml-language-server');
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { TextDocument } = require('vscode-languageserver-textdocument');
   const uri = 'file:///bench/k8s-schema.json';
   const service = ysl.getLanguageService({

@@ -65,9 +65,11 @@ if (existsSync('webview/src/main.ts')) {
 }
 
 /**
- * The webview: the layout worker is bundled first into one self-contained script, then inlined
- * into main.js as a string (import 'kt-layout-worker'), because a webview may start workers only
- * from blob: URLs and cannot importScripts. main.css comes from the CSS main.ts imports.
+ * The webviews: the layout worker is bundled first into one self-contained script, then inlined
+ * into each page's script as a string (import 'kt-layout-worker'), because a webview may start
+ * workers only from blob: URLs and cannot importScripts. Two pages, each its own bundle: the
+ * topology panel (main.js, main.css) and the generator form (generator.js, generator.css, which
+ * draws its preview with the same graph view); the CSS comes from what each entry imports.
  */
 async function buildWebview() {
   const worker = await build({
@@ -89,15 +91,17 @@ async function buildWebview() {
       b.onLoad({ filter: /.*/, namespace: 'kt-inline' }, () => ({ contents: workerSource, loader: 'text' }));
     },
   };
-  await build({
-    ...common,
-    entryPoints: ['webview/src/main.ts'],
-    outfile: `${outdir}/webview/main.js`,
-    platform: 'browser',
-    format: 'iife',
-    target: 'chrome120',
-    plugins: [inlineWorker],
-  });
+  const page = (entry, name) =>
+    build({
+      ...common,
+      entryPoints: [entry],
+      outfile: `${outdir}/webview/${name}.js`,
+      platform: 'browser',
+      format: 'iife',
+      target: 'chrome120',
+      plugins: [inlineWorker],
+    });
+  await Promise.all([page('webview/src/main.ts', 'main'), page('webview/src/generator/main.ts', 'generator')]);
 }
 await Promise.all(jobs);
 if (watch) console.log('watch mode is not implemented; rerun npm run build');

@@ -1,6 +1,7 @@
 // What the packaged extension may hold, and a small reader for the .vsix (a zip) to check it.
 // Shared by scripts/package.mjs (refuses to leave a bad package behind) and the packaging test.
 'use strict';
+/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS module, loaded by scripts/package.mjs and the tests */
 
 const { builtinModules } = require('node:module');
 
@@ -11,7 +12,7 @@ const ALLOWED = [
   /^CHANGELOG\.md$/i,
   /^LICENSE(\.txt)?$/,
   /^dist\/[^/]+\.js$/, // extension.js, cli.js and modules they load lazily (client-node.js)
-  /^dist\/webview\/main\.(js|css)$/,
+  /^dist\/webview\/(main|generator)\.(js|css)$/, // the topology panel and the generator form
   /^schemas\/[^/]+\.json$/,
   /^templates\/[^/]+\.ya?ml$/,
   /^snippets\/[^/]+\.json$/,
@@ -26,6 +27,8 @@ const REQUIRED = [
   'dist/cli.js',
   'dist/webview/main.js',
   'dist/webview/main.css',
+  'dist/webview/generator.js',
+  'dist/webview/generator.css',
   'schemas/k8s-schemas.json',
   'templates/gateway-model.yaml',
 ];

@@ -3,7 +3,17 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { loadIndex } from './manifestFiles';
 import { buildReport } from './reporters/findingReport';
 import { formatText } from './reporters/textReporter';
-import { commonClusterOptions, openReachableCluster, confirmRemote, describeContext, findingLine, plural, refLabel, resolveContext } from './clusterCommon';
+import {
+  commonClusterOptions,
+  openReachableCluster,
+  confirmRemote,
+  describeContext,
+  findingLine,
+  plural,
+  refLabel,
+  resolveContext,
+  terminalIo,
+} from './clusterCommon';
 import { reportedFinding } from './reporters/findingReport';
 import { DEFAULT_TIMEOUT_MS } from '../core/cluster/clusterClient';
 import { prepareApply, DEFAULT_ROLLOUT_TIMEOUT_MS } from '../core/cluster/applyEngine';
@@ -39,7 +49,8 @@ Exit status: 0 everything applied and available, 1 a resource failed, was reject
 available in time or validation failed, 2 usage, kubeconfig or I/O error.
 `;
 
-export async function runApply(argv: string[], io: CliIo): Promise<number> {
+export async function runApply(argv: string[], rawIo: CliIo): Promise<number> {
+  let io = rawIo;
   const args = parseArgs(argv, {
     context: { value: true },
     kubeconfig: { value: true },
@@ -61,6 +72,7 @@ export async function runApply(argv: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   const { json, waitTimeoutMs: rolloutTimeoutMs, requestTimeoutMs } = commonClusterOptions(args, 'apply', DEFAULT_ROLLOUT_TIMEOUT_MS);
+  if (!json) io = terminalIo(rawIo);
   const versionArg = stringOption(args, 'kubernetes-version') ?? DEFAULT_KUBERNETES_VERSION;
   const kubernetesVersion = normalizeKubernetesVersion(versionArg);
   if (!kubernetesVersion) throw new UsageError(`--kubernetes-version ${versionArg} is not supported; use one of ${SUPPORTED_KUBERNETES_VERSIONS.join(', ')}`);
@@ -70,7 +82,7 @@ export async function runApply(argv: string[], io: CliIo): Promise<number> {
     if (!json) io.stdout(s);
   };
 
-  const { info, context } = resolveContext({ kubeconfig: stringOption(args, 'kubeconfig'), context: stringOption(args, 'context'), cwd: io.cwd });
+  const { info, context } = await resolveContext({ kubeconfig: stringOption(args, 'kubeconfig'), context: stringOption(args, 'context'), cwd: io.cwd });
   const defaultNamespace = namespaceOption || context.namespace || 'default';
 
   // The same analysis as `validate`: its errors stop the apply unless told otherwise.

@@ -1,6 +1,7 @@
 /**
- * What the cluster commands (apply, delete, contexts) share: durations, the kubeconfig context,
- * the "this is not a local cluster" question, Ctrl-C as cancellation, and finding lines.
+ * What the cluster commands (apply, delete, contexts, status, port-forward) share: durations, the
+ * kubeconfig context and where its server is, the "this is not a local cluster" question, Ctrl-C
+ * as cancellation, finding lines, and text that is safe for a terminal.
  */
 import * as path from 'node:path';
 import { UsageError, type CliIo } from './cliIo';
@@ -8,7 +9,8 @@ import { displayPath } from './manifestFiles';
 import { stringOption, type ParsedArgs } from './argParser';
 import { ClusterError, DEFAULT_TIMEOUT_MS, openCluster, type ClusterClient } from '../core/cluster/clusterClient';
 import type { Finding, ResourceRef } from '../core/findings';
-import { findContext, KubeconfigError, loadKubeconfig, type ContextInfo, type KubeconfigInfo } from '../core/cluster/kubeconfig';
+import { findContext, KubeconfigError, loadKubeconfig, withLocality, type ContextInfo, type KubeconfigInfo } from '../core/cluster/kubeconfig';
+import { escapeControlChars } from '../core/terminalText';
 
 /** `120s`, `2m`, `1m30s`, `500ms`, or a bare number of seconds. */
 export function parseDuration(text: string, option: string): number {
@@ -30,25 +32,45 @@ export interface ResolvedContext {
   context: ContextInfo;
 }
 
-/** The kubeconfig and the chosen (or current) context; kubeconfig problems are usage errors. */
-export function resolveContext(opts: { kubeconfig?: string; context?: string; cwd: string }): ResolvedContext {
+/**
+ * The kubeconfig and the chosen (or current) context, with where its server is (asking kind and
+ * DNS only when the address alone does not say local); kubeconfig problems are usage errors.
+ */
+export async function resolveContext(opts: { kubeconfig?: string; context?: string; cwd: string }): Promise<ResolvedContext> {
+  let info: KubeconfigInfo;
+  let context: ContextInfo;
   try {
-    const info = loadKubeconfig({
-      kubeconfig: opts.kubeconfig
-        ?.split(path.delimiter)
-        .map((p) => path.resolve(opts.cwd, p))
-        .join(path.delimiter),
-    });
-    return { info, context: findContext(info, opts.context) };
+    info = loadKubeconfig({ kubeconfig: kubeconfigOption(opts.kubeconfig, opts.cwd) });
+    context = findContext(info, opts.context);
   } catch (e) {
     if (e instanceof KubeconfigError) throw new UsageError(e.message);
     throw e;
   }
+  if (context.local) return { info, context };
+  const confirmed = await withLocality(info, { only: context.name });
+  return { info: confirmed, context: findContext(confirmed, context.name) };
+}
+
+/** A --kubeconfig path list made absolute against the working folder. */
+export function kubeconfigOption(value: string | undefined, cwd: string): string | undefined {
+  return value
+    ?.split(path.delimiter)
+    .map((p) => path.resolve(cwd, p))
+    .join(path.delimiter);
 }
 
 /** A label for a context in messages: `"kind-dev" (https://127.0.0.1:6443)`. */
 export function describeContext(ctx: ContextInfo): string {
-  return `"${ctx.name}" (${ctx.server || 'no server'})`;
+  return `${JSON.stringify(ctx.name)} (${ctx.server || 'no server'})`;
+}
+
+/** Why a context counts as remote, for the refusal. */
+function remoteReason(ctx: ContextInfo): string {
+  const label = [ctx.name, ctx.cluster].find((n) => /^kind-|^minikube$|^docker-(desktop|for-desktop)$/.test(n));
+  return (
+    'its server is not on this machine (not a loopback address, a unix socket or a kind cluster of this machine)' +
+    (label ? `; a name like ${JSON.stringify(label)} does not make a cluster local` : '')
+  );
 }
 
 /**
@@ -57,7 +79,7 @@ export function describeContext(ctx: ContextInfo): string {
  */
 export async function confirmRemote(io: CliIo, ctx: ContextInfo, action: string, yes: boolean): Promise<boolean> {
   if (ctx.local || yes) return true;
-  const question = `${action} context ${describeContext(ctx)}, which is not a local cluster. Continue? [y/N] `;
+  const question = `${action} context ${describeContext(ctx)}, which is not a local cluster: ${remoteReason(ctx)}. Continue? [y/N] `;
   if (!io.isTTY || !process.stdin.isTTY) {
     io.stderr(`${question}\nrefusing without a terminal to ask on: pass --yes to ${action.toLowerCase().split(' ')[0]} there anyway\n`);
     return false;
@@ -94,15 +116,29 @@ export function cancelOnInterrupt(io: CliIo): { signal: AbortSignal; dispose(): 
   return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
 }
 
-/** `file:line:col: error apply-rejected: message`. */
+/** `file:line:col: error apply-rejected: message` (one line: control characters and newlines escaped). */
 export function findingLine(f: Finding, cwd: string): string {
-  return `${displayPath(f.file, cwd)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`;
+  return oneLine(`${displayPath(f.file, cwd)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity} ${f.code}: ${f.message}`);
 }
 
-/** `deployment/gateway` (with the namespace when it is not the default one). */
+/** `deployment/gateway` (with the namespace when it is not the default one); names from files are escaped. */
 export function refLabel(ref: ResourceRef, defaultNamespace?: string): string {
   const base = `${ref.kind.toLowerCase()}/${ref.name}`;
-  return ref.namespace && defaultNamespace && ref.namespace !== defaultNamespace ? `${base} -n ${ref.namespace}` : base;
+  return oneLine(ref.namespace && defaultNamespace && ref.namespace !== defaultNamespace ? `${base} -n ${ref.namespace}` : base);
+}
+
+/** Text for one terminal line: control characters escaped, and newlines too. */
+export function oneLine(text: string): string {
+  return escapeControlChars(text).replace(/\r?\n/g, '\\n');
+}
+
+/**
+ * The io of a command whose output is text for a terminal: every control character that is not a
+ * newline or tab is escaped on the way out (a name or a server's message cannot move the cursor,
+ * recolour, retitle or clear the screen). JSON output is escaped by JSON itself.
+ */
+export function terminalIo(io: CliIo): CliIo {
+  return { ...io, stdout: (t) => io.stdout(escapeControlChars(t)), stderr: (t) => io.stderr(escapeControlChars(t)) };
 }
 
 export function plural(n: number, word: string): string {
@@ -142,7 +178,7 @@ export async function openReachableCluster(
   try {
     client = openCluster(context.name, { info, timeoutMs: requestTimeoutMs });
   } catch (e) {
-    if (e instanceof ClusterError) throw new UsageError(e.message);
+    if (e instanceof ClusterError || e instanceof KubeconfigError) throw new UsageError(e.message);
     throw e;
   }
   const interrupt = cancelOnInterrupt(io);

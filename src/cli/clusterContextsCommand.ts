@@ -1,13 +1,14 @@
 import { parseArgs, stringOption } from './argParser';
 import { EXIT_OK, UsageError, type CliIo } from './cliIo';
-import { parseDuration } from './clusterCommon';
-import { KubeconfigError, listKindClusters, loadKubeconfig, type ContextInfo } from '../core/cluster/kubeconfig';
+import { kubeconfigOption, parseDuration, terminalIo } from './clusterCommon';
+import { KubeconfigError, loadKubeconfig, withLocality, type ContextInfo, type KubeconfigInfo } from '../core/cluster/kubeconfig';
 import { openCluster, DEFAULT_PROBE_TIMEOUT_MS, type ProbeResult } from '../core/cluster/clusterClient';
 
 export const CONTEXTS_HELP = `Usage: kube-topology contexts [options]
 
-Lists the kubeconfig contexts: which is current, local (kind, minikube, docker-desktop, a
-loopback server) or remote, and whether the server answers (all probed in parallel).
+Lists the kubeconfig contexts: which is current, local or remote, and whether the server answers
+(all probed in parallel). Local is decided from where the server is — a loopback address, a unix
+socket, or a server kind reports for one of its clusters — never from the context's name.
 
 Options:
   --kubeconfig PATHS      kubeconfig file(s) (default: $KUBECONFIG, then ~/.kube/config)
@@ -16,7 +17,7 @@ Options:
   -o, --output FORMAT     text (default) or json
 `;
 
-export async function runContexts(argv: string[], io: CliIo): Promise<number> {
+export async function runContexts(argv: string[], rawIo: CliIo): Promise<number> {
   const args = parseArgs(argv, {
     kubeconfig: { value: true },
     'no-probe': {},
@@ -25,15 +26,16 @@ export async function runContexts(argv: string[], io: CliIo): Promise<number> {
     help: { alias: 'h' },
   });
   if (args.options.help) {
-    io.stdout(CONTEXTS_HELP);
+    rawIo.stdout(CONTEXTS_HELP);
     return EXIT_OK;
   }
   const format = stringOption(args, 'output') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--output must be text or json, got "${format}"`);
+  const io = format === 'json' ? rawIo : terminalIo(rawIo);
   const timeoutMs = parseDuration(stringOption(args, 'timeout') ?? `${DEFAULT_PROBE_TIMEOUT_MS / 1000}s`, '--timeout');
-  let info;
+  let info: KubeconfigInfo;
   try {
-    info = loadKubeconfig({ kubeconfig: stringOption(args, 'kubeconfig'), kindClusters: (await listKindClusters()) ?? [] });
+    info = await withLocality(loadKubeconfig({ kubeconfig: kubeconfigOption(stringOption(args, 'kubeconfig'), io.cwd) }));
   } catch (e) {
     if (e instanceof KubeconfigError) throw new UsageError(e.message);
     throw e;

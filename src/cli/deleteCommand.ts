@@ -1,7 +1,17 @@
 import { parseArgs, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { loadIndex } from './manifestFiles';
-import { commonClusterOptions, openReachableCluster, confirmRemote, describeContext, findingLine, plural, refLabel, resolveContext } from './clusterCommon';
+import {
+  commonClusterOptions,
+  openReachableCluster,
+  confirmRemote,
+  describeContext,
+  findingLine,
+  plural,
+  refLabel,
+  resolveContext,
+  terminalIo,
+} from './clusterCommon';
 import { reportedFinding } from './reporters/findingReport';
 import { DEFAULT_TIMEOUT_MS } from '../core/cluster/clusterClient';
 import { deleteResources, DEFAULT_DELETE_WAIT_MS } from '../core/cluster/deleteEngine';
@@ -26,7 +36,8 @@ Options:
 Exit status: 0 everything is gone, 1 something could not be deleted, 2 usage, kubeconfig or I/O error.
 `;
 
-export async function runDelete(argv: string[], io: CliIo): Promise<number> {
+export async function runDelete(argv: string[], rawIo: CliIo): Promise<number> {
+  let io = rawIo;
   const args = parseArgs(argv, {
     context: { value: true },
     kubeconfig: { value: true },
@@ -43,8 +54,9 @@ export async function runDelete(argv: string[], io: CliIo): Promise<number> {
     return EXIT_OK;
   }
   const { json, waitTimeoutMs, requestTimeoutMs } = commonClusterOptions(args, 'delete', DEFAULT_DELETE_WAIT_MS);
+  if (!json) io = terminalIo(rawIo);
 
-  const { info, context } = resolveContext({ kubeconfig: stringOption(args, 'kubeconfig'), context: stringOption(args, 'context'), cwd: io.cwd });
+  const { info, context } = await resolveContext({ kubeconfig: stringOption(args, 'kubeconfig'), context: stringOption(args, 'context'), cwd: io.cwd });
   const defaultNamespace = stringOption(args, 'namespace') || context.namespace || 'default';
   const index = await loadIndex(args.positionals, io, { defaultNamespace });
   const resources = index.resources();

@@ -1,3 +1,5 @@
+import { escapeControlChars } from '../core/terminalText';
+import { existsNoFollow, writeFileNoFollow } from '../core/generate/writeNoFollow';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, stringOption } from './argParser';
@@ -29,7 +31,8 @@ Options:
                        layout), or - for standard output
   --single-file        one multi-document file (default)
   --split              one file per object (<app>-<kind>-<name>.yaml)
-  --force              overwrite files that already exist
+  --force              overwrite files that already exist (a symbolic link is replaced by
+                       the file, never written through)
   --templates DIR      also load templates from DIR (repeatable; later folders win on name clashes)
   --list               list the presets and their parameters
 
@@ -55,16 +58,14 @@ export interface GenerateIo {
 /** The real file system, for wiring into the CLI's main. */
 export function nodeGenerateIo(base: { stdout(t: string): void; stderr(t: string): void; cwd: string }): GenerateIo {
   return {
-    stdout: (t) => base.stdout(t),
+    // Values and notes may come from a workspace template: no control characters reach the terminal.
+    stdout: (t) => base.stdout(escapeControlChars(t)),
     stderr: (t) => base.stderr(t),
     cwd: base.cwd,
     readFile: (f) => fs.readFile(f, 'utf8'),
-    writeFile: (f, t) => fs.writeFile(f, t, 'utf8'),
-    exists: (f) =>
-      fs.access(f).then(
-        () => true,
-        () => false,
-      ),
+    writeFile: writeFileNoFollow,
+    // lstat: a symbolic link is an existing file, even when it points nowhere.
+    exists: existsNoFollow,
     mkdir: async (d) => {
       await fs.mkdir(d, { recursive: true });
     },
@@ -153,6 +154,9 @@ async function generate(argv: string[], io: GenerateIo): Promise<number> {
   if (outIsFile && layout === 'per-resource') throw new UsageError(`--split writes several files: give --out a folder, not ${out}`);
   const dir = outIsFile ? path.dirname(path.resolve(io.cwd, out)) : path.resolve(io.cwd, out);
   const targets = outIsFile ? [{ path: path.resolve(io.cwd, out), text: files[0].text }] : files.map((f) => ({ path: path.join(dir, f.path), text: f.text }));
+  // File names are single plain names (render.ts); this keeps every write inside the folder regardless.
+  const outside = targets.find((t) => path.dirname(t.path) !== dir);
+  if (outside) throw new UsageError(`refusing to write ${display(outside.path, io.cwd)}: it is not directly inside ${display(dir, io.cwd)}`);
   const existing = await findExistingFiles(targets, (p) => io.exists(p));
   if (existing.length > 0 && !args.options.force) {
     const names = existing.map((p) => display(p, io.cwd)).join(', ');

@@ -1,3 +1,4 @@
+import { escapeControlChars } from '../core/terminalText';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, stringOption } from './argParser';
@@ -68,10 +69,10 @@ async function graph(argv: string[], io: CliIo): Promise<number> {
       io.stdout(`${JSON.stringify(model, null, 2)}\n`);
       return EXIT_OK;
     case 'dot':
-      io.stdout(renderDot(model));
+      io.stdout(escapeControlChars(renderDot(model)));
       return EXIT_OK;
     case 'mermaid':
-      io.stdout(renderMermaid(model));
+      io.stdout(escapeControlChars(renderMermaid(model)));
       return EXIT_OK;
     case 'svg': {
       const { layout } = await layoutGraph(model, createDefaultEngine(), { aspect: ASPECT });

@@ -2,7 +2,8 @@ import { parseArgs, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { loadIndex } from './manifestFiles';
 import { loadKubeconfig } from '../core/cluster/kubeconfig';
-import { imagesOf, KindToolError, listKindClusters, loadImagesIntoKind, localImageStatus } from '../core/cluster/kindImages';
+import { imagesOf, KindToolError, kindClusterNameProblem, listKindClusters, loadImagesIntoKind, localImageStatus } from '../core/cluster/kindImages';
+import { terminalIo } from './clusterCommon';
 
 export const KIND_LOAD_HELP = `Usage: kube-topology kind-load [options] PATH...
 
@@ -14,12 +15,14 @@ Options:
   --cluster NAME   kind cluster (default: the current context's, the only one, or "kind")
   --dry-run        list the images and whether they exist locally; load nothing
 
-Binaries: kind and docker from PATH, or $KUBE_TOPOLOGY_KIND / $KUBE_TOPOLOGY_DOCKER.
+Binaries: kind and docker from PATH, or $KUBE_TOPOLOGY_KIND / $KUBE_TOPOLOGY_DOCKER. An image
+that is not a valid image reference is reported and never passed to them.
 Exit status: 0 every image loaded, 1 some image missing locally or not loaded, 2 usage error
 or docker/kind unavailable.
 `;
 
-export async function runKindLoad(argv: string[], io: CliIo): Promise<number> {
+export async function runKindLoad(argv: string[], rawIo: CliIo): Promise<number> {
+  const io = terminalIo(rawIo);
   const args = parseArgs(argv, {
     cluster: { value: true },
     'dry-run': {},
@@ -31,28 +34,34 @@ export async function runKindLoad(argv: string[], io: CliIo): Promise<number> {
   }
   if (args.positionals.length === 0) throw new UsageError('kind-load needs at least one PATH (a file, a folder, or - for stdin)');
   const index = await loadIndex(args.positionals, io);
-  const uses = imagesOf(index.resources());
-  if (uses.length === 0) {
+  const all = imagesOf(index.resources());
+  if (all.length === 0) {
     io.stdout('The manifests use no container images.\n');
     return EXIT_OK;
   }
+  const clusterOption = stringOption(args, 'cluster');
+  const clusterProblem = clusterOption !== undefined ? kindClusterNameProblem(clusterOption) : undefined;
+  if (clusterProblem) throw new UsageError(`--cluster ${JSON.stringify(clusterOption)}: ${clusterProblem}`);
+  // Text that is not an image reference never reaches docker or kind (it could be an option).
+  const invalid = all.filter((u) => u.problem);
+  const uses = all.filter((u) => !u.problem);
+  for (const u of invalid)
+    io.stderr(`kube-topology kind-load: ${JSON.stringify(u.image.slice(0, 200))} (${who(u)}) is not a valid image reference: ${u.problem}; skipped\n`);
+  if (uses.length === 0) return EXIT_FINDINGS;
 
   try {
     const status = await localImageStatus(uses.map((u) => u.image));
     io.stdout(`Images used by the manifests (${uses.length}):\n`);
-    for (const [i, u] of uses.entries()) {
-      const who = u.usedBy.map((b) => `${b.kind} ${b.name}${b.init ? ` (init ${b.container})` : ''}`).join(', ');
-      io.stdout(`  ${status[i].present ? 'present' : 'missing'}  ${u.image}  — ${who}\n`);
-    }
+    for (const [i, u] of uses.entries()) io.stdout(`  ${status[i].present ? 'present' : 'missing'}  ${u.image}  — ${who(u)}\n`);
     const present = status.filter((s) => s.present).map((s) => s.image);
     const missing = status.filter((s) => !s.present).map((s) => s.image);
     if (missing.length) io.stdout(`Not in the local Docker engine (build or pull them first): ${missing.join(', ')}\n`);
     if (args.options['dry-run'] || present.length === 0) {
       if (present.length === 0) io.stdout('Nothing to load.\n');
-      return missing.length ? EXIT_FINDINGS : EXIT_OK;
+      return missing.length || invalid.length ? EXIT_FINDINGS : EXIT_OK;
     }
 
-    const cluster = stringOption(args, 'cluster') ?? (await defaultCluster());
+    const cluster = clusterOption ?? (await defaultCluster());
     const results = await loadImagesIntoKind(present, cluster, {
       onProgress: (p) => {
         if (p.state === 'loading') io.stdout(`[${p.index + 1}/${p.total}] loading ${p.image} into kind cluster ${cluster}…\n`);
@@ -63,11 +72,15 @@ export async function runKindLoad(argv: string[], io: CliIo): Promise<number> {
     const failed = results.filter((r) => !r.loaded);
     io.stdout(`Loaded into kind cluster ${cluster}: ${loaded.length ? loaded.join(', ') : 'nothing'}\n`);
     for (const f of failed) io.stderr(`kube-topology kind-load: ${f.image}: ${f.error}\n`);
-    return failed.length || missing.length ? EXIT_FINDINGS : EXIT_OK;
+    return failed.length || missing.length || invalid.length ? EXIT_FINDINGS : EXIT_OK;
   } catch (e) {
     if (e instanceof KindToolError) throw new UsageError(e.message);
     throw e;
   }
+}
+
+function who(u: { usedBy: Array<{ kind: string; name: string; init: boolean; container: string }> }): string {
+  return u.usedBy.map((b) => `${b.kind} ${b.name}${b.init ? ` (init ${b.container})` : ''}`).join(', ');
 }
 
 /**

@@ -5,6 +5,7 @@ import { effectiveNamespace } from '../core/model/kinds';
 import { readLiveState, isWatchableKind, targetNodeId, type LiveTarget } from '../core/cluster/liveState';
 import { connectLive } from '../core/cluster/liveConnection';
 import type { LiveNodeState, LiveSnapshot } from '../core/cluster/liveTypes';
+import { kubeconfigOption, terminalIo } from './clusterCommon';
 
 export const STATUS_HELP = `Usage: kube-topology status [options] PATH...
 
@@ -22,7 +23,8 @@ Options:
 Exit status: 0 state read, 1 the cluster could not be read (the error is printed), 2 usage error.
 `;
 
-export async function runStatus(argv: string[], io: CliIo): Promise<number> {
+export async function runStatus(argv: string[], rawIo: CliIo): Promise<number> {
+  let io = rawIo;
   const args = parseArgs(argv, {
     context: { value: true },
     kubeconfig: { value: true },
@@ -37,6 +39,7 @@ export async function runStatus(argv: string[], io: CliIo): Promise<number> {
   }
   const format = stringOption(args, 'output') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--output must be text or json, got "${format}"`);
+  if (format === 'text') io = terminalIo(rawIo);
   const timeoutS = Number(stringOption(args, 'timeout') ?? 20);
   if (!(timeoutS > 0)) throw new UsageError('--timeout needs a number of seconds > 0');
   if (args.positionals.length === 0) throw new UsageError('status needs at least one PATH (a file, a folder, or - for stdin)');
@@ -57,7 +60,7 @@ export async function runStatus(argv: string[], io: CliIo): Promise<number> {
 
   let connection;
   try {
-    connection = connectLive({ context: stringOption(args, 'context'), kubeconfigPath: stringOption(args, 'kubeconfig') });
+    connection = connectLive({ context: stringOption(args, 'context'), kubeconfigPath: kubeconfigOption(stringOption(args, 'kubeconfig'), io.cwd) });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -67,6 +70,8 @@ export async function runStatus(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     io.stderr(`kube-topology status: ${(e as Error).message}\n`);
     return EXIT_FINDINGS;
+  } finally {
+    connection.close();
   }
   if (format === 'json') io.stdout(JSON.stringify(snapshot, null, 2) + '\n');
   else io.stdout(formatStatus(snapshot, targets, connection.context.server));

@@ -1,4 +1,4 @@
-import { EXIT_OK, EXIT_USAGE, UsageError, processIo, type CliIo } from './cliIo';
+import { EXIT_OK, EXIT_USAGE, UsageError, lostOutputMessage, processIo, type CliIo } from './cliIo';
 import { runValidate } from './validateCommand';
 import { runGraph } from './graphCommand';
 import { runGenerate, nodeGenerateIo } from './generateCommand';
@@ -6,6 +6,7 @@ import { runKindLoad } from './kindCommand';
 import { runPortForward } from './portForwardCommand';
 import { runStatus } from './liveCommand';
 import { TOOL_VERSION } from './toolVersion';
+import { escapeControlChars } from '../core/terminalText';
 import { isMainThread } from 'node:worker_threads';
 import { runApply } from './applyCommand';
 import { runDelete } from './deleteCommand';
@@ -27,6 +28,10 @@ Commands:
   kind-load PATH...    load the images the manifests use into a kind cluster
 
 Run "kube-topology <command> --help" for a command's options.
+
+Output: a closed pipe (e.g. "| head") ends the output quietly and the command finishes with its
+usual exit status; a failed write to standard output (e.g. a full disk) is one line on standard
+error and exit status 2. Either way, work that was started (an apply) is finished, not abandoned.
 `;
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
@@ -60,26 +65,51 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return EXIT_USAGE;
   }
   try {
-    return await command(rest, io);
+    // Messages on stderr may quote a file, a kubeconfig or a server: never raw control characters.
+    return await command(rest, { ...io, stderr: (t) => io.stderr(escapeControlChars(t)) });
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`kube-topology ${name}: ${e.message}\n`);
       return EXIT_USAGE;
     }
-    io.stderr(`kube-topology ${name}: unexpected failure: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.stderr(`kube-topology ${name}: unexpected failure: ${oneLineMessage(e)}\n`);
     return EXIT_USAGE;
   }
 }
 
-// A parse worker (parallelLoad.ts) loads this same bundle; only the main thread runs the CLI.
-if (require.main === module && isMainThread) {
-  runCli(process.argv.slice(2), processIo()).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`kube-topology: ${e instanceof Error ? e.message : String(e)}\n`);
-      process.exitCode = EXIT_USAGE;
-    },
-  );
+function oneLineMessage(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 500);
 }
+
+/**
+ * The process: runs the command, flushes what it printed, and exits with its status — also when a
+ * connection, a timer or a child it gave up on would otherwise keep Node running. Nothing unexpected
+ * reaches the user as a stack trace.
+ */
+async function main(): Promise<void> {
+  const io = processIo();
+  const fatal = (e: unknown) => {
+    io.stderr(`kube-topology: unexpected failure: ${oneLineMessage(e)}\n`);
+    void Promise.all([io.out.flush(), io.err.flush()]).finally(() => process.exit(EXIT_USAGE));
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+  let code: number;
+  try {
+    code = await runCli(process.argv.slice(2), io);
+  } catch (e) {
+    io.stderr(`kube-topology: ${oneLineMessage(e)}\n`);
+    code = EXIT_USAGE;
+  }
+  await io.out.flush();
+  const lost = io.out.lostOutput;
+  if (lost) {
+    io.stderr(lostOutputMessage(lost));
+    code = EXIT_USAGE;
+  }
+  await io.err.flush();
+  process.exit(code);
+}
+
+// A parse worker (parallelLoad.ts) loads this same bundle; only the main thread runs the CLI.
+if (require.main === module && isMainThread) void main();

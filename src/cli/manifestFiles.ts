@@ -113,6 +113,8 @@ export async function loadIndex(paths: string[], io: CliIo, options: Partial<Ana
     let text: string;
     if (file === STDIN_NAME) {
       text = await io.readStdin();
+      // An empty pipe (a failed `generate … |`) must not pass as "no findings".
+      if (text.trim() === '') throw new UsageError('standard input is empty: nothing to validate');
     } else {
       try {
         text = await fs.readFile(file, 'utf8');

@@ -2,6 +2,7 @@ import { parseArgs, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { connectLive } from '../core/cluster/liveConnection';
 import { forwardService } from '../core/cluster/portForward';
+import { kubeconfigOption, terminalIo } from './clusterCommon';
 
 export const PORT_FORWARD_HELP = `Usage: kube-topology port-forward [options] SERVICE[:PORT]
 
@@ -22,7 +23,8 @@ Options:
  * Runs until `signal` aborts (default: SIGINT/SIGTERM of this process). Exit 0 after a clean stop,
  * 1 when the forward could not be set up.
  */
-export async function runPortForward(argv: string[], io: CliIo, opts: { signal?: AbortSignal } = {}): Promise<number> {
+export async function runPortForward(argv: string[], rawIo: CliIo, opts: { signal?: AbortSignal } = {}): Promise<number> {
+  const io = terminalIo(rawIo);
   const args = parseArgs(argv, {
     context: { value: true },
     kubeconfig: { value: true },
@@ -46,7 +48,7 @@ export async function runPortForward(argv: string[], io: CliIo, opts: { signal?:
 
   let connection;
   try {
-    connection = connectLive({ context: stringOption(args, 'context'), kubeconfigPath: stringOption(args, 'kubeconfig') });
+    connection = connectLive({ context: stringOption(args, 'context'), kubeconfigPath: kubeconfigOption(stringOption(args, 'kubeconfig'), io.cwd) });
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
@@ -86,5 +88,6 @@ export async function runPortForward(argv: string[], io: CliIo, opts: { signal?:
     return EXIT_OK;
   } finally {
     removeHandlers();
+    connection.close();
   }
 }

@@ -8,6 +8,8 @@ import { formatSarif } from './reporters/sarifReporter';
 import { formatJunit } from './reporters/junitReporter';
 import { DEFAULT_KUBERNETES_VERSION, normalizeKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from '../core/kubernetesVersions';
 import { TOOL_VERSION } from './toolVersion';
+import { RULES, ruleMeta } from '../core/rules/catalog';
+import { editDistance } from '../core/model/nearNames';
 
 export const VALIDATE_HELP = `Usage: kube-topology validate [options] PATH...
 
@@ -59,13 +61,15 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
   }
   if (args.positionals.length === 0) throw new UsageError('validate needs at least one PATH (a file, a folder, or - for stdin)');
 
+  const ignored = listOption(args, 'ignore');
+  for (const code of ignored) checkRuleCode(code);
   const index = await loadIndex(
     args.positionals,
     io,
     {
       kubernetesVersion,
       defaultNamespace: stringOption(args, 'namespace') ?? 'default',
-      disabledRules: listOption(args, 'ignore'),
+      disabledRules: ignored,
       schemaValidation: !args.options['no-schema'],
     },
     stringOption(args, 'config'),
@@ -80,11 +84,24 @@ export async function runValidate(argv: string[], io: CliIo): Promise<number> {
       io.stdout(formatSarif(report, TOOL_VERSION));
       break;
     case 'junit':
-      io.stdout(formatJunit(report));
+      io.stdout(formatJunit(report, { strict: args.options.strict === true }));
       break;
     default:
       io.stdout(formatText(report, io.isTTY));
   }
   const failed = report.summary.errors > 0 || (args.options.strict === true && report.summary.warnings > 0);
   return failed ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** `--ignore` takes rule codes only: a typo would otherwise switch nothing off, silently. */
+function checkRuleCode(code: string): void {
+  if (ruleMeta(code)) return;
+  const near = RULES.map((r) => ({ code: r.code, d: editDistance(code, r.code, Math.max(2, Math.floor(code.length / 3))) }))
+    .filter((r) => r.d <= Math.max(2, Math.floor(code.length / 3)) || r.code.includes(code))
+    .sort((a, b) => a.d - b.d || a.code.localeCompare(b.code))
+    .slice(0, 3)
+    .map((r) => r.code);
+  throw new UsageError(
+    `--ignore: unknown rule code "${code}"${near.length ? ` (did you mean ${near.join(', ')}?)` : ''}; the codes are listed in docs/rules.md`,
+  );
 }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AnalysisOptions } from '../core/rules/types';
 import type { Severity } from '../core/findings';
 import { DEFAULT_KUBERNETES_VERSION, normalizeKubernetesVersion } from '../core/kubernetesVersions';
+import { SETTINGS, SETTINGS_SECTION, type ResourceSettingKey, type SettingKey, type SettingValue, type WindowSettingKey } from './settingsTable';
 
 export type SchemaValidationMode = 'auto' | 'on' | 'off';
 
@@ -18,20 +19,32 @@ export interface Config {
   exclude: string[];
 }
 
-export const SECTION = 'kubeTopology';
+/** A window-scoped `kubeTopology.*` setting, typed by the settings table. */
+export function setting<K extends WindowSettingKey>(key: K): SettingValue<K> {
+  return vscode.workspace.getConfiguration(SETTINGS_SECTION).get<SettingValue<K>>(key, SETTINGS[key].default);
+}
 
-export function readConfig(scope?: vscode.ConfigurationScope): Config {
-  const c = vscode.workspace.getConfiguration(SECTION, scope);
+/** A resource-scoped setting, read for the folder or file it applies to. */
+export function resourceSetting<K extends ResourceSettingKey>(key: K, scope: vscode.ConfigurationScope | undefined): SettingValue<K> {
+  return vscode.workspace.getConfiguration(SETTINGS_SECTION, scope).get<SettingValue<K>>(key, SETTINGS[key].default);
+}
+
+/** True when a configuration change touches `key`. */
+export function affectsSetting(e: vscode.ConfigurationChangeEvent, key: SettingKey): boolean {
+  return e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`);
+}
+
+export function readConfig(): Config {
   return {
-    kubernetesVersion: normalizeKubernetesVersion(c.get<string>('kubernetesVersion', DEFAULT_KUBERNETES_VERSION)) ?? DEFAULT_KUBERNETES_VERSION,
-    defaultNamespace: c.get<string>('defaultNamespace', 'default') || 'default',
-    disabledRules: c.get<string[]>('rules.disabled', []),
-    severityOverrides: c.get<Record<string, Severity | 'off'>>('rules.severity', {}),
-    schemaValidation: c.get<SchemaValidationMode>('schemaValidation', 'auto'),
-    maxFileSizeKB: Math.max(1, c.get<number>('maxFileSizeKB', 8192)),
-    maxWorkspaceFiles: Math.max(1, c.get<number>('maxWorkspaceFiles', 5000)),
-    debounceMs: Math.max(0, c.get<number>('validation.debounceMs', 150)),
-    exclude: c.get<string[]>('files.exclude', ['**/node_modules/**', '**/.git/**', '**/charts/**/templates/**']),
+    kubernetesVersion: normalizeKubernetesVersion(setting('kubernetesVersion')) ?? DEFAULT_KUBERNETES_VERSION,
+    defaultNamespace: setting('defaultNamespace') || 'default',
+    disabledRules: setting('rules.disabled'),
+    severityOverrides: setting('rules.severity'),
+    schemaValidation: setting('schemaValidation'),
+    maxFileSizeKB: Math.max(1, setting('maxFileSizeKB')),
+    maxWorkspaceFiles: Math.max(1, setting('maxWorkspaceFiles')),
+    debounceMs: Math.max(0, setting('validation.debounceMs')),
+    exclude: setting('files.exclude'),
   };
 }
 

@@ -6,7 +6,9 @@ import { ManifestHoverProvider } from './manifestHover';
 import { TopologyCodeLensProvider } from './topologyCodeLens';
 import { topologySource } from './topologySource';
 import { registerTopology, scopeFromUri, showTopology } from './topologyPanel';
-import { registerGenerateCommand } from './generateCommand';
+import { generateTopologyCommand, generateWithDefaultsCommand } from './generateCommand';
+import { openGeneratorForm } from './generatorPanel';
+import { registerCommands } from './commands';
 import { registerClusterFeatures } from './cluster';
 
 const MANIFEST_SELECTOR: vscode.DocumentSelector = [{ language: 'yaml' }, { language: 'json' }];
@@ -50,14 +52,27 @@ export function activate(context: vscode.ExtensionContext): KubeTopologyApi {
     }),
     vscode.languages.registerHoverProvider(MANIFEST_SELECTOR, new ManifestHoverProvider(analysis)),
     vscode.languages.registerCodeLensProvider(MANIFEST_SELECTOR, codeLens),
-    vscode.commands.registerCommand('kubeTopology.showTopology', (uri?: unknown) => openTopology(uri)),
-    vscode.commands.registerCommand('kubeTopology.showWorkspaceTopology', () => openTopology(vscode.workspace.workspaceFolders?.[0]?.uri, 'workspace')),
-    vscode.commands.registerCommand('kubeTopology.revalidate', () => analysis.refresh()),
-    vscode.commands.registerCommand('kubeTopology.openRulesReference', () => vscode.commands.executeCommand('markdown.showPreview', rulesDoc)),
-    registerGenerateCommand(context, { showTopology: (uri) => openTopology(uri) }),
   );
-  registerClusterFeatures(context, { analysis, codeLens, log });
-  log.info(`Activated in ${Date.now() - started} ms.`);
+  const generateDeps = { showTopology: (uri: vscode.Uri) => openTopology(uri), log };
+  const clusterCommands = registerClusterFeatures(context, { analysis, codeLens, log });
+  context.subscriptions.push(
+    registerCommands(analysis, {
+      'kubeTopology.showTopology': (uri?: unknown) => openTopology(uri),
+      'kubeTopology.showWorkspaceTopology': () => openTopology(vscode.workspace.workspaceFolders?.[0]?.uri, 'workspace'),
+      'kubeTopology.revalidate': () => analysis.refresh(),
+      'kubeTopology.openRulesReference': () => vscode.commands.executeCommand('markdown.showPreview', rulesDoc),
+      'kubeTopology.generateTopology': generateTopologyCommand(context, {
+        ...generateDeps,
+        openForm: (start) => openGeneratorForm(context, generateDeps, start),
+      }),
+      'kubeTopology.generateWithDefaults': generateWithDefaultsCommand(context, generateDeps),
+      'kubeTopology.openGenerator': (target?: unknown) => openGeneratorForm(context, generateDeps, target instanceof vscode.Uri ? { folder: target } : {}),
+      ...clusterCommands,
+    }),
+  );
+  log.info(
+    `Activated in ${Date.now() - started} ms${analysis.started ? '.' : '; the workspace is indexed when a Kubernetes manifest is opened or a command needs it.'}`,
+  );
   return { analysis, codeLens, log };
 }
 

@@ -1,88 +1,124 @@
 import * as vscode from 'vscode';
-import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import {
-  checkConstraints,
-  coerceValue,
-  defaultFor,
-  isActive,
-  loadTemplates,
-  renderFiles,
-  renderNotes,
-  resolveValues,
-  WORKSPACE_TEMPLATES_DIR,
-  type OutputLayout,
-  type ParameterValue,
-  type ParameterValues,
-  type Template,
-  type TemplateDirectory,
-  type TemplateParameter,
-} from '../core/generate';
+import { evaluateForm, essentialParameters, kindRecommendations, type OutputLayout, type ParameterValue, type Template } from '../core/generate';
+import { writeGeneratedFiles, type GenerateDeps } from './generatedFiles';
+import { currentContextIsKind, defaultTargetFolder, loadAllTemplates, pickWorkspaceFolder, preferredTemplate, templateWhere } from './generatorTemplates';
 
-export const GENERATE_COMMAND = 'kubeTopology.generateTopology';
+/** Where the form starts when the quick input hands over ("More options…"). */
+export interface GeneratorStart {
+  template?: string;
+  values?: Record<string, ParameterValue>;
+  layout?: OutputLayout;
+  folder?: vscode.Uri;
+}
 
-export interface GenerateCommandDeps {
-  /** Opens the topology view for a generated file (one-file layout) or folder (one file per object). */
-  showTopology?(uri: vscode.Uri): Promise<void>;
+export interface GenerateCommandDeps extends GenerateDeps {
+  /** Opens the generator form (every parameter, with a live preview). */
+  openForm?(start: GeneratorStart): void | Promise<void>;
 }
 
 /**
- * "Kube Topology: Generate Gateway + Model Topology": a guided multi-step input (preset, one
- * step per parameter with its default filled in, layout, folder), then the files are written —
- * never over an existing file without a modal question — opened, and shown as a topology.
+ * "Kube Topology: Generate Gateway + Model Topology", for the keyboard: a short quick input — the
+ * preset (when the workspace adds its own), the template's essential questions (name, images, how
+ * it is reached) with their defaults filled in, the output, the folder — where "More options…"
+ * (an item of the output step and a button on every step) opens the form with the answers so far.
+ * Returns the command's handler (registered from the command table).
  */
-export function registerGenerateCommand(context: vscode.ExtensionContext, deps: GenerateCommandDeps = {}): vscode.Disposable {
-  const disposable = vscode.commands.registerCommand(GENERATE_COMMAND, async (target?: unknown) => {
+export function generateTopologyCommand(context: vscode.ExtensionContext, deps: GenerateCommandDeps = {}): (target?: unknown) => Promise<void> {
+  return guarded(() => (target?: unknown) => runFlow(context, deps, target instanceof vscode.Uri ? target : undefined));
+}
+
+/**
+ * "Kube Topology: Generate Topology with Defaults": the gateway + model preset with every default,
+ * one file; the only question is where to write it (and, if the file exists, whether to overwrite).
+ */
+export function generateWithDefaultsCommand(context: vscode.ExtensionContext, deps: GenerateDeps = {}): (target?: unknown) => Promise<void> {
+  return guarded(() => async (target?: unknown) => {
+    const clicked = target instanceof vscode.Uri ? target : undefined;
+    const template = preferredTemplate(await loadAllTemplates(context));
+    if (!template) return noTemplates();
+    const workspaceFolder = clicked ? vscode.workspace.getWorkspaceFolder(clicked) : await pickWorkspaceFolder();
+    if (workspaceFolder === null) return;
+    const folder = await askFolder({ step: 1, totalSteps: 1, canGoBack: false }, `${template.title}, every default: where to write`, workspaceFolder, clicked);
+    if (!(folder instanceof vscode.Uri)) return;
+    const ev = evaluateForm(template, {});
+    await writeGeneratedFiles({ template, values: ev.values, changed: [], layout: 'single', folder }, deps);
+  });
+}
+
+function guarded(make: () => (target?: unknown) => Promise<void>): (target?: unknown) => Promise<void> {
+  const run = make();
+  return async (target?: unknown) => {
     try {
-      await runFlow(context, deps, target instanceof vscode.Uri ? target : undefined);
+      await run(target);
     } catch (e) {
       void vscode.window.showErrorMessage(`Kube Topology: could not generate the topology: ${e instanceof Error ? e.message : String(e)}`);
     }
-  });
-  context.subscriptions.push(disposable);
-  return disposable;
+  };
+}
+
+function noTemplates(): void {
+  void vscode.window.showErrorMessage('Kube Topology: no topology templates were found.');
 }
 
 // ---------------------------------------------------------------------------------------------
-// The flow
+// The short flow
 
 interface FlowState {
-  template?: Template;
-  values: ParameterValues;
-  /** Parameters the user changed from the default; the others follow earlier answers. */
-  edited: Set<string>;
+  template: Template;
+  /** The values the user gave (the rest follow their defaults, derived ones included). */
+  given: Record<string, ParameterValue>;
   layout: OutputLayout;
   folder?: vscode.Uri;
 }
 
+type StepResult = 'next' | 'back' | 'cancel' | 'more';
+
+interface Nav {
+  step: number;
+  totalSteps: number;
+  canGoBack: boolean;
+}
+
 async function runFlow(context: vscode.ExtensionContext, deps: GenerateCommandDeps, clickedFolder: vscode.Uri | undefined): Promise<void> {
   const templates = await loadAllTemplates(context);
-  if (templates.length === 0) {
-    void vscode.window.showErrorMessage('Kube Topology: no topology templates were found.');
-    return;
-  }
+  const preferred = preferredTemplate(templates);
+  if (!preferred) return noTemplates();
   const workspaceFolder = clickedFolder ? vscode.workspace.getWorkspaceFolder(clickedFolder) : await pickWorkspaceFolder();
   if (workspaceFolder === null) return;
   const onKind = await currentContextIsKind();
-  const state: FlowState = { values: {}, edited: new Set(), layout: 'single' };
-  if (templates.length === 1) state.template = templates[0];
-  const preferred = templates.find((t) => t.name === 'gateway-model') ?? templates[0];
+  const startValues = (t: Template): Record<string, ParameterValue> => (onKind ? kindRecommendations(t) : {});
+  const state: FlowState = { template: preferred, given: startValues(preferred), layout: 'single' };
+  const more = !!deps.openForm;
 
-  // Steps are computed from the answers so far: a parameter whose `when` is false is skipped,
-  // and `when` only looks at earlier parameters, so going back re-plans the rest.
+  // Steps are planned from the answers so far: an essential question whose `when` is false is
+  // skipped, and `when` only looks at earlier parameters, so going back re-plans the rest.
   type Step = { id: string; run(nav: Nav): Promise<StepResult> };
   const planSteps = (): Step[] => {
     const steps: Step[] = [];
-    if (templates.length > 1) steps.push({ id: 'template', run: (nav) => pickTemplate(nav, templates, state, preferred) });
-    const t = state.template ?? preferred;
-    const values: ParameterValues = {};
-    for (const p of t.parameters) {
-      values[p.name] = state.edited.has(p.name) ? state.values[p.name] : defaultFor(p, values);
-      if (isActive(p, values)) steps.push({ id: `param:${p.name}`, run: (nav) => askParameter(nav, t, p, state, onKind) });
+    if (templates.length > 1)
+      steps.push({
+        id: 'template',
+        run: (nav) =>
+          pickTemplate(nav, templates, state, more, (t) => {
+            state.template = t;
+            state.given = startValues(t);
+          }),
+      });
+    const t = state.template;
+    const fields = evaluateForm(t, state.given).fields;
+    for (const name of essentialParameters(t)) {
+      if (fields[name].active) steps.push({ id: `param:${name}`, run: (nav) => askParameter(nav, state, name, onKind, more) });
     }
-    steps.push({ id: 'layout', run: (nav) => pickLayout(nav, t, state) });
-    steps.push({ id: 'folder', run: (nav) => pickFolder(nav, state, workspaceFolder, clickedFolder) });
+    steps.push({ id: 'layout', run: (nav) => pickLayout(nav, state, more) });
+    steps.push({
+      id: 'folder',
+      run: async (nav) => {
+        const r = await askFolder(nav, 'Generate topology: target folder', workspaceFolder, clickedFolder, state.folder, more);
+        if (!(r instanceof vscode.Uri)) return r;
+        state.folder = r;
+        return 'next';
+      },
+    });
     return steps;
   };
 
@@ -96,6 +132,15 @@ async function runFlow(context: vscode.ExtensionContext, deps: GenerateCommandDe
     );
     const result = await steps[index].run({ step: index + 1, totalSteps: steps.length, canGoBack: history.length > 0 });
     if (result === 'cancel') return;
+    if (result === 'more') {
+      await deps.openForm?.({
+        template: state.template.name,
+        values: state.given,
+        layout: state.layout,
+        folder: state.folder ?? defaultTargetFolder(workspaceFolder ?? undefined),
+      });
+      return;
+    }
     if (result === 'back') {
       // Earlier steps may have dropped out of the plan since they were visited.
       let previous = history.pop();
@@ -110,99 +155,50 @@ async function runFlow(context: vscode.ExtensionContext, deps: GenerateCommandDe
     current = next[at + 1].id;
   }
 
-  const template = state.template ?? preferred;
-  const given: Record<string, ParameterValue> = {};
-  const values: ParameterValues = {};
-  for (const p of template.parameters) {
-    values[p.name] = state.edited.has(p.name) ? state.values[p.name] : defaultFor(p, values);
-    given[p.name] = values[p.name];
-  }
-  const resolved = resolveValues(template, given);
-  if (resolved.problems.length > 0) {
-    void vscode.window.showErrorMessage(`Kube Topology: ${resolved.problems.map((p) => p.message).join('; ')}`);
+  const ev = evaluateForm(state.template, state.given);
+  if (!ev.valid) {
+    const messages = [
+      ...Object.entries(ev.fields).flatMap(([n, f]) => (f.error && f.active ? [`${n}: ${f.error}`] : [])),
+      ...ev.problems.map((p) => p.message),
+    ];
+    void vscode.window.showErrorMessage(`Kube Topology: ${[...new Set(messages)].join('; ')}`);
     return;
   }
-  const folder = state.folder!;
-  const files = renderFiles(template, resolved.values, { layout: state.layout, changed: resolved.changed.filter((n) => state.edited.has(n)) });
-  const targets = files.map((f) => ({ uri: vscode.Uri.joinPath(folder, ...f.path.split('/')), text: f.text }));
-
-  const existing: vscode.Uri[] = [];
-  for (const t of targets) if (await uriExists(t.uri)) existing.push(t.uri);
-  if (existing.length > 0) {
-    const names = existing.map((u) => vscode.workspace.asRelativePath(u, false));
-    const answer = await vscode.window.showWarningMessage(
-      existing.length === 1 ? `${names[0]} already exists. Overwrite?` : `${existing.length} files already exist. Overwrite them?`,
-      { modal: true, detail: names.join('\n') },
-      'Overwrite',
-    );
-    if (answer !== 'Overwrite') return;
-  }
-  await vscode.workspace.fs.createDirectory(folder);
-  const encoder = new TextEncoder();
-  for (const t of targets) await vscode.workspace.fs.writeFile(t.uri, encoder.encode(t.text));
-
-  const first = targets[0].uri;
-  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(first), { preview: false });
-  if (deps.showTopology) await deps.showTopology(state.layout === 'single' ? first : folder);
-
-  const notes = renderNotes(template, resolved.values);
-  const where = vscode.workspace.asRelativePath(targets.length === 1 ? first : folder, false);
-  const message = `Kube Topology: wrote ${targets.length === 1 ? where : `${targets.length} files to ${where}`}. Apply with kubectl apply -f ${where}`;
-  if (notes.length === 0) {
-    void vscode.window.showInformationMessage(message);
-  } else {
-    void vscode.window.showInformationMessage(message, 'Next Steps').then((choice) => {
-      if (choice) void vscode.window.showInformationMessage('Next steps', { modal: true, detail: notes.map((n) => `• ${n}`).join('\n\n') });
-    });
-  }
+  await writeGeneratedFiles({ template: state.template, values: ev.values, changed: ev.changed, layout: state.layout, folder: state.folder! }, deps);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Steps
 
-type StepResult = 'next' | 'back' | 'cancel';
-
-interface Nav {
-  step: number;
-  totalSteps: number;
-  canGoBack: boolean;
-}
-
 interface PickItem<T> extends vscode.QuickPickItem {
   value: T;
 }
 
-async function pickTemplate(nav: Nav, templates: Template[], state: FlowState, preferred: Template): Promise<StepResult> {
+const MORE_LABEL = 'More options…';
+
+async function pickTemplate(nav: Nav, templates: Template[], state: FlowState, more: boolean, choose: (t: Template) => void): Promise<StepResult> {
   const items: PickItem<Template>[] = templates.map((t) => ({
     value: t,
     label: t.title,
-    description: t.builtIn ? t.name : `${t.name} — ${vscode.workspace.asRelativePath(safeUri(t.source) ?? t.source, false)}`,
+    description: t.builtIn ? t.name : `${t.name} — ${templateWhere(t)}`,
     detail: t.description,
   }));
-  const active = state.template ?? preferred;
-  const r = await quickPick(nav, 'Generate topology: preset', items, (i) => i.value === active);
+  const r = await quickPick(nav, 'Generate topology: preset', items, (i) => i.value === state.template, undefined, more);
   if (typeof r === 'string') return r;
-  if (state.template !== r.value) {
-    state.values = {};
-    state.edited.clear();
-  }
-  state.template = r.value;
+  if (state.template !== r.value) choose(r.value);
   return 'next';
 }
 
-async function askParameter(nav: Nav, template: Template, p: TemplateParameter, state: FlowState, onKind: boolean): Promise<StepResult> {
-  const earlier: ParameterValues = {};
-  for (const q of template.parameters) {
-    if (q === p) break;
-    earlier[q.name] = state.edited.has(q.name) ? state.values[q.name] : defaultFor(q, earlier);
-  }
-  const def = defaultFor(p, earlier);
-  const current = state.edited.has(p.name) ? state.values[p.name] : def;
+async function askParameter(nav: Nav, state: FlowState, name: string, onKind: boolean, more: boolean): Promise<StepResult> {
+  const template = state.template;
+  const p = template.parameters.find((q) => q.name === name)!;
+  const field = evaluateForm(template, state.given).fields[name];
+  const def = field.default;
   const title = `${template.title}: ${p.prompt ?? p.name}`;
   const accept = (value: ParameterValue): void => {
-    state.values[p.name] = value;
-    if (value === def) state.edited.delete(p.name);
-    else state.edited.add(p.name);
+    // A value equal to the default keeps following it (a derived default follows earlier answers).
+    if (value === def) delete state.given[name];
+    else state.given[name] = value;
   };
 
   if (p.type === 'boolean') {
@@ -210,91 +206,84 @@ async function askParameter(nav: Nav, template: Template, p: TemplateParameter, 
       { value: true, label: 'Yes', description: def === true ? '(default)' : undefined },
       { value: false, label: 'No', description: def === false ? '(default)' : undefined },
     ];
-    const r = await quickPick(nav, title, items, (i) => i.value === current, p.description);
+    const r = await quickPick(nav, title, items, (i) => i.value === field.value, p.description, more);
     if (typeof r === 'string') return r;
     accept(r.value);
     return 'next';
   }
   if (p.type === 'enum') {
-    const kindPick = onKind ? p.choices?.find((c) => c.recommendedOnKind) : undefined;
     const items: PickItem<string>[] = (p.choices ?? []).map((c) => ({
       value: c.value,
       label: c.value,
-      description: [c.value === def ? '(default)' : '', c === kindPick ? '$(star) recommended for your kind cluster' : ''].filter(Boolean).join(' '),
+      description: [c.value === def ? '(default)' : '', onKind && c.recommendedOnKind ? '$(star) recommended for your kind cluster' : '']
+        .filter(Boolean)
+        .join(' '),
       detail: c.description,
     }));
-    // On a kind cluster, propose the kind-friendly choice (e.g. ClusterIP + port-forward) unless the user already chose.
-    const preselect = state.edited.has(p.name) || !kindPick ? current : kindPick.value;
-    const r = await quickPick(nav, title, items, (i) => i.value === preselect, p.description);
+    const r = await quickPick(nav, title, items, (i) => i.value === field.value, p.description, more);
     if (typeof r === 'string') return r;
     accept(r.value);
     return 'next';
   }
-  const validate = (text: string): string | undefined => {
-    const r = coerceValue(p, text);
-    if ('error' in r) return r.error;
-    const trial: ParameterValues = { ...earlier, [p.name]: r.value };
-    // Complete the values with defaults so constraints about this parameter can be checked now.
-    for (const q of template.parameters) if (!(q.name in trial)) trial[q.name] = state.edited.has(q.name) ? state.values[q.name] : defaultFor(q, trial);
-    const mine = template.constraints.filter((k) => k.parameter === p.name);
-    return mine.length ? checkConstraints({ ...template, constraints: mine }, trial)[0]?.message : undefined;
-  };
-  const r = await inputBox(nav, title, String(current), `${p.description ?? p.prompt ?? p.name} (default: ${String(def)})`, validate);
-  if (r === 'back' || r === 'cancel') return r;
-  const coerced = coerceValue(p, r);
-  if ('error' in coerced) return 'cancel';
-  accept(coerced.value);
+  // Text and integers: checked as typed with the template's rules (and constraints about this field).
+  const validate = (text: string): string | undefined => evaluateForm(template, { ...state.given, [name]: text }).fields[name].error;
+  const r = await inputBox(nav, title, String(field.value), `${p.description ?? p.prompt ?? p.name} (default: ${String(def)})`, validate, more);
+  if (typeof r === 'string') return r;
+  const typed = evaluateForm(template, { ...state.given, [name]: r.text }).values[name];
+  accept(typed);
   return 'next';
 }
 
-async function pickLayout(nav: Nav, template: Template, state: FlowState): Promise<StepResult> {
-  const items: PickItem<OutputLayout>[] = [
+async function pickLayout(nav: Nav, state: FlowState, more: boolean): Promise<StepResult> {
+  const items: PickItem<OutputLayout | 'more'>[] = [
     { value: 'single', label: 'One file', description: 'all objects in one multi-document YAML file' },
     { value: 'per-resource', label: 'One file per object', description: '<app>-<kind>-<name>.yaml' },
   ];
-  const r = await quickPick(nav, `${template.title}: files`, items, (i) => i.value === state.layout);
+  if (more) items.push({ value: 'more', label: MORE_LABEL, description: 'every parameter in a form, with a live preview of the topology and the YAML' });
+  const r = await quickPick(nav, `${state.template.title}: files`, items, (i) => i.value === state.layout, undefined, more);
   if (typeof r === 'string') return r;
+  if (r.value === 'more') return 'more';
   state.layout = r.value;
   return 'next';
 }
 
-async function pickFolder(
+/** The target folder: the clicked folder, `k8s/`, the workspace root, or a dialog. */
+async function askFolder(
   nav: Nav,
-  state: FlowState,
+  title: string,
   workspaceFolder: vscode.WorkspaceFolder | undefined,
   clicked: vscode.Uri | undefined,
-): Promise<StepResult> {
+  current?: vscode.Uri,
+  more = false,
+): Promise<vscode.Uri | Exclude<StepResult, 'next'>> {
   const root = workspaceFolder?.uri;
   const items: PickItem<vscode.Uri | 'browse'>[] = [];
   if (clicked) items.push({ value: clicked, label: vscode.workspace.asRelativePath(clicked, true) || clicked.fsPath, description: 'the folder you clicked' });
   if (root) {
-    items.push({ value: vscode.Uri.joinPath(root, 'k8s'), label: 'k8s/', description: `in ${workspaceFolder!.name}` });
-    items.push({ value: root, label: 'Workspace root', description: workspaceFolder!.name });
+    items.push({ value: defaultTargetFolder(workspaceFolder)!, label: 'k8s/', description: `in ${workspaceFolder.name}` });
+    items.push({ value: root, label: 'Workspace root', description: workspaceFolder.name });
   }
   items.push({ value: 'browse', label: 'Choose a folder…' });
-  const activeUri = state.folder?.toString();
-  const r = await quickPick(nav, 'Generate topology: target folder', items, (i, idx) =>
-    activeUri ? i.value !== 'browse' && i.value.toString() === activeUri : idx === 0,
-  );
+  const activeUri = current?.toString();
+  const r = await quickPick(nav, title, items, (i, idx) => (activeUri ? i.value !== 'browse' && i.value.toString() === activeUri : idx === 0), undefined, more);
   if (typeof r === 'string') return r;
-  if (r.value === 'browse') {
-    const picked = await vscode.window.showOpenDialog({
-      canSelectFolders: true,
-      canSelectFiles: false,
-      canSelectMany: false,
-      defaultUri: root,
-      openLabel: 'Generate here',
-    });
-    if (!picked || picked.length === 0) return 'back';
-    state.folder = picked[0];
-  } else {
-    state.folder = r.value;
-  }
-  return 'next';
+  if (r.value !== 'browse') return r.value;
+  const picked = await vscode.window.showOpenDialog({
+    canSelectFolders: true,
+    canSelectFiles: false,
+    canSelectMany: false,
+    defaultUri: root,
+    openLabel: 'Generate here',
+  });
+  return picked && picked.length > 0 ? picked[0] : 'back';
 }
 
 // ---------------------------------------------------------------------------------------------
-// Quick input helpers with a back button
+// Quick input helpers with a back button (and "More options…")
+
+function moreButton(): vscode.QuickInputButton {
+  return { iconPath: new vscode.ThemeIcon('settings'), tooltip: MORE_LABEL };
+}
 
 function quickPick<T extends vscode.QuickPickItem>(
   nav: Nav,
@@ -302,7 +291,8 @@ function quickPick<T extends vscode.QuickPickItem>(
   items: T[],
   isActive: (item: T, index: number) => boolean,
   placeholder?: string,
-): Promise<T | 'back' | 'cancel'> {
+  more = false,
+): Promise<T | 'back' | 'cancel' | 'more'> {
   return new Promise((resolve) => {
     const qp = vscode.window.createQuickPick<T>();
     qp.title = title;
@@ -315,9 +305,10 @@ function quickPick<T extends vscode.QuickPickItem>(
     qp.matchOnDetail = true;
     const active = items.filter((it, i) => isActive(it, i));
     if (active.length) qp.activeItems = active.slice(0, 1);
-    qp.buttons = nav.canGoBack ? [vscode.QuickInputButtons.Back] : [];
+    const more$ = more ? moreButton() : undefined;
+    qp.buttons = [...(nav.canGoBack ? [vscode.QuickInputButtons.Back] : []), ...(more$ ? [more$] : [])];
     let done = false;
-    const finish = (v: T | 'back' | 'cancel'): void => {
+    const finish = (v: T | 'back' | 'cancel' | 'more'): void => {
       if (done) return;
       done = true;
       resolve(v);
@@ -325,6 +316,7 @@ function quickPick<T extends vscode.QuickPickItem>(
     };
     qp.onDidTriggerButton((b) => {
       if (b === vscode.QuickInputButtons.Back) finish('back');
+      else if (b === more$) finish('more');
     });
     qp.onDidAccept(() => {
       const sel = qp.selectedItems[0] ?? qp.activeItems[0];
@@ -335,7 +327,14 @@ function quickPick<T extends vscode.QuickPickItem>(
   });
 }
 
-function inputBox(nav: Nav, title: string, value: string, prompt: string, validate: (v: string) => string | undefined): Promise<string | 'back' | 'cancel'> {
+function inputBox(
+  nav: Nav,
+  title: string,
+  value: string,
+  prompt: string,
+  validate: (v: string) => string | undefined,
+  more = false,
+): Promise<{ text: string } | 'back' | 'cancel' | 'more'> {
   return new Promise((resolve) => {
     const box = vscode.window.createInputBox();
     box.title = title;
@@ -345,10 +344,11 @@ function inputBox(nav: Nav, title: string, value: string, prompt: string, valida
     box.valueSelection = [0, value.length];
     box.prompt = prompt;
     box.ignoreFocusOut = true;
-    box.buttons = nav.canGoBack ? [vscode.QuickInputButtons.Back] : [];
+    const more$ = more ? moreButton() : undefined;
+    box.buttons = [...(nav.canGoBack ? [vscode.QuickInputButtons.Back] : []), ...(more$ ? [more$] : [])];
     box.validationMessage = validate(value);
     let done = false;
-    const finish = (v: string): void => {
+    const finish = (v: { text: string } | 'back' | 'cancel' | 'more'): void => {
       if (done) return;
       done = true;
       resolve(v);
@@ -356,6 +356,7 @@ function inputBox(nav: Nav, title: string, value: string, prompt: string, valida
     };
     box.onDidTriggerButton((b) => {
       if (b === vscode.QuickInputButtons.Back) finish('back');
+      else if (b === more$) finish('more');
     });
     box.onDidChangeValue((v) => {
       box.validationMessage = validate(v);
@@ -363,80 +364,9 @@ function inputBox(nav: Nav, title: string, value: string, prompt: string, valida
     box.onDidAccept(() => {
       const msg = validate(box.value);
       box.validationMessage = msg;
-      if (!msg) finish(box.value);
+      if (!msg) finish({ text: box.value });
     });
     box.onDidHide(() => finish('cancel'));
     box.show();
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// Templates, folders and the kind hint
-
-async function loadAllTemplates(context: vscode.ExtensionContext): Promise<Template[]> {
-  const dirs: TemplateDirectory[] = [{ dir: vscode.Uri.joinPath(context.extensionUri, 'templates').toString(), builtIn: true }];
-  for (const f of vscode.workspace.workspaceFolders ?? []) {
-    dirs.push({ dir: vscode.Uri.joinPath(f.uri, ...WORKSPACE_TEMPLATES_DIR.split('/')).toString() });
-  }
-  const decoder = new TextDecoder();
-  const loaded = await loadTemplates(dirs, {
-    listDir: async (d) => {
-      try {
-        const entries = await vscode.workspace.fs.readDirectory(vscode.Uri.parse(d));
-        return entries.filter(([, type]) => (type & vscode.FileType.File) !== 0).map(([name]) => name);
-      } catch {
-        return undefined;
-      }
-    },
-    readFile: async (f) => decoder.decode(await vscode.workspace.fs.readFile(vscode.Uri.parse(f))),
-    join: (d, n) => vscode.Uri.joinPath(vscode.Uri.parse(d), n).toString(),
-  });
-  if (loaded.errors.length > 0) {
-    const first = loaded.errors[0];
-    const where = vscode.workspace.asRelativePath(safeUri(first.source) ?? first.source, false);
-    void vscode.window.showWarningMessage(
-      `Kube Topology: skipped ${loaded.errors.length === 1 ? 'a template' : `${loaded.errors.length} templates`}: ${where}${first.line !== undefined ? `:${first.line}` : ''}: ${first.detail}`,
-    );
-  }
-  return loaded.templates;
-}
-
-function safeUri(s: string): vscode.Uri | undefined {
-  try {
-    return vscode.Uri.parse(s, true);
-  } catch {
-    return undefined;
-  }
-}
-
-/** undefined: no workspace (the folder step offers a dialog); null: the user cancelled. */
-async function pickWorkspaceFolder(): Promise<vscode.WorkspaceFolder | undefined | null> {
-  const folders = vscode.workspace.workspaceFolders ?? [];
-  if (folders.length <= 1) return folders[0];
-  const picked = await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Workspace folder to generate the topology in', ignoreFocusOut: true });
-  return picked ?? null;
-}
-
-async function uriExists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Whether kubectl's current context is a kind cluster (its contexts are named `kind-<cluster>`),
- * read from the first kubeconfig file; only used to suggest kind-friendly choices.
- */
-async function currentContextIsKind(): Promise<boolean> {
-  const first = (process.env.KUBECONFIG ?? '').split(path.delimiter).find(Boolean) ?? path.join(os.homedir(), '.kube', 'config');
-  try {
-    const text = await fs.readFile(first, 'utf8');
-    const m = /^current-context:\s*["']?([^"'\s]+)/m.exec(text);
-    return Boolean(m && m[1].startsWith('kind-'));
-  } catch {
-    return false;
-  }
 }

@@ -4,12 +4,21 @@ import { DEFAULT_LIMITS } from '../core/parse/manifestParser';
 import { PROJECT_CONFIG_FILE } from '../core/index/applyUnits';
 import { parseProjectConfig, readUnitDeclarations, resolveDeclarations, type ProjectConfig } from '../core/index/projectConfig';
 import { pathKey } from '../core/index/unitPaths';
-import { analysisOptions, readConfig, SECTION, type Config } from './config';
+import { analysisOptions, readConfig, resourceSetting, type Config } from './config';
+import { SETTINGS_SECTION } from './settingsTable';
 
 /** Languages whose documents may hold manifests. */
 const MANIFEST_LANGUAGES = new Set(['yaml', 'json', 'jsonc', 'helm']);
 /** Manifests, and kustomize's extension-less `Kustomization` file (apply units read it). */
 const MANIFEST_GLOB = '**/{*.yaml,*.yml,*.json,Kustomization}';
+
+/**
+ * Cheap test of a text for a Kubernetes object (a top-level `apiVersion:` or `kind:` key, or the
+ * JSON forms), without parsing: until one is open the workspace is not indexed at all.
+ */
+export function mayHoldManifest(text: string): boolean {
+  return /^(?:apiVersion|kind)\s*:|"(?:apiVersion|kind)"\s*:/m.test(text);
+}
 
 export function isManifestDocument(doc: vscode.TextDocument): boolean {
   return (
@@ -37,10 +46,13 @@ export class ManifestAnalysis implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<AnalysisScope>();
   private readonly disposables: vscode.Disposable[] = [];
   private config: Config = readConfig();
-  /** Resolves when the first full load of every folder has been analysed. */
-  readonly ready: Promise<void>;
+  /** The first full load of every folder; undefined until a manifest is open or a command asks. */
+  private loading: Promise<void> | undefined;
 
   private readonly resetEmitter = new vscode.EventEmitter<void>();
+  private readonly startEmitter = new vscode.EventEmitter<void>();
+  /** Fired once, when the workspace starts being indexed (see start()). */
+  readonly onDidStart = this.startEmitter.event;
   readonly onDidAnalyze = this.emitter.event;
   /** Fired when every scope was rebuilt (settings or folders changed): earlier results are void. */
   readonly onDidReset = this.resetEmitter.event;
@@ -49,12 +61,13 @@ export class ManifestAnalysis implements vscode.Disposable {
     this.disposables.push(
       this.emitter,
       this.resetEmitter,
+      this.startEmitter,
       vscode.workspace.onDidOpenTextDocument((d) => this.updateDocument(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.updateDocument(e.document)),
-      vscode.workspace.onDidCloseTextDocument((d) => this.onClose(d)),
-      vscode.workspace.onDidChangeWorkspaceFolders(() => void this.reloadAll()),
+      vscode.workspace.onDidCloseTextDocument((d) => this.loading && this.onClose(d)),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.loading && void this.reloadAll()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('kubeTopology') || e.affectsConfiguration('yaml.schemas')) void this.reloadAll();
+        if (this.loading && (e.affectsConfiguration(SETTINGS_SECTION) || e.affectsConfiguration('yaml.schemas'))) void this.reloadAll();
       }),
     );
     const watcher = vscode.workspace.createFileSystemWatcher(MANIFEST_GLOB);
@@ -62,15 +75,31 @@ export class ManifestAnalysis implements vscode.Disposable {
     const unitsWatcher = vscode.workspace.createFileSystemWatcher(`**/${PROJECT_CONFIG_FILE}`);
     this.disposables.push(
       watcher,
-      watcher.onDidCreate((u) => void this.updateFromDisk(u)),
-      watcher.onDidChange((u) => void this.updateFromDisk(u)),
-      watcher.onDidDelete((u) => this.removeFile(u)),
+      watcher.onDidCreate((u) => this.loading && void this.updateFromDisk(u)),
+      watcher.onDidChange((u) => this.loading && void this.updateFromDisk(u)),
+      watcher.onDidDelete((u) => this.loading && this.removeFile(u)),
       unitsWatcher,
-      unitsWatcher.onDidCreate(() => void this.reloadAll()),
-      unitsWatcher.onDidChange(() => void this.reloadAll()),
-      unitsWatcher.onDidDelete(() => void this.reloadAll()),
+      unitsWatcher.onDidCreate(() => this.loading && void this.reloadAll()),
+      unitsWatcher.onDidChange(() => this.loading && void this.reloadAll()),
+      unitsWatcher.onDidDelete(() => this.loading && void this.reloadAll()),
     );
-    this.ready = this.reloadAll();
+    // A repository's CI and compose YAML alone cost nothing: the workspace is indexed once a
+    // Kubernetes manifest is open (or a command needs the analysis), not on activation.
+    if (vscode.workspace.textDocuments.some((d) => isManifestDocument(d) && mayHoldManifest(d.getText()))) void this.start();
+  }
+
+  /** Indexes the workspace the first time it is called; resolves when that first pass is analysed. */
+  start(): Promise<void> {
+    if (!this.loading) {
+      this.loading = this.reloadAll();
+      this.startEmitter.fire();
+    }
+    return this.loading;
+  }
+
+  /** Whether the workspace has been indexed (or is being indexed). */
+  get started(): boolean {
+    return this.loading !== undefined;
   }
 
   dispose(): void {
@@ -84,6 +113,7 @@ export class ManifestAnalysis implements vscode.Disposable {
 
   /** Re-reads every file and settings and analyses again (the graph's Refresh, a manual re-check). */
   refresh(): Promise<void> {
+    if (!this.loading) return this.start();
     return this.reloadAll();
   }
 
@@ -157,7 +187,7 @@ export class ManifestAnalysis implements vscode.Disposable {
    */
   private async unitSettings(folder: vscode.WorkspaceFolder): Promise<UnitSettings> {
     const root = pathKey(folder.uri.toString());
-    const setting = vscode.workspace.getConfiguration(SECTION, folder.uri).get<unknown>('units');
+    const setting = resourceSetting('units', folder.uri);
     let config: ProjectConfig;
     let source: string;
     if (Array.isArray(setting) && setting.length) {
@@ -175,6 +205,11 @@ export class ManifestAnalysis implements vscode.Disposable {
 
   private updateDocument(doc: vscode.TextDocument): void {
     if (!isManifestDocument(doc)) return;
+    if (!this.loading) {
+      // The first manifest opened (or typed into a new file) starts the indexing, which reads it too.
+      if (mayHoldManifest(doc.getText())) void this.start();
+      return;
+    }
     const scope = this.scopeFor(doc.uri);
     scope.index.setFile(doc.uri.toString(), doc.getText());
     this.schedule(scope);

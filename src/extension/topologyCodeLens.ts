@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ManifestAnalysis } from './manifestAnalysis';
+import { resourceSetting } from './config';
 
 /** Extra lenses other features add at the top of a manifest file (apply, tear down). */
 export interface FileLens {
@@ -33,7 +34,7 @@ export class TopologyCodeLensProvider implements vscode.CodeLensProvider, vscode
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
-    if (!vscode.workspace.getConfiguration('kubeTopology', doc.uri).get<boolean>('codeLens.enabled', true)) return [];
+    if (!resourceSetting('codeLens.enabled', doc.uri)) return [];
     const parsed = this.analysis.scopeFor(doc.uri).index.getFile(doc.uri.toString());
     const first = parsed?.resources.find((r) => r.kind !== undefined);
     if (!first) return [];

@@ -12,6 +12,8 @@ import type { TopologyScope, TopologySource } from './topologyPanel';
 export function topologySource(analysis: ManifestAnalysis, log: vscode.LogOutputChannel): TopologySource {
   return {
     getGraph(scope: TopologyScope): GraphModel {
+      // A panel restored with the window may come before any manifest was opened.
+      void analysis.start();
       if (scope.kind === 'workspace') {
         const graphs = analysis.allScopes().map((s) => (s.last ? buildGraph(s.last) : { nodes: [], edges: [] }));
         return mergeGraphs(graphs);

@@ -1,5 +1,6 @@
 /**
- * Every message between the extension host and the topology webview, in one place.
+ * Every message between the extension host and its webviews (the topology panel and the generator
+ * form), in one place.
  *
  * Both sides import this module and nothing else crosses the boundary. Each message type is
  * declared once, with its fields, in {@link HOST_TO_WEBVIEW} or {@link WEBVIEW_TO_HOST}; the
@@ -39,13 +40,16 @@ const arr = <T>(c: Check<T>, max = 100_000): Check<T[]> => ({
 const record = <T>(c: Check<T>, maxKeys = 50_000): Check<Record<string, T>> => ({
   check: (v, b) => {
     if (!spend(b) || v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-    const proto = Object.getPrototypeOf(v);
+    const proto: unknown = Object.getPrototypeOf(v);
     if (proto !== Object.prototype && proto !== null) return false;
     const keys = Object.keys(v);
     if (keys.length > maxKeys) return false;
     return keys.every((k) => k.length <= 1000 && c.check((v as Record<string, unknown>)[k], b));
   },
 });
+
+/** The type a check accepts. */
+type Checked<C> = C extends Check<infer T> ? T : never;
 
 type Field = Check<unknown> & { optional?: boolean };
 const opt = <T>(c: Check<T>): Check<T | undefined> & { optional: true } => ({ ...c, optional: true });
@@ -63,7 +67,7 @@ function obj<S extends Shape>(shape: S): Check<Infer<S>> {
   return {
     check: (v, b) => {
       if (!spend(b) || v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-      const proto = Object.getPrototypeOf(v);
+      const proto: unknown = Object.getPrototypeOf(v);
       if (proto !== Object.prototype && proto !== null) return false;
       const rec = v as Record<string, unknown>;
       for (const k of Object.keys(rec)) if (!Object.prototype.hasOwnProperty.call(shape, k)) return false;
@@ -224,12 +228,84 @@ export const WEBVIEW_TO_HOST = {
   selectContext: {},
 } as const;
 
+// ---------------------------------------------------------------------------------------------
+// The generator form (webview/src/generator ↔ src/extension/generatorPanel.ts)
+
+/** A parameter value as the form holds it: typed text, a picked choice, a ticked box. */
+const paramValue: Check<string | number | boolean> = {
+  check: (v, b) => spend(b) && (typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 10_000)),
+};
+const paramValues = record(paramValue, 500);
+const outputLayout = lit('single', 'per-resource');
+const formField = obj({
+  name: str(200),
+  label: str(500),
+  description: opt(str(4000)),
+  type: lit('string', 'integer', 'enum', 'boolean'),
+  choices: opt(arr(obj({ value: str(500), description: opt(str(2000)), recommended: opt(bool) }), 500)),
+  group: str(200),
+  essential: bool,
+  allowed: str(2000),
+});
+const formGroup = obj({ title: str(200), shown: arr(str(200), 500), folded: arr(str(200), 500) });
+/** A template offered in the form's picker; `where` is "built-in" or the file it came from. */
+const templateSummary = obj({ name: str(200), title: str(500), description: str(4000), where: str(4096) });
+const fieldState = obj({ active: bool, value: paramValue, default: paramValue, edited: bool, error: opt(str(4000)) });
+const previewFinding = obj({ code: str(200), severity, message: str(4000), file: str(4096), line: int() });
+
+/** Host → generator form. */
+export const HOST_TO_GENERATOR = {
+  /** The form to build: the templates to pick from, the chosen one's fields and groups, the start values and output. */
+  form: {
+    templates: arr(templateSummary, 200),
+    template: str(200),
+    fields: arr(formField, 500),
+    groups: arr(formGroup, 200),
+    values: paramValues,
+    layout: outputLayout,
+    folder: str(4096),
+  },
+  /** The evaluation of the values sent with `revision`: each field's state, problems between fields, and the preview. */
+  state: {
+    revision: int(),
+    fields: record(fieldState, 500),
+    problems: arr(obj({ parameter: opt(str(200)), message: str(4000) }), 500),
+    valid: bool,
+    files: arr(obj({ path: str(4096), text: str(4_000_000) }), 500),
+    graph,
+    findings: arr(previewFinding, 2000),
+    notes: arr(str(4000), 100),
+  },
+  /** The target folder (after Choose folder…). */
+  folder: { label: str(4096) },
+  /** The outcome of Generate (written, cancelled at the overwrite question, failed). */
+  generated: { ok: bool, message: str(4000) },
+} as const;
+
+/** Generator form → host. */
+export const GENERATOR_TO_HOST = {
+  /** The form loaded and listens; the host answers with `form`. */
+  ready: {},
+  /** A field or the output choice changed: the values the user gave (the rest follow their defaults). */
+  change: { revision: int(), template: str(200), values: paramValues, layout: outputLayout },
+  /** Another template was picked. */
+  selectTemplate: { name: str(200) },
+  /** Pick the target folder with the system dialog. */
+  chooseFolder: {},
+  /** Write the files (the host checks every value again and asks before overwriting). */
+  generate: { template: str(200), values: paramValues, layout: outputLayout },
+  /** Something the form wants in the extension's log. */
+  log: { level: lit('info', 'warn', 'error'), message: str(4000) },
+} as const;
+
 type Messages<T extends Record<string, Shape>> = {
   [K in keyof T & string]: { type: K } & Infer<T[K]>;
 }[keyof T & string];
 
 export type HostToWebviewMessage = Messages<typeof HOST_TO_WEBVIEW>;
 export type WebviewToHostMessage = Messages<typeof WEBVIEW_TO_HOST>;
+export type HostToGeneratorMessage = Messages<typeof HOST_TO_GENERATOR>;
+export type GeneratorToHostMessage = Messages<typeof GENERATOR_TO_HOST>;
 export type HostToWebviewType = HostToWebviewMessage['type'];
 export type WebviewToHostType = WebviewToHostMessage['type'];
 export type MessageOf<M extends { type: string }, K extends M['type']> = Extract<M, { type: K }>;
@@ -255,6 +331,11 @@ export const isHostToWebviewMessage = validator<HostToWebviewMessage>(HOST_TO_WE
 /** True only for a well-formed webview → host message. */
 export const isWebviewToHostMessage = validator<WebviewToHostMessage>(WEBVIEW_TO_HOST, 10_000);
 
+/** True only for a well-formed host → generator form message. */
+export const isHostToGeneratorMessage = validator<HostToGeneratorMessage>(HOST_TO_GENERATOR, 5_000_000);
+/** True only for a well-formed generator form → host message. */
+export const isGeneratorToHostMessage = validator<GeneratorToHostMessage>(GENERATOR_TO_HOST, 10_000);
+
 /** Why a message was rejected, for the log (never echoes the payload). */
 export function describeInvalid(m: unknown): string {
   if (m === null || typeof m !== 'object') return `not an object (${m === null ? 'null' : typeof m})`;
@@ -270,6 +351,12 @@ export function describeInvalid(m: unknown): string {
 
 /** The `vscode.getState()` shape of the webview (kept here so host-side serializers agree). */
 export type GraphScope = Infer<(typeof HOST_TO_WEBVIEW)['graph']>['scope'];
+
+/** A field of the generator form, its live state, and the groups it sits in. */
+export type GeneratorField = Checked<typeof formField>;
+export type GeneratorFieldState = Checked<typeof fieldState>;
+export type GeneratorGroup = Checked<typeof formGroup>;
+export type GeneratorLayout = Checked<typeof outputLayout>;
 
 /** The `cluster` message's payload. */
 export type ClusterInfo = Infer<(typeof HOST_TO_WEBVIEW)['cluster']>['info'];

@@ -56,7 +56,12 @@ const SHIM = `(() => {
   window.__posted = [];
   let state = window.__restoredState;
   window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__posted.push(JSON.parse(JSON.stringify(m))),
+    postMessage: (m) => {
+      const copy = JSON.parse(JSON.stringify(m));
+      window.__posted.push(copy);
+      // A test that plays the host answers through a binding (page.exposeBinding('__host', …)).
+      if (typeof window.__host === 'function') window.__host(copy);
+    },
     getState: () => state,
     setState: (s) => { state = s; window.__state = JSON.parse(JSON.stringify(s)); },
   });
@@ -90,7 +95,9 @@ export async function startHarness(): Promise<Harness> {
       res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
       res.end(body);
     };
-    if (url.pathname === '/') {
+    if (url.pathname === '/' || url.pathname === '/generator') {
+      // The topology panel, or the generator form: the same page and CSP as the extension serves.
+      const bundle = url.pathname === '/' ? 'main' : 'generator';
       const theme = url.searchParams.get('theme') === 'dark' ? 'dark' : url.searchParams.get('theme') === 'high-contrast' ? 'high-contrast' : 'light';
       const vars = theme === 'light' ? 'light' : theme === 'dark' ? 'dark' : 'hc';
       const origin = `http://${req.headers.host}`;
@@ -99,10 +106,11 @@ export async function startHarness(): Promise<Harness> {
         renderWebviewHtml({
           cspSource: origin,
           nonce: `test${Math.random().toString(36).slice(2)}`,
-          scriptUri: `${origin}/dist/main.js`,
-          styleUri: `${origin}/dist/main.css`,
+          scriptUri: `${origin}/dist/${bundle}.js`,
+          styleUri: `${origin}/dist/${bundle}.css`,
           extraScripts: [`${origin}/host-shim.js`],
           extraStyles: [`${origin}/theme-${vars}.css`],
+          title: bundle === 'main' ? undefined : 'Generate Topology',
         }),
       );
       return;
@@ -145,19 +153,29 @@ export async function startHarness(): Promise<Harness> {
   };
 }
 
+export type Theme = 'light' | 'dark' | 'high-contrast';
+
 export interface OpenOptions {
-  theme?: 'light' | 'dark' | 'high-contrast';
+  theme?: Theme;
   width?: number;
   height?: number;
   /** What `getState()` returns at start (a restored panel). */
   state?: unknown;
+  /** Which page: the topology panel (default) or the generator form. */
+  page?: 'topology' | 'generator';
+  /** Plays the host: called with every message the webview posts (before `ready` is awaited). */
+  host?: (message: Record<string, unknown>) => void;
 }
 
 export async function openPanel(h: Harness, o: OpenOptions = {}): Promise<Page> {
   const page = await h.browser.newPage();
   await page.setViewportSize({ width: o.width ?? 1400, height: o.height ?? 860 });
   if (o.state !== undefined) await page.addInitScript((s) => ((globalThis as unknown as { __restoredState: unknown }).__restoredState = s), o.state);
-  await page.goto(`${h.origin}/?theme=${o.theme ?? 'light'}`);
+  if (o.host) {
+    const host = o.host;
+    await page.exposeBinding('__host', (_source, m: Record<string, unknown>) => host(m));
+  }
+  await page.goto(`${h.origin}/${o.page === 'generator' ? 'generator' : ''}?theme=${o.theme ?? 'light'}`);
   await waitForPosted(page, 'ready');
   return page;
 }

@@ -8,15 +8,16 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawn } from 'node:child_process';
 import { startControlPlane, freePorts, type ControlPlane } from './controlPlane';
+import { runCliProcess, cliPath } from './processHelpers';
 import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 import type { Resource } from '../../src/core/parse/manifestParser';
 import { openCluster, prepareApply, deleteResources, loadKubeconfig, applyTier, type ApplyProgress, type ClusterClient } from '../../src/core/cluster';
+import { literalPath } from '../../src/core/cluster/requestPath';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const examples = path.join(repoRoot, 'examples', 'zoomcamp');
-const cliPath = path.join(repoRoot, 'dist', 'cli.js');
+const runCli = (args: string[], env: NodeJS.ProcessEnv, cwd = repoRoot) => runCliProcess(args, env, cwd);
 
 /** Parses every YAML file of a folder (or the given texts) into resources, as the CLI does. */
 function resourcesOf(files: Record<string, string>): Resource[] {
@@ -49,29 +50,11 @@ function namespaceYaml(name: string): string {
   return `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
 }
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv, cwd = repoRoot): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('apply engine against a real API server', { timeout: 600_000 }, () => {
   let cp: ControlPlane;
   let admin: ClusterClient;
 
-  const get = async (apiPath: string) => admin.request({ method: 'GET', path: apiPath });
+  const get = async (apiPath: string) => admin.request({ method: 'GET', path: literalPath(apiPath) });
 
   before(async () => {
     const t = Date.now();
@@ -149,8 +132,8 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
       assert.deepEqual(plan.summary, { create: 0, update: 1, unchanged: 6, error: 0 });
       const model = plan.resources.find((p) => p.action === 'update');
       assert.equal(model?.ref.name, 'tf-serving-clothing-model');
-      assert.match(model?.diff?.unified ?? '', /^-  replicas: 1$/m);
-      assert.match(model?.diff?.unified ?? '', /^\+  replicas: 3$/m);
+      assert.match(model?.diff?.unified ?? '', /^- {2}replicas: 1$/m);
+      assert.match(model?.diff?.unified ?? '', /^\+ {2}replicas: 3$/m);
       assert.match(model?.diff?.live ?? '', /replicas: 1/);
       assert.match(model?.diff?.intended ?? '', /replicas: 3/);
       assert.doesNotMatch(model?.diff?.unified ?? '', /managedFields|resourceVersion|creationTimestamp/);
@@ -281,7 +264,7 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
     const cmPath = `/api/v1/namespaces/${ns}/configmaps/shared`;
     const other = await admin.request({
       method: 'PATCH',
-      path: cmPath,
+      path: literalPath(cmPath),
       query: { fieldManager: 'other' },
       contentType: 'application/apply-patch+yaml',
       body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'shared', namespace: ns }, data: { level: 'low' } },
@@ -447,7 +430,7 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
     const probe = await client.probe();
     assert.equal(probe.error, undefined);
     assert.match(probe.version ?? '', /^v1\./);
-    const list = await client.request({ method: 'GET', path: '/api/v1/namespaces/default/configmaps' });
+    const list = await client.request({ method: 'GET', path: literalPath('/api/v1/namespaces/default/configmaps') });
     assert.equal(list.status, 200);
     assert.ok(fs.readFileSync(path.join(dir, 'calls'), 'utf8').includes('x'), 'the plugin did not run');
     client.close();
@@ -483,10 +466,10 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
         const r = await runCli(['apply', '--dry-run', '--diff', dir], env);
         assert.equal(r.code, 0, r.stdout + r.stderr);
         assert.match(r.stdout, /^--- deployment\/gateway \(live\)$/m);
-        assert.match(r.stdout, /^\+  replicas: 2$/m);
+        assert.match(r.stdout, /^\+ {2}replicas: 2$/m);
         assert.match(r.stdout, /^deployment\/gateway configured \(dry run\)$/m);
         assert.match(r.stdout, /^service\/gateway unchanged$/m);
-        const live = await admin.request({ method: 'GET', path: '/apis/apps/v1/namespaces/default/deployments/gateway' });
+        const live = await admin.request({ method: 'GET', path: literalPath('/apis/apps/v1/namespaces/default/deployments/gateway') });
         assert.equal((live.body as { spec: { replicas: number } }).spec.replicas, 1);
       } finally {
         fs.writeFileSync(file, original);
@@ -509,7 +492,7 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
       const r = await runCli(['apply', bad], env, bad);
       assert.equal(r.code, 1);
       assert.match(r.stderr, /not applied: validation found \d+ errors?/);
-      assert.equal((await admin.request({ method: 'GET', path: '/api/v1/namespaces/default/services/no-ports' })).status, 404);
+      assert.equal((await admin.request({ method: 'GET', path: literalPath('/api/v1/namespaces/default/services/no-ports') })).status, 404);
     });
 
     test('a context that is not local is refused without --yes, naming context and server', async () => {
@@ -523,6 +506,22 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
       assert.equal(r.code, 1);
       assert.match(r.stderr, /context "prod-like" \(https:\/\/k8s\.example\.com:6443\), which is not a local cluster/);
       assert.match(r.stderr, /pass --yes/);
+    });
+
+    test('a context called kind-* whose server is elsewhere is remote: apply and delete refuse without --yes and say why', async () => {
+      const info = loadKubeconfig({ kubeconfig: cp.kubeconfigPath });
+      const merged = structuredClone(info.merged);
+      merged.clusters.push({ name: 'kind-dev', cluster: { server: 'https://203.0.113.7:6443' } });
+      merged.contexts.push({ name: 'kind-dev', context: { cluster: 'kind-dev', user: 'kt-admin' } });
+      const file = path.join(writeFolder({}), 'config');
+      fs.writeFileSync(file, JSON.stringify(merged));
+      for (const verb of ['apply', 'delete']) {
+        const r = await runCli([verb, '--kubeconfig', file, '--context', 'kind-dev', dir], env);
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /context "kind-dev" \(https:\/\/203\.0\.113\.7:6443\), which is not a local cluster: its server is not on this machine/);
+        assert.match(r.stderr, /a name like "kind-dev" does not make a cluster local/);
+        assert.match(r.stderr, new RegExp(`pass --yes to ${verb} there anyway`));
+      }
     });
 
     test('an unreachable cluster fails with one clear line and exit status 1', async () => {
@@ -544,9 +543,29 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
       assert.match(r.stdout, /^ {2}kt-restricted .* local \(loopback\)/m);
     });
 
+    test('delete waits for a namespace to go without piling listeners on the Ctrl-C signal (no MaxListenersExceededWarning)', async () => {
+      const ns = 'kt-wait-listeners';
+      const files = writeFolder({
+        'all.yaml': [
+          namespaceYaml(ns),
+          `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c, namespace: ${ns}}\ndata: {a: b}\n`,
+          `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: w, namespace: ${ns}}\nspec:\n  replicas: 2\n  selector: {matchLabels: {app: w}}\n  template:\n    metadata: {labels: {app: w}}\n    spec:\n      containers: [{name: w, image: registry.k8s.io/pause:3.10}]\n`,
+        ].join('---\n'),
+      });
+      const applied = await runCli(['apply', '--timeout', '60s', files], env);
+      assert.equal(applied.code, 0, applied.stdout + applied.stderr);
+      const t0 = Date.now();
+      const r = await runCli(['delete', files], env);
+      process.stderr.write(`# delete of namespace ${ns} with its Deployment took ${Date.now() - t0} ms\n`);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.equal(r.stderr, '');
+    });
+
     test('delete removes what the files define and exits 0; JSON output says what happened', async () => {
       const r = await runCli(['delete', dir], env);
       assert.equal(r.code, 0, r.stdout + r.stderr);
+      // One abort listener per wait used to pile up on the Ctrl-C signal (MaxListenersExceededWarning).
+      assert.equal(r.stderr, '');
       assert.match(r.stdout, /^deployment\/gateway deleted$/m);
       assert.match(r.stdout, /kt-admin: 6 deleted, 0 already gone, 0 failed/);
       const again = await runCli(['delete', '--output', 'json', dir], env);

@@ -4,6 +4,7 @@
  * Set KUBE_TOPOLOGY_TEST_CONTEXT=<context> to run the same checks against a user's cluster
  * (e.g. kind-kind); nothing is started or stopped then.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, before, after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -11,8 +12,6 @@ import { loadClientNode } from './clientNode';
 import { startControlPlane, portOpen, readVersions, type ControlPlane } from './controlPlane';
 
 type K8s = typeof import('@kubernetes/client-node');
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -24,7 +23,8 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined>, tim
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}`);
     await sleep(250);
   }
 }

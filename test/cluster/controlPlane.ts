@@ -19,6 +19,7 @@
  * Only Node's standard library is used here (no @kubernetes/client-node), so the harness works
  * whatever happens to the client library.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -162,8 +163,6 @@ function isExecutable(p: string): boolean {
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Free TCP ports on 127.0.0.1, all distinct (listeners held until every one is picked). */
 export async function freePorts(n: number): Promise<number[]> {
@@ -418,7 +417,7 @@ function onSignal(signal: NodeJS.Signals): void {
   process.removeListener('SIGINT', onSignal);
   process.removeListener('SIGTERM', onSignal);
   process.removeListener('SIGHUP', onSignal);
-  Promise.allSettled([...live].map((r) => r.stop())).finally(() => {
+  void Promise.allSettled([...live].map((r) => r.stop())).finally(() => {
     // Re-raise unless someone else handles the signal: the process ends as it would have.
     if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
   });
@@ -492,15 +491,16 @@ function existingControlPlane(context: string): ControlPlane {
   const YAML = require('yaml') as typeof import('yaml');
   const files = (process.env.KUBECONFIG || path.join(os.homedir(), '.kube', 'config')).split(path.delimiter).filter(Boolean);
   for (const file of files) {
-    let doc: any;
+    type Named<T> = Array<{ name?: string } & T>;
+    let doc: { contexts?: Named<{ context?: { cluster?: string } }>; clusters?: Named<{ cluster?: { server?: string } }> } | undefined;
     try {
-      doc = YAML.parse(fs.readFileSync(file, 'utf8'));
+      doc = YAML.parse(fs.readFileSync(file, 'utf8')) as typeof doc;
     } catch {
       continue;
     }
-    const ctx = (doc?.contexts ?? []).find((c: any) => c?.name === context);
+    const ctx = (doc?.contexts ?? []).find((c) => c?.name === context);
     if (!ctx) continue;
-    const cluster = (doc?.clusters ?? []).find((c: any) => c?.name === ctx.context?.cluster);
+    const cluster = (doc?.clusters ?? []).find((c) => c?.name === ctx.context?.cluster);
     const restricted = process.env.KUBE_TOPOLOGY_TEST_RESTRICTED_CONTEXT || undefined;
     return {
       kubeconfigPath: file,
@@ -524,81 +524,48 @@ function existingControlPlane(context: string): ControlPlane {
 // ---------------------------------------------------------------------------------------------
 // Starting
 
-/** Start a fresh control plane (or point at KUBE_TOPOLOGY_TEST_CONTEXT's cluster). */
-export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
-  const existing = process.env.KUBE_TOPOLOGY_TEST_CONTEXT;
-  if (existing && opts.allowExisting !== false) return existingControlPlane(existing);
+/**
+ * The processes of one run: started with their logs in DIR/logs, stopped in reverse order, and
+ * watched while waiting (a component that dies ends the wait with its log's tail).
+ */
+class Supervisor {
+  readonly procs: Proc[] = [];
+  readonly logDir: string;
+  failed = false;
+  private stopping: Promise<void> | undefined;
+  private readonly running: Running;
 
-  const verbose = process.env.KUBE_TOPOLOGY_CLUSTER_VERBOSE === '1';
-  const t0 = Date.now();
-  const log = (s: string) =>
-    (opts.log ?? (verbose ? (l: string) => process.stderr.write(l + '\n') : () => {}))(`[control-plane +${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
-  const timeoutMs = opts.timeoutMs ?? 120_000;
-  const deadline = t0 + timeoutMs;
-  const binDir = opts.binDir ?? defaultBinDir();
-  const bin = (name: string) => path.join(binDir, name);
-  const withMetrics = opts.metricsServer !== false;
-  const nodeName = opts.nodeName ?? 'kwok-node-0';
-  const keepDir = opts.keepDir || process.env.KUBE_TOPOLOGY_KEEP_CLUSTER_DIR === '1';
-
-  await ensureBinaries(binDir, opts.build !== false, withMetrics, log);
-  reapStaleRuns(log);
-
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), DIR_PREFIX));
-  const logDir = path.join(dir, 'logs');
-  fs.mkdirSync(logDir);
-  const procs: Proc[] = [];
-  const writeOwner = () =>
-    fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ ownerPid: process.pid, pids: procs.map((p) => p.child.pid).filter(Boolean) }));
-  writeOwner();
-
-  let stopping: Promise<void> | undefined;
-  let failed = false;
-  const running: Running = {
-    dir,
-    procs,
-    stop: () => (stopping ??= stopAll()),
-  };
-  live.add(running);
-  installHandlers();
-
-  async function terminate(p: Proc): Promise<void> {
-    if (p.exit || !p.child.pid) return;
-    p.child.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), STOP_GRACE_MS)));
-    const outcome = await Promise.race([p.exited.then(() => 'exited' as const), timeout]);
-    clearTimeout(timer); // a pending timer would keep the test process alive for 10 s
-    if (outcome === 'timeout' && !p.exit) {
-      log(`${p.name} did not stop within ${STOP_GRACE_MS / 1000} s: SIGKILL`);
-      p.child.kill('SIGKILL');
-      await p.exited;
-    }
+  constructor(
+    readonly dir: string,
+    private readonly binDir: string,
+    private readonly deadline: number,
+    private readonly timeoutMs: number,
+    private readonly keepDir: boolean,
+    readonly log: (s: string) => void,
+  ) {
+    this.logDir = path.join(dir, 'logs');
+    fs.mkdirSync(this.logDir);
+    this.writeOwner();
+    this.running = { dir, procs: this.procs, stop: () => this.stop() };
+    live.add(this.running);
+    installHandlers();
   }
 
-  async function stopAll(): Promise<void> {
-    const ts = Date.now();
-    // Reverse order; the clients of the apiserver are independent of one another.
-    const tiers = [['metrics-server', 'kwok', 'kube-scheduler', 'kube-controller-manager'], ['kube-apiserver'], ['etcd']];
-    for (const tier of tiers) await Promise.all(procs.filter((p) => tier.includes(p.name)).map(terminate));
-    await Promise.all(procs.map(terminate)); // anything not in a tier
-    live.delete(running);
-    uninstallSignalHandlers();
-    if (!keepDir && !failed) fs.rmSync(dir, { recursive: true, force: true });
-    if (failed && !keepDir) {
-      // Keep the logs, certs and configs for a look; drop etcd's data (its WAL alone is 64 MB).
-      fs.rmSync(path.join(dir, 'etcd'), { recursive: true, force: true });
-      fs.writeFileSync(path.join(dir, 'failed'), '');
-    }
-    log(`stopped in ${((Date.now() - ts) / 1000).toFixed(1)} s${keepDir || failed ? `; kept ${dir}` : ''}`);
+  bin(name: string): string {
+    return path.join(this.binDir, name);
   }
 
-  function startProc(name: string, args: string[]): Proc {
-    const logFile = path.join(logDir, `${name}.log`);
+  /** The pids file the next run's reaper reads when this process dies without stopping. */
+  private writeOwner(): void {
+    fs.writeFileSync(path.join(this.dir, 'owner.json'), JSON.stringify({ ownerPid: process.pid, pids: this.procs.map((p) => p.child.pid).filter(Boolean) }));
+  }
+
+  start(name: string, args: string[]): Proc {
+    const logFile = path.join(this.logDir, `${name}.log`);
     const fd = fs.openSync(logFile, 'a');
     let child: ChildProcess;
     try {
-      child = spawn(bin(name), args, { stdio: ['ignore', fd, fd], cwd: dir, env: { ...process.env, KUBECONFIG: '' } });
+      child = spawn(this.bin(name), args, { stdio: ['ignore', fd, fd], cwd: this.dir, env: { ...process.env, KUBECONFIG: '' } });
     } finally {
       fs.closeSync(fd);
     }
@@ -613,17 +580,17 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         resolve();
       });
     });
-    procs.push(p);
-    writeOwner();
-    log(`started ${name} (pid ${child.pid})`);
+    this.procs.push(p);
+    this.writeOwner();
+    this.log(`started ${name} (pid ${child.pid})`);
     return p;
   }
 
-  /** Poll check() until true; fail at the deadline or when a component has died. */
-  async function waitFor(what: string, check: () => Promise<boolean>, intervalMs = 100): Promise<void> {
+  /** Polls check() until true; fails at the deadline or when a component has died. */
+  async waitFor(what: string, check: () => Promise<boolean>, intervalMs = 100): Promise<void> {
     const ts = Date.now();
     for (;;) {
-      const dead = procs.find((p) => p.exit);
+      const dead = this.procs.find((p) => p.exit);
       if (dead) throw new Error(`${dead.name} exited (${dead.exit}) while waiting for ${what}; ${dead.logFile} ends with:\n${tail(dead.logFile)}`);
       let ok = false;
       try {
@@ -632,324 +599,390 @@ export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise
         ok = false;
       }
       if (ok) {
-        log(`${what} (${((Date.now() - ts) / 1000).toFixed(1)} s)`);
+        this.log(`${what} (${((Date.now() - ts) / 1000).toFixed(1)} s)`);
         return;
       }
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+      if (Date.now() > this.deadline) throw new Error(`timed out after ${this.timeoutMs / 1000} s waiting for ${what}`);
       await sleep(intervalMs);
     }
   }
 
-  try {
-    // --- ports, certificates, credentials ---------------------------------------------------
-    const [etcdPort, etcdPeerPort, apiPort, kcmPort, schedPort, kubeletPort, msPort] = await freePorts(7);
-    const ports = {
-      etcd: etcdPort,
-      'etcd-peer': etcdPeerPort,
-      'kube-apiserver': apiPort,
-      'kube-controller-manager': kcmPort,
-      'kube-scheduler': schedPort,
-      'kwok-kubelet': kubeletPort,
-      'metrics-server': msPort,
-    };
-    const server = `https://127.0.0.1:${apiPort}`;
+  stop(): Promise<void> {
+    return (this.stopping ??= this.stopAll());
+  }
 
-    const pki = new Pki(path.join(dir, 'pki'));
-    await Promise.all([
-      (async () => {
-        await pki.ca('ca', 'kube-topology-ca');
-        await Promise.all([
-          pki.leaf(
-            'apiserver',
-            'ca',
-            'kube-apiserver',
-            'server',
-            'IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,' +
-              'DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local',
-          ),
-          pki.leaf('kubelet', 'ca', 'kwok-kubelet', 'server', `IP:127.0.0.1,DNS:localhost,DNS:${nodeName}`),
-        ]);
-      })(),
-      (async () => {
-        // The aggregation layer's own CA: the apiserver proves itself to metrics-server with it.
-        await pki.ca('front-proxy-ca', 'kube-topology-front-proxy-ca');
-        await pki.leaf('front-proxy-client', 'front-proxy-ca', 'front-proxy-client', 'client');
-      })(),
-      pki.signingKey('sa'),
-    ]);
-    const caPem = fs.readFileSync(pki.p('ca.crt'));
-    log('certificates generated');
-
-    const token = () => crypto.randomBytes(24).toString('hex');
-    const adminToken = token();
-    const restrictedToken = token();
-    const componentsToken = token();
-    fs.writeFileSync(
-      path.join(dir, 'tokens.csv'),
-      [
-        `${adminToken},${ADMIN_CONTEXT},uid-kt-admin,"system:masters"`,
-        `${componentsToken},kt-components,uid-kt-components,"system:masters"`,
-        `${restrictedToken},${RESTRICTED_CONTEXT},uid-kt-restricted`,
-        '',
-      ].join('\n'),
-      { mode: 0o600 },
-    );
-
-    const caData = caPem.toString('base64');
-    const kubeconfigPath = path.join(dir, 'kubeconfig');
-    fs.writeFileSync(
-      kubeconfigPath,
-      kubeconfigYaml(
-        server,
-        caData,
-        [
-          { name: ADMIN_CONTEXT, token: adminToken },
-          { name: RESTRICTED_CONTEXT, token: restrictedToken },
-        ],
-        ADMIN_CONTEXT,
-      ),
-      { mode: 0o600 },
-    );
-    const componentsKubeconfig = path.join(dir, 'components.kubeconfig');
-    fs.writeFileSync(componentsKubeconfig, kubeconfigYaml(server, caData, [{ name: 'kt-components', token: componentsToken }], 'kt-components'), {
-      mode: 0o600,
-    });
-
-    const api = (p: string, o: { method?: string; body?: unknown } = {}) => request(server + p, { ...o, token: adminToken, ca: caPem });
-
-    // --- etcd -------------------------------------------------------------------------------
-    startProc('etcd', [
-      '--name=kt',
-      `--data-dir=${path.join(dir, 'etcd')}`,
-      `--listen-client-urls=http://127.0.0.1:${etcdPort}`,
-      `--advertise-client-urls=http://127.0.0.1:${etcdPort}`,
-      `--listen-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
-      `--initial-advertise-peer-urls=http://127.0.0.1:${etcdPeerPort}`,
-      `--initial-cluster=kt=http://127.0.0.1:${etcdPeerPort}`,
-      '--unsafe-no-fsync=true',
-      '--log-level=warn',
-    ]);
-    await waitFor('etcd healthy', async () => {
-      const r = await request(`http://127.0.0.1:${etcdPort}/health`);
-      return r.status === 200 && JSON.parse(r.body).health === 'true';
-    });
-
-    // --- kube-apiserver ---------------------------------------------------------------------
-    startProc('kube-apiserver', [
-      `--etcd-servers=http://127.0.0.1:${etcdPort}`,
-      '--bind-address=127.0.0.1',
-      '--advertise-address=127.0.0.1',
-      `--secure-port=${apiPort}`,
-      `--cert-dir=${path.join(dir, 'apiserver')}`,
-      `--tls-cert-file=${pki.p('apiserver.crt')}`,
-      `--tls-private-key-file=${pki.p('apiserver.key')}`,
-      `--client-ca-file=${pki.p('ca.crt')}`,
-      `--token-auth-file=${path.join(dir, 'tokens.csv')}`,
-      '--authorization-mode=Node,RBAC',
-      '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
-      `--service-account-key-file=${pki.p('sa.key')}`,
-      `--service-account-signing-key-file=${pki.p('sa.key')}`,
-      '--service-cluster-ip-range=10.96.0.0/16',
-      '--allow-privileged=true',
-      // aggregation layer (metrics-server)
-      `--requestheader-client-ca-file=${pki.p('front-proxy-ca.crt')}`,
-      '--requestheader-allowed-names=front-proxy-client',
-      '--requestheader-username-headers=X-Remote-User',
-      '--requestheader-group-headers=X-Remote-Group',
-      '--requestheader-extra-headers-prefix=X-Remote-Extra-',
-      `--proxy-client-cert-file=${pki.p('front-proxy-client.crt')}`,
-      `--proxy-client-key-file=${pki.p('front-proxy-client.key')}`,
-      '--kubelet-preferred-address-types=InternalIP,Hostname',
-      '--profiling=false',
-    ]);
-    await waitFor('kube-apiserver /readyz = ok', async () => {
-      const r = await api('/readyz');
-      return r.status === 200 && r.body === 'ok'; // while starting, the body lists checks that contain "ok"
-    });
-
-    // --- controllers, scheduler, kwok, metrics-server -----------------------------------------
-    startProc('kube-controller-manager', [
-      `--kubeconfig=${componentsKubeconfig}`,
-      `--authentication-kubeconfig=${componentsKubeconfig}`,
-      `--authorization-kubeconfig=${componentsKubeconfig}`,
-      '--leader-elect=false',
-      '--bind-address=127.0.0.1',
-      `--secure-port=${kcmPort}`,
-      `--service-account-private-key-file=${pki.p('sa.key')}`,
-      `--root-ca-file=${pki.p('ca.crt')}`,
-      '--controllers=*',
-      // Its default (/usr/libexec/kubernetes/...) would be created on the host.
-      `--flex-volume-plugin-dir=${path.join(dir, 'flexvolume')}`,
-      // A real HPA loop within seconds (defaults ignore fresh pods for 5 minutes).
-      '--horizontal-pod-autoscaler-cpu-initialization-period=10s',
-      '--horizontal-pod-autoscaler-initial-readiness-delay=1s',
-      '--horizontal-pod-autoscaler-sync-period=5s',
-      '--profiling=false',
-    ]);
-    startProc('kube-scheduler', [
-      `--kubeconfig=${componentsKubeconfig}`,
-      `--authentication-kubeconfig=${componentsKubeconfig}`,
-      `--authorization-kubeconfig=${componentsKubeconfig}`,
-      '--leader-elect=false',
-      '--bind-address=127.0.0.1',
-      `--secure-port=${schedPort}`,
-      '--profiling=false',
-    ]);
-
-    const kwokDocs: string[] = [];
-    if (opts.portForwards?.length) {
-      kwokDocs.push(
-        [
-          'apiVersion: kwok.x-k8s.io/v1alpha1',
-          'kind: ClusterPortForward',
-          'metadata:',
-          '  name: kube-topology-port-forwards',
-          'spec:',
-          '  forwards:',
-          ...opts.portForwards.flatMap((f) => [
-            `  - ports: [${f.ports.join(', ')}]`,
-            `    target: {address: ${JSON.stringify(f.target.address)}, port: ${f.target.port}}`,
-          ]),
-        ].join('\n'),
-      );
+  private async terminate(p: Proc): Promise<void> {
+    if (p.exit || !p.child.pid) return;
+    p.child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), STOP_GRACE_MS)));
+    const outcome = await Promise.race([p.exited.then(() => 'exited' as const), timeout]);
+    clearTimeout(timer); // a pending timer would keep the test process alive for 10 s
+    if (outcome === 'timeout' && !p.exit) {
+      this.log(`${p.name} did not stop within ${STOP_GRACE_MS / 1000} s: SIGKILL`);
+      p.child.kill('SIGKILL');
+      await p.exited;
     }
-    if (withMetrics) {
-      // kwok's stock Metric and ClusterResourceUsage, copied by build.sh from kwok's module
-      // (kustomize/metrics/): CPU use of a pod = its annotation kwok.x-k8s.io/usage-cpu.
-      for (const f of ['metrics-resource.yaml', 'usage-from-annotation.yaml'])
-        kwokDocs.push(fs.readFileSync(path.join(binDir, '..', 'kwok', f), 'utf8').trim());
+  }
+
+  private async stopAll(): Promise<void> {
+    const ts = Date.now();
+    // Reverse order; the clients of the apiserver are independent of one another.
+    const tiers = [['metrics-server', 'kwok', 'kube-scheduler', 'kube-controller-manager'], ['kube-apiserver'], ['etcd']];
+    for (const tier of tiers) await Promise.all(this.procs.filter((p) => tier.includes(p.name)).map((p) => this.terminate(p)));
+    await Promise.all(this.procs.map((p) => this.terminate(p))); // anything not in a tier
+    live.delete(this.running);
+    uninstallSignalHandlers();
+    if (!this.keepDir && !this.failed) fs.rmSync(this.dir, { recursive: true, force: true });
+    if (this.failed && !this.keepDir) {
+      // Keep the logs, certs and configs for a look; drop etcd's data (its WAL alone is 64 MB).
+      fs.rmSync(path.join(this.dir, 'etcd'), { recursive: true, force: true });
+      fs.writeFileSync(path.join(this.dir, 'failed'), '');
     }
-    kwokDocs.push(...(opts.kwokConfig ?? []).map((d) => d.trim()));
-    const kwokArgs = [
-      `--kubeconfig=${componentsKubeconfig}`,
-      '--manage-all-nodes=false',
-      '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
-      '--cidr=10.0.0.1/24',
-      '--node-ip=127.0.0.1',
-      `--node-port=${kubeletPort}`,
-      `--server-address=127.0.0.1:${kubeletPort}`,
-      `--tls-cert-file=${pki.p('kubelet.crt')}`,
-      `--tls-private-key-file=${pki.p('kubelet.key')}`,
-      '--node-lease-duration-seconds=40',
-    ];
-    const kwokConfigPath = path.join(dir, 'kwok.yaml');
-    // An empty file still replaces ~/.kwok/kwok.yaml, the default --config.
-    fs.writeFileSync(kwokConfigPath, kwokDocs.join('\n---\n') + '\n');
-    kwokArgs.push(`--config=${kwokConfigPath}`);
-    startProc('kwok', kwokArgs);
+    this.log(`stopped in ${((Date.now() - ts) / 1000).toFixed(1)} s${this.keepDir || this.failed ? `; kept ${this.dir}` : ''}`);
+  }
+}
 
-    const node = {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: {
-        name: nodeName,
-        annotations: {
-          'kwok.x-k8s.io/node': 'fake',
-          'node.alpha.kubernetes.io/ttl': '0',
-          'metrics.k8s.io/resource-metrics-path': `/metrics/nodes/${nodeName}/metrics/resource`,
-        },
-        labels: {
-          'kubernetes.io/arch': 'amd64',
-          'kubernetes.io/hostname': nodeName,
-          'kubernetes.io/os': 'linux',
-          'kubernetes.io/role': 'agent',
-          'node-role.kubernetes.io/agent': '',
-          type: 'kwok',
-        },
-      },
-      // No taint: ordinary manifests (which do not tolerate kwok's usual taint) schedule here.
-      spec: {},
-      status: {
-        allocatable: { cpu: '32', memory: '256Gi', pods: '110' },
-        capacity: { cpu: '32', memory: '256Gi', pods: '110' },
-        nodeInfo: { architecture: 'amd64', operatingSystem: 'linux', kubeletVersion: 'fake', kubeProxyVersion: 'fake' },
-        phase: 'Running',
-      },
-    };
-    const created = await api('/api/v1/nodes', { method: 'POST', body: node });
-    if (created.status !== 201) throw new Error(`creating node ${nodeName}: HTTP ${created.status} ${created.body}`);
+type Ports = Record<'etcd' | 'etcd-peer' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kwok-kubelet' | 'metrics-server', number>;
 
-    if (withMetrics) {
-      startProc('metrics-server', [
-        `--kubeconfig=${componentsKubeconfig}`,
-        `--authentication-kubeconfig=${componentsKubeconfig}`,
-        `--authorization-kubeconfig=${componentsKubeconfig}`,
-        '--bind-address=127.0.0.1',
-        `--secure-port=${msPort}`,
-        `--cert-dir=${path.join(dir, 'metrics-server')}`,
-        '--kubelet-preferred-address-types=InternalIP',
-        '--kubelet-use-node-status-port',
-        '--kubelet-insecure-tls',
-        '--metric-resolution=15s',
+/** Certificates, tokens and the two kubeconfigs (the tests' and the components'). */
+interface Credentials {
+  pki: Pki;
+  server: string;
+  kubeconfigPath: string;
+  componentsKubeconfig: string;
+  /** Requests as the admin, for setting the cluster up. */
+  api(p: string, o?: { method?: string; body?: unknown }): Promise<HttpResult>;
+}
+
+async function makeCredentials(dir: string, server: string, nodeName: string): Promise<Credentials> {
+  const pki = new Pki(path.join(dir, 'pki'));
+  await Promise.all([
+    (async () => {
+      await pki.ca('ca', 'kube-topology-ca');
+      await Promise.all([
+        pki.leaf(
+          'apiserver',
+          'ca',
+          'kube-apiserver',
+          'server',
+          'IP:127.0.0.1,IP:10.96.0.1,DNS:localhost,DNS:kubernetes,' +
+            'DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local',
+        ),
+        pki.leaf('kubelet', 'ca', 'kwok-kubelet', 'server', `IP:127.0.0.1,DNS:localhost,DNS:${nodeName}`),
       ]);
-      // Endpoints and EndpointSlices refuse loopback addresses: an ExternalName Service is how the
-      // aggregator reaches an apiserver running outside the cluster (as kwokctl does).
-      const svc = {
-        apiVersion: 'v1',
-        kind: 'Service',
-        metadata: { name: 'metrics-server', namespace: 'kube-system', labels: { 'k8s-app': 'metrics-server' } },
-        spec: { type: 'ExternalName', externalName: 'localhost', ports: [{ name: 'https', port: msPort, protocol: 'TCP' }] },
-      };
-      const apiService = {
-        apiVersion: 'apiregistration.k8s.io/v1',
-        kind: 'APIService',
-        metadata: { name: 'v1beta1.metrics.k8s.io', labels: { 'k8s-app': 'metrics-server' } },
-        spec: {
-          group: 'metrics.k8s.io',
-          version: 'v1beta1',
-          groupPriorityMinimum: 100,
-          versionPriority: 100,
-          insecureSkipTLSVerify: true,
-          service: { name: 'metrics-server', namespace: 'kube-system', port: msPort },
-        },
-      };
-      await waitFor(
-        'metrics-server Service created',
-        async () => (await api('/api/v1/namespaces/kube-system/services', { method: 'POST', body: svc })).status === 201,
-      );
-      const r = await api('/apis/apiregistration.k8s.io/v1/apiservices', { method: 'POST', body: apiService });
-      if (r.status !== 201) throw new Error(`creating APIService v1beta1.metrics.k8s.io: HTTP ${r.status} ${r.body}`);
-    }
+    })(),
+    (async () => {
+      // The aggregation layer's own CA: the apiserver proves itself to metrics-server with it.
+      await pki.ca('front-proxy-ca', 'kube-topology-front-proxy-ca');
+      await pki.leaf('front-proxy-client', 'front-proxy-ca', 'front-proxy-client', 'client');
+    })(),
+    pki.signingKey('sa'),
+  ]);
+  const caPem = fs.readFileSync(pki.p('ca.crt'));
+  const token = () => crypto.randomBytes(24).toString('hex');
+  const adminToken = token();
+  const restrictedToken = token();
+  const componentsToken = token();
+  fs.writeFileSync(
+    path.join(dir, 'tokens.csv'),
+    [
+      `${adminToken},${ADMIN_CONTEXT},uid-kt-admin,"system:masters"`,
+      `${componentsToken},kt-components,uid-kt-components,"system:masters"`,
+      `${restrictedToken},${RESTRICTED_CONTEXT},uid-kt-restricted`,
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  const caData = caPem.toString('base64');
+  const kubeconfigPath = path.join(dir, 'kubeconfig');
+  const users = [
+    { name: ADMIN_CONTEXT, token: adminToken },
+    { name: RESTRICTED_CONTEXT, token: restrictedToken },
+  ];
+  fs.writeFileSync(kubeconfigPath, kubeconfigYaml(server, caData, users, ADMIN_CONTEXT), { mode: 0o600 });
+  const componentsKubeconfig = path.join(dir, 'components.kubeconfig');
+  fs.writeFileSync(componentsKubeconfig, kubeconfigYaml(server, caData, [{ name: 'kt-components', token: componentsToken }], 'kt-components'), { mode: 0o600 });
+  return {
+    pki,
+    server,
+    kubeconfigPath,
+    componentsKubeconfig,
+    api: (p, o = {}) => request(server + p, { ...o, token: adminToken, ca: caPem }),
+  };
+}
 
-    await waitFor(`node ${nodeName} Ready`, async () => {
-      const r = await api(`/api/v1/nodes/${nodeName}`);
-      const conds: Array<{ type: string; status: string }> = JSON.parse(r.body).status?.conditions ?? [];
-      return conds.some((c) => c.type === 'Ready' && c.status === 'True');
-    });
-    await waitFor('default ServiceAccount exists', async () => (await api('/api/v1/namespaces/default/serviceaccounts/default')).status === 200);
-    if (withMetrics && opts.waitForMetricsApi) {
-      await waitFor(
-        'metrics API available',
-        async () => {
-          const r = await api('/apis/apiregistration.k8s.io/v1/apiservices/v1beta1.metrics.k8s.io');
-          const conds: Array<{ type: string; status: string }> = JSON.parse(r.body).status?.conditions ?? [];
-          return conds.some((c) => c.type === 'Available' && c.status === 'True');
-        },
-        250,
-      );
-    }
-    log(`ready: ${server}, kubeconfig ${kubeconfigPath}, logs ${logDir}`);
+async function startEtcd(sup: Supervisor, ports: Ports): Promise<void> {
+  sup.start('etcd', [
+    '--name=kt',
+    `--data-dir=${path.join(sup.dir, 'etcd')}`,
+    `--listen-client-urls=http://127.0.0.1:${ports.etcd}`,
+    `--advertise-client-urls=http://127.0.0.1:${ports.etcd}`,
+    `--listen-peer-urls=http://127.0.0.1:${ports['etcd-peer']}`,
+    `--initial-advertise-peer-urls=http://127.0.0.1:${ports['etcd-peer']}`,
+    `--initial-cluster=kt=http://127.0.0.1:${ports['etcd-peer']}`,
+    '--unsafe-no-fsync=true',
+    '--log-level=warn',
+  ]);
+  await sup.waitFor('etcd healthy', async () => {
+    const r = await request(`http://127.0.0.1:${ports.etcd}/health`);
+    return r.status === 200 && (JSON.parse(r.body) as { health?: string }).health === 'true';
+  });
+}
 
+async function startApiserver(sup: Supervisor, ports: Ports, creds: Credentials): Promise<void> {
+  const { pki } = creds;
+  sup.start('kube-apiserver', [
+    `--etcd-servers=http://127.0.0.1:${ports.etcd}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${ports['kube-apiserver']}`,
+    `--cert-dir=${path.join(sup.dir, 'apiserver')}`,
+    `--tls-cert-file=${pki.p('apiserver.crt')}`,
+    `--tls-private-key-file=${pki.p('apiserver.key')}`,
+    `--client-ca-file=${pki.p('ca.crt')}`,
+    `--token-auth-file=${path.join(sup.dir, 'tokens.csv')}`,
+    '--authorization-mode=Node,RBAC',
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-key-file=${pki.p('sa.key')}`,
+    `--service-account-signing-key-file=${pki.p('sa.key')}`,
+    '--service-cluster-ip-range=10.96.0.0/16',
+    '--allow-privileged=true',
+    // aggregation layer (metrics-server)
+    `--requestheader-client-ca-file=${pki.p('front-proxy-ca.crt')}`,
+    '--requestheader-allowed-names=front-proxy-client',
+    '--requestheader-username-headers=X-Remote-User',
+    '--requestheader-group-headers=X-Remote-Group',
+    '--requestheader-extra-headers-prefix=X-Remote-Extra-',
+    `--proxy-client-cert-file=${pki.p('front-proxy-client.crt')}`,
+    `--proxy-client-key-file=${pki.p('front-proxy-client.key')}`,
+    '--kubelet-preferred-address-types=InternalIP,Hostname',
+    '--profiling=false',
+  ]);
+  await sup.waitFor('kube-apiserver /readyz = ok', async () => {
+    const r = await creds.api('/readyz');
+    return r.status === 200 && r.body === 'ok'; // while starting, the body lists checks that contain "ok"
+  });
+}
+
+function startControllers(sup: Supervisor, ports: Ports, creds: Credentials): void {
+  const kc = creds.componentsKubeconfig;
+  const auth = [
+    `--kubeconfig=${kc}`,
+    `--authentication-kubeconfig=${kc}`,
+    `--authorization-kubeconfig=${kc}`,
+    '--leader-elect=false',
+    '--bind-address=127.0.0.1',
+  ];
+  sup.start('kube-controller-manager', [
+    ...auth,
+    `--secure-port=${ports['kube-controller-manager']}`,
+    `--service-account-private-key-file=${creds.pki.p('sa.key')}`,
+    `--root-ca-file=${creds.pki.p('ca.crt')}`,
+    '--controllers=*',
+    // Its default (/usr/libexec/kubernetes/...) would be created on the host.
+    `--flex-volume-plugin-dir=${path.join(sup.dir, 'flexvolume')}`,
+    // A real HPA loop within seconds (defaults ignore fresh pods for 5 minutes).
+    '--horizontal-pod-autoscaler-cpu-initialization-period=10s',
+    '--horizontal-pod-autoscaler-initial-readiness-delay=1s',
+    '--horizontal-pod-autoscaler-sync-period=5s',
+    '--profiling=false',
+  ]);
+  sup.start('kube-scheduler', [...auth, `--secure-port=${ports['kube-scheduler']}`, '--profiling=false']);
+}
+
+/** kwok's configuration: port-forward rules, the stock metrics (with metrics-server), the caller's extras. */
+function kwokConfigDocs(opts: ControlPlaneOptions, binDir: string, withMetrics: boolean): string[] {
+  const docs: string[] = [];
+  if (opts.portForwards?.length) {
+    docs.push(
+      [
+        'apiVersion: kwok.x-k8s.io/v1alpha1',
+        'kind: ClusterPortForward',
+        'metadata:',
+        '  name: kube-topology-port-forwards',
+        'spec:',
+        '  forwards:',
+        ...opts.portForwards.flatMap((f) => [
+          `  - ports: [${f.ports.join(', ')}]`,
+          `    target: {address: ${JSON.stringify(f.target.address)}, port: ${f.target.port}}`,
+        ]),
+      ].join('\n'),
+    );
+  }
+  if (withMetrics) {
+    // kwok's stock Metric and ClusterResourceUsage, copied by build.sh from kwok's module
+    // (kustomize/metrics/): CPU use of a pod = its annotation kwok.x-k8s.io/usage-cpu.
+    for (const f of ['metrics-resource.yaml', 'usage-from-annotation.yaml']) docs.push(fs.readFileSync(path.join(binDir, '..', 'kwok', f), 'utf8').trim());
+  }
+  docs.push(...(opts.kwokConfig ?? []).map((d) => d.trim()));
+  return docs;
+}
+
+/** kwok (fake kubelet) and its node, annotated so kwok manages it and metrics-server scrapes it. */
+async function startKwokNode(sup: Supervisor, ports: Ports, creds: Credentials, nodeName: string, docs: string[]): Promise<void> {
+  const kwokConfigPath = path.join(sup.dir, 'kwok.yaml');
+  // An empty file still replaces ~/.kwok/kwok.yaml, the default --config.
+  fs.writeFileSync(kwokConfigPath, docs.join('\n---\n') + '\n');
+  sup.start('kwok', [
+    `--kubeconfig=${creds.componentsKubeconfig}`,
+    '--manage-all-nodes=false',
+    '--manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake',
+    '--cidr=10.0.0.1/24',
+    '--node-ip=127.0.0.1',
+    `--node-port=${ports['kwok-kubelet']}`,
+    `--server-address=127.0.0.1:${ports['kwok-kubelet']}`,
+    `--tls-cert-file=${creds.pki.p('kubelet.crt')}`,
+    `--tls-private-key-file=${creds.pki.p('kubelet.key')}`,
+    '--node-lease-duration-seconds=40',
+    `--config=${kwokConfigPath}`,
+  ]);
+  const node = {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      name: nodeName,
+      annotations: {
+        'kwok.x-k8s.io/node': 'fake',
+        'node.alpha.kubernetes.io/ttl': '0',
+        'metrics.k8s.io/resource-metrics-path': `/metrics/nodes/${nodeName}/metrics/resource`,
+      },
+      labels: {
+        'kubernetes.io/arch': 'amd64',
+        'kubernetes.io/hostname': nodeName,
+        'kubernetes.io/os': 'linux',
+        'kubernetes.io/role': 'agent',
+        'node-role.kubernetes.io/agent': '',
+        type: 'kwok',
+      },
+    },
+    // No taint: ordinary manifests (which do not tolerate kwok's usual taint) schedule here.
+    spec: {},
+    status: {
+      allocatable: { cpu: '32', memory: '256Gi', pods: '110' },
+      capacity: { cpu: '32', memory: '256Gi', pods: '110' },
+      nodeInfo: { architecture: 'amd64', operatingSystem: 'linux', kubeletVersion: 'fake', kubeProxyVersion: 'fake' },
+      phase: 'Running',
+    },
+  };
+  const created = await creds.api('/api/v1/nodes', { method: 'POST', body: node });
+  if (created.status !== 201) throw new Error(`creating node ${nodeName}: HTTP ${created.status} ${created.body}`);
+}
+
+/** metrics-server outside the cluster, registered as APIService v1beta1.metrics.k8s.io. */
+async function startMetricsServer(sup: Supervisor, ports: Ports, creds: Credentials): Promise<void> {
+  const kc = creds.componentsKubeconfig;
+  const port = ports['metrics-server'];
+  sup.start('metrics-server', [
+    `--kubeconfig=${kc}`,
+    `--authentication-kubeconfig=${kc}`,
+    `--authorization-kubeconfig=${kc}`,
+    '--bind-address=127.0.0.1',
+    `--secure-port=${port}`,
+    `--cert-dir=${path.join(sup.dir, 'metrics-server')}`,
+    '--kubelet-preferred-address-types=InternalIP',
+    '--kubelet-use-node-status-port',
+    '--kubelet-insecure-tls',
+    '--metric-resolution=15s',
+  ]);
+  // Endpoints and EndpointSlices refuse loopback addresses: an ExternalName Service is how the
+  // aggregator reaches an apiserver running outside the cluster (as kwokctl does).
+  const svc = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'metrics-server', namespace: 'kube-system', labels: { 'k8s-app': 'metrics-server' } },
+    spec: { type: 'ExternalName', externalName: 'localhost', ports: [{ name: 'https', port, protocol: 'TCP' }] },
+  };
+  const apiService = {
+    apiVersion: 'apiregistration.k8s.io/v1',
+    kind: 'APIService',
+    metadata: { name: 'v1beta1.metrics.k8s.io', labels: { 'k8s-app': 'metrics-server' } },
+    spec: {
+      group: 'metrics.k8s.io',
+      version: 'v1beta1',
+      groupPriorityMinimum: 100,
+      versionPriority: 100,
+      insecureSkipTLSVerify: true,
+      service: { name: 'metrics-server', namespace: 'kube-system', port },
+    },
+  };
+  await sup.waitFor(
+    'metrics-server Service created',
+    async () => (await creds.api('/api/v1/namespaces/kube-system/services', { method: 'POST', body: svc })).status === 201,
+  );
+  const r = await creds.api('/apis/apiregistration.k8s.io/v1/apiservices', { method: 'POST', body: apiService });
+  if (r.status !== 201) throw new Error(`creating APIService v1beta1.metrics.k8s.io: HTTP ${r.status} ${r.body}`);
+}
+
+function conditionTrue(body: string, type: string): boolean {
+  const conditions = (JSON.parse(body) as { status?: { conditions?: Array<{ type: string; status: string }> } }).status?.conditions ?? [];
+  return conditions.some((c) => c.type === type && c.status === 'True');
+}
+
+/** Ready: the node Ready, the default ServiceAccount there (pods are refused before), the metrics API when asked. */
+async function waitUntilUsable(sup: Supervisor, creds: Credentials, nodeName: string, waitForMetricsApi: boolean): Promise<void> {
+  await sup.waitFor(`node ${nodeName} Ready`, async () => conditionTrue((await creds.api(`/api/v1/nodes/${nodeName}`)).body, 'Ready'));
+  await sup.waitFor('default ServiceAccount exists', async () => (await creds.api('/api/v1/namespaces/default/serviceaccounts/default')).status === 200);
+  if (waitForMetricsApi) {
+    await sup.waitFor(
+      'metrics API available',
+      async () => conditionTrue((await creds.api('/apis/apiregistration.k8s.io/v1/apiservices/v1beta1.metrics.k8s.io')).body, 'Available'),
+      250,
+    );
+  }
+}
+
+/** Start a fresh control plane (or point at KUBE_TOPOLOGY_TEST_CONTEXT's cluster). */
+export async function startControlPlane(opts: ControlPlaneOptions = {}): Promise<ControlPlane> {
+  const existing = process.env.KUBE_TOPOLOGY_TEST_CONTEXT;
+  if (existing && opts.allowExisting !== false) return existingControlPlane(existing);
+
+  const verbose = process.env.KUBE_TOPOLOGY_CLUSTER_VERBOSE === '1';
+  const t0 = Date.now();
+  const log = (s: string) =>
+    (opts.log ?? (verbose ? (l: string) => process.stderr.write(l + '\n') : () => {}))(`[control-plane +${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  const binDir = opts.binDir ?? defaultBinDir();
+  const withMetrics = opts.metricsServer !== false;
+  const nodeName = opts.nodeName ?? 'kwok-node-0';
+  const keepDir = opts.keepDir || process.env.KUBE_TOPOLOGY_KEEP_CLUSTER_DIR === '1';
+
+  await ensureBinaries(binDir, opts.build !== false, withMetrics, log);
+  reapStaleRuns(log);
+  const sup = new Supervisor(fs.mkdtempSync(path.join(os.tmpdir(), DIR_PREFIX)), binDir, t0 + timeoutMs, timeoutMs, keepDir, log);
+  try {
+    const names = ['etcd', 'etcd-peer', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kwok-kubelet', 'metrics-server'] as const;
+    const free = await freePorts(names.length);
+    const ports = Object.fromEntries(names.map((n, i) => [n, free[i]])) as Ports;
+    const creds = await makeCredentials(sup.dir, `https://127.0.0.1:${ports['kube-apiserver']}`, nodeName);
+    log('certificates generated');
+    await startEtcd(sup, ports);
+    await startApiserver(sup, ports, creds);
+    startControllers(sup, ports, creds);
+    await startKwokNode(sup, ports, creds, nodeName, kwokConfigDocs(opts, binDir, withMetrics));
+    if (withMetrics) await startMetricsServer(sup, ports, creds);
+    await waitUntilUsable(sup, creds, nodeName, withMetrics && opts.waitForMetricsApi === true);
+    log(`ready: ${creds.server}, kubeconfig ${creds.kubeconfigPath}, logs ${sup.logDir}`);
     return {
-      kubeconfigPath,
+      kubeconfigPath: creds.kubeconfigPath,
       adminContext: ADMIN_CONTEXT,
       restrictedContext: RESTRICTED_CONTEXT,
-      server,
-      dir,
-      logDir,
+      server: creds.server,
+      dir: sup.dir,
+      logDir: sup.logDir,
       external: false,
       nodeName,
-      kubectl: bin('kubectl'),
-      env: { ...process.env, KUBECONFIG: kubeconfigPath },
-      ports: withMetrics ? ports : Object.fromEntries(Object.entries(ports).filter(([k]) => k !== 'metrics-server')),
-      pids: () => procs.filter((p) => !p.exit && p.child.pid).map((p) => p.child.pid as number),
-      stop: running.stop,
+      kubectl: sup.bin('kubectl'),
+      env: { ...process.env, KUBECONFIG: creds.kubeconfigPath },
+      ports: withMetrics ? { ...ports } : Object.fromEntries(Object.entries(ports).filter(([k]) => k !== 'metrics-server')),
+      pids: () => sup.procs.filter((p) => !p.exit && p.child.pid).map((p) => p.child.pid as number),
+      stop: () => sup.stop(),
     };
   } catch (e) {
-    failed = true;
-    await running.stop().catch(() => {});
+    sup.failed = true;
+    await sup.stop().catch(() => {});
     const err = e as Error;
-    err.message = `controlPlane: start failed: ${err.message}\n  component logs kept in ${logDir}`;
+    err.message = `controlPlane: start failed: ${err.message}\n  component logs kept in ${sup.logDir}`;
     throw err;
   }
 }
@@ -992,7 +1025,7 @@ async function main(argv: string[]): Promise<void> {
   const onStop = () => {
     fs.rmSync(envFile, { force: true });
     fs.rmSync(pidFile, { force: true });
-    cp.stop().finally(() => {
+    void cp.stop().finally(() => {
       clearInterval(keepAlive);
       process.exit(0);
     });

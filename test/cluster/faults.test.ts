@@ -8,18 +8,21 @@
  *
  * Time is never asserted: the suite's own timeout is the watchdog for hangs.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { startControlPlane, freePorts, type ControlPlane } from './controlPlane';
+import { selfSignedCert } from './processHelpers';
 import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 import type { Resource } from '../../src/core/parse/manifestParser';
 import { openCluster, prepareApply, type ApplyProgress, type ApplyResult, type ClusterClient } from '../../src/core/cluster';
+import { literalPath } from '../../src/core/cluster/requestPath';
 
 const SECRET_VALUE = 'kt-fault-secret-value-5a7e';
 
@@ -112,7 +115,7 @@ async function until<T>(what: string, fn: () => Promise<T | undefined>, limitMs 
     const v = await fn().catch(() => undefined);
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
+    await sleep(250);
   }
 }
 
@@ -132,7 +135,7 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
         : r.kind === 'Secret'
           ? `/api/v1/namespaces/${ns}/secrets/${r.name}`
           : `/api/v1/namespaces/${ns}/configmaps/${r.name}`;
-    const res = await admin.request({ method: 'GET', path: p });
+    const res = await admin.request({ method: 'GET', path: literalPath(p) });
     if (res.status !== 200 && res.status !== 404) throw new Error(`GET ${p}: HTTP ${res.status}`);
     return res.status === 200;
   };
@@ -220,7 +223,7 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
       env: { ...process.env, KUBECONFIG: '' },
     });
     await until('the restarted apiserver to be ready', async () =>
-      (await admin.request({ method: 'GET', path: '/readyz' })).status === 200 ? true : undefined,
+      (await admin.request({ method: 'GET', path: literalPath('/readyz') })).status === 200 ? true : undefined,
     );
 
     const truth = await truthfulness(ns, ws, result);
@@ -290,7 +293,7 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
       result.findings.every((f) => /time|respond|answer/i.test(f.message)),
       result.findings[0]?.message,
     );
-    await until('etcd to answer again', async () => ((await admin.request({ method: 'GET', path: '/readyz' })).status === 200 ? true : undefined));
+    await until('etcd to answer again', async () => ((await admin.request({ method: 'GET', path: literalPath('/readyz') })).status === 200 ? true : undefined));
     const second = await (await prepareApply(admin, ws.resources, {})).apply({ wait: false });
     assert.deepEqual(second.findings, []);
     await truthfulness(ns, ws, second);
@@ -345,25 +348,7 @@ describe('faults during apply, against a real control plane', { timeout: 900_000
     const before = ws.fingerprint();
     // A self-signed client certificate: valid X.509, but no CA the apiserver trusts signed it.
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-cert-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=intruder/O=system:masters',
-        '-keyout',
-        path.join(tmp, 'key.pem'),
-        '-out',
-        path.join(tmp, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
+    selfSignedCert(tmp, '/CN=intruder/O=system:masters');
     const cases: [string, Record<string, string>][] = [
       ['wrong token', { token: 'not-the-right-token-0000' }],
       [

@@ -2,12 +2,11 @@
  * Shared by the live-state and port-forward tests: kubectl apply from the control plane's own
  * kubectl, a waiting helper that reports the last value it saw, and the kwok pod stages.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readVersions, type ControlPlane } from './controlPlane';
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Runs the control plane's kubectl with `input` on stdin; rejects with its stderr on failure. */
 export function kubectl(cp: ControlPlane, args: string[], input?: string): Promise<string> {
@@ -33,13 +32,13 @@ export async function eventually<T>(what: string, probe: () => T | undefined | P
   for (;;) {
     try {
       const v = await probe();
-      if (v !== undefined && v !== false) return v as T;
+      if (v !== undefined && v !== false) return v;
     } catch (e) {
       last = e;
     }
     if (Date.now() > deadline) {
       throw new Error(
-        `timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ''}${describe ? `\nlast seen: ${describe()}` : ''}`,
+        `timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${last instanceof Error ? last.message : JSON.stringify(last)}` : ''}${describe ? `\nlast seen: ${describe()}` : ''}`,
       );
     }
     await sleep(100);

@@ -171,7 +171,7 @@ describe('live state from watches', { timeout: 300_000 }, () => {
     assert.equal(model.readyReplicas, 0);
     assert.equal(model.desiredReplicas, 1);
     assert.equal(model.pods?.length, 1);
-    const pod = model.pods![0];
+    const pod = model.pods[0];
     assert.equal(pod.ready, false);
     assert.equal(pod.phase, 'Pending');
     assert.match(pod.message ?? '', /Back-off pulling image "kt-model:latest"/);
@@ -300,7 +300,7 @@ subjects: [{kind: User, name: ${cp.restrictedContext}, apiGroup: rbac.authorizat
       const run = async (args: string[]) => {
         let out = '';
         let err = '';
-        const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: dir, isTTY: false, readStdin: async () => '' };
+        const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: dir, isTTY: false, readStdin: () => Promise.resolve('') };
         const code = await runCli(args, io);
         return { code, out, err };
       };

@@ -171,7 +171,7 @@ spec:
     const port = await freePort();
     let out = '';
     let err = '';
-    const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: process.cwd(), isTTY: false, readStdin: async () => '' };
+    const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: process.cwd(), isTTY: false, readStdin: () => Promise.resolve('') };
     const prev = process.env.KUBECONFIG;
     process.env.KUBECONFIG = cp.kubeconfigPath;
     const stop = new AbortController();

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UI_WAIT, eventually, openFile, runCommand, runSetup, startSession, type Session } from './codeServer';
+import { UI_WAIT, eventually, openFile, runCommand, runSetup, startEachTestFresh, startSession, type Session } from './codeServer';
 import { topologyFrame, waitForNodes } from './workbench';
 import { startControlPlane, type ControlPlane } from '../cluster/controlPlane';
 
@@ -95,6 +95,9 @@ after(async () => {
 });
 
 describe('Apply to Cluster in VS Code against a real API server', () => {
+  // Each test starts from the same workbench and opens what it needs; the cluster state carries over.
+  startEachTestFresh(() => s);
+
   test('the status bar names the context and shows it reachable', async () => {
     await openFile(s.page, 'web.yaml');
     const item = s.page.locator('.statusbar-item', { hasText: `${cp.adminContext} ✓` });
@@ -103,6 +106,7 @@ describe('Apply to Cluster in VS Code against a real API server', () => {
   });
 
   test('Apply creates every resource without a prompt (loopback is local) and reports a summary', async () => {
+    await openFile(s.page, 'web.yaml');
     await runCommand(s.page, 'Kube Topology: Apply to Cluster');
     const summary = await notification(/applied 3, unchanged 0/);
     assert.match(summary, new RegExp(`${cp.adminContext}: applied 3, unchanged 0`));
@@ -114,6 +118,7 @@ describe('Apply to Cluster in VS Code against a real API server', () => {
   });
 
   test('the topology panel draws the live state: replicas ready and endpoints', async () => {
+    await openFile(s.page, 'web.yaml');
     await runCommand(s.page, 'Kube Topology: Show Topology');
     const frame = await topologyFrame(s.page, 'Topology: web.yaml');
     await waitForNodes(frame, 3);
@@ -139,7 +144,6 @@ describe('Apply to Cluster in VS Code against a real API server', () => {
   });
 
   test('applying again changes nothing', async () => {
-    await runCommand(s.page, 'View: Close All Editors');
     await openFile(s.page, 'web.yaml');
     await runCommand(s.page, 'Kube Topology: Apply to Cluster');
     const summary = await notification(/applied 0, unchanged 3/);
@@ -147,6 +151,7 @@ describe('Apply to Cluster in VS Code against a real API server', () => {
   });
 
   test('Tear Down lists what goes in a modal and deletes it', async () => {
+    await openFile(s.page, 'web.yaml');
     await runCommand(s.page, 'Kube Topology: Tear Down (Delete from Cluster)');
     const dialog = s.page.locator('.monaco-dialog-box');
     await dialog.waitFor();

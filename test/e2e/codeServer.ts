@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { beforeEach } from 'node:test';
 import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 
 export const ROOT = path.resolve(__dirname, '../../..');
@@ -128,6 +129,8 @@ export interface Session {
   /** From navigation to the workbench being on screen. */
   workbenchMs: number;
   screenshot(step: string): Promise<string>;
+  /** Puts the workspace files back to the fixture's: edits undone, files a test added removed. */
+  restoreWorkspace(): void;
   close(): Promise<void>;
 }
 
@@ -158,6 +161,8 @@ export async function startSession(options: SessionOptions): Promise<Session> {
     'extensions.autoUpdate': false,
     'update.mode': 'none',
     'editor.minimap.enabled': false,
+    // Unsaved edits stay unsaved until a test saves them (code-server's default may differ).
+    'files.autoSave': 'off',
     // code-server announces every port a process opens; those toasts would cover the screenshots.
     'remote.autoForwardPorts': false,
     // Our own debounce stays at its default: the test waits for results, it never races them.
@@ -241,6 +246,9 @@ export async function startSession(options: SessionOptions): Promise<Session> {
         await page.screenshot({ path: file });
         return file;
       },
+      restoreWorkspace() {
+        syncFolder(options.fixture, workspace);
+      },
       close,
     };
   } catch (e) {
@@ -249,45 +257,223 @@ export async function startSession(options: SessionOptions): Promise<Session> {
   }
 }
 
+/**
+ * Makes `to` hold exactly what `from` holds, touching only what differs (the folder itself stays:
+ * it is the open workspace, and the editor's file watcher sees only real changes).
+ */
+function syncFolder(from: string, to: string): void {
+  const wanted = new Set(fs.readdirSync(from));
+  for (const name of fs.readdirSync(to)) if (!wanted.has(name)) fs.rmSync(path.join(to, name), { recursive: true, force: true });
+  for (const name of wanted) {
+    const src = path.join(from, name);
+    const dst = path.join(to, name);
+    if (fs.statSync(src).isDirectory()) {
+      if (!fs.existsSync(dst) || !fs.statSync(dst).isDirectory()) {
+        fs.rmSync(dst, { recursive: true, force: true });
+        fs.mkdirSync(dst);
+      }
+      syncFolder(src, dst);
+    } else if (!fs.existsSync(dst) || !fs.readFileSync(src).equals(fs.readFileSync(dst))) {
+      fs.rmSync(dst, { recursive: true, force: true });
+      fs.copyFileSync(src, dst);
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Workbench actions, as a user does them
 
-/** F1, type the command's title, pick the entry whose label is exactly that title. */
+const QUICK_INPUT = '.quick-input-widget';
+const DIALOG = '.monaco-dialog-box';
+
+/** Bounds one attempt at opening the palette; the caller waits on the state it needs, not on this. */
+const ATTEMPT = 5_000;
+
+/**
+ * F1, type the command's title, pick the entry whose label is exactly that title.
+ *
+ * It waits on states, not on time: no modal dialog may be open (a dialog swallows F1, so that is a
+ * failure that names the dialog); the palette must be open; the command must be listed. A key
+ * pressed while focus is moving into a webview can be lost, and a palette opened before an
+ * extension's contributions arrived never lists them, so an attempt that does not reach both
+ * states closes the palette and opens it again until UI_WAIT.
+ */
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor();
-  await input.fill(`>${title}`);
+  await failOnDialog(page, `run "${title}"`);
   const row = page
-    .locator('.quick-input-widget .monaco-list-row', { has: page.locator('.monaco-highlighted-label', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
+    .locator(`${QUICK_INPUT} .monaco-list-row`, { has: page.locator('.monaco-highlighted-label', { hasText: new RegExp(`^${escapeRegExp(title)}$`) }) })
     .first();
-  await row.waitFor();
+  await eventually(
+    async () => {
+      if (!(await openPalette(page, `>${title}`))) return false;
+      if (
+        await row.waitFor({ timeout: ATTEMPT }).then(
+          () => true,
+          () => false,
+        )
+      )
+        return true;
+      await closeQuickInput(page);
+      return false;
+    },
+    Boolean,
+    `"${title}" listed in the command palette`,
+  );
   await row.click();
+}
+
+/** Opens the palette (F1) holding `text`; false when it did not open in one attempt. */
+async function openPalette(page: Page, text: string): Promise<boolean> {
+  const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
+  if (!(await input.isVisible())) {
+    await page.keyboard.press('F1');
+    if (
+      !(await input.waitFor({ timeout: ATTEMPT }).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return false;
+  }
+  await input.fill(text);
+  return true;
+}
+
+async function closeQuickInput(page: Page): Promise<void> {
+  const widget = page.locator(QUICK_INPUT);
+  if (!(await widget.isVisible())) return;
+  await page.keyboard.press('Escape');
+  await widget.waitFor({ state: 'hidden' });
+}
+
+/**
+ * Registers, in the calling suite, a fresh start before each of its tests: the workbench reset
+ * (see resetWorkbench), then the workspace files put back to the fixture's, so no test depends on
+ * what the one before it edited or generated. (State outside the editor, such as a cluster, carries over.)
+ */
+export function startEachTestFresh(session: () => Session): void {
+  beforeEach(async () => {
+    const s = session();
+    const cleaned = await resetWorkbench(s.page);
+    if (cleaned.length) console.log(`# reset: ${cleaned.join('; ')}`);
+    s.restoreWorkspace();
+  });
+}
+
+/** A modal dialog blocks every keybinding: say which one instead of timing out on F1. */
+async function failOnDialog(page: Page, doing: string): Promise<void> {
+  const dialog = page.locator(DIALOG);
+  if (await dialog.isVisible()) throw new Error(`cannot ${doing}: a modal dialog is open: ${(await dialog.innerText()).replace(/\s+/g, ' ').slice(0, 500)}`);
+}
+
+/**
+ * Puts the workbench into the state every test starts from, whatever the test before left:
+ * no modal dialog, no quick input or menu, no notifications, no editors (unsaved changes reverted),
+ * no panel, side bar shown, keyboard focus on the workbench. Returns what it had to clean up, so
+ * a test that leaves a mess is visible in the log.
+ */
+export async function resetWorkbench(page: Page): Promise<string[]> {
+  const cleaned: string[] = [];
+  const dialog = page.locator(DIALOG);
+  while (await dialog.isVisible()) {
+    cleaned.push(`dialog: ${(await dialog.innerText()).replace(/\s+/g, ' ').slice(0, 200)}`);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  }
+  for (const [what, selector] of [
+    ['quick input', QUICK_INPUT],
+    ['menu', '.context-view .monaco-menu'],
+    ['action widget', '.action-widget'],
+  ] as const) {
+    const el = page.locator(selector).first();
+    if (!(await el.isVisible())) continue;
+    cleaned.push(what);
+    await page.keyboard.press('Escape');
+    await el.waitFor({ state: 'hidden' });
+  }
+  // Unsaved editors are reverted, never saved: read the names in one go (tabs re-render), then revert each.
+  const dirtyNames = () => page.locator('.tabs-container .tab.dirty').evaluateAll((tabs) => tabs.map((t) => t.getAttribute('data-resource-name') ?? ''));
+  for (let names = await dirtyNames(); names.length > 0; names = await dirtyNames()) {
+    cleaned.push(`unsaved editor: ${names[0]}`);
+    const tab = page.locator(`.tabs-container .tab[data-resource-name="${names[0]}"]`).first();
+    await tab.click();
+    await runCommand(page, 'View: Revert and Close Editor');
+    await tab.waitFor({ state: 'detached' });
+  }
+  const tabs = page.locator('.tabs-container .tab');
+  if ((await tabs.count()) > 0) {
+    await runCommand(page, 'View: Close All Editors');
+    await eventually(
+      () => tabs.count(),
+      (n) => n === 0,
+      'every editor closed',
+    );
+  }
+  if (await page.locator('.monaco-workbench .part.panel').isVisible()) await runCommand(page, 'View: Hide Panel');
+  if (!(await page.locator('.monaco-workbench .part.sidebar').isVisible())) {
+    cleaned.push('side bar hidden');
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    await page.locator('.monaco-workbench .part.sidebar').waitFor();
+  }
+  const toasts = page.locator('.notifications-toasts .notification-toast');
+  if ((await toasts.count()) > 0) {
+    await runCommand(page, 'Notifications: Clear All Notifications');
+    await eventually(
+      () => toasts.count(),
+      (n) => n === 0,
+      'notifications cleared',
+    );
+  }
+  return cleaned;
 }
 
 /** The command palette entries offered for `text` (F1, type, read the list, Escape). */
 export async function paletteEntries(page: Page, text: string): Promise<string[]> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor();
-  await input.fill(`>${text}`);
+  await failOnDialog(page, `list the commands for "${text}"`);
+  await eventually(() => openPalette(page, `>${text}`), Boolean, 'the command palette');
   // The list is filtered as you type; wait for the palette to show the filtered result.
-  await page.locator('.quick-input-widget .monaco-list-row').first().waitFor();
-  const labels = await page.locator('.quick-input-widget .monaco-list-row .label-name').allTextContents();
-  await page.keyboard.press('Escape');
+  await page.locator(`${QUICK_INPUT} .monaco-list-row`).first().waitFor();
+  const labels = await page.locator(`${QUICK_INPUT} .monaco-list-row .label-name`).allTextContents();
+  await closeQuickInput(page);
   return labels.map((l) => l.trim());
 }
 
 /** Opens a workspace file with Quick Open (Ctrl+P) and waits for its editor tab. */
 export async function openFile(page: Page, relative: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor();
-  await input.fill(relative);
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: path.basename(relative) }).first();
-  await row.waitFor();
+  await failOnDialog(page, `open ${relative}`);
+  const name = path.basename(relative);
+  const dir = path.dirname(relative);
+  // Enter opens the focused row. Until the filter has run, the focused row is the most recently
+  // opened file, whatever was typed; and a file created a moment ago may not be in the file
+  // search yet ("No matching results" until Quick Open is opened again). So: wait until this
+  // file's row is the focused one, reopening Quick Open when an attempt does not get there.
+  let row = page
+    .locator(`${QUICK_INPUT} .monaco-list-row.focused`)
+    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(name)}$`) }) });
+  if (dir !== '.') row = row.filter({ has: page.locator('.label-description', { hasText: new RegExp(`${escapeRegExp(dir)}$`) }) });
+  const input = page.locator(`${QUICK_INPUT} .quick-input-box input`);
+  await eventually(
+    async () => {
+      await closeQuickInput(page);
+      await page.keyboard.press('Control+P');
+      if (
+        !(await input.waitFor({ timeout: ATTEMPT }).then(
+          () => true,
+          () => false,
+        ))
+      )
+        return false;
+      await input.fill(relative);
+      return row.waitFor({ timeout: ATTEMPT }).then(
+        () => true,
+        () => false,
+      );
+    },
+    Boolean,
+    `${relative} focused in Quick Open`,
+  );
   await page.keyboard.press('Enter');
-  await page.locator(`.tabs-container .tab.active[data-resource-name="${path.basename(relative)}"]`).waitFor();
+  await page.locator(`.tabs-container .tab.active[data-resource-name="${name}"]`).waitFor();
 }
 
 /** The line (1-based) of the cursor in the active editor, from the status bar ("Ln 12, Col 5"). */
@@ -330,7 +516,7 @@ export async function eventually<T>(read: () => Promise<T>, accept: (v: T) => bo
   const deadline = Date.now() + timeout;
   let last: T = await read();
   while (!accept(last)) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last, null, 1).slice(0, 2000)}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last value: ${String(JSON.stringify(last, null, 1)).slice(0, 2000)}`);
     await new Promise((r) => setTimeout(r, 250));
     last = await read();
   }

@@ -7,7 +7,19 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, cursorPosition, eventually, openFile, paletteEntries, runCommand, runSetup, startSession, type Session } from './codeServer';
+import {
+  ROOT,
+  cursorPosition,
+  eventually,
+  openFile,
+  paletteEntries,
+  resetWorkbench,
+  startEachTestFresh,
+  runCommand,
+  runSetup,
+  startSession,
+  type Session,
+} from './codeServer';
 import { applyQuickFix, goTo, lineOf, readGraph, readProblems, showProblems, topologyFrame, waitForNodes, type ProblemRow } from './workbench';
 
 const FIXTURE = path.join(ROOT, 'test/e2e/fixtures/planted');
@@ -49,6 +61,9 @@ function has(rows: ProblemRow[], file: string, code: string): boolean {
 }
 
 describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
+  // Each test starts from the same workbench, whatever the one before left behind.
+  startEachTestFresh(() => s);
+
   test('the extension activates and reports its activation and indexing time', async () => {
     const page = s.page;
     // Opening a manifest is what activates us (onLanguage:yaml).
@@ -80,7 +95,6 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     const offered = await paletteEntries(page, 'Kube Topology:');
     for (const command of ['Kube Topology: Show Topology', 'Kube Topology: Generate Gateway + Model Topology', 'Kube Topology: Apply to Cluster'])
       assert.ok(offered.includes(command), `${command} in ${offered.join(' | ')}`);
-    await runCommand(page, 'View: Close All Editors');
   });
 
   test('the Problems panel lists each planted mistake at its file and line, with its code', async () => {
@@ -99,8 +113,6 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
 
   test('quick fixes remove their finding and leave the YAML as a person would write it', async () => {
     const page = s.page;
-    await runCommand(page, 'View: Toggle Maximized Panel');
-
     const gateway = path.join(s.workspace, 'gateway-deployment.yaml');
     const gatewayBefore = fs.readFileSync(gateway, 'utf8');
     await openFile(page, 'gateway-deployment.yaml');
@@ -145,17 +157,14 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     // The other planted mistakes are still reported: the fixes touched only their own finding.
     for (const p of PLANTED.filter((p) => p.code !== 'latest-image-pull-always' && p.code !== 'service-address-unresolved'))
       assert.ok(has(rows, p.file, p.code), `${p.code} still listed`);
-    await runCommand(page, 'View: Toggle Maximized Panel');
-    await runCommand(page, 'View: Close All Editors');
   });
 
   test('Show Topology draws the workspace and a click on the model Deployment selects its YAML', async () => {
     const page = s.page;
-    await runCommand(page, 'View: Hide Panel');
     // No editor open: the command shows the whole workspace.
     await runCommand(page, 'Kube Topology: Show Topology');
     const frame = await topologyFrame(page, 'Topology: workspace');
-    const graph = await waitForNodes(frame, 9);
+    const graph = await waitForNodes(frame, 10);
     assert.deepEqual(graph.nodes, [
       'Deployment/default/gateway',
       'Deployment/default/predict-client',
@@ -166,9 +175,11 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
       'Ingress/default/zoomcamp',
       'Service/default/gateway',
       'Service/default/tf-serving-clothing-model',
+      'ghost:Service/default/tf-serving-clothing-modle',
     ]);
-    assert.deepEqual(graph.ghosts, [], 'the fixed TF_SERVING_HOST no longer points at a missing Service');
-    // Ingress ×2 → gateway Service → gateway → model Service → model; the HPA; the client → model Service.
+    // The fixture's typo in predict-client's TF_SERVING_HOST is drawn as a missing Service.
+    assert.deepEqual(graph.ghosts, ['ghost:Service/default/tf-serving-clothing-modle']);
+    // Ingress ×2 → gateway Service → gateway → model Service → model; the HPA; the client → the missing Service.
     assert.equal(graph.edges, 7);
     for (const label of ['80 → 9696', '8500 → 8501', ':8500', '/ → 80', '1–3 @ 50% CPU'])
       assert.ok(graph.edgeLabels.includes(label), `edge label ${label} in ${graph.edgeLabels.join(' | ')}`);
@@ -185,18 +196,17 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     const selected = await selectedText(s);
     assert.match(
       selected,
-      /^(# .*\n)?apiVersion: apps\/v1\nkind: Deployment\nmetadata:\n  name: tf-serving-clothing-model\n/,
+      /^(# .*\n)?apiVersion: apps\/v1\nkind: Deployment\nmetadata:\n {2}name: tf-serving-clothing-model\n/,
       'the selection starts at the Deployment',
     );
     assert.ok(selected.includes('containerPort: 8500'), 'and covers the whole resource');
     await s.screenshot('topology-click-selects-yaml');
     // Back in the graph, the selected resource is highlighted.
-    assert.equal((await readGraph(frame)).nodes.length, 9);
+    assert.equal((await readGraph(frame)).nodes.length, 10);
   });
 
   test('Generate Gateway + Model Topology with every default writes manifests that validate clean and draw the full chain', async () => {
     const page = s.page;
-    await runCommand(page, 'View: Close All Editors');
     await runCommand(page, 'Kube Topology: Generate Gateway + Model Topology');
     const generated = path.join(s.workspace, 'k8s', 'clothing.yaml');
     const steps = await enterThroughQuickInput(s, () => fs.existsSync(generated));
@@ -236,13 +246,10 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
       'only kind advice as info',
     );
     await s.screenshot('generated-problems');
-    await runCommand(page, 'View: Toggle Maximized Panel');
   });
 
   test('the kind walkthrough lists every step and shows its commands', async () => {
     const page = s.page;
-    await runCommand(page, 'View: Close All Editors');
-    await runCommand(page, 'View: Hide Panel');
     await runCommand(page, 'Welcome: Open Walkthrough...');
     await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Gateway + model on kind' }).click();
     const titles = page.locator('.getting-started-step .step-title');
@@ -289,6 +296,8 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     // The View step's button runs Show Topology; its completion event (onCommand) ticks the step off.
     const view = page.locator('.getting-started-step', { hasText: 'See the topology' });
     await view.click();
+    // The step re-renders as it expands: click its button once it is the expanded step's.
+    await page.locator('.getting-started-step.expanded', { hasText: 'See the topology' }).waitFor();
     await view.locator('.monaco-button', { hasText: 'Show Topology' }).click();
     await topologyFrame(page, 'Topology: workspace');
     const checked = () =>
@@ -300,11 +309,39 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     const state = await eventually(checked, (c) => c.includes('See the topology=true'), 'the View step to be complete');
     console.log(`# walkthrough: ${state.join(', ')}`);
   });
+  test('the reset before each test recovers from what a failed test can leave behind', async () => {
+    const page = s.page;
+    const file = path.join(s.workspace, 'gateway-service.yaml');
+    const onDisk = fs.readFileSync(file, 'utf8');
+    await openFile(page, 'gateway-service.yaml');
+    await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+    await page.keyboard.type('# unsaved edit\n');
+    await page.locator('.tabs-container .tab.dirty').waitFor();
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+    await page.locator('.monaco-workbench .part.sidebar').waitFor({ state: 'hidden' });
+    await runCommand(page, 'Help: About');
+    await page.locator('.monaco-dialog-box').waitFor();
+
+    const cleaned = await resetWorkbench(page);
+    assert.ok(
+      cleaned.some((c) => c.startsWith('dialog: ')),
+      cleaned.join('; '),
+    );
+    assert.ok(cleaned.includes('unsaved editor: gateway-service.yaml'), cleaned.join('; '));
+    assert.ok(cleaned.includes('side bar hidden'), cleaned.join('; '));
+    assert.equal(await page.locator('.tabs-container .tab').count(), 0, 'no editor left open');
+    assert.equal(fs.readFileSync(file, 'utf8'), onDisk, 'the unsaved edit was reverted, never written');
+    // And the palette works again: a command runs.
+    await runCommand(page, 'Kube Topology: Show Topology');
+    await topologyFrame(page, 'Topology: workspace');
+  });
 });
 
 /**
  * Presses Enter on every step of a multi-step quick input until `done()`; returns the step count.
- * Between two steps the widget may be hidden for a moment, so only `done()` ends the loop.
+ * Between two steps the widget may be hidden for a moment, so only `done()` ends the loop; once it
+ * holds, no further key is pressed (the files can exist before the browser has hidden the last
+ * step, and an Enter then would land in whatever takes focus next), and the widget must be gone.
  */
 async function enterThroughQuickInput(session: Session, done: () => boolean): Promise<number> {
   const page = session.page;
@@ -315,17 +352,19 @@ async function enterThroughQuickInput(session: Session, done: () => boolean): Pr
       (v) => v !== undefined || done(),
       `step ${steps + 1} or the end of the flow`,
     );
-    if (before === undefined) return steps;
+    if (done() || before === undefined) break;
     if (steps === 1) await session.screenshot('generate-step');
     await page.keyboard.press('Enter');
     steps++;
     // The next step replaces title, value and item list; the widget hides after the last one.
     await eventually(
       () => stepState(session),
-      (after) => after !== before,
+      (after) => after !== before || done(),
       `step ${steps} to be accepted`,
     );
   }
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  return steps;
 }
 
 async function stepState(session: Session): Promise<string | undefined> {

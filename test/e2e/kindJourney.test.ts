@@ -21,7 +21,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UI_WAIT, eventually, openFile, runCommand, runSetup, startSession, type Session } from './codeServer';
+import { UI_WAIT, eventually, openFile, runCommand, runSetup, startEachTestFresh, startSession, type Session } from './codeServer';
+import type { Frame } from 'playwright-core';
 import { topologyFrame } from './workbench';
 import { containersNamed, createKindCluster, kindTestBedProblem, listKindClusters, MODEL_ANSWER, type KindCluster } from '../kind/kindCluster';
 import { buildJourneyImages, CLI, cli, cliEnv, fullRef, httpGet, JOURNEY_FIXTURES, nodeImages, show, type JourneyImages } from '../kind/journeySupport';
@@ -73,15 +74,17 @@ async function notification(pattern: RegExp, timeout = CLUSTER_WAIT): Promise<st
   return text;
 }
 
-async function clearNotifications(): Promise<void> {
-  await runCommand(session().page, 'Notifications: Clear All Notifications');
-  await session()
-    .page.locator('.notifications-toasts .notification-toast')
-    .first()
-    .waitFor({ state: 'detached' })
-    .catch(() => undefined);
+/** The generated file's topology, given the whole window and fitted, as a user would look at it. */
+async function showTopology(): Promise<Frame> {
+  const { page } = session();
+  await openFile(page, 'k8s/clothing.yaml');
+  await runCommand(page, 'Kube Topology: Show Topology');
+  const frame = await topologyFrame(page, 'Topology: clothing.yaml');
+  // Room for the graph: the panel's group maximized, then Fit.
+  await runCommand(page, 'View: Maximize Editor Group and Hide Side Bars');
+  await frame.getByTitle('Fit the whole graph (0)').click();
+  return frame;
 }
-
 async function kubectl(...args: string[]): Promise<string> {
   assert.ok(cluster);
   return cluster.kubectl(args);
@@ -152,7 +155,12 @@ after(
 );
 
 describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_000 }, () => {
+  // Each test starts from the same workbench and opens what it needs; the cluster state carries over.
+  startEachTestFresh(session);
+
   test('the status bar shows the kind context, reachable', async () => {
+    // Opening a manifest activates the extension and starts the cluster status.
+    await openFile(session().page, 'k8s/clothing.yaml');
     const item = session().page.locator('.statusbar-item', { hasText: `${cluster!.context} ✓` });
     await item.waitFor({ timeout: CLUSTER_WAIT });
   });
@@ -161,7 +169,6 @@ describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_
     await timed('load images', async () => {
       const { page } = session();
       // Nothing open: the command works on the whole workspace, so batch.yaml's image is listed too.
-      await runCommand(page, 'View: Close All Editors');
       const before = await nodeImages(cluster!);
       assert.ok(!before.includes(fullRef(images.gateway)) && !before.includes(fullRef(images.model)), before.join('\n'));
 
@@ -208,7 +215,6 @@ describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_
   test('step 3: Apply to Cluster needs no confirmation on kind, shows progress and brings both Deployments to Available', async () => {
     await timed('apply', async () => {
       const { page } = session();
-      await clearNotifications();
       await openFile(page, 'k8s/clothing.yaml');
       const resources = topologyText.match(/^kind: /gm)?.length ?? 0;
       assert.ok(resources >= 5, `generated file has ${resources} resources`);
@@ -241,13 +247,7 @@ describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_
 
   test('step 3: the graph shows both Deployments ready with one ready dot per pod', async () => {
     await timed('live graph', async () => {
-      const { page } = session();
-      await clearNotifications();
-      await runCommand(page, 'Kube Topology: Show Topology');
-      const frame = await topologyFrame(page, 'Topology: clothing.yaml');
-      // Room for the graph, as a user would make it: the panel's group maximized, then Fit.
-      await runCommand(page, 'View: Maximize Editor Group and Hide Side Bars');
-      await frame.getByTitle('Fit the whole graph (0)').click();
+      const frame = await showTopology();
       for (const id of [GATEWAY, MODEL]) {
         const chip = frame.locator(`.live-overlay[data-node="${id}"] .live-replicas`);
         const text = await eventually(
@@ -284,8 +284,7 @@ describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_
 
   test('step 5: the LoadBalancer gateway Service shows LB pending with the kind hint and offers a port-forward', async () => {
     await timed('lb pending', async () => {
-      const { page } = session();
-      const frame = await topologyFrame(page, 'Topology: clothing.yaml');
+      const frame = await showTopology();
       const svc = frame.locator(`.live-overlay[data-node="${GATEWAY_SVC}"]`);
       await eventually(
         async () =>
@@ -317,7 +316,7 @@ describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_
   test('step 4: Port-forward from the graph; a request to its URL returns the model answer through the gateway', async () => {
     await timed('port-forward', async () => {
       const { page } = session();
-      const frame = await topologyFrame(page, 'Topology: clothing.yaml');
+      const frame = await showTopology();
       // Move off the card so the hover card does not cover the chip, then click it.
       await page.mouse.move(5, 500);
       await frame.locator('.hovercard').waitFor({ state: 'hidden' });
@@ -345,8 +344,6 @@ describe('the kind journey in VS Code on a real kind cluster', { timeout: 1_200_
   test('step 8: Tear Down lists what goes in a modal and removes it from the cluster', async () => {
     await timed('tear down', async () => {
       const { page } = session();
-      await clearNotifications();
-      await runCommand(page, 'View: Close All Editors');
       await openFile(page, 'k8s/clothing.yaml');
       await runCommand(page, 'Kube Topology: Tear Down (Delete from Cluster)');
       const dialog = page.locator('.monaco-dialog-box');

@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { ROOT, eventually, openFile, paletteEntries, runCommand, runSetup, startSession, type Session } from './codeServer';
+import { ROOT, eventually, openFile, paletteEntries, startEachTestFresh, runCommand, runSetup, startSession, type Session } from './codeServer';
 import { readProblems, showProblems, topologyFrame, waitForNodes } from './workbench';
 
 let s: Session;
@@ -23,16 +23,20 @@ after(async () => {
   await s?.close();
 });
 
+// First, before any reset: the trust prompt itself is what this test answers.
+test('the folder opens in Restricted Mode after answering the trust prompt with No', async () => {
+  const page = s.page;
+  const no = page.locator('.monaco-dialog-box .monaco-button', { hasText: "No, I don't trust the authors" });
+  await no.waitFor();
+  await s.screenshot('trust-prompt');
+  await no.click();
+  await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden' });
+  await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).waitFor();
+});
+
 describe('Kube Topology in an untrusted folder (Restricted Mode)', () => {
-  test('the folder opens in Restricted Mode after answering the trust prompt with No', async () => {
-    const page = s.page;
-    const no = page.locator('.monaco-dialog-box .monaco-button', { hasText: "No, I don't trust the authors" });
-    await no.waitFor();
-    await s.screenshot('trust-prompt');
-    await no.click();
-    await page.locator('.monaco-dialog-box').waitFor({ state: 'hidden' });
-    await page.locator('.statusbar-item', { hasText: 'Restricted Mode' }).waitFor();
-  });
+  // Each test starts from the same workbench, whatever the one before left behind.
+  startEachTestFresh(() => s);
 
   test('validation still reports the planted mistakes', async () => {
     const page = s.page;
@@ -53,13 +57,10 @@ describe('Kube Topology in an untrusted folder (Restricted Mode)', () => {
     );
     assert.ok(rows.some((r) => r.file === 'model-service.yaml' && r.code === 'service-target-port-missing'));
     await s.screenshot('problems');
-    await runCommand(page, 'View: Toggle Maximized Panel');
-    await runCommand(page, 'View: Hide Panel');
   });
 
   test('the topology view opens and draws the workspace', async () => {
     const page = s.page;
-    await runCommand(page, 'View: Close All Editors');
     await runCommand(page, 'Kube Topology: Show Topology');
     const frame = await topologyFrame(page, 'Topology: workspace');
     const graph = await waitForNodes(frame, 10);

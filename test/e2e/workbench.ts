@@ -75,6 +75,8 @@ export async function goTo(page: Page, line: number, column: number): Promise<vo
   await input.waitFor();
   // The box opens holding ':' (the go-to-line prefix); without it the text would be a file search.
   await input.fill(`:${line}:${column}`);
+  // Enter accepts what the box offers: wait until it offers this line, not the empty prefix's hint.
+  await page.locator('.quick-input-widget .monaco-list-row.focused', { hasText: new RegExp(`Go to line ${line}\\b`) }).waitFor();
   await page.keyboard.press('Enter');
   await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
 }

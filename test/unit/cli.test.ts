@@ -211,3 +211,78 @@ test('validate: a symlinked manifest in a folder is read, as kubectl apply -f DI
   assert.equal(json.resources, 1);
   assert.deepEqual(json.skipped, []);
 });
+
+test('JUnit counts every test case it writes; warnings fail only with --strict', async () => {
+  // clean.yaml: no findings (one "valid" case). web.yaml: a warning (a :latest image on a Deployment) and infos.
+  const dir = workspace({
+    'clean.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: b\n',
+    'web.yaml':
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n        - name: web\n          image: web:latest\n',
+  });
+  const count = (xml: string, re: RegExp) => (xml.match(re) ?? []).length;
+  for (const strict of [false, true]) {
+    const io = memoryIo(dir);
+    await runCli(['validate', '-o', 'junit', ...(strict ? ['--strict'] : []), 'clean.yaml', 'web.yaml'], io);
+    const xml = io.out;
+    const top = /<testsuites [^>]*tests="(\d+)" failures="(\d+)"/.exec(xml)!;
+    assert.equal(Number(top[1]), count(xml, /<testcase /g), 'tests = the test cases written');
+    assert.equal(Number(top[2]), count(xml, /<failure /g), 'failures = the failing cases written');
+    const suites = [...xml.matchAll(/<testsuite name="([^"]+)" tests="(\d+)" failures="(\d+)">([\s\S]*?)<\/testsuite>/g)];
+    assert.deepEqual(
+      suites.map((m) => m[1]),
+      ['clean.yaml', 'web.yaml'],
+    );
+    for (const m of suites) {
+      assert.equal(Number(m[2]), count(m[4], /<testcase /g), `${m[1]}: tests`);
+      assert.equal(Number(m[3]), count(m[4], /<failure /g), `${m[1]}: failures`);
+    }
+    assert.match(suites[0][4], /name="valid"/);
+    const warnings = count(suites[1][4], /: warning: /g);
+    assert.ok(warnings >= 1, suites[1][4]);
+    assert.equal(count(xml, /<failure type="warning"/g), strict ? warnings : 0, `warnings are failures only with --strict (strict=${strict})`);
+  }
+});
+
+test('--ignore with an unknown rule code is a usage error that names the near codes', async () => {
+  const dir = workspace({ 'a.yaml': DUPLICATE });
+  const io = memoryIo(dir);
+  assert.equal(await runCli(['validate', '--ignore', 'duplicate-keys', 'a.yaml'], io), 2);
+  assert.match(io.err, /--ignore: unknown rule code "duplicate-keys" \(did you mean duplicate-key\b/);
+  assert.equal(io.out, '');
+});
+
+test('empty standard input is a usage error, so an empty pipe cannot pass', async () => {
+  for (const stdin of ['', '\n  \n']) {
+    const io = memoryIo(tmpdir(), stdin);
+    assert.equal(await runCli(['validate', '-'], io), 2);
+    assert.match(io.err, /standard input is empty/);
+  }
+});
+
+/* eslint-disable no-control-regex -- control characters are what this test is about */
+test('text output of validate, graph and generate carries no raw control characters from a manifest', async () => {
+  // A name with ESC sequences (recolour, retitle via OSC) and a bidi override: each is an error finding
+  // that quotes the name, and the graph draws it.
+  const hostile = 'web\x1b[2J\x1b]0;owned\x07\u202e';
+  const dir = workspace({
+    'a.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: "${hostile.replace(/\x1b/g, '\\e').replace(/\x07/g, '\\a').replace('\u202e', '\\u202e')}"\n`,
+  });
+  const raw = /[\x00-\x08\x0b-\x1f\x7f\u202e]/;
+  for (const argv of [
+    ['validate', 'a.yaml'],
+    ['graph', '-o', 'mermaid', 'a.yaml'],
+    ['graph', '-o', 'dot', 'a.yaml'],
+  ]) {
+    const io = memoryIo(dir);
+    await runCli(argv, io);
+    assert.doesNotMatch(io.out, raw, `${argv.join(' ')} stdout`);
+    assert.doesNotMatch(io.err, raw, `${argv.join(' ')} stderr`);
+  }
+  const validate = memoryIo(dir);
+  assert.equal(await runCli(['validate', 'a.yaml'], validate), 1);
+  assert.match(validate.out, /\\x1b\[2J/, 'the escape is shown, not sent');
+  const svg = memoryIo(dir);
+  await runCli(['graph', '-o', 'svg', 'a.yaml'], svg);
+  assert.doesNotMatch(svg.out, /[\x00-\x08\x0b\x0c\x0e-\x1f]/, 'the SVG is well-formed XML');
+});
+/* eslint-enable no-control-regex */

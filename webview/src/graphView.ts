@@ -14,12 +14,16 @@ import {
 } from '../../src/core/graph/render/scene';
 import { sceneToString } from '../../src/core/graph/render/svgString';
 import type { LiveSnapshot } from '../../src/core/cluster/liveTypes';
-import { LiveLayer, type LiveAction, type LiveOptions } from './liveOverlay';
+import { LiveLayer, chipRows, type LiveAction, type LiveOptions, type MeasureText } from './liveOverlay';
+import { chipTextMeasure } from './chipMeasure';
+import { NODE_WIDTH } from '../../src/core/graph/layout/types';
 import { liveAriaText } from './liveText';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MIN_ZOOM = 0.08;
 const MAX_ZOOM = 2.5;
+/** Fit enlarges a small graph at most this much. */
+const FIT_MAX = 1.25;
 /** Below these zoom levels small text (kind, details, edge labels), then all text, is left out. */
 const MID_ZOOM = 0.62;
 const FAR_ZOOM = 0.4;
@@ -72,6 +76,7 @@ export class GraphView {
   private readonly pan: SVGGElement;
   private readonly layers: Record<'groups' | 'edges' | 'labels' | 'nodes' | 'live', SVGGElement>;
   private readonly liveLayer: LiveLayer;
+  private readonly measure: MeasureText;
   private live: LiveSnapshot | undefined;
   private liveOptions: LiveOptions = { kind: false, actions: false };
   private readonly nodes = new Map<string, Keyed>();
@@ -109,7 +114,8 @@ export class GraphView {
       return g;
     };
     this.layers = { groups: layer('groups'), edges: layer('edges'), labels: layer('labels'), nodes: layer('nodes'), live: layer('live') };
-    this.liveLayer = new LiveLayer(this.layers.live);
+    this.measure = chipTextMeasure(this.svg);
+    this.liveLayer = new LiveLayer(this.layers.live, this.measure);
     this.pan.append(root);
     this.svg.append(this.pan);
     container.append(this.svg);
@@ -174,6 +180,21 @@ export class GraphView {
     this.applyStates();
     this.applyLive();
     if (focusedId && document.activeElement !== this.nodes.get(focusedId)?.el) this.focusNode(focusedId, false);
+  }
+
+  /**
+   * The rows of live chips each card needs for this state (measured in the chips' font), for the
+   * layout to reserve under the cards' text; empty when the overlay is off.
+   */
+  liveRows(graph: GraphModel, snapshot: LiveSnapshot | undefined, options: LiveOptions): Record<string, number> {
+    const rows: Record<string, number> = {};
+    if (!snapshot) return rows;
+    for (const n of graph.nodes) {
+      if (n.ghost) continue;
+      const r = chipRows(n.kind, n.name, snapshot.nodes[n.id], options, NODE_WIDTH, this.measure);
+      if (r) rows[n.id] = r;
+    }
+    return rows;
   }
 
   /** Live cluster state over the cards (undefined: overlay off). */
@@ -250,15 +271,22 @@ export class GraphView {
     this.events.viewChanged(this.getView());
   }
 
-  /** Shows the whole graph (never enlarging past 100 %). */
+  /**
+   * Shows the whole graph, centred. A small graph is enlarged up to {@link FIT_MAX} to fill the
+   * panel (beyond that cards would shout); the layout already picked the direction that fits best.
+   */
   fit(): void {
     if (!this.layout) return;
     const { width, height } = this.size();
     const w = this.layout.width + MARGIN * 2;
     const h = this.layout.height + MARGIN * 2;
-    const k = clamp(Math.min(width / w, height / h, 1), MIN_ZOOM, MAX_ZOOM);
-    // Centred across, top-aligned: a short graph starts under the toolbar, not mid-screen.
-    this.setView({ x: (width - w * k) / 2, y: Math.min(Math.max(0, (height - h * k) / 2), 8), k });
+    const k = clamp(Math.min(width / w, height / h, FIT_MAX), MIN_ZOOM, MAX_ZOOM);
+    this.setView({ x: (width - w * k) / 2, y: Math.max(0, (height - h * k) / 2), k });
+  }
+
+  /** The drawing area's size in CSS px (for the layout to choose a direction). */
+  viewport(): { width: number; height: number } {
+    return this.size();
   }
 
   zoomBy(factor: number, at?: { x: number; y: number }): void {

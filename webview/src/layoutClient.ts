@@ -27,9 +27,14 @@ export class LayoutClient {
   private staleTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Resolves with the layout, or `undefined` when a newer request superseded this one. */
-  request(graph: GraphModel, memory: LayoutMemory, aspect: number): Promise<LayoutResult | undefined> {
+  request(
+    graph: GraphModel,
+    memory: LayoutMemory,
+    aspect: number,
+    extra: Pick<LayoutRequest, 'viewport' | 'liveRows'> = {},
+  ): Promise<LayoutResult | undefined> {
     return new Promise((resolve, reject) => {
-      const request: LayoutRequest = { seq: ++this.seq, graph, memory, aspect };
+      const request: LayoutRequest = { seq: ++this.seq, graph, memory, aspect, ...extra };
       if (this.queued) this.queued.resolve(undefined);
       this.queued = { request, resolve, reject };
       if (!this.running) this.next();

@@ -8,6 +8,10 @@ export interface LayoutRequest {
   graph: GraphModel;
   memory: LayoutMemory;
   aspect: number;
+  /** The drawing area, so the layout can pick the direction that shows the graph larger. */
+  viewport?: { width: number; height: number };
+  /** Rows of live chips to reserve under each card, by node id. */
+  liveRows?: Record<string, number>;
 }
 
 export type LayoutResponse = { seq: number; layout: GraphLayout; memory: LayoutMemory; stats: LayoutStats; error?: undefined } | { seq: number; error: string };

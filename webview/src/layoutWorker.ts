@@ -20,8 +20,8 @@ const engine = createEngine();
 const cache = new ComponentCache();
 
 scope.onmessage = (ev) => {
-  const { seq, graph, memory, aspect } = ev.data;
-  layoutGraph(graph, engine, { memory, cache, aspect }).then(
+  const { seq, graph, memory, aspect, viewport, liveRows } = ev.data;
+  layoutGraph(graph, engine, { memory, cache, aspect, viewport, liveRows }).then(
     (run) => scope.postMessage({ seq, layout: run.layout, memory: run.memory, stats: run.stats }),
     (e: unknown) => scope.postMessage({ seq, error: e instanceof Error ? e.message : String(e) }),
   );

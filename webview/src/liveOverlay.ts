@@ -1,23 +1,36 @@
 /**
- * The live overlay: chips along the bottom edge of each card with what the cluster says — ready /
+ * The live overlay: chips in rows under each card's text with what the cluster says — ready /
  * desired replicas with one dot per pod, HPA replicas and metric, Service endpoints, a LoadBalancer's
- * address or `pending` — plus action chips (port-forward, load images into kind).
+ * address or `pending` — plus action chips (port-forward, load images into kind). The rows are
+ * reserved by the layout (the app asks {@link chipRows} how many each card needs) and the chips are
+ * placed from text measured in their own font, so they never cover the card's text or its edge.
  *
  * Drawn in its own SVG layer above the cards, so a graph update never has to rebuild it and a
  * live update never touches the cards. Built with DOM calls only (no markup strings); every chip
  * has an accessible name; colours are classes resolved from VS Code's theme variables in CSS.
  */
 import type { GraphModel } from '../../src/core/graph/types';
-import type { GraphLayout } from '../../src/core/graph/layout/types';
+import { LIVE_ROW_HEIGHT, NODE_HEIGHT, cardHeight, type GraphLayout } from '../../src/core/graph/layout/types';
 import type { LiveNodeState, LiveSnapshot } from '../../src/core/cluster/liveTypes';
-import { endpointText, hpaText, isImagePullFailure, liveAriaText, podTone, replicaText, shorten } from './liveText';
+import { endpointText, hpaText, isImagePullFailure, liveAriaText, podTone, replicaText } from './liveText';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const CHIP_H = 18;
-const CHAR_W = 6.1;
+/** Space between the chip's edge and its text or dots, and between two chips. */
+const CHIP_PAD = 7;
+const CHIP_GAP = 5;
+/** The chips' side margins inside the card. */
+const ROW_PAD = 10;
+/** Measured widths are rounded up by this much: glyphs hinted at other zoom levels may run a little wider. */
+const TEXT_SLACK = 3;
 const DOT_R = 3.6;
 const DOT_STEP = 10;
 const MAX_DOTS = 12;
+/** At most this many rows of chips per card; what does not fit is in the hover card and the accessible name. */
+export const MAX_CHIP_ROWS = 2;
+
+/** Width of a chip's text in px at 100 %, measured in the font the chips are drawn with. */
+export type MeasureText = (text: string) => number;
 
 export type LiveAction = 'portForward' | 'loadImages';
 
@@ -42,14 +55,32 @@ interface Chip {
   action?: LiveAction;
 }
 
+/** A chip where it goes on the card: left edge, row, width, and its text (shortened to fit). */
+export interface PlacedChip {
+  chip: Chip;
+  x: number;
+  row: number;
+  width: number;
+  text: string;
+  /** Where the first pod dot goes inside the chip (after the text's measured width). */
+  dotsX: number;
+}
+
 export class LiveLayer {
   private readonly drawn = new Map<string, Drawn>();
 
-  constructor(private readonly layer: SVGGElement) {
+  constructor(
+    private readonly layer: SVGGElement,
+    private readonly measure: MeasureText,
+  ) {
     layer.setAttribute('class', 'layer-live');
   }
 
-  /** Draws (or removes) every node's chips; unchanged ones are only moved. */
+  /**
+   * Draws (or removes) every node's chips in the rows the layout reserved under its text;
+   * unchanged ones are only moved. A card laid out without those rows (the layout for the
+   * overlay is still on its way) gets no chips rather than chips over its text.
+   */
   update(graph: GraphModel | undefined, layout: GraphLayout | undefined, snapshot: LiveSnapshot | undefined, o: LiveOptions): void {
     const wanted = new Set<string>();
     if (graph && layout && snapshot) {
@@ -59,15 +90,17 @@ export class LiveLayer {
         if (!box || !state || n.ghost) continue;
         const chips = chipsFor(n.kind, n.name, state, o);
         if (!chips.length) continue;
+        const placed = placeChips(chips, box.w, this.measure).filter((c) => cardHeight(c.row + 1) <= box.h);
+        if (!placed.length) continue;
         wanted.add(n.id);
-        const sig = `${box.w}x${box.h}|${o.kind}|${o.actions}|${JSON.stringify(chips)}`;
+        const sig = `${box.w}x${box.h}|${o.kind}|${o.actions}|${JSON.stringify(placed)}`;
         const transform = `translate(${round(box.x)},${round(box.y)})`;
         const existing = this.drawn.get(n.id);
         if (existing && existing.sig === sig) {
           existing.el.setAttribute('transform', transform);
           continue;
         }
-        const el = drawChips(n.id, chips, box.w, box.h);
+        const el = drawChips(n.id, placed);
         el.setAttribute('transform', transform);
         if (existing) existing.el.replaceWith(el);
         else this.layer.append(el);
@@ -107,13 +140,14 @@ export function chipsFor(kind: string, name: string, s: LiveNodeState, o: LiveOp
       chips.push({ cls: 'live-action', label: `Load the images of ${kind} ${name} into kind`, text: 'Load images', action: 'loadImages' });
     }
   }
-  if (s.hpa) chips.push({ cls: 'live-hpa', label: `autoscaler ${hpaText(s)}`, text: shorten(hpaText(s) ?? '', 34) });
+  // Long texts are shortened to the card's measured width when they are placed (placeChips).
+  if (s.hpa) chips.push({ cls: 'live-hpa', label: `autoscaler ${hpaText(s)}`, text: hpaText(s) ?? '' });
   if (s.loadBalancer) {
     const lb = s.loadBalancer;
     chips.push(
       lb.pending
         ? { cls: 'live-lb tone-pending', label: `load balancer pending${lb.hint ? `: ${lb.hint}` : ''}`, text: 'LB pending' }
-        : { cls: 'live-lb tone-ready', label: `load balancer address ${lb.address ?? ''}`, text: shorten(`LB ${lb.address ?? ''}`, 26) },
+        : { cls: 'live-lb tone-ready', label: `load balancer address ${lb.address ?? ''}`, text: `LB ${lb.address ?? ''}` },
     );
   }
   if (s.endpoints !== undefined) {
@@ -135,23 +169,75 @@ export function chipsFor(kind: string, name: string, s: LiveNodeState, o: LiveOp
   return chips;
 }
 
-function drawChips(nodeId: string, chips: Chip[], w: number, h: number): SVGGElement {
+/**
+ * Lays chips out in rows under the card's text, left to right in the order given (state first,
+ * then actions), from measured text: a chip that does not fit the rest of a row starts the next
+ * one; a chip wider than a whole row is shortened with an ellipsis; after {@link MAX_CHIP_ROWS}
+ * rows the rest is left out (the hover card and the accessible name still have it).
+ */
+export function placeChips(chips: readonly Chip[], cardWidth: number, measure: MeasureText): PlacedChip[] {
+  const right = cardWidth - ROW_PAD;
+  const rowWidth = right - ROW_PAD;
+  const out: PlacedChip[] = [];
+  let x = ROW_PAD;
+  let row = 0;
+  for (const chip of chips) {
+    const dots = dotsWidth(chip, measure);
+    let text = chip.text;
+    let width = chipWidth(measure(text), dots);
+    if (width > rowWidth) {
+      text = fitMeasured(text, rowWidth - dots - 2 * CHIP_PAD - TEXT_SLACK, measure);
+      width = chipWidth(measure(text), dots);
+    }
+    if (x > ROW_PAD && x + width > right) {
+      row++;
+      x = ROW_PAD;
+    }
+    if (row >= MAX_CHIP_ROWS) break;
+    out.push({ chip, x, row, width, text, dotsX: CHIP_PAD + measure(text) + TEXT_SLACK + 6 });
+    x += width + CHIP_GAP;
+  }
+  return out;
+}
+
+/** How many rows of chips a node's live state needs on a card of this width (0: none). */
+export function chipRows(kind: string, name: string, s: LiveNodeState | undefined, o: LiveOptions, cardWidth: number, measure: MeasureText): number {
+  if (!s) return 0;
+  const placed = placeChips(chipsFor(kind, name, s, o), cardWidth, measure);
+  return placed.length ? placed[placed.length - 1].row + 1 : 0;
+}
+
+function chipWidth(textWidth: number, dots: number): number {
+  return Math.ceil(CHIP_PAD + textWidth + TEXT_SLACK + dots + CHIP_PAD);
+}
+
+function dotsWidth(c: Chip, measure: MeasureText): number {
+  const n = c.dots?.length ?? 0;
+  if (!n) return 0;
+  return 6 + n * DOT_STEP + (c.extraDots ? measure(`+${c.extraDots}`) + 3 : 0);
+}
+
+/** The longest start of `text` that, with an ellipsis, measures at most `max`. */
+function fitMeasured(text: string, max: number, measure: MeasureText): string {
+  if (measure(text) <= max) return text;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (measure(`${text.slice(0, mid)}…`) <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  return `${text.slice(0, Math.max(1, lo))}…`;
+}
+
+function drawChips(nodeId: string, placed: readonly PlacedChip[]): SVGGElement {
   const g = svg('g', { class: 'live-overlay', 'data-node': nodeId });
-  // State along the bottom edge, actions along the top edge (clear of the problem badge), so an
-  // action never pushes the state off a narrow card.
-  const rows = { state: { right: w - 10, y: h - CHIP_H / 2 }, action: { right: w - 30, y: -CHIP_H / 2 } };
-  for (const c of chips) {
-    const row = c.action ? rows.action : rows.state;
-    const dots = c.dots?.length ?? 0;
-    const textW = c.text.length * CHAR_W;
-    const dotsW = dots ? dots * DOT_STEP + (c.extraDots ? `+${c.extraDots}`.length * CHAR_W + 2 : 0) + 2 : 0;
-    const width = Math.round(textW + dotsW + 14);
-    const x = row.right - width;
-    if (x < 6 && row.right < w - 30) continue; // no room left on this card: the hover card has the rest
-    row.right = x - 5;
+  for (const p of placed) {
+    const c = p.chip;
+    const y = NODE_HEIGHT + p.row * LIVE_ROW_HEIGHT + (LIVE_ROW_HEIGHT - CHIP_H) / 2;
     const attrs: Record<string, string> = {
       class: `live-chip ${c.cls}`,
-      transform: `translate(${round(Math.max(x, 6))},${round(row.y)})`,
+      transform: `translate(${round(p.x)},${round(y)})`,
       'aria-label': c.label,
     };
     if (c.action) {
@@ -162,10 +248,12 @@ function drawChips(nodeId: string, chips: Chip[], w: number, h: number): SVGGEle
     const chip = svg('g', attrs);
     chip.append(
       svg('title', {}, c.label),
-      svg('rect', { class: 'chip-bg', x: '0', y: '0', width: String(width), height: String(CHIP_H), rx: String(CHIP_H / 2) }),
+      svg('rect', { class: 'chip-bg', x: '0', y: '0', width: String(p.width), height: String(CHIP_H), rx: String(CHIP_H / 2) }),
     );
-    chip.append(svg('text', { class: 'chip-text', x: '7', y: '12.5', 'aria-hidden': 'true' }, c.text));
-    let dx = 7 + textW + 6;
+    const text = svg('text', { class: 'chip-text', x: String(CHIP_PAD), y: '12.5', 'aria-hidden': 'true' }, p.text);
+    chip.append(text);
+    // Dots go after the text's measured width (with the slack), so they never cover it.
+    let dx = p.dotsX;
     for (const d of c.dots ?? []) {
       chip.append(
         svg('circle', {

@@ -6,7 +6,19 @@
  * "a button", "a select", "a checkbox", "a search field" through these functions and never names a
  * tag. The toolkit styles itself through constructable stylesheets, so the strict CSP holds.
  */
-import { provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDropdown, vsCodeOption, vsCodeTextField } from '@vscode/webview-ui-toolkit';
+import {
+  provideVSCodeDesignSystem,
+  vsCodeButton,
+  vsCodeCheckbox,
+  vsCodeDropdown,
+  vsCodeOption,
+  vsCodePanels,
+  vsCodePanelTab,
+  vsCodePanelView,
+  vsCodeRadio,
+  vsCodeRadioGroup,
+  vsCodeTextField,
+} from '@vscode/webview-ui-toolkit';
 import { releaseStyleProbeGuard } from './cspGuard';
 
 let registered = false;
@@ -14,7 +26,18 @@ let registered = false;
 export function registerControls(): void {
   if (registered) return;
   registered = true;
-  provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeCheckbox(), vsCodeDropdown(), vsCodeOption(), vsCodeTextField());
+  provideVSCodeDesignSystem().register(
+    vsCodeButton(),
+    vsCodeCheckbox(),
+    vsCodeDropdown(),
+    vsCodeOption(),
+    vsCodeTextField(),
+    vsCodeRadioGroup(),
+    vsCodeRadio(),
+    vsCodePanels(),
+    vsCodePanelTab(),
+    vsCodePanelView(),
+  );
   releaseStyleProbeGuard();
 }
 
@@ -30,6 +53,8 @@ export interface ButtonOptions {
 export function createButton(o: ButtonOptions): HTMLElement {
   const b = document.createElement('vscode-button');
   b.setAttribute('appearance', o.appearance ?? 'secondary');
+  // Never a submit button: Enter in a form field must not trigger an action.
+  b.setAttribute('type', 'button');
   b.textContent = o.label;
   if (o.title) {
     b.setAttribute('title', o.title);
@@ -137,4 +162,116 @@ export function setValue(control: HTMLElement, value: string): void {
 /** Moves keyboard focus into a control (the inner input for fields). */
 export function focusControl(control: HTMLElement): void {
   control.focus();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Form controls (the generator form)
+
+let ids = 0;
+/** A document-unique id for label/control pairs. */
+export function uniqueId(prefix: string): string {
+  return `${prefix}-${++ids}`;
+}
+
+export interface TextFieldOptions {
+  /** The visible label (also the accessible name of the inner input). */
+  label: string;
+  value: string;
+  /** Mobile keyboards and screen readers: `numeric` for integers. */
+  inputMode?: 'text' | 'numeric';
+  onInput: (value: string) => void;
+}
+
+/** A labelled text field; the label is drawn above it and names the inner input. */
+export function createTextField(o: TextFieldOptions): HTMLElement {
+  const t = document.createElement('vscode-text-field') as HTMLElement & { value: string };
+  t.textContent = o.label;
+  t.setAttribute('aria-label', o.label);
+  if (o.inputMode === 'numeric') t.setAttribute('inputmode', 'numeric');
+  t.value = o.value;
+  t.setAttribute('value', o.value);
+  t.addEventListener('input', () => o.onInput(t.value));
+  return t;
+}
+
+/**
+ * A dropdown with a visible label above it. Returns the wrapper (to place) and the control (to
+ * read and set); the label names the control for assistive technology.
+ */
+export function createLabelledSelect(o: SelectOptions & { describe?: string }): { wrapper: HTMLElement; control: HTMLElement } {
+  const wrapper = document.createElement('div');
+  wrapper.className = 'kt-labelled';
+  const label = document.createElement('label');
+  const control = createSelect(o);
+  control.id = uniqueId('select');
+  label.id = uniqueId('label');
+  label.htmlFor = control.id;
+  label.textContent = o.label;
+  control.setAttribute('aria-labelledby', label.id);
+  control.removeAttribute('title');
+  wrapper.append(label, control);
+  return { wrapper, control };
+}
+
+export interface RadioGroupOptions {
+  label: string;
+  options: SelectOption[];
+  value: string;
+  onChange: (value: string) => void;
+}
+
+/** Radio buttons under a label (arrow keys move between them, as in any radio group). */
+export function createRadioGroup(o: RadioGroupOptions): HTMLElement {
+  const g = document.createElement('vscode-radio-group') as HTMLElement & { value: string };
+  const label = document.createElement('label');
+  label.slot = 'label';
+  label.textContent = o.label;
+  g.append(label);
+  for (const opt of o.options) {
+    const r = document.createElement('vscode-radio');
+    r.setAttribute('value', opt.value);
+    r.textContent = opt.label;
+    if (opt.value === o.value) r.setAttribute('checked', '');
+    g.append(r);
+  }
+  g.setAttribute('value', o.value);
+  g.addEventListener('change', () => o.onChange(g.value));
+  return g;
+}
+
+export interface TabOptions {
+  id: string;
+  label: string;
+  content: HTMLElement;
+}
+
+/** Tabs (tablist, tabs, tab panels) over some views. */
+export function createTabs(label: string, tabs: TabOptions[]): HTMLElement {
+  const panels = document.createElement('vscode-panels');
+  panels.setAttribute('aria-label', label);
+  for (const t of tabs) {
+    const tab = document.createElement('vscode-panel-tab');
+    tab.id = t.id;
+    tab.textContent = t.label;
+    panels.append(tab);
+  }
+  for (const t of tabs) {
+    const view = document.createElement('vscode-panel-view');
+    view.id = `${t.id}-view`;
+    view.append(t.content);
+    panels.append(view);
+  }
+  return panels;
+}
+
+/** Changes a tab's text (e.g. a count in "Checks (3)"). */
+export function setTabLabel(tabs: HTMLElement, id: string, label: string): void {
+  const tab = tabs.querySelector(`#${CSS.escape(id)}`);
+  if (tab) tab.textContent = label;
+}
+
+/** Marks a field as holding an invalid value (announced by screen readers with the field). */
+export function setInvalid(control: HTMLElement, invalid: boolean): void {
+  if (invalid) control.setAttribute('aria-invalid', 'true');
+  else control.removeAttribute('aria-invalid');
 }

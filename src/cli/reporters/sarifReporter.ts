@@ -5,15 +5,24 @@ import { ruleDocUrl, type ValidationReport } from './findingReport';
 const LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note' };
 
 /** SARIF 2.1.0, as GitHub code scanning and other CI viewers read it. */
+interface SarifRule {
+  id: string;
+  name: string;
+  shortDescription: { text: string };
+  helpUri: string;
+  defaultConfiguration: { level: string };
+  properties: { family: string };
+}
+
 export function formatSarif(report: ValidationReport, version: string): string {
   const used = new Set(report.findings.map((f) => f.code));
-  const rules = RULES.filter((r) => used.has(r.code)).map((r) => ({
+  const rules: SarifRule[] = RULES.filter((r) => used.has(r.code)).map((r) => ({
     id: r.code,
     name: r.code,
     shortDescription: { text: r.title },
     helpUri: ruleDocUrl(r.code),
     defaultConfiguration: { level: LEVEL[r.severity] },
-    properties: { family: String(r.family) },
+    properties: { family: r.family },
   }));
   for (const code of used) {
     if (!rules.some((r) => r.id === code))

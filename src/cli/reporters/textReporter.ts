@@ -1,16 +1,22 @@
 import type { ReportScope, ValidationReport } from './findingReport';
 import { SKIP_REASONS, type SkipReason } from '../../core/index/workspaceIndex';
+import { escapeControlChars } from '../../core/terminalText';
 
 const COLORS = { error: '\x1b[31m', warning: '\x1b[33m', info: '\x1b[36m', dim: '\x1b[2m', reset: '\x1b[0m' };
 
-/** `file:line:col: severity message [code]`, the shape editors and CI logs link to. */
+/**
+ * `file:line:col: severity message [code]`, the shape editors and CI logs link to. File names and
+ * messages (which quote the manifest) have their control characters escaped: only our own colours
+ * reach the terminal.
+ */
 export function formatText(report: ValidationReport, color: boolean): string {
   const c = (k: keyof typeof COLORS, s: string) => (color ? COLORS[k] + s + COLORS.reset : s);
   // The unit a cross-resource finding was judged in matters once there are several.
   const units = report.scope?.units.length ?? 0;
   const lines = report.findings.map(
     (f) =>
-      `${f.file}:${f.line}:${f.column}: ${c(f.severity, f.severity)} ${f.message} ${c('dim', `[${f.code}]`)}${units > 1 && f.unit ? c('dim', ` (unit ${f.unit})`) : ''}`,
+      `${escapeControlChars(f.file)}:${f.line}:${f.column}: ${c(f.severity, f.severity)} ${escapeControlChars(f.message)} ${c('dim', `[${f.code}]`)}` +
+      (units > 1 && f.unit ? c('dim', ` (unit ${escapeControlChars(f.unit)})`) : ''),
   );
   const s = report.summary;
   if (report.scope) lines.push(...scopeLines(report.scope));
@@ -38,7 +44,7 @@ function scopeLines(scope: ReportScope): string[] {
         reason === 'template'
           ? ` (${files
               .slice(0, 3)
-              .map((f) => f.file)
+              .map((f) => escapeControlChars(f.file))
               .join(', ')}${files.length > 3 ? ', …' : ''})`
           : '';
       return `${files.length} ${SKIP_REASONS[reason][files.length === 1 ? 0 : 1]}${names}`;
@@ -46,7 +52,7 @@ function scopeLines(scope: ReportScope): string[] {
     out.push(`Not validated: ${parts.join('; ')}.`);
   }
   if (scope.notSchemaChecked.length) {
-    const kinds = scope.notSchemaChecked.slice(0, 6).map((k) => `${k.kind} (${k.apiVersion}) ×${k.count}`);
+    const kinds = scope.notSchemaChecked.slice(0, 6).map((k) => `${escapeControlChars(`${k.kind} (${k.apiVersion})`)} ×${k.count}`);
     const more = scope.notSchemaChecked.length - kinds.length;
     out.push(`Not schema-checked (custom kinds, no schema here): ${kinds.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`);
   }

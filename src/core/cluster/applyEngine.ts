@@ -10,6 +10,7 @@
  * cancelling stops starting new writes and lets the ones in flight finish, so every outcome says
  * what really happened.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Finding, ResourceRef } from '../findings';
 import { compareFindings } from '../findings';
 import type { Resource } from '../parse/manifestParser';
@@ -24,10 +25,22 @@ import {
   type ResourceOutcome,
   type RolloutResult,
 } from './applyTypes';
-import { ClusterError, FIELD_MANAGER, type ApiResourceInfo, type ClusterClient, type ClusterResponse, type KubeStatus } from './clusterClient';
+import { ClusterError, FIELD_MANAGER, type ApiResourceInfo, type ClusterClient, type ClusterResponse } from './clusterClient';
 import { applyTier, groupByTier, runBounded } from './applyOrder';
 import { diffObjects, redactSecret, sameObject, secretStrings } from './objectCompare';
-import { conflictManagers, findingsForResponse, headRange, transportFinding } from './serverErrors';
+import {
+  conflictManagers,
+  findingsForResponse,
+  headRange,
+  refusalFinding,
+  refusedBeforeDiscovery,
+  refusedNamespace,
+  transportCode,
+  transportFinding,
+  type ErrorContext,
+} from './serverErrors';
+import { RefusedPathError, type ApiPath } from './requestPath';
+import { asObject, stringAt } from './serverObject';
 import { ROLLOUT_KINDS, waitForRollouts } from './rolloutStatus';
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -80,7 +93,6 @@ interface Item {
   deferred?: 'crd' | 'namespace';
   /** The plan's only errors are field-manager conflicts (force can resolve them). */
   conflictOnly?: boolean;
-  secrets: string[];
 }
 
 /** Dry-runs every resource and returns the plan plus a way to apply it. */
@@ -89,6 +101,8 @@ export async function prepareApply(client: ClusterClient, resources: readonly Re
   const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
   const defaultNs = opts.namespace || client.namespace;
   const items = resources.map((r) => newItem(r, defaultNs));
+  // Every Secret value of the batch, so no finding can quote one (a webhook may echo another resource's).
+  client.addSecrets(resources.flatMap((r) => secretStrings(r.object)));
   const total = items.length;
   opts.onProgress?.({ type: 'phase', phase: 'dry-run', total });
 
@@ -124,7 +138,9 @@ export async function prepareApply(client: ClusterClient, resources: readonly Re
       } catch (e) {
         if (e instanceof ClusterError) {
           if (e.kind === 'unreachable' || e.kind === 'tls' || e.kind === 'credentials' || e.kind === 'timeout') unreachable = e;
-          failPlan(it, [transportFinding(it.resource, it.ref.namespace, e.message)]);
+          failPlan(it, [transportFinding(it.resource, it.ref.namespace, e.message, transportCode(e.kind))]);
+        } else if (e instanceof RefusedPathError) {
+          failPlan(it, [refusalFinding(it.resource, it.ref.namespace, e)]);
         } else {
           // Discovery refused, a body that is not JSON: one resource's problem, never a crash.
           failPlan(it, [transportFinding(it.resource, it.ref.namespace, `dry-run failed: ${(e as Error).message ?? String(e)}`, APPLY_CODES.failed)]);
@@ -190,7 +206,7 @@ function newItem(resource: Resource, defaultNs: string): Item {
     findings: [],
     tier: applyTier(resource.kind),
   };
-  return { resource, ref, body, planned, secrets: secretStrings(resource.object) };
+  return { resource, ref, body, planned };
 }
 
 function failPlan(it: Item, findings: Finding[]): void {
@@ -210,7 +226,7 @@ interface DryRunContext {
 
 async function dryRunOne(client: ClusterClient, it: Item, ctx: DryRunContext): Promise<void> {
   const r = it.resource;
-  const errorCtx = { resource: r, namespace: it.ref.namespace, secrets: it.secrets, verb: 'dry-run' };
+  const errorCtx: ErrorContext = { resource: r, namespace: it.ref.namespace, redact: (t) => client.redact(t), verb: 'dry-run' };
   if (!r.kind || !r.apiVersion) {
     failPlan(it, [transportFinding(r, undefined, `cannot apply an object without ${!r.kind ? 'kind' : 'apiVersion'}`, APPLY_CODES.invalidObject)]);
     return;
@@ -225,6 +241,12 @@ async function dryRunOne(client: ClusterClient, it: Item, ctx: DryRunContext): P
         APPLY_CODES.invalidObject,
       ),
     ]);
+    return;
+  }
+  // Nothing is sent for a resource whose apiVersion or name could leave its path segment.
+  const refused = refusedBeforeDiscovery(r, it.ref.namespace);
+  if (refused) {
+    failPlan(it, [refused]);
     return;
   }
   const info = await client.resourceFor(r.apiVersion, r.kind, ctx.signal);
@@ -260,6 +282,11 @@ async function dryRunOne(client: ClusterClient, it: Item, ctx: DryRunContext): P
       ]);
       return;
     }
+    const badNamespace = refusedNamespace(r, it.ref.namespace ?? '');
+    if (badNamespace) {
+      failPlan(it, [badNamespace]);
+      return;
+    }
     meta.namespace = it.ref.namespace;
   } else {
     // The server ignores a namespace on cluster-scoped objects; leaving it would show in diffs.
@@ -270,9 +297,20 @@ async function dryRunOne(client: ClusterClient, it: Item, ctx: DryRunContext): P
   const dryRes = await ssa(client, path, it.body, { dryRun: true, force: ctx.force, fieldManager: ctx.fieldManager, signal: ctx.signal });
   let intended: Record<string, unknown> | undefined;
   if (isOk(dryRes)) {
-    intended = dryRes.body as Record<string, unknown>;
+    intended = asObject(dryRes.body);
+    if (!intended) {
+      failPlan(it, [
+        transportFinding(
+          r,
+          it.ref.namespace,
+          `the server answered the dry-run with something that is not an object (HTTP ${dryRes.status})`,
+          APPLY_CODES.failed,
+        ),
+      ]);
+      return;
+    }
   } else if (dryRes.status === 409 && !ctx.force) {
-    it.planned.conflictManagers = conflictManagers(dryRes.body as KubeStatus);
+    it.planned.conflictManagers = conflictManagers(asObject(dryRes.body) ?? {});
     it.conflictOnly = true;
     failPlan(it, findingsForResponse(dryRes, errorCtx));
   } else if (dryRes.status === 404 && isNamespaceMissing(dryRes) && it.ref.namespace && ctx.namespaces.has(it.ref.namespace)) {
@@ -287,9 +325,9 @@ async function dryRunOne(client: ClusterClient, it: Item, ctx: DryRunContext): P
   // A dry-run create is never stored, so it has no resourceVersion: only objects that exist
   // need reading (for the diff and the unchanged check). Half the reads of a first apply.
   let live: Record<string, unknown> | undefined;
-  if ((intended.metadata as { resourceVersion?: string } | undefined)?.resourceVersion) {
+  if (stringAt(intended, 'metadata', 'resourceVersion')) {
     const liveRes = await client.request({ method: 'GET', path, signal: ctx.signal });
-    if (liveRes.status === 200) live = liveRes.body as Record<string, unknown>;
+    if (liveRes.status === 200) live = asObject(liveRes.body);
     else if (liveRes.status !== 404) {
       failPlan(it, findingsForResponse(liveRes, { ...errorCtx, verb: 'read' }));
       return;
@@ -315,8 +353,7 @@ function unknownKindMessage(apiVersion: string, kind: string, apiVersionServed =
 }
 
 function isNamespaceMissing(res: ClusterResponse): boolean {
-  const body = res.body as { details?: { kind?: string } } | undefined;
-  return body?.details?.kind === 'namespaces';
+  return stringAt(res.body, 'details', 'kind') === 'namespaces';
 }
 
 function isOk(res: ClusterResponse): boolean {
@@ -325,7 +362,7 @@ function isOk(res: ClusterResponse): boolean {
 
 function ssa(
   client: ClusterClient,
-  path: string,
+  path: ApiPath,
   body: Record<string, unknown>,
   o: { dryRun: boolean; force: boolean; fieldManager: string; signal?: AbortSignal },
 ): Promise<ClusterResponse> {
@@ -383,7 +420,7 @@ async function executePlan(client: ClusterClient, items: Item[], plan: ApplyPlan
       tier,
       opts.concurrency,
       async (it) => {
-        const errorCtx = { resource: it.resource, namespace: it.ref.namespace, secrets: it.secrets, verb: 'apply' };
+        const errorCtx: ErrorContext = { resource: it.resource, namespace: it.ref.namespace, redact: (t) => client.redact(t), verb: 'apply' };
         if (unreachable) {
           report(it, outcomeOf(it, 'failed', [transportFinding(it.resource, it.ref.namespace, unreachable.message)]));
           return;
@@ -409,8 +446,14 @@ async function executePlan(client: ClusterClient, items: Item[], plan: ApplyPlan
           }
           if (!it.info) {
             it.info = info;
-            if (info.namespaced) ((it.body.metadata ??= {}) as Record<string, unknown>).namespace = it.ref.namespace;
-            else it.ref.namespace = undefined;
+            if (info.namespaced) {
+              const badNamespace = refusedNamespace(it.resource, it.ref.namespace ?? '');
+              if (badNamespace) {
+                report(it, outcomeOf(it, 'failed', [badNamespace]));
+                return;
+              }
+              ((it.body.metadata ??= {}) as Record<string, unknown>).namespace = it.ref.namespace;
+            } else it.ref.namespace = undefined;
           }
           // No user signal on the write itself: once sent, we wait for the answer so the outcome is true.
           const res = await ssa(client, client.objectPath(it.ref, info), it.body, { dryRun: false, force: opts.force, fieldManager: opts.fieldManager });
@@ -421,6 +464,10 @@ async function executePlan(client: ClusterClient, items: Item[], plan: ApplyPlan
             report(it, outcomeOf(it, 'failed', findingsForResponse(res, errorCtx)));
           }
         } catch (e) {
+          if (e instanceof RefusedPathError) {
+            report(it, outcomeOf(it, 'failed', [refusalFinding(it.resource, it.ref.namespace, e)]));
+            return;
+          }
           if (!(e instanceof ClusterError)) {
             report(
               it,
@@ -435,7 +482,7 @@ async function executePlan(client: ClusterClient, items: Item[], plan: ApplyPlan
             return;
           }
           if (e.kind === 'unreachable' || e.kind === 'tls' || e.kind === 'credentials') unreachable = e;
-          report(it, outcomeOf(it, 'failed', [transportFinding(it.resource, it.ref.namespace, e.message)]));
+          report(it, outcomeOf(it, 'failed', [transportFinding(it.resource, it.ref.namespace, e.message, transportCode(e.kind))]));
         }
       },
       cancelled,
@@ -488,25 +535,9 @@ async function waitForKind(client: ClusterClient, it: Item, signal?: AbortSignal
   for (;;) {
     const info = await client.resourceFor(it.ref.apiVersion, it.ref.kind, signal);
     if (info || Date.now() > deadline) return info;
-    await sleep(delay, signal);
+    await sleep(delay, undefined, { signal }).catch(() => {
+      throw new ClusterError('cancelled', 'cancelled', client.server);
+    });
     delay = Math.min(delay * 2, 2000);
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(new ClusterError('cancelled', 'cancelled', ''));
-      return;
-    }
-    const t = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(new ClusterError('cancelled', 'cancelled', ''));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,20 +1,48 @@
 /**
- * One connection to one kubeconfig context: the client-node KubeConfig (auth, TLS, exec credential
- * plugins) plus a small request layer where every call has a timeout and can be cancelled.
+ * One connection to one kubeconfig context: client-node's TLS set-up and credentials for that
+ * context (clientConfig.ts) plus the request layer every cluster feature uses — apply, delete,
+ * diff, discovery, rollout, live state and port-forward.
  *
- * Requests are client-node's own RequestContext + fetch library, authenticated by the KubeConfig;
- * the bodies stay plain JSON. KubernetesObjectApi is not used for writes because its typed
- * serializer drops fields it does not know (a typo would silently vanish instead of being
- * rejected by the server) and turns timestamps into Date objects, which breaks diffs.
+ * Every request is bounded: its path comes from requestPath.ts (checked parts only) and is checked
+ * again here; its answer is read up to a ceiling for its kind (version, discovery, an object, a
+ * list, one watch event); it has a deadline, and its credential step has one of its own with a
+ * message that names the plugin. Messages never carry a credential (the connection's Redactor).
+ *
+ * Requests use client-node's RequestContext and the undici dispatcher it makes for the context's
+ * TLS; bodies stay plain JSON. KubernetesObjectApi is not used: its typed serializer drops fields
+ * it does not know and it builds paths from unchecked names (encodeURIComponent keeps "..").
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { loadClientNode, type ClientNode } from './clientNodeLoader';
 import { findContext, loadKubeconfig, type ContextInfo, type KubeconfigInfo, type LoadKubeconfigOptions } from './kubeconfig';
+import { buildClientConfig, KubeconfigEntryError } from './clientConfig';
+import { CredentialPluginError, formatSeconds, type CredentialPlugin } from './credentialPlugin';
+import { cappedLines, KiB, MiB, readCapped, TooLargeError, type ByteStream } from './boundedIo';
+import { Redactor } from './redaction';
+import { apiVersionPath, checkResource, literalPath, RefusedPathError, resourcePath, type ApiPath } from './requestPath';
+import { asBoolean, asObject, asString, objectsAt, stringAt, stringsAt } from './serverObject';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 /** A probe answers "is it there" quickly even when the request timeout is long. */
 export const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
 export const FIELD_MANAGER = 'kube-topology';
+
+/** Ceilings on what is read from a server, by what is asked for. */
+export const BODY_LIMITS = {
+  /** /version */
+  version: 64 * KiB,
+  /** one group/version's resource list */
+  discovery: 16 * MiB,
+  /** one object (etcd stores at most 1.5 MiB per object; managedFields and status add to it) */
+  object: 16 * MiB,
+  /** one page of a list */
+  list: 64 * MiB,
+  /** one watch event (one line) */
+  watchEvent: 16 * MiB,
+} as const;
+
+/** A watch with no byte for this long is closed and opened again (the server sends bookmarks more often). */
+const WATCH_IDLE_MS = 90_000;
 
 /** The Status object the API server returns with errors. */
 export interface KubeStatus {
@@ -40,10 +68,12 @@ export type ClusterErrorKind =
   | 'cancelled'
   /** The TLS handshake failed (unknown CA, wrong host name, expired certificate). */
   | 'tls'
-  /** Credentials could not be obtained (exec plugin failed, token file missing). */
+  /** Credentials could not be obtained (exec plugin failed or took too long, token file unreadable). */
   | 'credentials'
   /** The kubeconfig or context is unusable. */
-  | 'config';
+  | 'config'
+  /** The answer was larger than the ceiling for what was asked. */
+  | 'too-large';
 
 /** A failure below HTTP (no status code), with a message a person understands. */
 export class ClusterError extends Error {
@@ -58,7 +88,7 @@ export class ClusterError extends Error {
 }
 
 export interface OpenClusterOptions extends LoadKubeconfigOptions {
-  /** Per-request timeout (default 10 s). */
+  /** Per-request timeout (default 10 s); also the time a credential plugin is given. */
   timeoutMs?: number;
   /** An already loaded kubeconfig (skips reading the files again). */
   info?: KubeconfigInfo;
@@ -66,8 +96,8 @@ export interface OpenClusterOptions extends LoadKubeconfigOptions {
 
 export interface RequestOptions {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Path below the server URL, e.g. /api/v1/namespaces/default/services/x. */
-  path: string;
+  /** Built by requestPath.ts (resourcePath, apiVersionPath, literalPath). */
+  path: ApiPath;
   query?: Record<string, string | number | boolean | undefined>;
   /** JSON-serialised unless already a string. */
   body?: unknown;
@@ -75,6 +105,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Overrides the client's timeout for this call. */
   timeoutMs?: number;
+  /** Ceiling on the answer's size (default BODY_LIMITS.object). */
+  maxBytes?: number;
 }
 
 export interface ClusterResponse {
@@ -110,54 +142,81 @@ export interface ObjectRef {
   namespace?: string;
 }
 
+/** One event of a watch, as the server sent it (`object` not yet trusted). */
+export interface WatchEvent {
+  type: string;
+  object: unknown;
+}
+
+export interface WatchOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  signal?: AbortSignal;
+}
+
 /** The part of an undici Dispatcher used here (client-node hands us one per TLS configuration). */
 interface UndiciDispatcher {
   request(opts: { origin: string; path: string; method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }): Promise<{
     statusCode: number;
-    body: { text(): Promise<string> };
+    headers: Record<string, string | string[] | undefined>;
+    body: ByteStream & { destroy?(): void };
   }>;
+  close?(): Promise<void>;
 }
 
 interface Discovery {
   resources: ApiResourceInfo[];
+  /** Kinds whose resource name the server gave is not a valid path segment, with why. */
+  refused: Map<string, string>;
   at: number;
+}
+
+interface Sent {
+  status: number;
+  contentLength?: number;
+  body: ByteStream;
 }
 
 /**
  * Opens a client for `context` (default: the kubeconfig's current context). Reads the kubeconfig
- * and loads client-node; does not touch the network (see probe()).
+ * and the files it names (bounded) and loads client-node; does not touch the network (see probe()).
  */
 export function openCluster(context?: string, opts: OpenClusterOptions = {}): ClusterClient {
   const info = opts.info ?? loadKubeconfig(opts);
   const ctx = findContext(info, context);
+  if (!ctx.server) throw new ClusterError('config', `kubeconfig context "${ctx.name}" names cluster "${ctx.cluster}", which has no server URL`, '');
+  if (!/^https?:\/\//i.test(ctx.server)) {
+    throw new ClusterError('config', `the server of context "${ctx.name}" (${ctx.server}) is not an https:// or http:// URL`, ctx.server);
+  }
   const k8s = loadClientNode();
-  const kc = new k8s.KubeConfig();
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   try {
-    // JSON is YAML: client-node parses the merged document like a kubeconfig file (paths are already absolute).
-    kc.loadFromString(JSON.stringify(info.merged));
-    kc.setCurrentContext(ctx.name);
+    const cfg = buildClientConfig(k8s, info, ctx, timeoutMs);
+    return new ClusterClient(k8s, cfg.kubeConfig, ctx, timeoutMs, cfg.plugin, cfg.secrets);
   } catch (e) {
+    if (e instanceof KubeconfigEntryError) throw new ClusterError('config', `kubeconfig context "${ctx.name}": ${e.message}`, ctx.server);
     throw new ClusterError('config', `kubeconfig context "${ctx.name}" cannot be used: ${(e as Error).message}`, ctx.server);
   }
-  if (!ctx.server) throw new ClusterError('config', `kubeconfig context "${ctx.name}" names cluster "${ctx.cluster}", which has no server URL`, '');
-  return new ClusterClient(k8s, kc, ctx, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
 }
 
 export class ClusterClient {
-  private dispatcher: unknown;
+  private dispatcher: UndiciDispatcher | undefined;
+  private dispatcherGeneration = -1;
   private readonly discovery = new Map<string, Promise<Discovery | undefined>>();
-  private readonly http: InstanceType<ClientNode['IsomorphicFetchHttpLibrary']>;
   private closed = false;
+  /** Credentials of the context plus Secret values registered by the work in hand. */
+  readonly secrets: Redactor;
 
   constructor(
     private readonly k8s: ClientNode,
-    /** The client-node KubeConfig set to this context: for informers, Watch, PortForward. */
+    /** The client-node KubeConfig set to this context: for PortForward's WebSocket. */
     readonly kubeConfig: KubeConfig,
     readonly context: ContextInfo,
     /** Per-request timeout, ms. */
     readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
+    private readonly plugin?: CredentialPlugin,
+    secrets: Redactor = new Redactor(),
   ) {
-    this.http = new k8s.IsomorphicFetchHttpLibrary();
+    this.secrets = secrets;
   }
 
   get server(): string {
@@ -169,81 +228,30 @@ export class ClusterClient {
     return this.context.namespace || 'default';
   }
 
+  /** Text with every credential and registered secret replaced by ***. */
+  redact(text: string): string {
+    return this.secrets.scrub(text);
+  }
+
+  /** Secret values (of the manifests in hand) that must never show up in a message. */
+  addSecrets(values: readonly string[]): void {
+    this.secrets.add(...values);
+  }
+
   /**
    * One HTTP request. Resolves with any HTTP status (the caller decides what a 404 means);
-   * rejects with ClusterError when nothing usable came back (refused, timeout, TLS, cancelled).
+   * rejects with ClusterError when nothing usable came back (refused, timeout, TLS, credentials,
+   * too large, cancelled).
    */
   async request(req: RequestOptions): Promise<ClusterResponse> {
-    if (this.closed) throw new ClusterError('cancelled', 'the cluster connection was closed', this.server);
     const timeoutMs = req.timeoutMs ?? this.timeoutMs;
-    // One controller per request, aborted by the timeout or by the caller's signal.
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, timeoutMs);
-    const onCallerAbort = () => controller.abort();
-    req.signal?.addEventListener('abort', onCallerAbort, { once: true });
-    const signal = controller.signal;
+    const limit = req.maxBytes ?? BODY_LIMITS.object;
     const describe = `${req.method} ${req.path}`;
-    const abortError = () =>
-      req.signal?.aborted && !timedOut
-        ? new ClusterError('cancelled', `${describe}: cancelled`, this.server)
-        : new ClusterError('timeout', `no answer from ${this.server} within ${formatSeconds(timeoutMs)} (${describe}) — is the cluster running?`, this.server);
-    try {
-      if (req.signal?.aborted) throw abortError();
-      const url = new URL(this.server.replace(/\/+$/, '') + req.path);
-      for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-      const ctx = new this.k8s.RequestContext(url.toString(), req.method as never);
-      ctx.setHeaderParam('Accept', 'application/json');
-      if (req.body !== undefined) {
-        ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
-        ctx.setBody(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
-      }
-      // Exec credential plugins run here; a plugin that hangs must not outlive the timeout.
-      try {
-        await raceAbort(this.kubeConfig.applySecurityAuthentication(ctx), signal);
-      } catch (e) {
-        if (signal.aborted) throw abortError();
-        throw new ClusterError(
-          'credentials',
-          `cannot get credentials for context "${this.context.name}" (user "${this.context.user}"): ${(e as Error).message}`,
-          this.server,
-        );
-      }
-      // client-node builds a fresh undici Agent per request; keeping the first one reuses its
-      // kept-alive TLS connections (hundreds of requests would otherwise each pay a handshake).
-      const fresh = ctx.getDispatcher();
-      if (fresh !== undefined && this.dispatcher === undefined) this.dispatcher = fresh;
-      const dispatcher = fresh !== undefined ? (this.dispatcher as UndiciDispatcher) : undefined;
-      let status: number;
-      let text: string;
-      try {
-        if (dispatcher && typeof dispatcher.request === 'function') {
-          // The dispatcher's own request(): same connection pool and TLS as fetch, a fraction of
-          // its CPU per call (no WHATWG streams), which matters when hundreds run at once.
-          const res = await dispatcher.request({
-            origin: url.origin,
-            path: url.pathname + url.search,
-            method: req.method,
-            headers: ctx.getHeaders(),
-            body: ctx.getBody() as string | undefined,
-            signal,
-          });
-          status = res.statusCode;
-          text = await res.body.text();
-        } else {
-          if (fresh !== undefined) ctx.setDispatcher(this.dispatcher as never);
-          ctx.setSignal(signal);
-          const res = await this.http.send(ctx).toPromise();
-          status = res.httpStatusCode;
-          text = await res.body.text();
-        }
-      } catch (e) {
-        if (signal.aborted) throw abortError();
-        throw transportError(e, this.server, describe);
-      }
+    return this.withDeadline(describe, timeoutMs, req.signal, async (signal) => {
+      const sent = await this.send(req, signal);
+      const what = `the answer to ${describe}`;
+      if (sent.contentLength !== undefined && sent.contentLength > limit) throw new TooLargeError(what, limit);
+      const text = (await readCapped(sent.body, limit, what)).toString('utf8');
       let body: unknown = text;
       if (text && /^\s*[{[]/.test(text)) {
         try {
@@ -252,10 +260,68 @@ export class ClusterClient {
           /* not JSON after all: keep the text */
         }
       }
-      return { status, body };
+      return { status: sent.status, body };
+    });
+  }
+
+  /**
+   * A watch: calls `onEvent` for every event line until the server ends the stream (resolves),
+   * the signal fires (resolves), nothing arrives for WATCH_IDLE_MS (rejects, name TimeoutError) or
+   * something is wrong (rejects: an HTTP status other than 200 with `statusCode`, a line over
+   * BODY_LIMITS.watchEvent, the connection). Lines that are not JSON events are skipped.
+   */
+  async watch(path: ApiPath, onEvent: (e: WatchEvent) => void, opts: WatchOptions = {}): Promise<void> {
+    const describe = `watch ${path}`;
+    const controller = new AbortController();
+    const onAbort = () => controller.abort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    let idle: NodeJS.Timeout | undefined;
+    let idleFired = false;
+    const touch = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        idleFired = true;
+        controller.abort();
+      }, WATCH_IDLE_MS);
+      idle.unref();
+    };
+    try {
+      if (opts.signal?.aborted) return;
+      touch();
+      // The credential and connect steps have the usual deadline; the stream itself only the idle one.
+      const sent = await this.withDeadline(describe, this.timeoutMs, controller.signal, (signal) =>
+        // The stream outlives this step: the watch's own controller ends it, not the step's deadline.
+        this.send({ method: 'GET', path, query: { ...opts.query, watch: 'true' } }, AbortSignal.any([signal, controller.signal])),
+      );
+      if (sent.status !== 200) {
+        const text = (await readCapped(sent.body, 64 * KiB, `the answer to ${describe}`).catch(() => Buffer.alloc(0))).toString('utf8');
+        let message = `HTTP ${sent.status}`;
+        try {
+          message = stringAt(JSON.parse(text), 'message') ?? message;
+        } catch {
+          /* not a Status */
+        }
+        throw Object.assign(new Error(this.redact(message)), { statusCode: sent.status });
+      }
+      for await (const line of cappedLines(sent.body, BODY_LIMITS.watchEvent, `an event of ${describe}`, touch)) {
+        let doc: unknown;
+        try {
+          doc = JSON.parse(line);
+        } catch {
+          continue;
+        }
+        const type = stringAt(doc, 'type');
+        if (type) onEvent({ type, object: asObject(doc)?.object });
+      }
+    } catch (e) {
+      if (idleFired) throw Object.assign(new Error(`no event from ${this.server} for ${formatSeconds(WATCH_IDLE_MS)} (${describe})`), { name: 'TimeoutError' });
+      if (opts.signal?.aborted) return;
+      if (e instanceof TooLargeError) throw new ClusterError('too-large', this.redact(e.message), this.server);
+      throw e;
     } finally {
-      clearTimeout(timer);
-      req.signal?.removeEventListener('abort', onCallerAbort);
+      clearTimeout(idle);
+      opts.signal?.removeEventListener('abort', onAbort);
+      controller.abort();
     }
   }
 
@@ -265,32 +331,40 @@ export class ClusterClient {
     try {
       const res = await this.request({
         method: 'GET',
-        path: '/version',
+        path: literalPath('/version'),
         timeoutMs: opts.timeoutMs ?? Math.min(this.timeoutMs, DEFAULT_PROBE_TIMEOUT_MS),
         signal: opts.signal,
+        maxBytes: BODY_LIMITS.version,
       });
       const elapsedMs = Date.now() - t0;
-      if (res.status === 200 && res.body && typeof res.body === 'object') {
-        return { reachable: true, version: String((res.body as { gitVersion?: unknown }).gitVersion ?? ''), elapsedMs };
+      if (res.status === 200 && asObject(res.body)) {
+        const version = asString(asObject(res.body)?.gitVersion);
+        return { reachable: true, version: version && /^[\w.+-]{1,64}$/.test(version) ? version : 'unknown version', elapsedMs };
       }
-      const why = res.status === 401 ? 'the server rejected the credentials (401 Unauthorized)' : statusMessage(res);
+      const why = res.status === 401 ? 'the server rejected the credentials (401 Unauthorized)' : this.redact(statusMessage(res));
       return { reachable: true, error: `${this.server}: ${why}`, errorKind: 'http', elapsedMs };
     } catch (e) {
-      const err = e instanceof ClusterError ? e : new ClusterError('unreachable', String(e), this.server);
-      return { reachable: false, error: err.message, errorKind: err.kind, elapsedMs: Date.now() - t0 };
+      const err = e instanceof ClusterError ? e : new ClusterError('unreachable', this.redact(String(e)), this.server);
+      // An answer too large to read is still an answer: something is there, and it is not usable.
+      return { reachable: err.kind === 'too-large', error: err.message, errorKind: err.kind, elapsedMs: Date.now() - t0 };
     }
   }
 
   /**
    * Discovery for one group/version, cached; a kind that is missing is looked up once more
    * (a CRD applied moments ago shows up in discovery a little later). Undefined: not served.
+   * Throws RefusedPathError when the apiVersion, or the resource name the server gives for the
+   * kind, is not a valid path segment.
    */
   async resourceFor(apiVersion: string, kind: string, signal?: AbortSignal): Promise<ApiResourceInfo | undefined> {
-    const cached = await this.discover(apiVersion, signal, false);
-    const hit = cached?.resources.find((r) => r.kind === kind);
+    const pick = (d: Discovery | undefined) => {
+      const refused = d?.refused.get(kind);
+      if (refused) throw new RefusedPathError('resource', kind, refused);
+      return d?.resources.find((r) => r.kind === kind);
+    };
+    const hit = pick(await this.discover(apiVersion, signal, false));
     if (hit) return hit;
-    const fresh = await this.discover(apiVersion, signal, true);
-    return fresh?.resources.find((r) => r.kind === kind);
+    return pick(await this.discover(apiVersion, signal, true));
   }
 
   /** Whether the server serves this group/version at all (for "no such kind" versus "no such API"). */
@@ -307,72 +381,218 @@ export class ClusterClient {
     const existing = this.discovery.get(apiVersion);
     // A refresh reuses a lookup younger than a second (many resources of one new kind at once).
     if (existing && !refresh) return existing;
-    if (existing && refresh) {
-      const p = existing.then((d) => (d && Date.now() - d.at < 1000 ? d : this.fetchDiscovery(apiVersion, signal)));
-      this.discovery.set(apiVersion, p);
-      return p;
-    }
-    const p = this.fetchDiscovery(apiVersion, signal);
+    const p =
+      existing && refresh
+        ? existing.then((d) => (d && Date.now() - d.at < 1000 ? d : this.fetchDiscovery(apiVersion, signal)))
+        : this.fetchDiscovery(apiVersion, signal);
     this.discovery.set(apiVersion, p);
-    p.catch(() => this.discovery.delete(apiVersion));
+    // A failure is forgotten so the next resource asks again, except an answer over the ceiling:
+    // asking again would read the same flood once per resource.
+    p.catch((e: unknown) => {
+      if (!(e instanceof ClusterError && e.kind === 'too-large')) this.discovery.delete(apiVersion);
+    });
     return p;
   }
 
   private async fetchDiscovery(apiVersion: string, signal?: AbortSignal): Promise<Discovery | undefined> {
-    const res = await this.request({ method: 'GET', path: apiVersionPath(apiVersion), signal });
-    if (res.status === 404) return { resources: [], at: Date.now() };
-    if (res.status !== 200) throw new HttpError(res, `discovery of ${apiVersion}`);
-    const list = (res.body as { resources?: Array<{ name: string; namespaced: boolean; kind: string; verbs?: string[] }> }).resources ?? [];
-    return {
-      resources: list.filter((r) => !r.name.includes('/')).map((r) => ({ name: r.name, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs ?? [] })),
-      at: Date.now(),
-    };
+    const res = await this.request({ method: 'GET', path: apiVersionPath(apiVersion), signal, maxBytes: BODY_LIMITS.discovery });
+    const discovery: Discovery = { resources: [], refused: new Map(), at: Date.now() };
+    if (res.status === 404) return discovery;
+    if (res.status !== 200) throw new HttpError(res, `discovery of ${apiVersion}`, this.secrets);
+    for (const r of objectsAt(res.body, 'resources')) {
+      const name = asString(r.name);
+      const kind = asString(r.kind);
+      // Subresources (deployments/scale) are not kinds of their own; any other "/" is refused below.
+      if (!name || !kind || /^[a-z0-9-]+\/[a-z0-9-]+$/.test(name)) continue;
+      try {
+        checkResource(name);
+      } catch (e) {
+        discovery.refused.set(kind, `the server's discovery of ${apiVersion} gives ${kind} a resource name that is not valid (${(e as Error).message})`);
+        continue;
+      }
+      discovery.resources.push({ name, namespaced: asBoolean(r.namespaced) ?? false, kind, verbs: stringsAt(r, 'verbs') });
+    }
+    return discovery;
   }
 
-  /** The URL path of an object (or of its collection when `name` is empty). */
-  objectPath(ref: ObjectRef, resource: ApiResourceInfo): string {
-    const parts = [apiVersionPath(ref.apiVersion)];
-    if (resource.namespaced) parts.push('namespaces', encodeURIComponent(ref.namespace || this.namespace));
-    parts.push(resource.name);
-    if (ref.name) parts.push(encodeURIComponent(ref.name));
-    return parts.join('/');
+  /** The path of an object (or of its collection when `name` is empty). Throws RefusedPathError. */
+  objectPath(ref: ObjectRef, resource: ApiResourceInfo): ApiPath {
+    return resourcePath({
+      apiVersion: ref.apiVersion,
+      resource: resource.name,
+      namespace: resource.namespaced ? ref.namespace || this.namespace : undefined,
+      name: ref.name ? ref.name : undefined,
+      kind: ref.kind,
+    });
   }
 
-  /** Stops reusing connections; later requests fail as cancelled. */
+  /** Stops reusing connections and kills credential plugins still running; later requests fail as cancelled. */
   close(): void {
     this.closed = true;
-    const d = this.dispatcher as { close?: () => Promise<void> } | undefined;
+    this.plugin?.dispose();
+    const d = this.dispatcher;
     this.dispatcher = undefined;
     d?.close?.().catch(() => {});
   }
+
+  /**
+   * Runs `work` with a deadline of its own and the caller's signal; turns what went wrong into a
+   * ClusterError whose message says which step gave up.
+   */
+  private async withDeadline<T>(
+    describe: string,
+    timeoutMs: number,
+    callerSignal: AbortSignal | undefined,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    if (this.closed) throw new ClusterError('cancelled', 'the cluster connection was closed', this.server);
+    if (callerSignal?.aborted) throw new ClusterError('cancelled', `${describe}: cancelled`, this.server);
+    // The credential step first, with its own deadline and message (the server is not contacted yet).
+    await this.credentials(timeoutMs, callerSignal, describe);
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, timeoutMs);
+    const onCallerAbort = () => controller.abort();
+    callerSignal?.addEventListener('abort', onCallerAbort, { once: true });
+    try {
+      return await work(controller.signal);
+    } catch (e) {
+      if (e instanceof ClusterError) throw e;
+      if (e instanceof TooLargeError) throw new ClusterError('too-large', this.redact(e.message), this.server);
+      if (controller.signal.aborted) {
+        if (callerSignal?.aborted && !timedOut) throw new ClusterError('cancelled', `${describe}: cancelled`, this.server);
+        throw new ClusterError(
+          'timeout',
+          `no answer from ${this.server} within ${formatSeconds(timeoutMs)} (${describe}) — is the cluster running?`,
+          this.server,
+        );
+      }
+      const err = transportError(e, this.server, describe);
+      throw new ClusterError(err.kind, this.redact(err.message), this.server);
+    } finally {
+      clearTimeout(timer);
+      callerSignal?.removeEventListener('abort', onCallerAbort);
+    }
+  }
+
+  private async credentials(timeoutMs: number, signal: AbortSignal | undefined, describe: string): Promise<void> {
+    const plugin = this.plugin;
+    if (!plugin || plugin.cached()) return;
+    try {
+      const run = plugin.get(timeoutMs);
+      if (!signal) {
+        await run;
+      } else {
+        await new Promise<void>((resolve, reject) => {
+          const onAbort = () => reject(new ClusterError('cancelled', `${describe}: cancelled while the credential plugin ${plugin.label} ran`, this.server));
+          signal.addEventListener('abort', onAbort, { once: true });
+          run.then(
+            () => {
+              signal.removeEventListener('abort', onAbort);
+              resolve();
+            },
+            (e: unknown) => {
+              signal.removeEventListener('abort', onAbort);
+              reject(e instanceof Error ? e : new Error(String(e)));
+            },
+          );
+        });
+      }
+      this.secrets.merge(plugin.secrets);
+    } catch (e) {
+      if (e instanceof ClusterError) throw e;
+      const message = e instanceof CredentialPluginError ? e.message : `the credential plugin ${plugin.label} failed: ${(e as Error).message}`;
+      throw new ClusterError('credentials', this.redact(message), this.server);
+    }
+  }
+
+  /** Sends one request (credentials are in place); the body is the caller's to read. */
+  private async send(req: Omit<RequestOptions, 'timeoutMs' | 'maxBytes' | 'signal'>, signal: AbortSignal): Promise<Sent> {
+    // Built by requestPath.ts; checked once more here, so no caller can send a dot segment.
+    const path = literalPath(req.path);
+    const url = new URL(this.server.replace(/\/+$/, '') + path);
+    for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const ctx = new this.k8s.RequestContext(url.toString(), req.method);
+    ctx.setHeaderParam('Accept', 'application/json');
+    if (req.body !== undefined) {
+      ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
+      ctx.setBody(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
+    }
+    try {
+      await raceAbort(this.kubeConfig.applySecurityAuthentication(ctx), signal);
+    } catch (e) {
+      if (signal.aborted) throw e;
+      throw new ClusterError(
+        'credentials',
+        this.redact(`cannot get credentials for context "${this.context.name}" (user "${this.context.user}"): ${(e as Error).message}`),
+        this.server,
+      );
+    }
+    const headers = ctx.getHeaders();
+    const body = ctx.getBody() as string | undefined;
+    const dispatcher = this.reuseDispatcher(ctx.getDispatcher());
+    if (dispatcher) {
+      // The dispatcher's own request(): same connection pool and TLS as fetch, a fraction of its
+      // CPU per call (no WHATWG streams), which matters when hundreds run at once.
+      const res = await dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: req.method, headers, body, signal });
+      return { status: res.statusCode, contentLength: lengthOf(res.headers['content-length']), body: res.body };
+    }
+    // No TLS options at all (plain https with the system's CAs): the platform's fetch.
+    const res = await fetch(url, { method: req.method, headers, body, signal, redirect: 'manual' });
+    const stream = res.body as unknown as ByteStream | null;
+    return { status: res.status, contentLength: lengthOf(res.headers.get('content-length') ?? undefined), body: stream ?? emptyStream() };
+  }
+
+  /**
+   * client-node builds a fresh undici Agent per request; keeping the first one reuses its kept-alive
+   * TLS connections (hundreds of requests would otherwise each pay a handshake). A new credential
+   * from the plugin (a client certificate) starts a new one.
+   */
+  private reuseDispatcher(fresh: UndiciDispatcher | undefined): UndiciDispatcher | undefined {
+    if (!fresh || typeof fresh.request !== 'function') return undefined;
+    const generation = this.plugin?.generation ?? 0;
+    if (this.dispatcher && this.dispatcherGeneration === generation) {
+      if (fresh !== this.dispatcher) fresh.close?.().catch(() => {});
+      return this.dispatcher;
+    }
+    this.dispatcher?.close?.().catch(() => {});
+    this.dispatcher = fresh;
+    this.dispatcherGeneration = generation;
+    return fresh;
+  }
+}
+
+function lengthOf(v: string | string[] | undefined): number | undefined {
+  const n = Number(Array.isArray(v) ? v[0] : v);
+  return v !== undefined && Number.isFinite(n) ? n : undefined;
+}
+
+async function* emptyStream(): AsyncGenerator<Uint8Array> {
+  /* no body */
 }
 
 /** An HTTP error status where success was required, with the server's Status message. */
 export class HttpError extends Error {
   readonly status: number;
   readonly statusBody?: KubeStatus;
-  constructor(res: ClusterResponse, what: string) {
-    super(`${what}: ${statusMessage(res)}`);
+  constructor(res: ClusterResponse, what: string, secrets?: Redactor) {
+    const message = `${what}: ${statusMessage(res)}`;
+    super(secrets ? secrets.scrub(message) : message);
     this.name = 'HttpError';
     this.status = res.status;
-    if (res.body && typeof res.body === 'object') this.statusBody = res.body as KubeStatus;
+    if (res.body && typeof res.body === 'object') this.statusBody = res.body;
   }
 }
 
 /** The server's own message for a failed response, or the status code. */
 export function statusMessage(res: ClusterResponse): string {
-  const body = res.body as KubeStatus | string | undefined;
-  if (body && typeof body === 'object' && body.message) return `${body.message} (HTTP ${res.status})`;
-  if (typeof body === 'string' && body.trim()) return `HTTP ${res.status}: ${body.trim().slice(0, 300)}`;
+  const message = stringAt(res.body, 'message');
+  if (message) return `${message.slice(0, 2000)} (HTTP ${res.status})`;
+  if (typeof res.body === 'string' && res.body.trim()) return `HTTP ${res.status}: ${res.body.trim().slice(0, 300)}`;
   return `HTTP ${res.status}`;
-}
-
-export function apiVersionPath(apiVersion: string): string {
-  return apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-}
-
-function formatSeconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 const TLS_CODES = new Set([
@@ -401,6 +621,7 @@ export function transportError(e: unknown, server: string, what: string): Cluste
     ETIMEDOUT: 'connection timed out',
     UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
     UND_ERR_SOCKET: 'connection closed',
+    UND_ERR_HEADERS_OVERFLOW: 'the answer had more header bytes than allowed',
     EPIPE: 'connection closed',
   };
   if (code && reasons[code]) return new ClusterError('unreachable', `cannot reach ${server} (${reasons[code]}) — is the cluster running?`, server);
@@ -416,19 +637,21 @@ export function transportError(e: unknown, server: string, what: string): Cluste
 }
 
 function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) return Promise.reject(new Error('aborted'));
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
+    const onAbort = () => reject(new Error('aborted'));
     signal.addEventListener('abort', onAbort, { once: true });
     p.then(
       (v) => {
         signal.removeEventListener('abort', onAbort);
         resolve(v);
       },
-      (e) => {
+      (e: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(e);
+        reject(e instanceof Error ? e : new Error(String(e)));
       },
     );
   });
 }
+
+export type { ApiPath };

@@ -4,6 +4,7 @@
  * go first) and waited for until the server no longer has it. Something already gone is reported
  * as such, not as an error.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Finding, ResourceRef } from '../findings';
 import { compareFindings } from '../findings';
 import type { Resource } from '../parse/manifestParser';
@@ -11,8 +12,9 @@ import { APPLY_CODES, type DeleteOutcome, type DeleteProgress, type DeleteResult
 import { ClusterError, type ClusterClient } from './clusterClient';
 import { applyTier, groupByTier, runBounded } from './applyOrder';
 import { DEFAULT_CONCURRENCY } from './applyEngine';
-import { findingsForResponse, headRange, transportFinding } from './serverErrors';
+import { findingsForResponse, headRange, refusalFinding, refusedBeforeDiscovery, refusedNamespace, transportFinding, type ErrorContext } from './serverErrors';
 import { secretStrings } from './objectCompare';
+import { RefusedPathError, type ApiPath } from './requestPath';
 
 export const DEFAULT_DELETE_WAIT_MS = 120_000;
 
@@ -37,6 +39,7 @@ export async function deleteResources(client: ClusterClient, resources: readonly
   let done = 0;
   const cancelled = () => opts.signal?.aborted === true;
   let unreachable: ClusterError | undefined;
+  client.addSecrets(resources.flatMap((r) => secretStrings(r.object)));
 
   const finish = (r: Resource, ref: ResourceRef, status: DeleteOutcome['status'], findings: Finding[] = []) => {
     const outcome: DeleteOutcome = { id: r.id, ref, file: r.file, range: headRange(r), status, findings };
@@ -62,8 +65,14 @@ export async function deleteResources(client: ClusterClient, resources: readonly
           ]);
           return;
         }
+        // Nothing is sent for a resource whose apiVersion, name or namespace could leave its path segment.
+        const refused = refusedBeforeDiscovery(r, ref.namespace);
+        if (refused) {
+          finish(r, ref, 'failed', [refused]);
+          return;
+        }
         opts.onProgress?.({ type: 'deleting', ref, done, total });
-        const errorCtx = { resource: r, namespace: ref.namespace, secrets: secretStrings(r.object), verb: 'delete' };
+        const errorCtx: ErrorContext = { resource: r, namespace: ref.namespace, redact: (t) => client.redact(t), verb: 'delete' };
         try {
           const info = await client.resourceFor(r.apiVersion, r.kind, opts.signal);
           if (!info) {
@@ -72,6 +81,13 @@ export async function deleteResources(client: ClusterClient, resources: readonly
             return;
           }
           if (!info.namespaced) ref.namespace = undefined;
+          else {
+            const badNamespace = refusedNamespace(r, ref.namespace ?? '');
+            if (badNamespace) {
+              finish(r, ref, 'failed', [badNamespace]);
+              return;
+            }
+          }
           const path = client.objectPath(ref, info);
           const res = await client.request({
             method: 'DELETE',
@@ -116,6 +132,10 @@ export async function deleteResources(client: ClusterClient, resources: readonly
                 ],
           );
         } catch (e) {
+          if (e instanceof RefusedPathError) {
+            finish(r, ref, 'failed', [refusalFinding(r, ref.namespace, e)]);
+            return;
+          }
           if (!(e instanceof ClusterError)) {
             finish(r, ref, 'failed', [transportFinding(r, ref.namespace, `delete failed: ${(e as Error).message ?? String(e)}`, APPLY_CODES.deleteFailed)]);
             return;
@@ -124,8 +144,10 @@ export async function deleteResources(client: ClusterClient, resources: readonly
             finish(r, ref, 'skipped-cancelled');
             return;
           }
-          if (e.kind !== 'timeout') unreachable = e;
-          finish(r, ref, 'failed', [transportFinding(r, ref.namespace, e.message)]);
+          if (e.kind === 'unreachable' || e.kind === 'tls' || e.kind === 'credentials') unreachable = e;
+          finish(r, ref, 'failed', [
+            transportFinding(r, ref.namespace, e.message, e.kind === 'too-large' || e.kind === 'config' ? APPLY_CODES.deleteFailed : undefined),
+          ]);
         }
       },
       cancelled,
@@ -146,22 +168,16 @@ export async function deleteResources(client: ClusterClient, resources: readonly
 }
 
 /** Re-reads with backoff until 404; false when the deadline passes first. */
-async function waitUntilGone(client: ClusterClient, path: string, deadline: number, signal?: AbortSignal): Promise<boolean> {
+async function waitUntilGone(client: ClusterClient, path: ApiPath, deadline: number, signal?: AbortSignal): Promise<boolean> {
   let delay = 100;
   for (;;) {
     const res = await client.request({ method: 'GET', path, signal });
     if (res.status === 404) return true;
     if (Date.now() + delay > deadline) return false;
-    await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(resolve, delay);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(t);
-          reject(new ClusterError('cancelled', 'cancelled', client.server));
-        },
-        { once: true },
-      );
+    // timers/promises removes its abort listener when the sleep ends, so a long wait does not
+    // pile listeners onto one signal (the MaxListenersExceededWarning `delete` used to print).
+    await sleep(delay, undefined, { signal }).catch(() => {
+      throw new ClusterError('cancelled', 'cancelled', client.server);
     });
     delay = Math.min(delay * 2, 1000);
   }

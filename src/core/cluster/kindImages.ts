@@ -5,6 +5,10 @@
  *
  * Both tools are run as programs found on PATH, or at $KUBE_TOPOLOGY_KIND / $KUBE_TOPOLOGY_DOCKER.
  * Every failure is a KindToolError with a message a person can act on.
+ *
+ * Nothing from a manifest becomes an option: an image must be a valid image reference (which can
+ * never start with "-") and is passed after "--"; the cluster name must be a kind cluster name and
+ * is passed as one "--name=NAME" argument.
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -21,6 +25,8 @@ export interface ImageUser {
 export interface ImageUse {
   image: string;
   usedBy: ImageUser[];
+  /** Set when the text is not an image reference: it is never passed to docker or kind. */
+  problem?: string;
 }
 
 /** Anything with a kind, a name and the object: parsed Resources qualify. */
@@ -29,6 +35,36 @@ export interface ManifestLike {
   name?: string;
   namespace?: string;
   object: Record<string, unknown>;
+}
+
+// The reference grammar of github.com/distribution/reference (what docker and containerd accept).
+const ALNUM = '[a-z0-9]+';
+const SEPARATOR = '(?:[._]|__|[-]+)';
+const PATH_COMPONENT = `${ALNUM}(?:${SEPARATOR}${ALNUM})*`;
+const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
+const DOMAIN = `(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?`;
+const NAME = `(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
+const REFERENCE = new RegExp(`^(${NAME})(?::${TAG})?(?:@${DIGEST})?$`);
+
+/** Why `image` is not an image reference docker or kind would take, or undefined when it is one. */
+export function imageReferenceProblem(image: string): string | undefined {
+  if (image === '') return 'it is empty';
+  if (image.startsWith('-')) return 'it starts with "-"';
+  if (image.length > 4096) return 'it is too long';
+  const m = REFERENCE.exec(image);
+  if (!m) return 'it is not an image reference ([registry/]name[:tag][@digest], lower-case name)';
+  if (m[1].length > 255) return 'its name is longer than 255 characters';
+  return undefined;
+}
+
+/** kind's own rule for cluster names (sigs.k8s.io/kind pkg/internal/apis/config/validate.go). */
+export function kindClusterNameProblem(name: string): string | undefined {
+  if (!/^[a-z0-9.-]+$/.test(name)) return 'a kind cluster name has only lower-case letters, digits, "." and "-"';
+  if (name.startsWith('-')) return 'it starts with "-"';
+  if (name.length > 50) return 'it is longer than 50 characters';
+  return undefined;
 }
 
 /** Every container and init-container image the workloads use, in first-use order, deduped. */
@@ -41,7 +77,12 @@ export function imagesOf(resources: readonly ManifestLike[], defaultNamespace = 
       const image = typeof c.container.image === 'string' ? c.container.image.trim() : '';
       if (!image) continue;
       let use = byImage.get(image);
-      if (!use) byImage.set(image, (use = { image, usedBy: [] }));
+      if (!use) {
+        use = { image, usedBy: [] };
+        const problem = imageReferenceProblem(image);
+        if (problem) use.problem = problem;
+        byImage.set(image, use);
+      }
       use.usedBy.push({ kind: r.kind ?? '', namespace: effectiveNamespace(r, defaultNamespace), name: r.name ?? '', container: c.name, init: c.init });
     }
   }
@@ -71,7 +112,7 @@ export interface ToolOptions {
   timeoutMs?: number;
 }
 
-type Tool = 'docker' | 'kind';
+export type Tool = 'docker' | 'kind';
 const ENV_VAR: Record<Tool, string> = { docker: 'KUBE_TOPOLOGY_DOCKER', kind: 'KUBE_TOPOLOGY_KIND' };
 
 /** The binary to run: the env override, else the bare name (found on PATH). */
@@ -79,7 +120,7 @@ export function toolBinary(tool: Tool, env: NodeJS.ProcessEnv = process.env): st
   return env[ENV_VAR[tool]] || tool;
 }
 
-interface RunResult {
+export interface RunResult {
   code: number;
   stdout: string;
   stderr: string;
@@ -95,7 +136,11 @@ function notInstalled(tool: Tool, env: NodeJS.ProcessEnv): KindToolError {
   );
 }
 
-function runTool(tool: Tool, args: string[], opts: ToolOptions & { timeoutMs: number }): Promise<RunResult> {
+/** Output kept per stream: enough for any message, bounded for a tool that never stops printing. */
+const MAX_TOOL_OUTPUT = 1024 * 1024;
+
+/** Runs docker or kind with the given arguments (never through a shell), bounded in time and output. */
+export function runKindTool(tool: Tool, args: string[], opts: ToolOptions & { timeoutMs: number }): Promise<RunResult> {
   const env = opts.env ?? process.env;
   const bin = toolBinary(tool, env);
   // kind runs `docker` itself: give it the same docker we use.
@@ -111,7 +156,7 @@ function runTool(tool: Tool, args: string[], opts: ToolOptions & { timeoutMs: nu
     try {
       child = spawn(bin, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
-      reject((e as NodeJS.ErrnoException).code === 'ENOENT' ? notInstalled(tool, env) : e);
+      reject((e as NodeJS.ErrnoException).code === 'ENOENT' ? notInstalled(tool, env) : (e as Error));
       return;
     }
     let stdout = '';
@@ -130,14 +175,25 @@ function runTool(tool: Tool, args: string[], opts: ToolOptions & { timeoutMs: nu
     };
     const timer = setTimeout(() => {
       child.kill('SIGTERM');
-      finish(() => reject(new KindToolError(`${tool} ${args.join(' ')}: no result after ${opts.timeoutMs / 1000} s`, 'failed')));
+      finish(() => reject(new KindToolError(`${tool} ${args.join(' ')}: no result after ${opts.timeoutMs / 1000} s; it was stopped`, 'failed')));
     }, opts.timeoutMs);
-    opts.signal?.addEventListener('abort', onAbort);
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      if (stdout.length < MAX_TOOL_OUTPUT) stdout += d.slice(0, MAX_TOOL_OUTPUT - stdout.length);
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr = (stderr + d).slice(-MAX_TOOL_OUTPUT);
+    });
     child.on('error', (e: NodeJS.ErrnoException) => finish(() => reject(e.code === 'ENOENT' || e.code === 'EACCES' ? notInstalled(tool, env) : e)));
     child.on('close', (code) => finish(() => resolve({ code: code ?? 1, stdout, stderr })));
   });
+}
+
+/** The image, or a KindToolError when it is not an image reference (it would otherwise reach a command line). */
+function checkedImage(image: string): string {
+  const problem = imageReferenceProblem(image);
+  if (problem) throw new KindToolError(`${JSON.stringify(image.slice(0, 200))} is not a valid image reference: ${problem}; nothing was run for it`, 'failed');
+  return image;
 }
 
 const DAEMON_DOWN = /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|docker\.sock: connect/i;
@@ -157,7 +213,10 @@ export interface LocalImageStatus {
 export async function localImageStatus(images: readonly string[], opts: ToolOptions = {}): Promise<LocalImageStatus[]> {
   const out: LocalImageStatus[] = [];
   for (const image of images) {
-    const r = await runTool('docker', ['image', 'inspect', '--format', '{{.Id}}', image], { ...opts, timeoutMs: opts.timeoutMs ?? 60_000 });
+    const r = await runKindTool('docker', ['image', 'inspect', '--format', '{{.Id}}', '--', checkedImage(image)], {
+      ...opts,
+      timeoutMs: opts.timeoutMs ?? 60_000,
+    });
     if (r.code === 0) out.push({ image, present: true, id: r.stdout.trim() });
     else if (DAEMON_DOWN.test(r.stderr)) throw daemonDown(r.stderr);
     else if (/no such (image|object)/i.test(r.stderr)) out.push({ image, present: false });
@@ -168,7 +227,7 @@ export async function localImageStatus(images: readonly string[], opts: ToolOpti
 
 /** Names of the kind clusters on this machine (`kind get clusters`). */
 export async function listKindClusters(opts: ToolOptions = {}): Promise<string[]> {
-  const r = await runTool('kind', ['get', 'clusters'], { ...opts, timeoutMs: opts.timeoutMs ?? 30_000 });
+  const r = await runKindTool('kind', ['get', 'clusters'], { ...opts, timeoutMs: opts.timeoutMs ?? 30_000 });
   if (r.code !== 0) {
     if (DAEMON_DOWN.test(r.stderr)) throw daemonDown(r.stderr);
     throw new KindToolError(`kind get clusters failed: ${r.stderr.trim() || `exit ${r.code}`}`, 'failed');
@@ -206,13 +265,16 @@ export async function loadImagesIntoKind(
   opts: ToolOptions & { onProgress?: (p: LoadProgress) => void } = {},
 ): Promise<LoadResult[]> {
   if (images.length === 0) return [];
+  for (const image of images) checkedImage(image);
+  const problem = kindClusterNameProblem(cluster);
+  if (problem) throw new KindToolError(`kind cluster name ${JSON.stringify(cluster)} is not valid: ${problem}`, 'failed');
   const total = images.length;
   // One `kind load` for every image: one `docker save` and one import per node instead of one per
   // image (a third faster for the gateway + model pair). Only when it fails do we go image by
   // image, to say which one.
   if (total > 1) {
     for (const [index, image] of images.entries()) opts.onProgress?.({ image, index, total, state: 'loading' });
-    const r = await runTool('kind', ['load', 'docker-image', ...images, '--name', cluster], { ...opts, timeoutMs: opts.timeoutMs ?? 600_000 });
+    const r = await runKindTool('kind', ['load', 'docker-image', `--name=${cluster}`, '--', ...images], { ...opts, timeoutMs: opts.timeoutMs ?? 600_000 });
     if (r.code === 0) {
       for (const [index, image] of images.entries()) opts.onProgress?.({ image, index, total, state: 'loaded' });
       return images.map((image) => ({ image, loaded: true }));
@@ -222,7 +284,7 @@ export async function loadImagesIntoKind(
   const results: LoadResult[] = [];
   for (const [index, image] of images.entries()) {
     opts.onProgress?.({ image, index, total, state: 'loading' });
-    const r = await runTool('kind', ['load', 'docker-image', image, '--name', cluster], { ...opts, timeoutMs: opts.timeoutMs ?? 600_000 });
+    const r = await runKindTool('kind', ['load', 'docker-image', `--name=${cluster}`, '--', image], { ...opts, timeoutMs: opts.timeoutMs ?? 600_000 });
     if (r.code === 0) {
       results.push({ image, loaded: true });
       opts.onProgress?.({ image, index, total, state: 'loaded' });

@@ -2,25 +2,37 @@
  * Kubeconfig files as kubectl reads them: `$KUBECONFIG` (several files, ':'-separated on Unix) or
  * ~/.kube/config, merged with kubectl's rules (the first file that names a cluster, user or
  * context wins; the first current-context wins; missing files are skipped), and every context
- * classified as local (kind, minikube, docker-desktop, a loopback server) or remote.
+ * classified as local or remote from where its server is (locality.ts), never from its name.
+ *
+ * A kubeconfig is read with a ceiling (8 MiB: `--kubeconfig /dev/zero` ends at once), and a server
+ * URL keeps only scheme, host, port and path: user:password@, a query and a fragment are dropped
+ * (never sent, never shown), so no path is ever appended after a query string.
  *
  * Parsed with the `yaml` package, not @kubernetes/client-node, so listing contexts (status bar,
  * `kube-topology contexts`) stays cheap; clusterClient.ts turns the merged document into a
  * client-node KubeConfig only when a connection is opened.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { listKindClusters as kindClusterNames } from './kindImages';
 import { parse as parseYaml } from 'yaml';
+import { readFileCapped, TooLargeError, MiB } from './boundedIo';
+import { classifyServer, gatherLocalityEvidence, type LocalityEvidence, type LocalKind } from './locality';
+import { redactServerUrl } from './redaction';
 
-export type LocalKind = 'kind' | 'minikube' | 'docker-desktop' | 'loopback';
+export type { LocalKind, LocalityEvidence } from './locality';
+export { isLoopbackHost, serverHost, classifyServer, gatherLocalityEvidence } from './locality';
+
+/** The largest kubeconfig file read. */
+export const MAX_KUBECONFIG_BYTES = 8 * MiB;
 
 export interface ContextInfo {
   name: string;
   /** The cluster entry the context uses. */
   cluster: string;
-  /** The API server URL ('' when the cluster entry is missing). */
+  /**
+   * The API server URL as it is used and shown: scheme, host, port and path only ('' when the
+   * cluster entry is missing; the redacted text when it is not an http(s) URL).
+   */
   server: string;
   /** The user entry the context uses. */
   user: string;
@@ -54,15 +66,15 @@ export interface LoadKubeconfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Home directory for ~/.kube/config (default os.homedir()). */
   homeDir?: string;
-  /** Names from `kind get clusters` (see listKindClusters): a context whose cluster is one of them is kind. */
-  kindClusters?: readonly string[];
+  /** What this machine says about server addresses (gatherLocalityEvidence); without it only loopback servers are local. */
+  locality?: LocalityEvidence;
 }
 
 /** A kubeconfig document as written (only the parts we read or pass on). */
 export interface RawKubeconfig {
   apiVersion?: string;
   kind?: string;
-  clusters: Array<{ name: string; cluster?: Record<string, unknown> & { server?: string; extensions?: unknown } }>;
+  clusters: Array<{ name: string; cluster?: Record<string, unknown> & { server?: string } }>;
   users: Array<{ name: string; user?: Record<string, unknown> }>;
   contexts: Array<{ name: string; context?: { cluster?: string; user?: string; namespace?: string } }>;
   'current-context'?: string;
@@ -92,8 +104,10 @@ export function loadKubeconfig(opts: LoadKubeconfigOptions = {}): KubeconfigInfo
   for (const file of files) {
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = readFileCapped(file, MAX_KUBECONFIG_BYTES, `kubeconfig ${file}`).toString('utf8');
     } catch (e) {
+      // Bigger than any real kubeconfig (or an endless device): refused, not read on.
+      if (e instanceof TooLargeError) throw new KubeconfigError(e.message);
       const code = (e as NodeJS.ErrnoException).code;
       // kubectl skips files of the list that do not exist; so do we, but say so.
       warnings.push(`${file}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? (e as Error).message})`}`);
@@ -104,11 +118,17 @@ export function loadKubeconfig(opts: LoadKubeconfigOptions = {}): KubeconfigInfo
     const dir = path.dirname(file);
     for (const c of doc.clusters) {
       if (merged.clusters.some((x) => x.name === c.name)) continue;
-      merged.clusters.push({ name: c.name, cluster: c.cluster && absolutize(c.cluster, dir, ['certificate-authority']) });
+      const cluster = c.cluster && typeof c.cluster === 'object' ? absolutize(c.cluster, dir, ['certificate-authority']) : undefined;
+      if (cluster && typeof cluster.server === 'string') {
+        const { server, dropped } = normalizeServerUrl(cluster.server);
+        if (dropped.length) warnings.push(`${file}: cluster "${c.name}": the server URL's ${dropped.join(' and ')} ignored (never sent, never shown)`);
+        cluster.server = server;
+      }
+      merged.clusters.push({ name: c.name, cluster });
     }
     for (const u of doc.users) {
       if (merged.users.some((x) => x.name === u.name)) continue;
-      merged.users.push({ name: u.name, user: u.user && absolutizeUser(u.user, dir) });
+      merged.users.push({ name: u.name, user: u.user && typeof u.user === 'object' ? absolutizeUser(u.user, dir) : undefined });
     }
     for (const c of doc.contexts) {
       if (merged.contexts.some((x) => x.name === c.name)) continue;
@@ -118,35 +138,42 @@ export function loadKubeconfig(opts: LoadKubeconfigOptions = {}): KubeconfigInfo
     if (!merged['current-context'] && doc['current-context']) merged['current-context'] = doc['current-context'];
     warnings.push(...doc.warnings.map((w) => `${file}: ${w}`));
   }
-  const kindSet = new Set(opts.kindClusters ?? []);
-  const contexts = merged.contexts.map((c): ContextInfo => {
-    const clusterName = c.context?.cluster ?? '';
-    const userName = c.context?.user ?? '';
-    const cluster = merged.clusters.find((x) => x.name === clusterName);
-    const user = merged.users.find((x) => x.name === userName);
-    if (!cluster) warnings.push(`context "${c.name}" names cluster "${clusterName}", which no kubeconfig file defines`);
-    const server = typeof cluster?.cluster?.server === 'string' ? cluster.cluster.server : '';
-    const exec = user?.user?.exec as { command?: unknown } | undefined;
-    const info: ContextInfo = {
-      name: c.name,
-      cluster: clusterName,
-      server,
-      user: userName,
-      local: false,
-      file: contextFile.get(c.name) ?? '',
-    };
-    if (c.context?.namespace) info.namespace = c.context.namespace;
-    if (exec && typeof exec.command === 'string') info.execCommand = exec.command;
-    const local = classifyLocal(c.name, clusterName, server, cluster?.cluster?.extensions, kindSet);
-    if (local) {
-      info.local = true;
-      info.localKind = local.kind;
-      if (local.kindCluster) info.kindCluster = local.kindCluster;
-    }
-    return info;
-  });
+  const contexts = merged.contexts.map((c) => describeContext(c, merged, contextFile.get(c.name) ?? '', opts.locality, warnings));
   const current = merged['current-context'];
   return { contexts, currentContext: current || undefined, files: read, warnings, merged };
+}
+
+function describeContext(
+  c: RawKubeconfig['contexts'][number],
+  merged: RawKubeconfig,
+  file: string,
+  locality: LocalityEvidence | undefined,
+  warnings: string[],
+): ContextInfo {
+  const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  const clusterName = text(c.context?.cluster);
+  const userName = text(c.context?.user);
+  const cluster = merged.clusters.find((x) => x.name === clusterName);
+  const user = merged.users.find((x) => x.name === userName);
+  if (!cluster) warnings.push(`context "${c.name}" names cluster "${clusterName}", which no kubeconfig file defines`);
+  const exec = user?.user?.exec as { command?: unknown } | undefined;
+  const info: ContextInfo = { name: c.name, cluster: clusterName, server: text(cluster?.cluster?.server), user: userName, local: false, file };
+  const namespace = text(c.context?.namespace);
+  if (namespace) info.namespace = namespace;
+  if (exec && typeof exec.command === 'string') info.execCommand = exec.command;
+  return classified(info, locality);
+}
+
+/** The context with local/localKind/kindCluster decided from its server and the evidence. */
+function classified(info: ContextInfo, locality: LocalityEvidence | undefined): ContextInfo {
+  const { local: _l, localKind: _k, kindCluster: _c, ...rest } = info;
+  const where = classifyServer(info.server, [info.name, info.cluster], locality);
+  return {
+    ...rest,
+    local: where.local,
+    ...(where.localKind ? { localKind: where.localKind } : {}),
+    ...(where.kindCluster ? { kindCluster: where.kindCluster } : {}),
+  };
 }
 
 interface ParsedKubeconfig extends RawKubeconfig {
@@ -158,7 +185,10 @@ function parseKubeconfigText(text: string, file: string): ParsedKubeconfig {
   try {
     doc = parseYaml(text, { prettyErrors: false });
   } catch (e) {
-    throw new KubeconfigError(`${file}: not valid YAML (${(e as Error).message.split('\n')[0]})`);
+    // Never the offending text: a kubeconfig line may hold a token. The parser's words and a line number only.
+    const pos = (e as { pos?: [number, number] }).pos?.[0];
+    const line = typeof pos === 'number' ? text.slice(0, pos).split('\n').length : undefined;
+    throw new KubeconfigError(`${file}: not valid YAML${line ? ` at line ${line}` : ''} (${(e as Error).message.split('\n')[0].slice(0, 120)})`);
   }
   if (doc == null) doc = {};
   if (typeof doc !== 'object' || Array.isArray(doc)) throw new KubeconfigError(`${file}: not a kubeconfig (expected a mapping with clusters, users, contexts)`);
@@ -172,7 +202,7 @@ function parseKubeconfigText(text: string, file: string): ParsedKubeconfig {
       return [];
     }
     return v.filter((e, i) => {
-      const ok = e && typeof e === 'object' && typeof (e as { name?: unknown }).name === 'string' && (e as { name: string }).name !== '';
+      const ok = typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' && (e as { name: string }).name !== '';
       if (!ok) warnings.push(`${key}[${i}] has no name; ignored`);
       return ok;
     }) as T[];
@@ -206,57 +236,40 @@ function absolutizeUser(user: Record<string, unknown>, dir: string): Record<stri
   return out;
 }
 
-/** Whether a context points at a cluster on this machine, and which kind of local cluster. */
-export function classifyLocal(
-  contextName: string,
-  clusterName: string,
-  server: string,
-  extensions?: unknown,
-  kindClusters: ReadonlySet<string> = new Set(),
-): { kind: LocalKind; kindCluster?: string } | undefined {
-  for (const name of [contextName, clusterName]) {
-    if (name.startsWith('kind-') && name.length > 5) return { kind: 'kind', kindCluster: name.slice(5) };
-  }
-  if (kindClusters.has(clusterName)) return { kind: 'kind', kindCluster: clusterName };
-  if (contextName === 'minikube' || clusterName === 'minikube' || mentionsMinikube(extensions)) return { kind: 'minikube' };
-  const host = serverHost(server);
-  if (contextName === 'docker-desktop' || contextName === 'docker-for-desktop' || host === 'kubernetes.docker.internal') return { kind: 'docker-desktop' };
-  if (host !== undefined && isLoopbackHost(host)) return { kind: 'loopback' };
-  return undefined;
-}
-
-function mentionsMinikube(extensions: unknown): boolean {
-  // minikube writes `extensions: [{name: cluster_info, extension: {provider: minikube.sigs.k8s.io}}]`.
-  return Array.isArray(extensions) && extensions.some((e) => JSON.stringify(e ?? '').includes('minikube.sigs.k8s.io'));
-}
-
-/** The host part of a server URL, lower-case, without IPv6 brackets. */
-export function serverHost(server: string): string | undefined {
+/**
+ * A server URL as it is used: scheme, host, port and path. User info, query and fragment are
+ * dropped (and named in `dropped`); text that is not a URL is kept redacted for messages.
+ */
+export function normalizeServerUrl(raw: string): { server: string; dropped: string[] } {
+  const text = raw.trim();
+  let url: URL;
   try {
-    return new URL(server).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    url = new URL(text);
   } catch {
-    return undefined;
+    return { server: redactServerUrl(text), dropped: [] };
   }
-}
-
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
-  // 0.0.0.0 is what k3d writes: the client connects to this machine.
-  if (h === '0.0.0.0') return true;
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { server: redactServerUrl(text), dropped: [] };
+  const dropped: string[] = [];
+  if (url.username || url.password) dropped.push('user:password@');
+  if (url.search) dropped.push('query string');
+  if (url.hash) dropped.push('fragment');
+  return { server: `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`, dropped };
 }
 
 /**
- * `kind get clusters` (kind from $KUBE_TOPOLOGY_KIND or PATH); undefined when it cannot run (never required).
- * Bounded: a kind that hangs (e.g. waiting for docker) is given up after timeoutMs.
+ * The contexts classified again with what this machine says about the servers that are not
+ * plainly loopback (kind's own kubeconfig entries, the kind node's address, DNS): a server kind
+ * reports as its own becomes local. Nothing is run when every server is loopback; the files are
+ * not read again (a kubeconfig from a pipe can be read once).
  */
-export async function listKindClusters(timeoutMs = 3000): Promise<string[] | undefined> {
-  try {
-    return await kindClusterNames({ timeoutMs });
-  } catch {
-    return undefined; // no kind, no docker: the kind-* context names are enough
-  }
+export async function withLocality(info: KubeconfigInfo, opts: { only?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<KubeconfigInfo> {
+  const candidates = info.contexts.filter((c) => !c.local && c.server && (opts.only === undefined || c.name === opts.only));
+  if (candidates.length === 0) return info;
+  const locality = await gatherLocalityEvidence(
+    candidates.map((c) => c.server),
+    { env: opts.env, timeoutMs: opts.timeoutMs },
+  );
+  return { ...info, contexts: info.contexts.map((c) => classified(c, locality)) };
 }
 
 /** Finds a context by name with a readable error naming the known ones. */

@@ -1,18 +1,37 @@
 /**
  * Live state of the resources a topology shows, from watches (list + watch with resourceVersion,
- * through client-node's ListWatch), never from polling loops.
+ * through client-node's ListWatch cache fed by the connection's bounded list and watch), never
+ * from polling loops.
  *
  * One ListWatch per (kind, namespace) the targets need, plus Pods for workloads and EndpointSlices
  * for Services. A 410 Gone re-lists (ListWatch does that itself); any other failure sets `error`
  * on the snapshot and the feed is restarted with exponential backoff until it works again or the
  * watcher is disposed. Secret objects are stripped to their metadata before anything stores them.
+ * A target whose namespace is not a valid namespace name is never asked for (requestPath.ts).
+ *
+ * The snapshot is read with serverObject.ts: a field of the wrong type counts as absent.
  */
-import type { KubernetesObject, KubeConfig } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { nodeId } from '../graph/types';
 import { labelSelectorMatches, isClusterScoped, type LabelExpression } from '../model/kinds';
 import type { LiveNodeState, LivePod, LiveSnapshot } from './liveTypes';
 import { loadClientNode } from './clientNodeLoader';
-import { describeClusterError, guardedWatch, isKindConnection, type LiveConnection } from './liveConnection';
+import { describeClusterError, isKindConnection, listAll, metadataOnly, watchSource, type LiveConnection } from './liveConnection';
+import { RefusedPathError, resourcePath, type ApiPath } from './requestPath';
+import {
+  asNumber,
+  asString,
+  at,
+  conditionsAt,
+  numberAt,
+  objectAt,
+  objectsAt,
+  scalarText,
+  stringAt,
+  stringMapAt,
+  type Condition,
+  type JsonObject,
+} from './serverObject';
 
 export interface LiveTarget {
   kind: string;
@@ -96,9 +115,9 @@ function feedKey(kind: string, namespace: string | undefined): string {
   return `${kind}|${namespace ?? ''}`;
 }
 
-function watchPath(info: KindInfo, namespace: string | undefined): string {
-  const base = info.apiVersion.includes('/') ? `/apis/${info.apiVersion}` : `/api/${info.apiVersion}`;
-  return `${base}${namespace ? `/namespaces/${encodeURIComponent(namespace)}` : ''}/${info.plural}`;
+/** The collection path of a feed; RefusedPathError for a namespace that is not a namespace name. */
+function collectionPath(info: KindInfo, namespace: string | undefined): ApiPath {
+  return resourcePath({ apiVersion: info.apiVersion, resource: info.plural, namespace });
 }
 
 /** The (kind, namespace) pairs to list and watch for these targets. */
@@ -143,9 +162,6 @@ export function watchLiveState(
   opts: LiveWatchOptions = {},
 ): LiveWatcher {
   const k8s = loadClientNode();
-  const kc: KubeConfig = connection.kubeConfig;
-  const objectApi = k8s.KubernetesObjectApi.makeApiClient(kc);
-  const watch = new k8s.Watch(kc);
   const debounceMs = opts.debounceMs ?? 200;
   const retryBaseMs = opts.retryBaseMs ?? 1000;
   const retryMaxMs = opts.retryMaxMs ?? 30_000;
@@ -156,13 +172,15 @@ export function watchLiveState(
   let emitTimer: NodeJS.Timeout | undefined;
   let updatedAt = Date.now();
   const feeds = new Map<string, Feed>();
+  /** Feeds never started because their namespace is not valid: said once on every snapshot. */
+  const refused: string[] = [];
 
   const settled = () => [...feeds.values()].every((f) => f.synced || f.failedOnce);
 
   const emit = () => {
     emitTimer = undefined;
     if (disposed) return;
-    const errors = [...feeds.values()].filter((f) => f.error).map((f) => f.error as string);
+    const errors = [...refused, ...[...feeds.values()].filter((f) => f.error).map((f) => f.error as string)];
     const snapshot = buildLiveSnapshot(
       targets,
       (kind, namespace) => {
@@ -211,7 +229,7 @@ export function watchLiveState(
     feed.failedThisRun = true;
     feed.failedOnce = true;
     const where = `${KINDS[feed.kind].plural}${feed.namespace ? ` in ${feed.namespace}` : ''}`;
-    feed.error = `watching ${where}: ${describeClusterError(e, connection.context.server)}`;
+    feed.error = `watching ${where}: ${describeClusterError(e, connection)}`;
     changed();
     if (feed.retryTimer) return;
     const delay = Math.min(retryBaseMs * 2 ** feed.attempt, retryMaxMs);
@@ -224,16 +242,24 @@ export function watchLiveState(
 
   for (const { kind, namespace } of feedsFor(targets)) {
     const info = KINDS[kind];
-    const strip = kind === 'Secret' ? metadataOnly : (o: KubernetesObject) => o;
+    let path: ApiPath;
+    try {
+      path = collectionPath(info, namespace);
+    } catch (e) {
+      if (!(e instanceof RefusedPathError)) throw e;
+      refused.push(`not watching ${info.plural}: ${e.message}`);
+      continue;
+    }
+    // Secrets: metadata only, on the list and the watch path, so data never sits in the cache.
+    const strip = kind === 'Secret' ? metadataOnly : undefined;
     const listFn = async () => {
-      const list = await withTimeout(objectApi.list(info.apiVersion, kind, namespace), listTimeoutMs, `listing ${info.plural}`);
+      const list = await listAll(connection, path, {}, { timeoutMs: listTimeoutMs, transform: strip });
       // disposed while listing: fail quietly instead of letting ListWatch start a watch
       if (disposed) throw new Error('disposed');
-      return { ...list, items: (list.items ?? []).map(strip) };
+      return list;
     };
-    // Secrets: strip on the watch path too, so data never sits in the cache.
-    const source = guardedWatch(watch, () => disposed, kind === 'Secret' ? metadataOnly : undefined);
-    const informer = new k8s.ListWatch<KubernetesObject>(watchPath(info, namespace), source as typeof watch, listFn as never, false);
+    const source = watchSource(connection, () => disposed, strip);
+    const informer = new k8s.ListWatch<KubernetesObject>(path, source as never, listFn, false);
     const feed: Feed = { kind, namespace, informer, synced: false, failedOnce: false, failedThisRun: false, attempt: 0 };
     informer.on('add', changed);
     informer.on('update', changed);
@@ -243,7 +269,7 @@ export function watchLiveState(
   }
 
   if (feeds.size === 0) {
-    // Nothing watchable: say so once, asynchronously like every other snapshot.
+    // Nothing watchable (or nothing valid): say so once, asynchronously like every other snapshot.
     emitTimer = setTimeout(emit, 0);
   }
   for (const feed of feeds.values()) void run(feed);
@@ -288,23 +314,8 @@ export function readLiveState(
   });
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms / 1000} s ${what}`)), ms);
-  });
-  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
-}
-
-function metadataOnly(o: KubernetesObject): KubernetesObject {
-  return { apiVersion: o.apiVersion, kind: o.kind, metadata: o.metadata };
-}
-
 // ---------------------------------------------------------------------------------------------
-// snapshot: pure functions over plain objects
-
-/* eslint-disable @typescript-eslint/no-explicit-any -- cluster objects arrive as raw JSON (watch) or model classes (list) */
-type Obj = any;
+// snapshot: pure functions over what the server sent (read with serverObject.ts, never trusted)
 
 export interface SnapshotContext {
   context: string;
@@ -319,7 +330,7 @@ export interface SnapshotContext {
  */
 export function buildLiveSnapshot(
   targets: readonly LiveTarget[],
-  lookup: (kind: string, namespace: string | undefined) => readonly KubernetesObject[] | undefined,
+  lookup: (kind: string, namespace: string | undefined) => readonly unknown[] | undefined,
   ctx: SnapshotContext,
 ): LiveSnapshot {
   const nodes: Record<string, LiveNodeState> = {};
@@ -328,7 +339,7 @@ export function buildLiveSnapshot(
     const ns = namespaceOf(t);
     const objects = lookup(t.kind, ns);
     if (!objects) continue;
-    const obj: Obj = objects.find((o) => o.metadata?.name === t.name);
+    const obj = objects.find((o) => stringAt(o, 'metadata', 'name') === t.name);
     const id = targetNodeId(t);
     if (!obj) {
       nodes[id] = { exists: false };
@@ -351,17 +362,23 @@ export function buildLiveSnapshot(
   return snapshot;
 }
 
-function workloadState(kind: string, o: Obj): Partial<LiveNodeState> {
+/** A count the server reports: a non-negative integer, else 0. */
+function count(v: unknown): number {
+  const n = asNumber(v);
+  return n !== undefined && n >= 0 ? Math.floor(n) : 0;
+}
+
+function workloadState(kind: string, o: unknown): Partial<LiveNodeState> {
   const out: Partial<LiveNodeState> = {};
-  const status = o.status ?? {};
   if (REPLICATED.has(kind)) {
-    out.desiredReplicas = typeof o.spec?.replicas === 'number' ? o.spec.replicas : 1;
-    out.readyReplicas = status.readyReplicas ?? 0;
+    const replicas = numberAt(o, 'spec', 'replicas');
+    out.desiredReplicas = replicas !== undefined ? count(replicas) : 1;
+    out.readyReplicas = count(numberAt(o, 'status', 'readyReplicas'));
   } else if (kind === 'DaemonSet') {
-    out.desiredReplicas = status.desiredNumberScheduled ?? 0;
-    out.readyReplicas = status.numberReady ?? 0;
+    out.desiredReplicas = count(numberAt(o, 'status', 'desiredNumberScheduled'));
+    out.readyReplicas = count(numberAt(o, 'status', 'numberReady'));
   }
-  const conditions: Obj[] = status.conditions ?? [];
+  const conditions = conditionsAt(o, 'status', 'conditions');
   const stalled =
     conditions.find((c) => c.type === 'ReplicaFailure' && c.status === 'True') ??
     conditions.find((c) => c.type === 'Progressing' && c.status === 'False') ??
@@ -371,52 +388,66 @@ function workloadState(kind: string, o: Obj): Partial<LiveNodeState> {
   return out;
 }
 
-function conditionText(c: Obj): string {
+function conditionText(c: Condition): string {
   return `${c.reason ?? c.type}${c.message ? `: ${c.message}` : ''}`;
 }
 
-function podsOf(kind: string, owner: Obj, pods: readonly KubernetesObject[]): Obj[] {
+function podsOf(kind: string, owner: unknown, pods: readonly unknown[]): unknown[] {
   if (kind === 'Pod') return [owner];
-  const sel = owner.spec?.selector;
   // ReplicationController selectors are plain maps; the others are LabelSelectors.
   const selector: { matchLabels?: Record<string, string>; matchExpressions?: LabelExpression[] } =
-    kind === 'ReplicationController' ? { matchLabels: sel ?? {} } : (sel ?? {});
+    kind === 'ReplicationController' ? { matchLabels: stringMapAt(owner, 'spec', 'selector') } : labelSelectorOf(objectAt(owner, 'spec', 'selector'));
   return pods
-    .filter((p) => labelSelectorMatches(selector, p.metadata?.labels ?? {}))
-    .sort((a, b) => ((a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1));
+    .filter((p) => labelSelectorMatches(selector, stringMapAt(p, 'metadata', 'labels')))
+    .sort((a, b) => ((stringAt(a, 'metadata', 'name') ?? '') < (stringAt(b, 'metadata', 'name') ?? '') ? -1 : 1));
+}
+
+/** A LabelSelector with only well-formed parts (an empty one selects nothing, as for the server). */
+function labelSelectorOf(sel: JsonObject | undefined): { matchLabels?: Record<string, string>; matchExpressions?: LabelExpression[] } {
+  if (!sel) return {};
+  const expressions: LabelExpression[] = [];
+  for (const e of objectsAt(sel, 'matchExpressions')) {
+    const key = asString(e.key);
+    const operator = asString(e.operator);
+    if (key && operator)
+      expressions.push({ key, operator, values: Array.isArray(e.values) ? e.values.filter((v): v is string => typeof v === 'string') : undefined });
+  }
+  return { matchLabels: stringMapAt(sel, 'matchLabels'), ...(expressions.length ? { matchExpressions: expressions } : {}) };
 }
 
 /** One pod as a dot: phase, readiness, and why it is not ready. */
-export function livePod(p: Obj): LivePod {
-  const status = p.status ?? {};
-  const conditions: Obj[] = status.conditions ?? [];
+export function livePod(p: unknown): LivePod {
+  const conditions = conditionsAt(p, 'status', 'conditions');
   const ready = conditions.some((c) => c.type === 'Ready' && c.status === 'True');
-  const init: Obj[] = status.initContainerStatuses ?? [];
-  const main: Obj[] = status.containerStatuses ?? [];
-  const restarts = [...init, ...main].reduce((n, cs) => n + (cs.restartCount ?? 0), 0);
-  const pod: LivePod = { name: p.metadata?.name ?? '', phase: status.phase ?? 'Unknown', ready };
+  const init = objectsAt(p, 'status', 'initContainerStatuses');
+  const main = objectsAt(p, 'status', 'containerStatuses');
+  const restarts = [...init, ...main].reduce((n, cs) => n + count(cs.restartCount), 0);
+  const phase = stringAt(p, 'status', 'phase') ?? 'Unknown';
+  const pod: LivePod = { name: stringAt(p, 'metadata', 'name') ?? '', phase, ready };
   if (restarts) pod.restarts = restarts;
   let why: { reason?: string; message?: string } | undefined;
-  if (p.metadata?.deletionTimestamp) why = { reason: 'Terminating' };
+  if (stringAt(p, 'metadata', 'deletionTimestamp')) why = { reason: 'Terminating' };
   for (const cs of init) {
     if (why) break;
-    const w = cs.state?.waiting;
-    const t = cs.state?.terminated;
-    if (w?.reason && w.reason !== 'PodInitializing') why = { reason: `Init:${w.reason}`, message: w.message };
-    else if (t && t.exitCode !== 0) why = { reason: `Init:${t.reason ?? 'Error'}`, message: t.message };
+    const waiting = containerState(cs, 'waiting');
+    const terminated = objectAt(cs, 'state', 'terminated');
+    if (waiting.reason && waiting.reason !== 'PodInitializing') why = { reason: `Init:${waiting.reason}`, message: waiting.message };
+    else if (terminated && asNumber(terminated.exitCode) !== 0)
+      why = { reason: `Init:${asString(terminated.reason) ?? 'Error'}`, message: asString(terminated.message) };
   }
   for (const cs of main) {
     if (why || ready) break;
-    const w = cs.state?.waiting;
-    const t = cs.state?.terminated;
-    if (w?.reason) why = { reason: w.reason, message: w.message };
-    else if (t?.reason) why = { reason: t.reason, message: t.message };
+    const waiting = containerState(cs, 'waiting');
+    const terminated = containerState(cs, 'terminated');
+    if (waiting.reason) why = waiting;
+    else if (terminated.reason) why = terminated;
   }
-  if (!why && !ready && status.reason) why = { reason: status.reason, message: status.message };
+  const podReason = stringAt(p, 'status', 'reason');
+  if (!why && !ready && podReason) why = { reason: podReason, message: stringAt(p, 'status', 'message') };
   if (!why && !ready) {
     const c =
       conditions.find((x) => x.type === 'PodScheduled' && x.status === 'False') ??
-      (status.phase === 'Running' ? conditions.find((x) => x.type === 'Ready' && x.status === 'False') : undefined);
+      (phase === 'Running' ? conditions.find((x) => x.type === 'Ready' && x.status === 'False') : undefined);
     if (c?.reason) why = { reason: c.reason, message: c.message };
   }
   if (why?.reason) pod.reason = why.reason;
@@ -424,16 +455,19 @@ export function livePod(p: Obj): LivePod {
   return pod;
 }
 
-function hpaState(o: Obj): Partial<LiveNodeState> {
-  const status = o.status ?? {};
+function containerState(cs: unknown, which: 'waiting' | 'terminated'): { reason?: string; message?: string } {
+  return { reason: stringAt(cs, 'state', which, 'reason'), message: stringAt(cs, 'state', which, 'message') };
+}
+
+function hpaState(o: unknown): Partial<LiveNodeState> {
   const out: Partial<LiveNodeState> = {
     hpa: {
-      currentReplicas: status.currentReplicas ?? 0,
-      desiredReplicas: status.desiredReplicas ?? 0,
-      metrics: hpaMetrics(o.spec?.metrics ?? [], status.currentMetrics ?? []),
+      currentReplicas: count(numberAt(o, 'status', 'currentReplicas')),
+      desiredReplicas: count(numberAt(o, 'status', 'desiredReplicas')),
+      metrics: hpaMetrics(objectsAt(o, 'spec', 'metrics'), objectsAt(o, 'status', 'currentMetrics')),
     },
   };
-  const conditions: Obj[] = status.conditions ?? [];
+  const conditions = conditionsAt(o, 'status', 'conditions');
   const stuck =
     conditions.find((c) => c.type === 'ScalingActive' && c.status === 'False') ?? conditions.find((c) => c.type === 'AbleToScale' && c.status === 'False');
   if (stuck) out.condition = conditionText(stuck);
@@ -442,63 +476,60 @@ function hpaState(o: Obj): Partial<LiveNodeState> {
 
 const RESOURCE_LABEL: Record<string, string> = { cpu: 'CPU', memory: 'memory' };
 
+/** The source key of each metric type in a MetricSpec / MetricStatus. */
+const METRIC_SOURCE: Record<string, string> = {
+  Resource: 'resource',
+  ContainerResource: 'containerResource',
+  Pods: 'pods',
+  Object: 'object',
+  External: 'external',
+};
+
 /** HPA metrics as people read them: "CPU 37% / 50%", "memory 120Mi / 200Mi", "<unknown>" before metrics arrive. */
-export function hpaMetrics(spec: readonly Obj[], current: readonly Obj[]): string[] {
+export function hpaMetrics(spec: readonly unknown[], current: readonly unknown[]): string[] {
   return spec.map((m) => {
-    const cur = current.find((c) => c.type === m.type && sameMetric(m, c));
-    switch (m.type) {
-      case 'Resource':
-      case 'ContainerResource': {
-        const src = m.type === 'Resource' ? m.resource : m.containerResource;
-        const now = m.type === 'Resource' ? cur?.resource?.current : cur?.containerResource?.current;
-        const label = `${RESOURCE_LABEL[src?.name] ?? src?.name}${m.type === 'ContainerResource' ? ` (${src?.container})` : ''}`;
-        return `${label} ${targetPair(src?.target, now)}`;
-      }
-      case 'Pods':
-        return `${m.pods?.metric?.name} ${targetPair(m.pods?.target, cur?.pods?.current)}`;
-      case 'Object':
-        return `${m.object?.metric?.name} (${m.object?.describedObject?.kind} ${m.object?.describedObject?.name}) ${targetPair(m.object?.target, cur?.object?.current)}`;
-      case 'External':
-        return `${m.external?.metric?.name} ${targetPair(m.external?.target, cur?.external?.current)}`;
-      default:
-        return String(m.type);
+    const type = stringAt(m, 'type') ?? '';
+    const key = METRIC_SOURCE[type];
+    if (!key) return type || '<unknown metric>';
+    const src = objectAt(m, key);
+    const cur = current.find((c) => stringAt(c, 'type') === type && sameMetric(type, src, objectAt(c, key)));
+    const now = objectAt(cur, key, 'current');
+    const pair = targetPair(objectAt(src, 'target'), now);
+    if (type === 'Resource' || type === 'ContainerResource') {
+      const name = stringAt(src, 'name') ?? '?';
+      return `${RESOURCE_LABEL[name] ?? name}${type === 'ContainerResource' ? ` (${stringAt(src, 'container') ?? '?'})` : ''} ${pair}`;
     }
+    const metric = stringAt(src, 'metric', 'name') ?? '?';
+    if (type === 'Object') return `${metric} (${stringAt(src, 'describedObject', 'kind') ?? '?'} ${stringAt(src, 'describedObject', 'name') ?? '?'}) ${pair}`;
+    return `${metric} ${pair}`;
   });
 }
 
-function sameMetric(spec: Obj, cur: Obj): boolean {
-  switch (spec.type) {
-    case 'Resource':
-      return cur.resource?.name === spec.resource?.name;
-    case 'ContainerResource':
-      return cur.containerResource?.name === spec.containerResource?.name && cur.containerResource?.container === spec.containerResource?.container;
-    case 'Pods':
-      return cur.pods?.metric?.name === spec.pods?.metric?.name;
-    case 'Object':
-      return cur.object?.metric?.name === spec.object?.metric?.name;
-    case 'External':
-      return cur.external?.metric?.name === spec.external?.metric?.name;
-    default:
-      return false;
-  }
+function sameMetric(type: string, spec: JsonObject | undefined, cur: JsonObject | undefined): boolean {
+  if (type === 'Resource') return stringAt(cur, 'name') === stringAt(spec, 'name');
+  if (type === 'ContainerResource') return stringAt(cur, 'name') === stringAt(spec, 'name') && stringAt(cur, 'container') === stringAt(spec, 'container');
+  return stringAt(cur, 'metric', 'name') === stringAt(spec, 'metric', 'name');
 }
 
-function targetPair(target: Obj, current: Obj): string {
-  if (target?.type === 'Utilization') {
-    const now = current?.averageUtilization;
-    return `${typeof now === 'number' ? `${now}%` : '<unknown>'} / ${target.averageUtilization}%`;
+function targetPair(target: JsonObject | undefined, current: JsonObject | undefined): string {
+  if (stringAt(target, 'type') === 'Utilization') {
+    const now = asNumber(current?.averageUtilization);
+    return `${now !== undefined ? `${now}%` : '<unknown>'} / ${scalarText(target?.averageUtilization) ?? '?'}%`;
   }
-  const key = target?.type === 'Value' ? 'value' : 'averageValue';
-  const now = current?.[key] ?? current?.averageValue ?? current?.value;
-  return `${now !== undefined ? String(now) : '<unknown>'} / ${String(target?.[key] ?? '?')}`;
+  const key = stringAt(target, 'type') === 'Value' ? 'value' : 'averageValue';
+  const now = scalarText(current?.[key]) ?? scalarText(current?.averageValue) ?? scalarText(current?.value);
+  return `${now ?? '<unknown>'} / ${scalarText(target?.[key]) ?? '?'}`;
 }
 
-function serviceState(svc: Obj, slices: readonly KubernetesObject[] | undefined, kindHint: boolean): Partial<LiveNodeState> {
+function serviceState(svc: unknown, slices: readonly unknown[] | undefined, kindHint: boolean): Partial<LiveNodeState> {
   const out: Partial<LiveNodeState> = {};
-  const type = svc.spec?.type ?? 'ClusterIP';
-  if (type !== 'ExternalName' && slices) out.endpoints = readyEndpoints(svc.metadata?.name, slices);
+  const type = stringAt(svc, 'spec', 'type') ?? 'ClusterIP';
+  const name = stringAt(svc, 'metadata', 'name') ?? '';
+  if (type !== 'ExternalName' && slices) out.endpoints = readyEndpoints(name, slices);
   if (type === 'LoadBalancer') {
-    const addresses = ((svc.status?.loadBalancer?.ingress ?? []) as Obj[]).map((i) => i.ip ?? i.hostname).filter(Boolean);
+    const addresses = objectsAt(svc, 'status', 'loadBalancer', 'ingress')
+      .map((i) => asString(i.ip) ?? asString(i.hostname))
+      .filter((a): a is string => !!a);
     out.loadBalancer = addresses.length
       ? { pending: false, address: addresses.join(', ') }
       : { pending: true, hint: kindHint ? KIND_HINT : LOAD_BALANCER_HINT };
@@ -507,13 +538,14 @@ function serviceState(svc: Obj, slices: readonly KubernetesObject[] | undefined,
 }
 
 /** Ready endpoints behind a Service, each pod counted once (dual-stack Services have a slice per family). */
-function readyEndpoints(service: string, slices: readonly KubernetesObject[]): number {
+function readyEndpoints(service: string, slices: readonly unknown[]): number {
   const seen = new Set<string>();
-  for (const s of slices as Obj[]) {
-    if (s.metadata?.labels?.['kubernetes.io/service-name'] !== service) continue;
-    for (const e of (s.endpoints ?? []) as Obj[]) {
-      if (e.conditions?.ready === false) continue; // unset means ready
-      seen.add(e.targetRef?.uid ?? (e.addresses ?? []).join(','));
+  for (const s of slices) {
+    if (stringMapAt(s, 'metadata', 'labels')['kubernetes.io/service-name'] !== service) continue;
+    for (const e of objectsAt(s, 'endpoints')) {
+      if (at(e, 'conditions', 'ready') === false) continue; // unset means ready
+      const addresses = Array.isArray(e.addresses) ? e.addresses.filter((a): a is string => typeof a === 'string') : [];
+      seen.add(stringAt(e, 'targetRef', 'uid') ?? addresses.join(','));
     }
   }
   return seen.size;

@@ -7,13 +7,15 @@
 import { stringify as toYamlText } from 'yaml';
 import { unifiedDiff } from './textDiff';
 import type { ResourceDiff } from './applyTypes';
+import { decodedBase64, REDACTED } from './redaction';
+
+export { REDACTED };
 
 type Obj = Record<string, unknown>;
 
 const METADATA_NOISE = ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink'];
 /** Written by `kubectl apply` (client side): a copy of the last applied object, Secrets included. */
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
-export const REDACTED = '***';
 
 /** A deep copy without server bookkeeping and status. */
 export function withoutServerNoise(obj: Obj): Obj {
@@ -35,10 +37,10 @@ export function sameObject(live: Obj, intended: Obj): boolean {
 
 /** JSON with keys sorted, so field order never counts as a difference. */
 export function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, value) => {
+  return JSON.stringify(v, (_k, value: unknown) => {
     if (value && typeof value === 'object' && !Array.isArray(value)) {
       const sorted: Obj = {};
-      for (const key of Object.keys(value as Obj).sort()) sorted[key] = (value as Obj)[key];
+      for (const key of Object.keys(value).sort()) sorted[key] = (value as Obj)[key];
       return sorted;
     }
     return value;
@@ -108,8 +110,8 @@ function secretValues(obj: Obj | undefined): Map<string, string> {
 }
 
 /**
- * Every clear-text Secret value (and its base64 form) of an object, for scrubbing messages:
- * a server error may quote a value.
+ * Every Secret value of an object as written (base64 `data` decoded too), for a Redactor: a
+ * server or webhook error may quote a value in any of its forms (see redaction.ts).
  */
 export function secretStrings(obj: Obj | undefined): string[] {
   if (!isSecret(obj)) return [];
@@ -118,21 +120,13 @@ export function secretStrings(obj: Obj | undefined): string[] {
     const values = (obj as Obj)[field] as Obj | undefined;
     if (!values || typeof values !== 'object') continue;
     for (const v of Object.values(values)) {
-      if (typeof v !== 'string' || v.length < 3) continue;
+      if (typeof v !== 'string') continue;
       out.add(v);
-      const plain = normalizedSecretValue(field, v);
-      if (plain.length >= 3) out.add(plain);
-      if (field === 'stringData') out.add(Buffer.from(v, 'utf8').toString('base64'));
+      const plain = field === 'data' ? decodedBase64(v) : undefined;
+      if (plain) out.add(plain);
     }
   }
-  // Longest first, so a value containing another is replaced whole.
-  return [...out].sort((a, b) => b.length - a.length);
-}
-
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) out = out.split(s).join(REDACTED);
-  return out;
+  return [...out];
 }
 
 export function toYaml(obj: Obj): string {

@@ -11,7 +11,7 @@ import { rangeOf, type PathSegment } from '../parse/locate';
 import { refOf } from '../model/kinds';
 import { APPLY_CODES } from './applyTypes';
 import type { ClusterResponse, KubeStatus } from './clusterClient';
-import { scrub } from './objectCompare';
+import { checkApiVersion, checkName, checkNamespace, RefusedPathError } from './requestPath';
 
 /** One step of a server field path: a key, an index, or a list item chosen by its keys (`[name="x"]`). */
 export type FieldStep = string | number | { match: Record<string, unknown> };
@@ -120,7 +120,9 @@ export function resolveFieldPath(object: unknown, steps: readonly FieldStep[]): 
 
 function looseEqual(a: unknown, b: unknown): boolean {
   // Selectors quote numbers as the server prints them: port=80 or port="80".
-  return a === b || (a !== undefined && b !== undefined && String(a) === String(b));
+  if (a === b) return true;
+  const scalar = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+  return scalar(a) && scalar(b) && String(a) === String(b);
 }
 
 /** A server field path as people read it, list selectors kept (`containers[name="x"].image`). */
@@ -144,14 +146,15 @@ export interface ErrorContext {
   resource: Resource;
   /** Namespace the resource is applied in (for messages). */
   namespace?: string;
-  /** Secret values to scrub from messages. */
-  secrets: readonly string[];
+  /** Removes credentials and Secret values from a message (the connection's Redactor). */
+  redact: (text: string) => string;
   /** The verb that failed, for messages: "apply", "dry-run", "delete". */
   verb: string;
 }
 
 function statusOf(res: ClusterResponse): KubeStatus {
-  return res.body && typeof res.body === 'object' ? (res.body as KubeStatus) : { message: typeof res.body === 'string' ? res.body : undefined };
+  if (res.body && typeof res.body === 'object') return res.body;
+  return { message: typeof res.body === 'string' ? res.body.slice(0, 2000) : undefined };
 }
 
 function makeFinding(ctx: ErrorContext, code: string, message: string, range: Range): Finding {
@@ -159,7 +162,7 @@ function makeFinding(ctx: ErrorContext, code: string, message: string, range: Ra
   return {
     code,
     severity: 'error',
-    message: scrub(message, ctx.secrets),
+    message: ctx.redact(message),
     file: r.file,
     range,
     resource: { ...refOf(r), namespace: ctx.namespace },
@@ -269,6 +272,11 @@ export function findingsForResponse(res: ClusterResponse, ctx: ErrorContext): Fi
   }
 }
 
+/** The finding code of a failure below HTTP: an answer that was too large or a context that cannot be used is not "unreachable". */
+export function transportCode(kind: string): string {
+  return kind === 'too-large' || kind === 'config' ? APPLY_CODES.failed : APPLY_CODES.unreachable;
+}
+
 /** A finding for a failure below HTTP (unreachable, timeout, credentials). */
 export function transportFinding(resource: Resource, namespace: string | undefined, message: string, code: string = APPLY_CODES.unreachable): Finding {
   return {
@@ -279,4 +287,49 @@ export function transportFinding(resource: Resource, namespace: string | undefin
     range: headRange(resource),
     resource: { ...refOf(resource), namespace },
   };
+}
+
+/**
+ * The finding for a resource refused before anything was sent (requestPath.ts): on the field that
+ * is wrong — metadata.name, metadata.namespace (or the resource, when the namespace came from
+ * --namespace or the context), apiVersion, or kind when the server's discovery was the problem.
+ */
+export function refusalFinding(resource: Resource, namespace: string | undefined, e: RefusedPathError): Finding {
+  const field: PathSegment[] | undefined =
+    e.part === 'name'
+      ? ['metadata', 'name']
+      : e.part === 'namespace'
+        ? resource.namespace
+          ? ['metadata', 'namespace']
+          : undefined
+        : e.part === 'apiVersion'
+          ? ['apiVersion']
+          : ['kind'];
+  return {
+    ...transportFinding(resource, namespace, `${e.message} — nothing was sent for it`, APPLY_CODES.invalidObject),
+    range: field ? rangeOf(resource, field, 'value') : headRange(resource),
+  };
+}
+
+/** Checks what can be checked before discovery: the apiVersion and the name (by kind). */
+export function refusedBeforeDiscovery(resource: Resource, namespace: string | undefined): Finding | undefined {
+  try {
+    checkApiVersion(resource.apiVersion ?? '');
+    checkName(resource.kind ?? '', resource.name ?? '');
+    return undefined;
+  } catch (e) {
+    if (e instanceof RefusedPathError) return refusalFinding(resource, namespace, e);
+    throw e;
+  }
+}
+
+/** Checks the namespace of a namespaced resource (written in the file or the default one). */
+export function refusedNamespace(resource: Resource, namespace: string): Finding | undefined {
+  try {
+    checkNamespace(namespace, resource.namespace ? 'metadata.namespace' : 'namespace (from --namespace or the context)');
+    return undefined;
+  } catch (e) {
+    if (e instanceof RefusedPathError) return refusalFinding(resource, namespace, e);
+    throw e;
+  }
 }

@@ -15,6 +15,20 @@ export {
   type TemplateDirectory,
   type LoadedTemplates,
 } from './templateLoader';
+export {
+  formLayout,
+  evaluateForm,
+  essentialParameters,
+  kindRecommendations,
+  DEFAULT_GROUP,
+  type FormLayout,
+  type FormField,
+  type FormGroup,
+  type FormChoice,
+  type FieldState,
+  type FormEvaluation,
+  type FormProblem,
+} from './form';
 export { isKubeTopologyTemplate } from './templateDetect';
 export { parseExpression, conditionHolds, ExpressionError } from './expression';
 export { interpolate, placeholdersIn } from './placeholders';

@@ -31,10 +31,14 @@ export function describeAllowed(p: TemplateParameter): string {
 
 /**
  * Turns a raw value (text from `--set` or an input box, or a typed default) into the parameter's
- * type and checks it. Returns the value or a message that names what is allowed.
+ * type and checks it. Returns the value, or a message that names what is allowed (`error`, with the
+ * parameter's name for a command line; `reason`, without it, for a message beside the field).
  */
-export function coerceValue(p: TemplateParameter, raw: ParameterValue): { value: ParameterValue } | { error: string } {
-  const bad = (what: string): { error: string } => ({ error: `${p.name}: ${what}; expected ${describeAllowed(p)}` });
+export function coerceValue(p: TemplateParameter, raw: ParameterValue): { value: ParameterValue } | { error: string; reason: string } {
+  const bad = (what: string): { error: string; reason: string } => {
+    const reason = `${what}; expected ${describeAllowed(p)}`;
+    return { error: `${p.name}: ${reason}`, reason };
+  };
   switch (p.type) {
     case 'boolean': {
       if (typeof raw === 'boolean') return { value: raw };

@@ -121,7 +121,7 @@ export function parseTemplate(text: string, source: string, builtIn = false): Te
 
   for (const doc of body) {
     if (!isMap(doc.contents)) fail('every document after the header must be a Kubernetes object (a mapping)', lineOf(doc.contents));
-    checkBodyNode(doc.contents as YamlNode, true, { checkText, checkCondition, fail, lineOf });
+    checkBodyNode(doc.contents, true, { checkText, checkCondition, fail, lineOf });
     checkComments(doc, checkText, lineOf);
   }
 
@@ -133,7 +133,7 @@ export function parseTemplate(text: string, source: string, builtIn = false): Te
     constraints,
     notes,
     output: { singleFile, prefix },
-    body: body as Document.Parsed[],
+    body: body,
     source,
     builtIn,
   };
@@ -193,7 +193,7 @@ function checkBodyNode(node: YamlNode | null, isRoot: boolean, c: BodyCheckers):
 }
 
 function checkComments(doc: Document.Parsed, checkText: BodyCheckers['checkText'], lineOf: BodyCheckers['lineOf']): void {
-  const line = lineOf(doc.contents as YamlNode);
+  const line = lineOf(doc.contents);
   if (doc.commentBefore) checkText(doc.commentBefore, 'comment', line);
   if (doc.comment) checkText(doc.comment, 'comment', line);
 }
@@ -204,12 +204,12 @@ function parseParameters(raw: unknown, fail: (m: string, line?: number) => never
   const seen = new Set<string>();
   for (const [i, item] of list.entries()) {
     if (!isRecord(item)) fail(`spec.parameters[${i}] must be a mapping`);
-    const p = item as Record<string, unknown>;
+    const p = item;
     const name = str(p.name);
     const where = `parameter ${name ?? `#${i + 1}`}`;
     if (!name || !IDENTIFIER.test(name)) fail(`spec.parameters[${i}].name must be an identifier (letters, digits, _), got ${JSON.stringify(p.name)}`);
-    if (seen.has(name!)) fail(`parameter ${name} is declared twice`);
-    seen.add(name!);
+    if (seen.has(name)) fail(`parameter ${name} is declared twice`);
+    seen.add(name);
     const type = (p.type ?? 'string') as ParameterType;
     if (!TYPES.includes(type)) fail(`${where}: type must be one of ${TYPES.join(', ')}`);
     let choices: ParameterChoice[] | undefined;
@@ -218,7 +218,7 @@ function parseParameters(raw: unknown, fail: (m: string, line?: number) => never
       if (rawChoices.length === 0) fail(`${where}: an enum needs choices`);
       choices = rawChoices.map((c, j) => {
         if (typeof c === 'string' || typeof c === 'number' || typeof c === 'boolean') return { value: String(c) };
-        if (isRecord(c) && c.value !== undefined && c.value !== null) {
+        if (isRecord(c) && (typeof c.value === 'string' || typeof c.value === 'number' || typeof c.value === 'boolean')) {
           return { value: String(c.value), description: str(c.description), recommendedOnKind: c.recommendedOnKind === true ? true : undefined };
         }
         return fail(`${where}: choices[${j}] must be a value or { value, description }`);
@@ -239,11 +239,12 @@ function parseParameters(raw: unknown, fail: (m: string, line?: number) => never
         fail(`${where}: pattern ${pattern} is not a valid regular expression`);
       }
     }
+    if (p.essential !== undefined && typeof p.essential !== 'boolean') fail(`${where}: essential must be true or false`);
     const minimum = num(p.minimum, `${where}: minimum`, fail);
     const maximum = num(p.maximum, `${where}: maximum`, fail);
     if ((minimum !== undefined || maximum !== undefined) && type !== 'integer') fail(`${where}: minimum/maximum apply to integer parameters only`);
     out.push({
-      name: name!,
+      name: name,
       type,
       default: type === 'string' ? String(def) : def,
       prompt: str(p.prompt),
@@ -255,6 +256,7 @@ function parseParameters(raw: unknown, fail: (m: string, line?: number) => never
       choices,
       when: str(p.when),
       group: str(p.group),
+      essential: p.essential === true ? true : undefined,
     });
   }
   return out;

@@ -39,8 +39,13 @@ export interface TemplateParameter {
   choices?: ParameterChoice[];
   /** The parameter is only asked (and only used) when this expression is true. */
   when?: string;
-  /** Groups parameters in listings and in the editor's step titles. */
+  /** Groups parameters in listings and in the editor's form (groups appear in declaration order). */
   group?: string;
+  /**
+   * One of the few questions most people answer (name, images, how it is reached): the editor's
+   * quick input asks only these, and its form shows them first with the rest folded.
+   */
+  essential?: boolean;
 }
 
 export interface TemplateConstraint {

@@ -46,7 +46,7 @@ function pairOf(map: YAMLMap, key: string, depth = 0): Pair | undefined {
   const items = map.items;
   for (let i = 0; i < items.length; i++) {
     const it = items[i];
-    if (keyText(it.key) === key) return it as Pair;
+    if (keyText(it.key) === key) return it;
   }
   const sources = depth < 20 ? mergeSources.get(map) : undefined;
   if (sources) {
@@ -91,7 +91,8 @@ function keyText(key: unknown): string | undefined {
     const v = key.value;
     return typeof v === 'string' ? v : String(v);
   }
-  return key == null ? undefined : String(key);
+  // A mapping or sequence used as a key has no text a path could name.
+  return typeof key === 'string' || typeof key === 'number' || typeof key === 'boolean' ? String(key) : undefined;
 }
 
 /**
@@ -172,7 +173,7 @@ export function pathAtOffset(data: ResourceData, offset: number): { path: PathSe
         const start = k?.range?.[0] ?? v?.range?.[0];
         const end = v?.range?.[1] ?? k?.range?.[1];
         return start !== undefined && end !== undefined && offset >= start && offset <= end;
-      }) as Pair | undefined;
+      });
       if (!p) break;
       path.push(keyText(p.key) ?? '');
       const k = p.key as YamlNode | undefined;

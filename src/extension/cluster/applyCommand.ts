@@ -162,7 +162,8 @@ async function report(deps: ApplyDeps, selection: ManifestSelection, session: Ap
   }
   for (const r of result.rollouts) {
     const extra = [...r.conditions, ...r.pods.map((p) => `pod ${p}`), ...r.events.slice(-3)].join('; ');
-    (r.status === 'available' ? deps.log.info : deps.log.warn).call(deps.log, `${rolloutLine(r)}${extra && r.status !== 'available' ? ` — ${extra}` : ''}`);
+    if (r.status === 'available') deps.log.info(rolloutLine(r));
+    else deps.log.warn(`${rolloutLine(r)}${extra ? ` — ${extra}` : ''}`);
   }
   deps.diagnostics.publish(selection.files, result.findings);
   const summary = `Kube Topology: ${context}: ${applySummary(result)}.`;
@@ -304,6 +305,7 @@ function progressText(e: ApplyProgress): string {
 function logPlan(log: vscode.LogOutputChannel, plan: ApplyPlan): void {
   for (const p of plan.resources) {
     const why = p.action === 'error' ? ` — ${p.findings.map((f) => `${f.code}: ${f.message}`).join('; ')}` : '';
-    (p.action === 'error' ? log.warn : log.info).call(log, `dry-run ${resourceLabel(p.ref)}: ${p.action}${why}`);
+    if (p.action === 'error') log.warn(`dry-run ${resourceLabel(p.ref)}: ${p.action}${why}`);
+    else log.info(`dry-run ${resourceLabel(p.ref)}: ${p.action}`);
   }
 }

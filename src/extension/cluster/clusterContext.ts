@@ -1,9 +1,19 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { kubeconfigFiles, listKindClusters, loadKubeconfig, type ContextInfo, type KubeconfigInfo } from '../../core/cluster/kubeconfig';
+import {
+  classifyServer,
+  gatherLocalityEvidence,
+  kubeconfigFiles,
+  loadKubeconfig,
+  type ContextInfo,
+  type KubeconfigInfo,
+  type LocalityEvidence,
+} from '../../core/cluster/kubeconfig';
+import { listKindClusters } from '../../core/cluster/kindImages';
 import type { ClusterClient } from '../../core/cluster/clusterClient';
 import type { LiveConnection } from '../../core/cluster/liveConnection';
 import { statusBarText, type ContextState } from './clusterText';
+import { affectsSetting, setting as readSetting } from '../config';
 
 const WORKSPACE_KEY = 'kubeTopology.cluster.context';
 const SETTING = 'cluster.context';
@@ -16,6 +26,10 @@ const SETTING = 'cluster.context';
  * never evaluates it. The choice: the setting, else what was picked for this workspace, else the
  * kubeconfig's current-context. The files of $KUBECONFIG (or ~/.kube/config) are watched: kind
  * writes its context there when a cluster is created.
+ *
+ * Local or remote is decided from where each server is (core/cluster/locality.ts): loopback and
+ * unix-socket servers at once, others after kind and DNS have been asked (in the background; until
+ * then they count as remote, so the answer errs on the side of asking).
  */
 export class ClusterContextManager implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ContextState>();
@@ -26,6 +40,9 @@ export class ClusterContextManager implements vscode.Disposable {
   private watchedKey = '';
   private info: KubeconfigInfo | undefined;
   private kindClusters: string[] | undefined;
+  private locality: LocalityEvidence | undefined;
+  /** The remote-looking servers the evidence was gathered for. */
+  private localityKey = '';
   private current: ContextState = { source: 'none', probe: 'unknown' };
   private probeGeneration = 0;
   private reloadTimer: NodeJS.Timeout | undefined;
@@ -41,7 +58,7 @@ export class ClusterContextManager implements vscode.Disposable {
       this.item,
       this.changed,
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(`kubeTopology.${SETTING}`)) this.reloadSoon();
+        if (affectsSetting(e, SETTING)) this.reloadSoon();
       }),
     );
   }
@@ -50,11 +67,12 @@ export class ClusterContextManager implements vscode.Disposable {
   start(): void {
     this.reload();
     // `kind get clusters` can take a while when docker is slow: never wait for it.
-    void listKindClusters().then((names) => {
-      if (!names) return;
-      this.kindClusters = names;
-      this.reload();
-    });
+    void listKindClusters({ timeoutMs: 5000 }).then(
+      (names) => {
+        this.kindClusters = names;
+      },
+      () => undefined,
+    );
   }
 
   get state(): ContextState {
@@ -72,8 +90,9 @@ export class ClusterContextManager implements vscode.Disposable {
   /** Re-reads the kubeconfig files, re-selects and re-probes. */
   reload(): void {
     try {
-      this.info = loadKubeconfig({ kindClusters: this.kindClusters });
+      this.info = loadKubeconfig({ locality: this.locality });
       for (const w of this.info.warnings) this.log.debug(`kubeconfig: ${w}`);
+      void this.confirmLocality(this.info);
     } catch (e) {
       this.info = undefined;
       this.set({ source: 'none', probe: 'unknown', error: (e as Error).message });
@@ -96,10 +115,23 @@ export class ClusterContextManager implements vscode.Disposable {
     void this.probe();
   }
 
+  /** Asks kind and DNS about servers that are not plainly local, once per set of such servers, then re-reads. */
+  private async confirmLocality(info: KubeconfigInfo): Promise<void> {
+    // The servers the address alone does not call local (not the current classification, which the evidence changes).
+    const servers = [...new Set(info.contexts.filter((c) => c.server && !classifyServer(c.server, [c.name, c.cluster]).local).map((c) => c.server))].sort();
+    const key = servers.join('\n');
+    if (key === this.localityKey) return;
+    this.localityKey = key;
+    const evidence = await gatherLocalityEvidence(servers);
+    if (key !== this.localityKey) return; // a newer kubeconfig is being looked at
+    this.locality = evidence;
+    this.reload();
+  }
+
   /** Remembers a context for this workspace (the setting, when set, still wins). */
   async select(name: string): Promise<void> {
     await this.context.workspaceState.update(WORKSPACE_KEY, name);
-    const setting = vscode.workspace.getConfiguration('kubeTopology').get<string>(SETTING);
+    const setting = readSetting(SETTING);
     if (setting && setting !== name) {
       void vscode.window.showWarningMessage(`Kube Topology: the setting kubeTopology.cluster.context ("${setting}") overrides the context picked here.`);
     }
@@ -158,7 +190,7 @@ export class ClusterContextManager implements vscode.Disposable {
 
   private choose(info: KubeconfigInfo): { context?: ContextInfo; source: ContextState['source'] } {
     const byName = (n: string | undefined) => (n ? info.contexts.find((c) => c.name === n) : undefined);
-    const setting = vscode.workspace.getConfiguration('kubeTopology').get<string>(SETTING);
+    const setting = readSetting(SETTING);
     if (setting) {
       const c = byName(setting);
       if (c) return { context: c, source: 'setting' };

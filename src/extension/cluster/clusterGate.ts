@@ -33,11 +33,20 @@ export function requireContext(contexts: ClusterContextManager): ContextInfo | u
   return undefined;
 }
 
-/** Local clusters go ahead; others need an explicit yes in a modal. */
+/**
+ * Local clusters go ahead; others need an explicit yes in a modal. Local is where the server is
+ * (core/cluster/locality.ts), never what the context is called: a `kind-*` context pointing at a
+ * remote host asks too, and the modal says why.
+ */
 export async function confirmRemote(c: ContextInfo, verb: 'Apply' | 'Tear down', count: number, detail?: string): Promise<boolean> {
   if (!needsConfirmation(c)) return true;
   const button = verb === 'Apply' ? 'Apply' : 'Tear Down';
-  const choice = await vscode.window.showWarningMessage(confirmationMessage(c, verb, count), { modal: true, detail }, button);
+  const why = `Its server ${c.server || '(none)'} is not on this machine: not a loopback address, a unix socket or a kind cluster of this machine. A context's name does not make a cluster local.`;
+  const choice = await vscode.window.showWarningMessage(
+    confirmationMessage(c, verb, count),
+    { modal: true, detail: detail ? `${detail}\n\n${why}` : why },
+    button,
+  );
   return choice === button;
 }
 

@@ -12,6 +12,7 @@ import { applyToCluster, tearDown, type ApplyDeps } from './applyCommand';
 import { loadImagesIntoKind } from './kindImagesCommand';
 import { selectClusterContext } from './contextPicker';
 import { selectScope } from './manifestTargets';
+import type { CommandHandlers } from '../commandTable';
 
 export interface ClusterFeatureDeps {
   analysis: ManifestAnalysis;
@@ -24,7 +25,17 @@ export interface ClusterFeatureDeps {
  * Load Images into kind, port-forwards and the graph's live overlay and node actions. Nothing here
  * loads @kubernetes/client-node until a command or a probe needs a connection.
  */
-export function registerClusterFeatures(context: vscode.ExtensionContext, deps: ClusterFeatureDeps): vscode.Disposable {
+export type ClusterCommandId =
+  | 'kubeTopology.selectContext'
+  | 'kubeTopology.checkCluster'
+  | 'kubeTopology.applyToCluster'
+  | 'kubeTopology.tearDown'
+  | 'kubeTopology.loadImagesIntoKind'
+  | 'kubeTopology.portForward'
+  | 'kubeTopology.stopPortForwards';
+
+/** Registers the cluster features' providers and returns their command handlers (registered from the command table). */
+export function registerClusterFeatures(context: vscode.ExtensionContext, deps: ClusterFeatureDeps): CommandHandlers<ClusterCommandId> {
   const { analysis, codeLens, log } = deps;
   const contexts = new ClusterContextManager(context, log);
   const diagnostics = new ApplyDiagnostics();
@@ -79,31 +90,35 @@ export function registerClusterFeatures(context: vscode.ExtensionContext, deps: 
     }
   };
 
-  contexts.start();
+  // Reading the kubeconfig, asking kind and probing the server wait until the workspace is
+  // indexed (a manifest is open or a command ran): a repository without manifests pays nothing.
+  if (analysis.started) contexts.start();
+  else context.subscriptions.push(analysis.onDidStart(() => contexts.start()));
   const all = vscode.Disposable.from(
     contexts,
     diagnostics,
     documents,
     forwards,
     overlay,
-    new vscode.Disposable(() => lenses.forEach((l) => l.dispose())),
+    new vscode.Disposable(() => {
+      for (const l of lenses) l.dispose();
+    }),
     vscode.workspace.onDidGrantWorkspaceTrust(addLenses),
     listenToTopologyPanels({ onAction }),
-    vscode.commands.registerCommand('kubeTopology.selectContext', () => selectClusterContext(contexts)),
-    vscode.commands.registerCommand('kubeTopology.checkCluster', () => {
-      contexts.reload();
-      return contexts.probe();
-    }),
-    vscode.commands.registerCommand('kubeTopology.applyToCluster', (uri?: unknown, uris?: unknown) => applyToCluster(applyDeps, uri, uris)),
-    vscode.commands.registerCommand('kubeTopology.tearDown', (uri?: unknown, uris?: unknown) => tearDown(applyDeps, uri, uris)),
-    vscode.commands.registerCommand('kubeTopology.loadImagesIntoKind', (uri?: unknown, uris?: unknown) =>
-      loadImagesIntoKind({ analysis, contexts, log }, uri, uris),
-    ),
-    vscode.commands.registerCommand('kubeTopology.portForward', () => forwards.start()),
-    vscode.commands.registerCommand('kubeTopology.stopPortForwards', () => forwards.stopInteractive()),
   );
   context.subscriptions.push(all);
-  return all;
+  return {
+    'kubeTopology.selectContext': () => selectClusterContext(contexts),
+    'kubeTopology.checkCluster': () => {
+      contexts.reload();
+      return contexts.probe();
+    },
+    'kubeTopology.applyToCluster': (uri?: unknown, uris?: unknown) => applyToCluster(applyDeps, uri, uris),
+    'kubeTopology.tearDown': (uri?: unknown, uris?: unknown) => tearDown(applyDeps, uri, uris),
+    'kubeTopology.loadImagesIntoKind': (uri?: unknown, uris?: unknown) => loadImagesIntoKind({ analysis, contexts, log }, uri, uris),
+    'kubeTopology.portForward': () => forwards.start(),
+    'kubeTopology.stopPortForwards': () => forwards.stopInteractive(),
+  };
 }
 
 /** The manifest resource behind a graph node (the webview only names node ids; the host looks them up). */

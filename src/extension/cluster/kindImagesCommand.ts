@@ -32,7 +32,17 @@ export async function loadImagesIntoKind(deps: ImagesDeps, arg?: unknown, many?:
   }
   const kindImages = await import('../../core/cluster/kindImages');
   const resources = only ?? (await selectManifests(deps.analysis, arg, many))?.resources ?? [];
-  const uses = kindImages.imagesOf(resources, deps.analysis.currentConfig.defaultNamespace);
+  const all = kindImages.imagesOf(resources, deps.analysis.currentConfig.defaultNamespace);
+  // Text that is not an image reference never reaches docker or kind (it could be an option).
+  const invalid = all.filter((u) => u.problem);
+  if (invalid.length) {
+    const list = invalid.map((u) => `${JSON.stringify(u.image.slice(0, 80))} (${u.problem ?? ''})`).join(', ');
+    deps.log.warn(`Load images into kind: skipped, not valid image references: ${list}`);
+    void vscode.window.showWarningMessage(
+      `Kube Topology: skipped ${invalid.length === 1 ? 'an image that is' : `${invalid.length} images that are`} not a valid image reference: ${list}`,
+    );
+  }
+  const uses = all.filter((u) => !u.problem);
   if (!uses.length) {
     void vscode.window.showInformationMessage('Kube Topology: these manifests use no container images.');
     return undefined;

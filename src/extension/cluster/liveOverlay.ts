@@ -4,6 +4,7 @@ import type { ClusterInfo } from '../../shared/webviewProtocol';
 import { listenToTopologyPanels, topologyPanels, type TopologyPanel } from '../topologyPanel';
 import type { ClusterContextManager } from './clusterContext';
 import { liveTargetsOf } from './clusterText';
+import { affectsSetting, setting } from '../config';
 
 type LiveStateModule = typeof import('../../core/cluster/liveState');
 
@@ -34,7 +35,7 @@ export class LiveOverlayController implements vscode.Disposable {
       }),
       contexts.onDidChange(() => this.syncAll()),
       vscode.workspace.onDidGrantWorkspaceTrust(() => this.syncAll()),
-      vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('kubeTopology.cluster.liveOverlay') && this.syncAll()),
+      vscode.workspace.onDidChangeConfiguration((e) => affectsSetting(e, 'cluster.liveOverlay') && this.syncAll()),
     );
   }
 
@@ -65,7 +66,7 @@ export class LiveOverlayController implements vscode.Disposable {
   private async sync(panel: TopologyPanel, graph: GraphModel): Promise<void> {
     panel.postCluster(this.clusterInfo());
     const s = this.contexts.state;
-    const enabled = vscode.workspace.getConfiguration('kubeTopology').get<boolean>('cluster.liveOverlay', true);
+    const enabled = setting('cluster.liveOverlay');
     if (!enabled || !s.context || s.probe !== 'reachable') {
       if (enabled && s.probe === 'probing' && this.watches.get(panel)?.context === s.context?.name) return; // keep drawing while re-checking
       this.stop(panel);

@@ -19,8 +19,7 @@ export interface ManifestSelection {
  * nothing (palette: the active editor's file, else the whole workspace) — into resources.
  */
 export async function selectManifests(analysis: ManifestAnalysis, arg?: unknown, many?: unknown): Promise<ManifestSelection | undefined> {
-  const uris =
-    Array.isArray(many) && many.every((u) => u instanceof vscode.Uri) && many.length ? (many as vscode.Uri[]) : arg instanceof vscode.Uri ? [arg] : [];
+  const uris = Array.isArray(many) && many.every((u) => u instanceof vscode.Uri) && many.length ? many : arg instanceof vscode.Uri ? [arg] : [];
   if (!uris.length) {
     const active = vscode.window.activeTextEditor?.document.uri;
     if (active && analysis.scopeFor(active).index.getFile(active.toString())) uris.push(active);

@@ -64,7 +64,7 @@ export class PortForwards implements vscode.Disposable {
         live.close();
         throw e;
       }
-      const entry: ActiveForward = { context: ctx.name, namespace: service.namespace, service: service.name, port, forward, close: live.close };
+      const entry: ActiveForward = { context: ctx.name, namespace: service.namespace, service: service.name, port, forward, close: () => live.close() };
       forward.onDidChangePod((pod) => this.log.info(`Port-forward ${entry.service}:${port}: ${pod ? `now to pod ${pod}` : 'no ready pod behind the Service'}`));
       forward.onDidFail((m) => this.log.warn(`Port-forward ${entry.service}:${port}: ${m}`));
       this.active.push(entry);
@@ -91,7 +91,7 @@ export class PortForwards implements vscode.Disposable {
         label: `${f.service}:${f.port}`,
         description: `${f.forward.url} · ${f.namespace} · ${f.context}`,
         detail: f.forward.pod ? `pod ${f.forward.pod}` : 'no ready pod right now',
-        entry: f as ActiveForward | undefined,
+        entry: f,
       })),
     ];
     const picked = await vscode.window.showQuickPick(items, { title: 'Active port-forwards', placeHolder: 'Pick one to stop (or stop all)' });
@@ -184,7 +184,7 @@ export class PortForwards implements vscode.Disposable {
 export function serviceTarget(object: Record<string, unknown>, name: string, namespace: string): ServiceTarget {
   const spec = object.spec as { ports?: unknown } | undefined;
   const ports = Array.isArray(spec?.ports)
-    ? (spec!.ports as { port?: unknown; name?: unknown }[])
+    ? (spec.ports as { port?: unknown; name?: unknown }[])
         .filter((p) => typeof p?.port === 'number')
         .map((p) => ({ port: p.port as number, name: typeof p.name === 'string' ? p.name : undefined }))
     : [];

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { parseFieldPath, resolveFieldPath, findingsForResponse, conflictManagers } from '../../../src/core/cluster/serverErrors';
 import { unifiedDiff } from '../../../src/core/cluster/textDiff';
-import { diffObjects, redactSecret, sameObject, secretStrings, scrub } from '../../../src/core/cluster/objectCompare';
+import { diffObjects, redactSecret, sameObject, secretStrings } from '../../../src/core/cluster/objectCompare';
+import { Redactor } from '../../../src/core/cluster/redaction';
 import { applyTier, groupByTier } from '../../../src/core/cluster/applyOrder';
 import { rolloutState, labelSelectorString, podProblem } from '../../../src/core/cluster/rolloutStatus';
 import { parseDuration } from '../../../src/cli/clusterCommon';
@@ -75,7 +76,7 @@ test('a 422 cause is reported on the line of the field it names', () => {
         details: { causes: [{ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.template.spec.containers[1].image' }] },
       },
     },
-    { resource: r, namespace: 'default', secrets: [], verb: 'dry-run' },
+    { resource: r, namespace: 'default', redact: (t: string) => t, verb: 'dry-run' },
   );
   assert.equal(f.code, 'apply-rejected');
   assert.equal(f.range.start.line, 11);
@@ -96,7 +97,7 @@ test('a server-side apply conflict names the manager and underlines the conteste
       ],
     },
   };
-  const [f] = findingsForResponse({ status: 409, body }, { resource: r, namespace: 'default', secrets: [], verb: 'apply' });
+  const [f] = findingsForResponse({ status: 409, body }, { resource: r, namespace: 'default', redact: (t: string) => t, verb: 'apply' });
   assert.equal(f.code, 'apply-conflict');
   assert.equal(f.range.start.line, 11);
   assert.match(
@@ -108,7 +109,7 @@ test('a server-side apply conflict names the manager and underlines the conteste
 
 test('strict decoding errors point at the unknown field; 403 and missing namespaces get their own codes', () => {
   const r = resource();
-  const ctx = { resource: r, namespace: 'shop', secrets: [], verb: 'dry-run' };
+  const ctx = { resource: r, namespace: 'shop', redact: (t: string) => t, verb: 'dry-run' };
   const [unknown] = findingsForResponse(
     {
       status: 400,
@@ -135,11 +136,11 @@ test('strict decoding errors point at the unknown field; 403 and missing namespa
 test('Secret values are scrubbed from server messages', () => {
   const text = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  token: abc-secret-123\ndata:\n  b: c2VjcmV0LWI=\n';
   const r = resource(text);
-  const secrets = secretStrings(r.object);
-  assert.equal(scrub('value "abc-secret-123" and secret-b and YWJjLXNlY3JldC0xMjM=', secrets), 'value "***" and *** and ***');
+  const secrets = new Redactor().add(...secretStrings(r.object));
+  assert.equal(secrets.scrub('value "abc-secret-123" and secret-b and YWJjLXNlY3JldC0xMjM='), 'value "***" and *** and ***');
   const [f] = findingsForResponse(
     { status: 422, body: { message: 'x', details: { causes: [{ field: 'stringData[token]', message: 'Invalid value: "abc-secret-123"' }] } } },
-    { resource: r, secrets, verb: 'apply' },
+    { resource: r, redact: (t) => secrets.scrub(t), verb: 'apply' },
   );
   assert.ok(!f.message.includes('abc-secret-123'), f.message);
 });
@@ -153,9 +154,9 @@ test('redacted Secrets show which keys change without showing values', () => {
   };
   const intended = { ...live, data: { a: Buffer.from('new').toString('base64'), same: 'eA==', added: 'eQ==' } };
   const d = diffObjects(live, intended, 'secret/s');
-  assert.match(d.unified, /^-  a: "\*\*\*"$/m);
-  assert.match(d.unified, /^\+  a: "\*\*\* \(changed\)"$/m);
-  assert.match(d.unified, /^\+  added: "\*\*\* \(new\)"$/m);
+  assert.match(d.unified, /^- {2}a: "\*\*\*"$/m);
+  assert.match(d.unified, /^\+ {2}a: "\*\*\* \(changed\)"$/m);
+  assert.match(d.unified, /^\+ {2}added: "\*\*\* \(new\)"$/m);
   assert.doesNotMatch(d.unified, /^[-+] +same/m, 'an unchanged value is not a change');
   assert.ok(!JSON.stringify(d).includes('b2xk'));
   assert.deepEqual(redactSecret({ kind: 'ConfigMap', data: { a: 'visible' } }), { kind: 'ConfigMap', data: { a: 'visible' } });

@@ -148,7 +148,7 @@ test('kube-topology kind-load with docker missing: exit 2 and the message, no st
     process.env.KUBE_TOPOLOGY_DOCKER = path.join(dir, 'no-such-docker');
     let out = '';
     let err = '';
-    const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: dir, isTTY: false, readStdin: async () => '' };
+    const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: dir, isTTY: false, readStdin: () => Promise.resolve('') };
     const code = await runCli(['kind-load', 'app.yaml'], io);
     assert.equal(code, 2);
     assert.equal(err, `kube-topology kind-load: docker not found at ${path.join(dir, 'no-such-docker')} (from KUBE_TOPOLOGY_DOCKER)\n`);
@@ -162,7 +162,94 @@ test('kube-topology kind-load with docker missing: exit 2 and the message, no st
 
 test('kube-topology kind-load needs a PATH and says so', async () => {
   let err = '';
-  const io: CliIo = { stdout: () => {}, stderr: (t) => (err += t), cwd: os.tmpdir(), isTTY: false, readStdin: async () => '' };
+  const io: CliIo = { stdout: () => {}, stderr: (t) => (err += t), cwd: os.tmpdir(), isTTY: false, readStdin: () => Promise.resolve('') };
   assert.equal(await runCli(['kind-load'], io), 2);
   assert.match(err, /kind-load needs at least one PATH/);
+});
+
+/**
+ * A recording stand-in for kind and docker: it only writes down the arguments it was given (and,
+ * as docker, answers like a present image), so the tests can see the exact command lines. The real
+ * kind v0.33 and docker CLIs both take the image after "--" (checked by hand on the kind test bed:
+ * `kind load docker-image --name=x -- busybox:1.36` reports the image, not an option).
+ */
+function recorder(dir: string, name: string): { bin: string; calls(): string[][] } {
+  const bin = path.join(dir, name);
+  const log = path.join(dir, `${name}.calls`);
+  fs.writeFileSync(bin, `#!/bin/sh\nprintf '%s\\0' "$@" >> ${JSON.stringify(log)}\nprintf '\\n' >> ${JSON.stringify(log)}\necho sha256:0123\n`, {
+    mode: 0o755,
+  });
+  return {
+    bin,
+    calls: () =>
+      fs.existsSync(log)
+        ? fs
+            .readFileSync(log, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => l.split('\0').slice(0, -1))
+        : [],
+  };
+}
+
+test('nothing from a manifest becomes an option: images are checked and passed after "--", the cluster as one --name= argument', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-argv-'));
+  try {
+    const kind = recorder(dir, 'kind');
+    const docker = recorder(dir, 'docker');
+    const env = { ...process.env, KUBE_TOPOLOGY_KIND: kind.bin, KUBE_TOPOLOGY_DOCKER: docker.bin };
+    const uses = imagesOf(
+      resources(
+        'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: "--help"}\n  - {name: b, image: "-v=9"}\n  - {name: c, image: "Nginx:1"}\n  - {name: d, image: "kt-gateway:v1"}\n',
+      ),
+    );
+    assert.deepEqual(
+      uses.map((u) => [u.image, u.problem]),
+      [
+        ['--help', 'it starts with "-"'],
+        ['-v=9', 'it starts with "-"'],
+        ['Nginx:1', 'it is not an image reference ([registry/]name[:tag][@digest], lower-case name)'],
+        ['kt-gateway:v1', undefined],
+      ],
+    );
+    assert.deepEqual(await localImageStatus(['kt-gateway:v1'], { env }), [{ image: 'kt-gateway:v1', present: true, id: 'sha256:0123' }]);
+    assert.deepEqual(docker.calls(), [['image', 'inspect', '--format', '{{.Id}}', '--', 'kt-gateway:v1']]);
+    await loadImagesIntoKind(['kt-gateway:v1', 'kt-model:v1'], 'dev', { env });
+    assert.deepEqual(kind.calls(), [['load', 'docker-image', '--name=dev', '--', 'kt-gateway:v1', 'kt-model:v1']]);
+    // Refused before anything runs: an option-like image, an option-like cluster name.
+    await assert.rejects(loadImagesIntoKind(['--help'], 'dev', { env }), /"--help" is not a valid image reference: it starts with "-"; nothing was run for it/);
+    await assert.rejects(localImageStatus(['-v=9'], { env }), /"-v=9" is not a valid image reference/);
+    await assert.rejects(loadImagesIntoKind(['kt-gateway:v1'], '--verbosity=9', { env }), /kind cluster name "--verbosity=9" is not valid/);
+    assert.equal(kind.calls().length, 1);
+    assert.equal(docker.calls().length, 1);
+
+    // The CLI reports the invalid ones, loads the rest, and exits 1.
+    fs.writeFileSync(
+      path.join(dir, 'pod.yaml'),
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - {name: a, image: "--help"}\n  - {name: d, image: "kt-gateway:v1"}\n',
+    );
+    const saved = { kind: process.env.KUBE_TOPOLOGY_KIND, docker: process.env.KUBE_TOPOLOGY_DOCKER };
+    process.env.KUBE_TOPOLOGY_KIND = kind.bin;
+    process.env.KUBE_TOPOLOGY_DOCKER = docker.bin;
+    let out = '';
+    let err = '';
+    const io: CliIo = { stdout: (t) => (out += t), stderr: (t) => (err += t), cwd: dir, isTTY: false, readStdin: () => Promise.resolve('') };
+    try {
+      assert.equal(await runCli(['kind-load', '--cluster', 'dev', 'pod.yaml'], io), 1);
+    } finally {
+      for (const [k, v] of [
+        ['KUBE_TOPOLOGY_KIND', saved.kind],
+        ['KUBE_TOPOLOGY_DOCKER', saved.docker],
+      ] as const) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
+    assert.equal(err, 'kube-topology kind-load: "--help" (Pod p) is not a valid image reference: it starts with "-"; skipped\n');
+    assert.match(out, /Loaded into kind cluster dev: kt-gateway:v1/);
+    assert.deepEqual(kind.calls().at(-1), ['load', 'docker-image', '--name=dev', '--', 'kt-gateway:v1']);
+    assert.equal(await runCli(['kind-load', '--cluster', '-x', 'pod.yaml'], io), 2);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

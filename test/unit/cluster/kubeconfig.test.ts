@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadKubeconfig, findContext, classifyLocal, isLoopbackHost, KubeconfigError } from '../../../src/core/cluster/kubeconfig';
+import { loadKubeconfig, findContext, classifyServer, isLoopbackHost, KubeconfigError, normalizeServerUrl } from '../../../src/core/cluster/kubeconfig';
 
 let dir: string;
 const write = (name: string, text: string) => {
@@ -119,12 +119,23 @@ describe('kubeconfig', () => {
         ],
       }),
     );
-    const byName = Object.fromEntries(
-      loadKubeconfig({ kubeconfig: file, kindClusters: ['renamed-kind'] }).contexts.map((c) => [c.name, [c.local, c.localKind, c.kindCluster]]),
-    );
-    assert.deepEqual(byName, {
+    const where = (info: ReturnType<typeof loadKubeconfig>) => Object.fromEntries(info.contexts.map((c) => [c.name, [c.local, c.localKind, c.kindCluster]]));
+    // From the addresses alone: loopback is local, everything else is remote whatever it is called.
+    assert.deepEqual(where(loadKubeconfig({ kubeconfig: file })), {
       'kind-ml': [true, 'kind', 'ml'],
-      minikube: [true, 'minikube', undefined],
+      minikube: [false, undefined, undefined],
+      'docker-desktop': [false, undefined, undefined],
+      'k3d-dev': [true, 'loopback', undefined],
+      ipv6: [true, 'loopback', undefined],
+      lan: [false, undefined, undefined],
+      custom: [true, 'loopback', undefined],
+    });
+    // With what this machine says: kind reports 127.0.0.1:5555 as its cluster "renamed-kind", and
+    // kubernetes.docker.internal resolves to loopback here.
+    const locality = { kind: [{ name: 'renamed-kind', servers: ['https://127.0.0.1:5555'] }], loopbackNames: ['kubernetes.docker.internal'] };
+    assert.deepEqual(where(loadKubeconfig({ kubeconfig: file, locality })), {
+      'kind-ml': [true, 'loopback', undefined],
+      minikube: [false, undefined, undefined],
       'docker-desktop': [true, 'docker-desktop', undefined],
       'k3d-dev': [true, 'loopback', undefined],
       ipv6: [true, 'loopback', undefined],
@@ -133,15 +144,49 @@ describe('kubeconfig', () => {
     });
   });
 
-  test('a minikube profile is recognised by the extension minikube writes', () => {
-    const ext = [{ name: 'cluster_info', extension: { provider: 'minikube.sigs.k8s.io', version: 'v1.34.0' } }];
-    assert.deepEqual(classifyLocal('work', 'work', 'https://192.168.58.2:8443', ext), { kind: 'minikube' });
-    assert.equal(classifyLocal('work', 'work', 'https://192.168.58.2:8443', []), undefined);
+  test('a context called kind-* whose server is elsewhere is remote; a kind server on the kind network is local', () => {
+    assert.deepEqual(classifyServer('https://k8s.example.com:6443', ['kind-dev', 'kind-dev']), { local: false });
+    assert.deepEqual(classifyServer('https://203.0.113.7:6443', ['kind-dev', 'kind-dev']), { local: false });
+    assert.deepEqual(classifyServer('https://minikube:8443', ['minikube', 'minikube']), { local: false });
+    const evidence = {
+      kind: [{ name: 'dev', servers: ['https://127.0.0.1:40000', 'https://dev-control-plane:6443', 'https://172.18.0.2:6443'] }],
+      loopbackNames: [],
+    };
+    assert.deepEqual(classifyServer('https://172.18.0.2:6443', ['whatever', 'whatever'], evidence), { local: true, localKind: 'kind', kindCluster: 'dev' });
+    assert.deepEqual(classifyServer('https://dev-control-plane:6443/', ['x', 'x'], evidence), { local: true, localKind: 'kind', kindCluster: 'dev' });
+    // Same host, another port: not kind's.
+    assert.deepEqual(classifyServer('https://172.18.0.2:7443', ['kind-dev', 'kind-dev'], evidence), { local: false });
+    // kind says it has no cluster "ghost": a loopback kind-ghost is loopback, not kind.
+    assert.deepEqual(classifyServer('https://127.0.0.1:5000', ['kind-ghost', 'kind-ghost'], evidence), { local: true, localKind: 'loopback' });
+    assert.deepEqual(classifyServer('unix:///var/run/k8s.sock', ['x']), { local: true, localKind: 'unix-socket' });
+  });
+
+  test('a server URL keeps scheme, host, port and path; user info, query and fragment are dropped and said so', () => {
+    assert.deepEqual(normalizeServerUrl('https://admin:hunter2@k8s.example.com:6443/prefix/?token=abc#x'), {
+      server: 'https://k8s.example.com:6443/prefix',
+      dropped: ['user:password@', 'query string', 'fragment'],
+    });
+    assert.deepEqual(normalizeServerUrl(' https://127.0.0.1:6443/ '), { server: 'https://127.0.0.1:6443', dropped: [] });
+    assert.equal(normalizeServerUrl('file:///etc/passwd?token=abc').server.includes('abc'), false);
+    const file = write(
+      'creds-in-url.yaml',
+      config({ clusters: [['c', 'https://admin:hunter2@k8s.example.com:6443/?token=tok-123']], contexts: [['ctx', 'c', 'u']] }),
+    );
+    const info = loadKubeconfig({ kubeconfig: file });
+    assert.equal(info.contexts[0].server, 'https://k8s.example.com:6443');
+    const shown = JSON.stringify(info);
+    for (const secret of ['hunter2', 'tok-123', 'admin:']) assert.ok(!shown.includes(secret), `${secret} shown`);
+    assert.ok(
+      info.warnings.some((w) => /user:password@ and query string ignored/.test(w)),
+      info.warnings.join('\n'),
+    );
   });
 
   test('loopback hosts', () => {
-    for (const h of ['127.0.0.1', '127.3.2.1', 'localhost', 'LOCALHOST', 'api.localhost', '::1', '[::1]', '0.0.0.0']) assert.equal(isLoopbackHost(h), true, h);
-    for (const h of ['10.0.0.1', '128.0.0.1', 'localhost.example.com', 'example.com', '::2']) assert.equal(isLoopbackHost(h), false, h);
+    for (const h of ['127.0.0.1', '127.3.2.1', 'localhost', 'LOCALHOST', 'api.localhost', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1', '0.0.0.0'])
+      assert.equal(isLoopbackHost(h), true, h);
+    for (const h of ['10.0.0.1', '128.0.0.1', 'localhost.example.com', 'example.com', '::2', '127.0.0.1.nip.io', '::ffff:10.0.0.1'])
+      assert.equal(isLoopbackHost(h), false, h);
   });
 
   test('relative certificate, token-file and exec command paths resolve against the file that names them', () => {

@@ -7,11 +7,49 @@ import Module from 'node:module';
  * real files (a temp folder is the workspace), scripted answers for each quick pick and input box.
  */
 export type Step =
-  | { kind: 'pick'; title: string; items: { label: string; description?: string }[]; active?: string; canGoBack: boolean; step?: number; totalSteps?: number }
-  | { kind: 'input'; title: string; value: string; prompt?: string; validationMessage?: unknown; canGoBack: boolean };
+  | {
+      kind: 'pick';
+      title: string;
+      items: { label: string; description?: string }[];
+      active?: string;
+      canGoBack: boolean;
+      step?: number;
+      totalSteps?: number;
+      buttons: string[];
+    }
+  | { kind: 'input'; title: string; value: string; prompt?: string; validationMessage?: unknown; canGoBack: boolean; buttons: string[] };
 
-/** An answer: undefined = press Enter on what is prefilled; a string = type/pick that; 'BACK'/'ESC'. */
-export type Answer = undefined | string | 'BACK' | 'ESC';
+/**
+ * An answer: undefined = press Enter on what is prefilled; a string = type/pick that, except
+ * 'BACK' / 'ESC' (the back button, Escape) and 'MORE' (the "More options…" button).
+ */
+export type Answer = undefined | string;
+
+interface FakeItem {
+  label: string;
+  description?: string;
+}
+interface FakeButton {
+  id?: string;
+  tooltip?: string;
+}
+interface FakeQuickPick {
+  title?: string;
+  step?: number;
+  totalSteps?: number;
+  items: FakeItem[];
+  activeItems: FakeItem[];
+  selectedItems: FakeItem[];
+  buttons: FakeButton[];
+}
+interface FakeInputBox {
+  title?: string;
+  value: string;
+  prompt?: string;
+  validationMessage?: unknown;
+  buttons: FakeButton[];
+  disposed?: boolean;
+}
 
 export class Uri {
   private constructor(
@@ -67,9 +105,15 @@ export function resetFake(state: FakeState, workspaceRoot: string): void {
 
 export function installFakeVscode(workspaceRoot: string): FakeState {
   const state: FakeState = { steps: [], answers: [], warnings: [], infos: [], errors: [], opened: [], commands: new Map(), workspaceRoot };
-  const Back = { id: 'back' };
+  const Back: FakeButton = { id: 'back' };
   const folderOf = () => ({ uri: Uri.file(state.workspaceRoot), name: nodePath.basename(state.workspaceRoot), index: 0 });
 
+  const buttonNames = (buttons: FakeButton[]): string[] => buttons.map((b) => (b === Back ? 'Back' : (b.tooltip ?? '?')));
+  const moreButton = (buttons: FakeButton[]): FakeButton => {
+    const b = buttons.find((x) => x !== Back);
+    if (!b) throw new Error('no "More options…" button on this step');
+    return b;
+  };
   const nextAnswer = (): Answer => state.onStep?.(state.steps[state.steps.length - 1]) ?? state.answers.shift();
   const emitter = <T>() => {
     const listeners: ((v: T) => void)[] = [];
@@ -80,7 +124,7 @@ export function installFakeVscode(workspaceRoot: string): FakeState {
     const accept = emitter<void>();
     const hide = emitter<void>();
     const button = emitter<unknown>();
-    const qp: any = {
+    const qp: FakeQuickPick & Record<string, unknown> = {
       items: [],
       activeItems: [],
       selectedItems: [],
@@ -93,18 +137,20 @@ export function installFakeVscode(workspaceRoot: string): FakeState {
         setImmediate(() => {
           state.steps.push({
             kind: 'pick',
-            title: qp.title,
-            items: qp.items.map((i: any) => ({ label: i.label, description: i.description })),
+            title: qp.title ?? '',
+            items: qp.items.map((i) => ({ label: i.label, description: i.description })),
             active: qp.activeItems[0]?.label,
             canGoBack: qp.buttons.includes(Back),
             step: qp.step,
             totalSteps: qp.totalSteps,
+            buttons: buttonNames(qp.buttons),
           });
           const a = nextAnswer();
           if (a === 'BACK') return button.fire(Back);
+          if (a === 'MORE') return button.fire(moreButton(qp.buttons));
           if (a === 'ESC') return hide.fire();
-          const chosen = a === undefined ? qp.activeItems[0] : qp.items.find((i: any) => i.label === a);
-          if (!chosen) throw new Error(`no item "${a}" in ${qp.title}`);
+          const chosen = a === undefined ? qp.activeItems[0] : qp.items.find((i) => i.label === a);
+          if (!chosen) throw new Error(`no item "${a}" in ${qp.title ?? 'a quick pick'}`);
           qp.selectedItems = [chosen];
           accept.fire();
         });
@@ -118,7 +164,7 @@ export function installFakeVscode(workspaceRoot: string): FakeState {
     const hide = emitter<void>();
     const button = emitter<unknown>();
     const change = emitter<string>();
-    const box: any = {
+    const box: FakeInputBox & Record<string, unknown> = {
       value: '',
       buttons: [],
       onDidAccept: accept.on,
@@ -132,14 +178,16 @@ export function installFakeVscode(workspaceRoot: string): FakeState {
         const answerOnce = (): void => {
           state.steps.push({
             kind: 'input',
-            title: box.title,
+            title: box.title ?? '',
             value: box.value,
             prompt: box.prompt,
             validationMessage: box.validationMessage,
             canGoBack: box.buttons.includes(Back),
+            buttons: buttonNames(box.buttons),
           });
           const a = nextAnswer();
           if (a === 'BACK') return button.fire(Back);
+          if (a === 'MORE') return button.fire(moreButton(box.buttons));
           if (a === 'ESC') return hide.fire();
           if (a !== undefined) {
             box.value = a;
@@ -158,6 +206,9 @@ export function installFakeVscode(workspaceRoot: string): FakeState {
   const vscode = {
     Uri,
     QuickInputButtons: { Back },
+    ThemeIcon: class {
+      constructor(readonly id: string) {}
+    },
     FileType: { File: 1, Directory: 2 },
     commands: {
       registerCommand(id: string, fn: (...args: unknown[]) => unknown) {
@@ -174,7 +225,7 @@ export function installFakeVscode(workspaceRoot: string): FakeState {
         const p = typeof u === 'string' ? Uri.parse(u).path : u.path;
         return p.startsWith(state.workspaceRoot + nodePath.sep) ? nodePath.relative(state.workspaceRoot, p) : p;
       },
-      openTextDocument: async (u: Uri) => ({ uri: u }),
+      openTextDocument: (u: Uri) => Promise.resolve({ uri: u }),
       fs: {
         readDirectory: async (u: Uri) => (await fs.readdir(u.path, { withFileTypes: true })).map((d) => [d.name, d.isFile() ? 1 : 2]),
         readFile: async (u: Uri) => new Uint8Array(await fs.readFile(u.path)),
@@ -188,23 +239,24 @@ export function installFakeVscode(workspaceRoot: string): FakeState {
     window: {
       createQuickPick,
       createInputBox,
-      showTextDocument: async (doc: { uri: Uri }) => {
+      showTextDocument: (doc: { uri: Uri }) => {
         state.opened.push(doc.uri.path);
+        return Promise.resolve();
       },
-      showWarningMessage: async (message: string, options?: unknown, ...items: string[]) => {
+      showWarningMessage: (message: string, options?: unknown, ...items: string[]) => {
         state.warnings.push({ message, options, items });
-        return typeof options === 'object' && options && (options as { modal?: boolean }).modal ? state.overwriteAnswer : undefined;
+        return Promise.resolve(typeof options === 'object' && options && (options as { modal?: boolean }).modal ? state.overwriteAnswer : undefined);
       },
-      showInformationMessage: async (message: string) => {
+      showInformationMessage: (message: string) => {
         state.infos.push(message);
-        return undefined;
+        return Promise.resolve(undefined);
       },
-      showErrorMessage: async (message: string) => {
+      showErrorMessage: (message: string) => {
         state.errors.push(message);
-        return undefined;
+        return Promise.resolve(undefined);
       },
-      showOpenDialog: async () => undefined,
-      showWorkspaceFolderPick: async () => folderOf(),
+      showOpenDialog: () => Promise.resolve(undefined),
+      showWorkspaceFolderPick: () => Promise.resolve(folderOf()),
     },
   };
 

@@ -110,4 +110,82 @@ describe('layout', () => {
       for (const n of g.nodes) assert.ok(!overlap(box, layout.nodes[n.id]), `label of ${e.id} over ${n.id}`);
     }
   });
+
+  test('top to bottom: layers go down, edges leave sources at the bottom and enter targets at the top, with right angles only', async () => {
+    const g = graphOf(['zoomcamp', 'shop', 'broken']);
+    const { layout } = await layoutGraph(g, createDefaultEngine(), { direction: 'TB' });
+    assert.equal(layout.direction, 'TB');
+    const y = (id: string) => layout.nodes[id].y;
+    assert.ok(y('Ingress/default/clothing') < y('Service/default/gateway'));
+    assert.ok(y('Service/default/gateway') < y('Deployment/default/gateway'));
+    assert.ok(y('Deployment/default/gateway') < y('Service/default/tf-serving-clothing-model'));
+    const byId = new Map(g.nodes.map((n) => [n.id, n]));
+    for (const e of g.edges) {
+      if (byId.get(e.from)!.namespace !== byId.get(e.to)!.namespace) continue; // cross-namespace curves
+      const pts = layout.edges[e.id].points;
+      for (let i = 1; i < pts.length; i++)
+        assert.ok(Math.abs(pts[i].x - pts[i - 1].x) < 0.01 || Math.abs(pts[i].y - pts[i - 1].y) < 0.01, `${e.id} segment ${i}`);
+      const from = layout.nodes[e.from];
+      const to = layout.nodes[e.to];
+      assert.equal(pts[0].y, from.y + from.h, `${e.id} leaves at the bottom`);
+      assert.equal(pts[pts.length - 1].y, to.y, `${e.id} enters at the top`);
+    }
+    const boxes = Object.values(layout.nodes);
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlap(boxes[i], boxes[j]));
+    for (const n of g.nodes) assert.equal(layout.nodes[n.id].w, 256, 'cards keep their size');
+  });
+
+  test('with a viewport the direction that shows the graph larger is chosen, and a clear choice is remembered', async () => {
+    const g = graphOf(['zoomcamp']);
+    const tall = await layoutGraph(g, createDefaultEngine(), { viewport: { width: 650, height: 850 } });
+    assert.equal(tall.layout.direction, 'TB', 'beside an editor: top to bottom');
+    assert.equal(tall.memory.direction, 'TB');
+    const wide = await layoutGraph(g, createDefaultEngine(), { viewport: { width: 2400, height: 700 } });
+    assert.equal(wide.layout.direction, 'LR', 'a wide panel: left to right');
+    // The remembered direction holds even when the panel changes shape (an edit never turns the picture).
+    const again = await layoutGraph(g, createDefaultEngine(), { viewport: { width: 2400, height: 700 }, memory: tall.memory });
+    assert.equal(again.layout.direction, 'TB');
+    // Without a viewport (the CLI) it is left to right, as before.
+    assert.equal((await layoutGraph(g, createDefaultEngine())).layout.direction, 'LR');
+  });
+
+  test('cards reserve the rows of live chips they are given; ghosts never do', async () => {
+    const g = graphOf(['zoomcamp', 'broken']);
+    const ghost = g.nodes.find((n) => n.ghost)!;
+    const rows = { 'Service/default/gateway': 2, 'Deployment/default/gateway': 1, [ghost.id]: 1 };
+    const { layout } = await layoutGraph(g, createDefaultEngine(), { liveRows: rows });
+    assert.equal(layout.nodes['Service/default/gateway'].h, 112);
+    assert.equal(layout.nodes['Deployment/default/gateway'].h, 90);
+    assert.equal(layout.nodes['Ingress/default/clothing'].h, 64);
+    assert.equal(layout.nodes[ghost.id].h, 64);
+    const boxes = Object.values(layout.nodes);
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlap(boxes[i], boxes[j]));
+  });
+
+  test('with cards of different heights (live rows), no edge runs through a card, either way round', async () => {
+    const g = graphOf(['zoomcamp', 'shop']);
+    const rows = Object.fromEntries(g.nodes.map((n, i) => [n.id, i % 3]));
+    for (const direction of ['LR', 'TB'] as const) {
+      const { layout } = await layoutGraph(g, createDefaultEngine(), { direction, liveRows: rows });
+      const byId = new Map(g.nodes.map((n) => [n.id, n]));
+      for (const e of g.edges) {
+        if (byId.get(e.from)!.namespace !== byId.get(e.to)!.namespace) continue;
+        const pts = layout.edges[e.id].points;
+        for (let i = 1; i < pts.length; i++) {
+          const seg = {
+            x: Math.min(pts[i - 1].x, pts[i].x),
+            y: Math.min(pts[i - 1].y, pts[i].y),
+            w: Math.abs(pts[i].x - pts[i - 1].x),
+            h: Math.abs(pts[i].y - pts[i - 1].y),
+          };
+          for (const [id, b] of Object.entries(layout.nodes)) {
+            const inner = { x: b.x + 1, y: b.y + 1, w: b.w - 2, h: b.h - 2 };
+            const crosses =
+              seg.x < inner.x + inner.w && inner.x < seg.x + Math.max(seg.w, 0.01) && seg.y < inner.y + inner.h && inner.y < seg.y + Math.max(seg.h, 0.01);
+            assert.ok(!crosses, `${direction}: ${e.id} segment ${i} runs through ${id}`);
+          }
+        }
+      }
+    }
+  });
 });

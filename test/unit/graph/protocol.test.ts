@@ -1,6 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { HOST_TO_WEBVIEW, WEBVIEW_TO_HOST, isHostToWebviewMessage, isWebviewToHostMessage, restoredScope } from '../../../src/shared/webviewProtocol';
+import {
+  GENERATOR_TO_HOST,
+  HOST_TO_GENERATOR,
+  HOST_TO_WEBVIEW,
+  WEBVIEW_TO_HOST,
+  isGeneratorToHostMessage,
+  isHostToGeneratorMessage,
+  isHostToWebviewMessage,
+  isWebviewToHostMessage,
+  restoredScope,
+} from '../../../src/shared/webviewProtocol';
 import { graphOf } from './support';
 
 const scope = { kind: 'folder', uri: 'file:///w', label: 'w' };
@@ -117,5 +127,39 @@ describe('webview protocol validators', () => {
     assert.equal(restoredScope({ scope: { kind: 'file', uri: 3, label: 'x' } }), undefined);
     assert.equal(restoredScope(null), undefined);
     assert.equal(restoredScope('x'), undefined);
+  });
+
+  test('every generator form message is accepted in its documented shape, and the host checks what the form sends', () => {
+    const ok = [
+      { type: 'ready' },
+      {
+        type: 'change',
+        revision: 4,
+        template: 'gateway-model',
+        values: { appName: 'shoes', gatewayPort: '9000', gatewayAutoscaling: false },
+        layout: 'single',
+      },
+      { type: 'selectTemplate', name: 'ml-microservices' },
+      { type: 'chooseFolder' },
+      { type: 'generate', template: 'gateway-model', values: {}, layout: 'per-resource' },
+      { type: 'log', level: 'error', message: 'x' },
+    ];
+    for (const m of ok) assert.equal(isGeneratorToHostMessage(m), true, JSON.stringify(m));
+    assert.deepEqual(new Set(ok.map((m) => m.type)), new Set(Object.keys(GENERATOR_TO_HOST)));
+    const bad: unknown[] = [
+      { type: 'change', revision: 1, template: 'x', values: { a: { nested: true } }, layout: 'single' },
+      { type: 'change', revision: 1, template: 'x', values: { a: ['list'] }, layout: 'single' },
+      { type: 'change', revision: 1, template: 'x', values: {}, layout: 'zip' },
+      { type: 'change', revision: -1, template: 'x', values: {}, layout: 'single' },
+      { type: 'generate', template: 'x', values: { a: 'y'.repeat(10_001) }, layout: 'single' },
+      { type: 'generate', template: 'x', values: {}, layout: 'single', folder: '/etc' },
+      { type: 'generate', template: 'x', values: Object.fromEntries(Array.from({ length: 501 }, (_, i) => [`p${i}`, 1])), layout: 'single' },
+      { type: 'reveal', nodeId: 'x' },
+    ];
+    for (const m of bad) assert.equal(isGeneratorToHostMessage(m), false, JSON.stringify(m).slice(0, 120));
+    // The two webviews' messages do not cross: the topology panel's are not the form's and back.
+    assert.equal(isWebviewToHostMessage({ type: 'chooseFolder' }), false);
+    assert.equal(isHostToGeneratorMessage({ type: 'graph', revision: 1, scope, graph }), false);
+    assert.deepEqual(Object.keys(HOST_TO_GENERATOR).sort(), ['folder', 'form', 'generated', 'state']);
   });
 });

@@ -79,6 +79,13 @@ test('duplicate-resource: across files of a declared unit or of the files named 
       ['error', 'k8s'],
     ],
   );
+  // A file in the same folder is named as its reader sees it beside them, not by its full path.
+  assert.match(declared[0].message, /\(also in b\.yaml\)/);
+  const nested = withCode(
+    crossFindings({ 'k8s/a.yaml': CM('settings'), 'k8s/extra/b.yaml': CM('settings') }, {}, { declared: [{ name: 'k8s', paths: ['k8s'], recursive: true }] }),
+    'duplicate-resource',
+  );
+  assert.match(nested[0].message, /\(also in k8s\/extra\/b\.yaml\)/);
   const named = withCode(crossFindings(files, {}, { explicit: true }), 'duplicate-resource');
   assert.deepEqual(
     named.map((f) => f.severity),

@@ -5,14 +5,15 @@ import {
   GROUP_GAP,
   GROUP_HEADER,
   GROUP_PADDING,
-  NODE_HEIGHT,
   NODE_WIDTH,
+  cardHeight,
   type Box,
   type ComponentInput,
   type ComponentOutput,
   type EdgeRoute,
   type GraphLayout,
   type GroupBox,
+  type LayoutDirection,
   type LayoutEngine,
   type LayoutMemory,
   type Point,
@@ -34,6 +35,16 @@ export interface LayoutOptions {
   cache?: ComponentCache;
   /** Wanted width/height of a namespace frame's content (wide editors: about 2). */
   aspect?: number;
+  /**
+   * Layers left to right (the default, and what the CLI draws) or top to bottom. Unset with a
+   * `viewport`, the view picks the one that shows the graph larger in it (see {@link chooseDirection})
+   * unless its memory already holds a direction.
+   */
+  direction?: LayoutDirection;
+  /** The size of the drawing area, for choosing the direction. */
+  viewport?: { width: number; height: number };
+  /** Rows of live-overlay chips to reserve under a card's text, by node id (the overlay measures them). */
+  liveRows?: Readonly<Record<string, number>>;
 }
 
 export interface LayoutStats {
@@ -85,9 +96,46 @@ interface Component {
 
 const CATEGORY_RANK: Record<string, number> = { entry: 0, service: 1, autoscaler: 2, workload: 3, config: 4 };
 
+/** Graphs above this size are laid out once, left to right, when no direction is given. */
+const AUTO_DIRECTION_MAX_NODES = 400;
+/** Top to bottom must show the graph this much larger to be chosen over the conventional left to right. */
+const TB_ADVANTAGE = 1.15;
+
 export async function layoutGraph(graph: GraphModel, engine: LayoutEngine, options: LayoutOptions = {}): Promise<LayoutRun> {
+  const remembered = options.memory?.direction;
+  if (options.direction || remembered || !options.viewport || graph.nodes.length > AUTO_DIRECTION_MAX_NODES) {
+    return layoutOnce(graph, engine, options, options.direction ?? remembered ?? 'LR');
+  }
+  return chooseDirection(graph, engine, options, options.viewport);
+}
+
+/**
+ * Lays the graph out both ways and keeps the one that fills the viewport better: a wide panel keeps
+ * the left-to-right picture, a panel beside the editor (taller than wide) gets the chain top to
+ * bottom instead of a thin strip at a third of the size. The choice is remembered only when it was
+ * clear, so a graph that still fits either way is asked again as it grows.
+ */
+async function chooseDirection(
+  graph: GraphModel,
+  engine: LayoutEngine,
+  options: LayoutOptions,
+  viewport: { width: number; height: number },
+): Promise<LayoutRun> {
+  const lr = await layoutOnce(graph, engine, options, 'LR');
+  const tb = await layoutOnce(graph, engine, options, 'TB');
+  const scale = (l: GraphLayout) => Math.min(1, viewport.width / Math.max(1, l.width), viewport.height / Math.max(1, l.height));
+  const [sLr, sTb] = [scale(lr.layout), scale(tb.layout)];
+  const pick = sTb > sLr * TB_ADVANTAGE ? tb : lr;
+  const clear = Math.max(sLr, sTb) / Math.min(sLr, sTb) > TB_ADVANTAGE;
+  const memory = { ...pick.memory, direction: clear ? pick.layout.direction : undefined };
+  return { ...pick, memory, stats: { ...pick.stats, ms: lr.stats.ms + tb.stats.ms } };
+}
+
+async function layoutOnce(graph: GraphModel, engine: LayoutEngine, options: LayoutOptions, direction: LayoutDirection): Promise<LayoutRun> {
   const started = now();
-  const memory = options.memory ?? { offsets: {}, anchors: {}, positions: {} };
+  // A memory of the other direction says nothing about where things go in this one.
+  const given = options.memory;
+  const memory = given && (!given.direction || given.direction === direction) ? given : EMPTY_POSITIONS;
   const cache = options.cache ?? new ComponentCache();
   const byId = new Map<string, GraphNode>();
   for (const n of graph.nodes) byId.set(n.id, n);
@@ -137,9 +185,10 @@ export async function layoutGraph(graph: GraphModel, engine: LayoutEngine, optio
 
   // 2. Lay out each component (or take it from the cache).
   let computed = 0;
+  const tb = direction === 'TB';
   for (const c of components) {
-    c.input = componentInput(c, memory);
-    c.key = contentKey(engine.name, c.input);
+    c.input = componentInput(c, memory, options.liveRows ?? {}, tb);
+    c.key = contentKey(`${engine.name}:${direction}`, c.input);
     const hit = cache.get(c.key);
     if (hit) {
       c.out = hit;
@@ -149,7 +198,9 @@ export async function layoutGraph(graph: GraphModel, engine: LayoutEngine, optio
       c.out = single(c.input);
       continue;
     }
-    c.out = await engine.layoutComponent(c.input);
+    // Top to bottom is left to right on the transposed graph: the engines and the edge router only
+    // know one direction, and a transposition keeps every right angle and every gap.
+    c.out = tb ? transposeOutput(await engine.layoutComponent(transposeInput(c.input))) : await engine.layoutComponent(c.input);
     cache.set(c.key, c.out);
     computed++;
   }
@@ -213,8 +264,8 @@ export async function layoutGraph(graph: GraphModel, engine: LayoutEngine, optio
   const width = groups.length ? maxWidth + GROUP_PADDING * 2 : 0;
   const height = groups.length ? y - GROUP_GAP : 0;
   return {
-    layout: { nodes, edges, groups, width, height, engine: engine.name },
-    memory: nextMemory,
+    layout: { nodes, edges, groups, width, height, engine: engine.name, direction },
+    memory: { ...nextMemory, direction: options.memory?.direction ?? (options.direction ? direction : undefined) },
     stats: { components: components.length, computed, cached: components.length - computed, ms: now() - started },
   };
 }
@@ -248,12 +299,27 @@ function assignAnchors(components: Component[], memory: LayoutMemory): void {
   }
 }
 
+const EMPTY_POSITIONS: LayoutMemory = { offsets: {}, anchors: {}, positions: {} };
+
+function transposeInput(input: ComponentInput): ComponentInput {
+  return { nodes: input.nodes.map((n) => ({ ...n, width: n.height, height: n.width })), edges: input.edges };
+}
+
+function transposeOutput(out: ComponentOutput): ComponentOutput {
+  const nodes: Record<string, Point> = {};
+  for (const [id, p] of Object.entries(out.nodes)) nodes[id] = { x: p.y, y: p.x };
+  const edges: Record<string, Point[]> = {};
+  for (const [id, pts] of Object.entries(out.edges)) edges[id] = pts.map((p) => ({ x: p.y, y: p.x }));
+  return { nodes, edges, width: out.height, height: out.width };
+}
+
 /** Nodes in a stable order: where they were last time, new ones after them by kind and name. */
-function componentInput(c: Component, memory: LayoutMemory): ComponentInput {
+function componentInput(c: Component, memory: LayoutMemory, liveRows: Readonly<Record<string, number>>, tb: boolean): ComponentInput {
   const nodes = [...c.nodes].sort((a, b) => {
     const pa = memory.positions[a.id];
     const pb = memory.positions[b.id];
-    if (pa && pb) return pa.y - pb.y || pa.x - pb.x || compareIds(a.id, b.id);
+    // Across the layers first (rows left to right, columns top to bottom), then along them.
+    if (pa && pb) return (tb ? pa.x - pb.x || pa.y - pb.y : pa.y - pb.y || pa.x - pb.x) || compareIds(a.id, b.id);
     if (pa) return -1;
     if (pb) return 1;
     return (CATEGORY_RANK[a.category] ?? 9) - (CATEGORY_RANK[b.category] ?? 9) || compareIds(a.id, b.id);
@@ -261,7 +327,12 @@ function componentInput(c: Component, memory: LayoutMemory): ComponentInput {
   const order = new Map(nodes.map((n, i) => [n.id, i]));
   const edges = [...c.edges].sort((a, b) => order.get(a.from)! - order.get(b.from)! || order.get(a.to)! - order.get(b.to)! || compareIds(a.id, b.id));
   return {
-    nodes: nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT, first: n.kind === 'Ingress' && !n.ghost })),
+    nodes: nodes.map((n) => ({
+      id: n.id,
+      width: NODE_WIDTH,
+      height: cardHeight(n.ghost ? 0 : Math.min(2, Math.max(0, Math.floor(liveRows[n.id] ?? 0)))),
+      first: n.kind === 'Ingress' && !n.ghost,
+    })),
     edges: edges.map((e) => ({ id: e.id, from: e.from, to: e.to })),
   };
 }

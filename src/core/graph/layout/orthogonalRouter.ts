@@ -44,6 +44,14 @@ export function routeOrthogonal(nodes: readonly RouterNode[], edges: readonly Ro
     for (let i = 1; i < columns.length; i++) if (Math.abs(columns[i] - x) < Math.abs(columns[best] - x)) best = i;
     return best;
   };
+  // A point the layered layout routed through: in column i's band or in the channel right of it.
+  // (Nearest centre would be wrong when neighbouring columns differ in width: a channel point can
+  // sit nearer the next column's centre, and the edge would take the wrong channel.)
+  const channelOf = (x: number) => {
+    let at = 0;
+    for (let i = 1; i < columns.length; i++) if (columns[i] - (halfWidth.get(columns[i]) ?? 0) <= x + 0.5) at = i;
+    return at;
+  };
 
   interface Plan {
     edge: RouterEdge;
@@ -63,7 +71,7 @@ export function routeOrthogonal(nodes: readonly RouterNode[], edges: readonly Ro
     plans.push({
       edge: e,
       ys: [a.y + a.h / 2, ...via.map((p) => p.y), b.y + b.h / 2],
-      cols: [ca, ...via.map((p) => columnOf(p.x)), cb],
+      cols: [ca, ...via.map((p) => channelOf(p.x)), cb],
       forward,
     });
   }

@@ -28,6 +28,9 @@ export interface GroupBox extends Box {
   title: string;
 }
 
+/** Which way the layers run: left to right (entry points on the left) or top to bottom. */
+export type LayoutDirection = 'LR' | 'TB';
+
 export interface GraphLayout {
   nodes: Record<string, Box>;
   edges: Record<string, EdgeRoute>;
@@ -35,6 +38,7 @@ export interface GraphLayout {
   width: number;
   height: number;
   engine: string;
+  direction: LayoutDirection;
 }
 
 /**
@@ -49,6 +53,8 @@ export interface LayoutMemory {
   anchors: Record<string, string>;
   /** Node id → position inside its component (seeds the order of a re-layout). */
   positions: Record<string, Point>;
+  /** The direction chosen for this view, kept so an edit never turns the picture round. */
+  direction?: LayoutDirection;
 }
 
 export const EMPTY_MEMORY: LayoutMemory = { offsets: {}, anchors: {}, positions: {} };
@@ -76,6 +82,15 @@ export interface LayoutEngine {
 /** Card size; renderers and the layout agree on it. */
 export const NODE_WIDTH = 256;
 export const NODE_HEIGHT = 64;
+/** One row of live-overlay chips under a card's text (chip height plus the gap to the next row). */
+export const LIVE_ROW_HEIGHT = 22;
+/** Room under the last row of chips, so a chip never touches the card's edge. */
+export const LIVE_ROWS_PAD = 4;
+
+/** A card's height with `rows` rows of live chips reserved under its text. */
+export function cardHeight(rows: number): number {
+  return rows > 0 ? NODE_HEIGHT + rows * LIVE_ROW_HEIGHT + LIVE_ROWS_PAD : NODE_HEIGHT;
+}
 /** Room between columns: enough for a short edge label such as "80 → 9696". */
 export const LAYER_GAP = 128;
 export const NODE_GAP = 22;

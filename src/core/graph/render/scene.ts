@@ -1,6 +1,6 @@
 import type { GraphEdge, GraphModel, GraphNode } from '../types';
 import { EDGE_LABELS, EDGE_TYPES } from '../types';
-import type { Box, EdgeRoute, GraphLayout, GroupBox, Point } from '../layout/types';
+import { NODE_HEIGHT, type Box, type EdgeRoute, type GraphLayout, type GroupBox, type Point } from '../layout/types';
 import { iconPath } from './icons';
 import { fitText, textWidth } from '../text';
 import { LABEL_FONT, labelText } from '../layout/layout';
@@ -155,9 +155,11 @@ export function nodeScene(n: GraphNode, box: Box, options: SceneOptions, degree?
     el('rect', { class: 'card', width: box.w, height: box.h, rx: 8 }),
   ];
   if (!n.ghost) children.push(el('rect', { class: 'accent', x: 0.5, y: 10, width: 3, height: box.h - 20, rx: 1.5 }));
+  // The icon is centred on the card's text; rows of live chips, when reserved, sit below both.
+  const head = Math.min(box.h, NODE_HEIGHT);
   children.push(
-    el('circle', { class: 'bubble', cx: 27, cy: box.h / 2, r: 15 }),
-    el('path', { class: 'glyph', d: iconPath(n.kind, external, n.ghost), transform: `translate(19,${box.h / 2 - 8})` }),
+    el('circle', { class: 'bubble', cx: 27, cy: head / 2, r: 15 }),
+    el('path', { class: 'glyph', d: iconPath(n.kind, external, n.ghost), transform: `translate(19,${head / 2 - 8})` }),
     el('text', { class: 'kind', x: textX, y: 21 }, undefined, fitText(cardKind(n), right - textX - 22, 9.5, true, 0.06)),
     el('text', { class: 'name', x: textX, y: 39 }, undefined, fitText(n.name, right - textX, 13, true)),
     el('text', { class: 'sub', x: textX, y: 54 }, undefined, fitText(cardSubtitle(n), right - textX - (options.configCounts?.get(n.id) ? 64 : 0), 11)),
@@ -241,7 +243,7 @@ export interface GraphScene {
   height: number;
 }
 
-/** Nodes in reading order (namespace, then column, then row): the Tab order of the panel. */
+/** Nodes in reading order (namespace, then layer, then along it): the Tab order of the panel. */
 export function readingOrder(graph: GraphModel, layout: GraphLayout): GraphNode[] {
   return graph.nodes
     .filter((n) => layout.nodes[n.id])
@@ -250,7 +252,8 @@ export function readingOrder(graph: GraphModel, layout: GraphLayout): GraphNode[
       const pb = layout.nodes[b.id];
       const ga = groupIndex(layout, pa);
       const gb = groupIndex(layout, pb);
-      return ga - gb || pa.x - pb.x || pa.y - pb.y;
+      // Along the layers: columns left to right, or rows top to bottom.
+      return ga - gb || (layout.direction === 'TB' ? pa.y - pb.y || pa.x - pb.x : pa.x - pb.x || pa.y - pb.y);
     });
 }
 

@@ -3,8 +3,11 @@ import type { GraphLayout } from '../layout/types';
 import { GRAPH_CSS } from './graphStyles';
 import { graphScene, sceneDefs, type SceneElement } from './scene';
 
+/** Text for XML: markup characters as entities; control characters XML 1.0 cannot hold at all shown as U+FFFD. */
 export function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'));
+  return s
+    .replace(/[&<>"']/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#39;'))
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '\ufffd'); // eslint-disable-line no-control-regex
 }
 
 export function sceneToString(e: SceneElement, indent = ''): string {

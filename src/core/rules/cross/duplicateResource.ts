@@ -1,8 +1,15 @@
 import { referencesOf } from '../../model/references';
 import type { Rule } from '../types';
+import { baseName, dirKey, pathKey } from '../../index/unitPaths';
 import { related } from './wording';
 
 const CODE = 'duplicate-resource';
+
+/** Another file as the reader of `from` knows it: its name when it sits in the same folder. */
+function nearName(file: string, from: string): string {
+  const dir = dirKey(pathKey(file));
+  return dir === dirKey(pathKey(from)) ? baseName(pathKey(file)) : file;
+}
 
 /**
  * The same object (kind, namespace, name) defined twice, in one file or across files: applying
@@ -27,7 +34,7 @@ export const duplicateResource: Rule = {
       const unitKind = ctx.index.unit?.kind;
       for (const r of group) {
         const others = group.filter((o) => o !== r);
-        const files = [...new Set(others.map((o) => (o.file === r.file ? 'this file' : o.file)))];
+        const files = [...new Set(others.map((o) => (o.file === r.file ? 'this file' : nearName(o.file, r.file))))];
         const rel = { related: others.map((o) => related(o, ['metadata', 'name'], `${o.kind} ${o.name} is also defined here`, 'value')) };
         const range = ctx.range(r, ['metadata', 'name'], 'value');
         if (unitKind === 'folder' && others.every((o) => o.file !== r.file)) {
