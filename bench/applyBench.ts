@@ -4,9 +4,11 @@
  *
  *   node out/bench/applyBench.js          (or through `npm run bench`, which calls runApplyBench)
  *
- * Rows (times in ms, median of RUNS, ratio = ours / kubectl, below 1 is faster):
+ * Rows (times in ms, median of RUNS, ratio = ours / kubectl, below 1 is faster; the details add
+ * the CPU time of the API server + etcd and of the client per side, which load does not inflate):
  * - apply-200-engine: 200 objects (50 × Deployment + Service + ConfigMap + HPA in 5 namespaces)
- *   with the engine in process: dry-run of all (GET + server-side dry-run), then the writes;
+ *   with the engine in process: one dry-run round for all (server-side dry-run, then a read of
+ *   the objects that exist, a LIST per collection), then the writes;
  *   kubectl: one `kubectl apply --server-side -f` process over the same objects. Each side
  *   applies into its own fresh namespaces, so both are creates.
  * - apply-200-cli: the same through `node dist/cli.js apply --no-wait` (process start, reading
@@ -155,6 +157,69 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+/** Clock ticks per second of /proc (USER_HZ, 100 on Linux). */
+const TICK_MS = 10;
+
+/** utime + stime fields of /proc/PID/stat (after the command name, which may hold spaces), in ms; `children` adds reaped children's. */
+function procCpuMs(pid: number | 'self', children = false): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // f[0] is field 3 (state): utime is field 14, stime 15, cutime 16, cstime 17.
+    const own = Number(f[11]) + Number(f[12]);
+    return (children ? Number(f[13]) + Number(f[14]) : own) * TICK_MS;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * CPU time, which a loaded machine does not inflate the way it inflates wall time: the API server
+ * and etcd, and the client side — this process for the in-process engine, the reaped child for
+ * kubectl and the CLI.
+ */
+class CpuMeter {
+  private readonly pids: number[];
+  constructor(cp: ControlPlane) {
+    let pids: number[] = [];
+    try {
+      pids = (JSON.parse(fs.readFileSync(path.join(cp.dir, 'owner.json'), 'utf8')) as { pids: number[] }).pids;
+    } catch {
+      /* a reused cluster: no figures */
+    }
+    // The two that serve the requests; the controllers' background work (HPAs without metrics
+    // retried, ReplicaSets of earlier runs) would be counted on whichever side runs at the time.
+    this.pids = pids.filter((pid) => {
+      try {
+        const argv0 = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+        return /(^|\/)(kube-apiserver|etcd)$/.test(argv0);
+      } catch {
+        return false;
+      }
+    });
+  }
+  private server(): number {
+    return this.pids.reduce((sum, pid) => sum + procCpuMs(pid), 0);
+  }
+  private client(): number {
+    const own = process.cpuUsage();
+    return (own.user + own.system) / 1000 + procCpuMs('self', true);
+  }
+  async measure<T>(work: () => Promise<T>, into: { server: number[]; client: number[] }): Promise<T> {
+    const s0 = this.server();
+    const c0 = this.client();
+    const out = await work();
+    into.server.push(this.server() - s0);
+    into.client.push(this.client() - c0);
+    return out;
+  }
+}
+
+const cpuFigures = () => ({ server: [] as number[], client: [] as number[] });
+type CpuFigures = ReturnType<typeof cpuFigures>;
+const cpuText = (who: string, c: CpuFigures) =>
+  Number.isFinite(median(c.server)) ? `${who} CPU: apiserver + etcd ${median(c.server)} ms, client ${Math.round(median(c.client))} ms` : '';
+
 async function engineApply(cp: ControlPlane, file: string): Promise<{ ms: number; summary: string }> {
   const t0 = performance.now();
   // A fresh client each time: discovery is paid like kubectl pays its own.
@@ -194,6 +259,8 @@ export async function runApplyBench(): Promise<ApplyBenchRow[]> {
     const viaCli: number[] = [];
     const reapply: number[] = [];
     const kubeReapply: number[] = [];
+    const meter = new CpuMeter(cp);
+    const cpu = { engine: cpuFigures(), kube: cpuFigures(), cli: cpuFigures(), reapply: cpuFigures(), kubeReapply: cpuFigures() };
     for (let r = 0; r < RUNS; r++) {
       const sides = { ours: `bench-ours-${r}`, kubectl: `bench-kubectl-${r}`, cli: `bench-cli-${r}` };
       for (const prefix of Object.values(sides)) {
@@ -204,15 +271,17 @@ export async function runApplyBench(): Promise<ApplyBenchRow[]> {
       // Alternate who goes first so neither side always meets a busier server.
       const order = r % 2 === 0 ? ['ours', 'kubectl'] : ['kubectl', 'ours'];
       for (const side of order) {
-        if (side === 'ours') engine.push((await engineApply(cp, path.join(tmp, `${sides.ours}.yaml`))).ms);
-        else kube.push(await kubectl(['apply', '--server-side', '-f', path.join(tmp, `${sides.kubectl}.yaml`)]));
+        if (side === 'ours') engine.push((await meter.measure(() => engineApply(cp, path.join(tmp, `${sides.ours}.yaml`)), cpu.engine)).ms);
+        else kube.push(await meter.measure(() => kubectl(['apply', '--server-side', '-f', path.join(tmp, `${sides.kubectl}.yaml`)]), cpu.kube));
       }
-      viaCli.push(await mustRun(process.execPath, [cli, 'apply', '--context', cp.adminContext, '--no-wait', path.join(tmp, `${sides.cli}.yaml`)], env));
-      reapply.push((await engineApply(cp, path.join(tmp, `${sides.ours}.yaml`))).ms);
-      kubeReapply.push(await kubectl(['apply', '--server-side', '-f', path.join(tmp, `${sides.kubectl}.yaml`)]));
+      const cliArgs = [cli, 'apply', '--context', cp.adminContext, '--no-wait', path.join(tmp, `${sides.cli}.yaml`)];
+      viaCli.push(await meter.measure(() => mustRun(process.execPath, cliArgs, env), cpu.cli));
+      reapply.push((await meter.measure(() => engineApply(cp, path.join(tmp, `${sides.ours}.yaml`)), cpu.reapply)).ms);
+      kubeReapply.push(await meter.measure(() => kubectl(['apply', '--server-side', '-f', path.join(tmp, `${sides.kubectl}.yaml`)]), cpu.kubeReapply));
     }
     // Both sides share the machine's cores with the API server: a busy machine slows the side
-    // that sends more server work (ours: a dry-run per object before the write) the most.
+    // that sends more server work (ours: a dry-run of every object before the writes) the most;
+    // the CPU figures show that work apart from the load.
     const load = `load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores`;
     const row = (name: string, ours: number[], peer: number[], details: string): ApplyBenchRow => {
       const o = median(ours);
@@ -233,7 +302,7 @@ export async function runApplyBench(): Promise<ApplyBenchRow[]> {
         'apply-200-engine',
         engine,
         kube,
-        `200 objects (50 × Deployment, Service, ConfigMap, HPA) created; ours: dry-run all then apply, in process; runs ours ${engine.map(Math.round).join('/')} kubectl ${kube.map(Math.round).join('/')}`,
+        `200 objects (50 × Deployment, Service, ConfigMap, HPA) created; ours: dry-run all then apply, in process; runs ours ${engine.map(Math.round).join('/')} kubectl ${kube.map(Math.round).join('/')}; ${cpuText('ours', cpu.engine)}; ${cpuText('kubectl', cpu.kube)}`,
       ),
     );
     rows.push(
@@ -241,7 +310,7 @@ export async function runApplyBench(): Promise<ApplyBenchRow[]> {
         'apply-200-cli',
         viaCli,
         kube,
-        `same through "node dist/cli.js apply --no-wait" (process start + validation included); runs ${viaCli.map(Math.round).join('/')}`,
+        `same through "node dist/cli.js apply --no-wait" (process start + validation included); runs ${viaCli.map(Math.round).join('/')}; ${cpuText('ours', cpu.cli)}`,
       ),
     );
     rows.push(
@@ -249,7 +318,7 @@ export async function runApplyBench(): Promise<ApplyBenchRow[]> {
         'reapply-200-unchanged',
         reapply,
         kubeReapply,
-        `same objects again, nothing changed; runs ours ${reapply.map(Math.round).join('/')} kubectl ${kubeReapply.map(Math.round).join('/')}`,
+        `same objects again, nothing changed; runs ours ${reapply.map(Math.round).join('/')} kubectl ${kubeReapply.map(Math.round).join('/')}; ${cpuText('ours', cpu.reapply)}; ${cpuText('kubectl', cpu.kubeReapply)}`,
       ),
     );
 

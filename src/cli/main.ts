@@ -11,6 +11,7 @@ import { isMainThread } from 'node:worker_threads';
 import { runApply } from './applyCommand';
 import { runDelete } from './deleteCommand';
 import { runContexts } from './clusterContextsCommand';
+import { errorText } from '../core/errorText';
 
 const HELP = `kube-topology ${TOOL_VERSION} — validate, draw, generate and apply Kubernetes topologies
 
@@ -78,7 +79,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 function oneLineMessage(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 500);
+  return errorText(e).split('\n')[0].slice(0, 500);
 }
 
 /**

@@ -44,7 +44,7 @@ describe('kube-topology graph --output html in Chromium', () => {
     await page.waitForSelector('svg.kt-graph .node');
     assert.equal(await page.locator('svg.kt-graph .node').count(), 12);
     // A namespace filter needs a new layout: it runs in the worker started from a blob: URL.
-    await page.locator('vscode-dropdown').click();
+    await page.locator('vscode-dropdown[aria-label="Namespace"]').click();
     await page.locator('vscode-option[value="shop"]').click();
     await page.waitForFunction(
       () =>

@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ROOT, fixtureGraph, openPanel, posted, screenshot, sendToWebview, showGraph, startHarness, violations, waitForPosted, type Harness } from './harness';
 import type { GraphModel } from '../../src/core/graph/types';
+import { DEFAULT_FILTER, filterGraph, unitsOf } from '../../src/core/graph/filter';
 
 let h: Harness;
 before(async () => {
@@ -74,11 +75,11 @@ describe('topology webview in Chromium (built bundle, panel CSP)', () => {
         const d = (globalThis as unknown as { document: { querySelector(s: string): { getBoundingClientRect(): { x: number } } } }).document;
         return [d.querySelector(`[data-id="${a}"]`).getBoundingClientRect().x, d.querySelector(`[data-id="${b}"]`).getBoundingClientRect().x];
       },
-      [second!, third!],
+      [second, third],
     );
     assert.ok(boxes[1] > boxes[0]);
     await page.keyboard.press('Enter');
-    const m = await waitForPosted(page, 'reveal', { nodeId: third! });
+    const m = await waitForPosted(page, 'reveal', { nodeId: third });
     assert.equal(m.type, 'reveal');
     assert.equal(await page.locator('svg.kt-graph .node.selected').count(), 1);
     await page.keyboard.press('Escape');
@@ -148,6 +149,35 @@ describe('topology webview in Chromium (built bundle, panel CSP)', () => {
     await waitForPosted(page, 'rendered', { revision: 1, nodes: 10 });
     assert.equal(await page.locator('svg.kt-graph .node.kind-configmap').count(), 0);
     assert.match(await page.locator('svg.kt-graph .node[data-id="Deployment/default/gateway"]').innerHTML(), /\+2 config/);
+    assert.deepEqual(await violations(page), []);
+    await page.close();
+  });
+
+  test('the apply-unit dropdown shows one unit or all, and only when the graph has two or more', async () => {
+    const graph = fixtureGraph('zoomcamp', 'shop');
+    const units = unitsOf(graph);
+    assert.equal(units.length, 2, units.join(', '));
+    const shop = units.find((u) => u.endsWith('shop'))!;
+    const page = await openPanel(h);
+    await showGraph(page, graph, 1);
+    const dropdown = page.locator('vscode-dropdown[aria-label="Apply unit"]');
+    assert.ok(await dropdown.isVisible());
+    assert.deepEqual(await dropdown.locator('vscode-option').evaluateAll((os) => os.map((o) => o.getAttribute('value'))), ['', ...units]);
+    await dropdown.click();
+    await dropdown.locator(`vscode-option[value="${shop}"]`).click();
+    const want = filterGraph(graph, { ...DEFAULT_FILTER, unit: shop }).graph.nodes.length;
+    assert.ok(want > 0 && want < graph.nodes.length);
+    await page.waitForFunction(
+      (n) =>
+        (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('svg.kt-graph .node').length ===
+        n,
+      want,
+    );
+    const names = await page.locator('svg.kt-graph .node .name').allTextContents();
+    assert.ok(!names.includes('gateway'), names.join(', '));
+    // One unit: nothing to choose.
+    await showGraph(page, fixtureGraph('zoomcamp'), 2);
+    assert.equal(await dropdown.isVisible(), false);
     assert.deepEqual(await violations(page), []);
     await page.close();
   });

@@ -14,6 +14,7 @@ import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 import type { Resource } from '../../src/core/parse/manifestParser';
 import { openCluster, prepareApply, deleteResources, loadKubeconfig, applyTier, type ApplyProgress, type ClusterClient } from '../../src/core/cluster';
 import { literalPath } from '../../src/core/cluster/requestPath';
+import { stringAt } from '../../src/core/cluster/serverObject';
 
 const repoRoot = path.resolve(__dirname, '..', '..', '..');
 const examples = path.join(repoRoot, 'examples', 'zoomcamp');
@@ -436,6 +437,83 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
     client.close();
   });
 
+  test('objects that share a collection are read with one LIST: unchanged, changed and deleted-since answer as single reads do', async () => {
+    const ns = 'kt-list-read';
+    const cm = (name: string, value: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  k: "${value}"\n`;
+    const files = (changed: string) => ({
+      '/l/ns.yaml': namespaceYaml(ns),
+      '/l/a.yaml': cm('a', '1'),
+      '/l/b.yaml': cm('b', changed),
+      '/l/c.yaml': cm('c', '1'),
+      '/l/d.yaml': cm('d', '1'),
+    });
+    const first = await (await prepareApply(admin, resourcesOf(files('1')), { namespace: ns })).apply({ wait: false });
+    assert.ok(first.outcomes.every((o) => o.status === 'applied'));
+    // Deleted since: its dry-run is a create, which needs no read.
+    assert.equal((await admin.request({ method: 'DELETE', path: literalPath(`/api/v1/namespaces/${ns}/configmaps/d`) })).status, 200);
+
+    const sent: string[] = [];
+    const spied = Object.create(admin) as ClusterClient;
+    spied.request = (req) => {
+      if (req.method === 'GET') sent.push(`${req.path}${req.query?.limit ? '?list' : ''}`);
+      return admin.request(req);
+    };
+    const plan = (await prepareApply(spied, resourcesOf(files('2')), { namespace: ns })).plan;
+    assert.deepEqual(plan.resources.map((p) => `${p.ref.name} ${p.action}`).sort(), ['a unchanged', 'b update', 'c unchanged', 'd create', `${ns} unchanged`]);
+    assert.match(plan.resources.find((p) => p.ref.name === 'b')?.diff?.unified ?? '', /^\+ {2}k: "2"$/m);
+    const reads = sent.filter((p) => p.includes('/configmaps'));
+    assert.deepEqual(reads, [`/api/v1/namespaces/${ns}/configmaps?list`]);
+  });
+
+  test('the node:https request path and the client-node one get the same answers (version, list, 404, forbidden, a watch event)', async () => {
+    const ns = 'kt-transports';
+    const restrictedContext = cp.restrictedContext;
+    assert.ok(restrictedContext);
+    await admin.request({ method: 'POST', path: literalPath('/api/v1/namespaces'), body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } });
+    const answers = async (transport: 'auto' | 'client-node') => {
+      const a = openCluster(cp.adminContext, { kubeconfig: cp.kubeconfigPath, transport });
+      const r = openCluster(restrictedContext, { kubeconfig: cp.kubeconfigPath, transport });
+      try {
+        const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { via: transport } });
+        const controller = new AbortController();
+        const events: string[] = [];
+        const watching = a.watch(
+          literalPath(`/api/v1/namespaces/${ns}/configmaps`),
+          (e) => {
+            const name = stringAt(e.object, 'metadata', 'name');
+            if (e.type === 'ADDED' && name === `cm-${transport}`) {
+              events.push(`${e.type} ${name}`);
+              controller.abort();
+            }
+          },
+          { signal: controller.signal },
+        );
+        const created = await a.request({ method: 'POST', path: literalPath(`/api/v1/namespaces/${ns}/configmaps`), body: cm(`cm-${transport}`) });
+        await watching;
+        return {
+          kind: a.transportKind,
+          version: (await a.probe()).version,
+          list: (await a.request({ method: 'GET', path: literalPath(`/api/v1/namespaces/${ns}/configmaps`) })).status,
+          created: created.status,
+          missing: (await a.request({ method: 'GET', path: literalPath(`/api/v1/namespaces/${ns}/configmaps/none`) })).status,
+          forbidden: (await r.request({ method: 'POST', path: literalPath(`/api/v1/namespaces/${ns}/configmaps`), body: cm('nope') })).status,
+          events,
+        };
+      } finally {
+        a.close();
+        r.close();
+      }
+    };
+    const https = await answers('auto');
+    const clientNode = await answers('client-node');
+    assert.equal(https.kind, 'https');
+    assert.equal(clientNode.kind, 'client-node');
+    assert.match(https.version ?? '', /^v1\./);
+    assert.deepEqual({ ...https, kind: '', events: https.events.length }, { ...clientNode, kind: '', events: clientNode.events.length });
+    assert.deepEqual([https.list, https.created, https.missing, https.forbidden, https.events], [200, 201, 404, 403, ['ADDED cm-auto']]);
+    assert.deepEqual(clientNode.events, ['ADDED cm-client-node']);
+  });
+
   describe('the CLI (dist/cli.js as a subprocess)', () => {
     let env: NodeJS.ProcessEnv;
     let dir: string;
@@ -458,13 +536,20 @@ describe('apply engine against a real API server', { timeout: 600_000 }, () => {
       assert.match(r.stdout, /kt-admin: 6 created, 0 configured, 0 unchanged, 0 failed; 2\/2 workloads available/);
     });
 
-    test('apply --dry-run --diff shows a changed replica count and writes nothing', async () => {
+    test('apply --dry-run --diff shows a changed replica count, writes nothing and never loads client-node', async () => {
       const file = path.join(dir, 'gateway-deployment.yaml');
       const original = fs.readFileSync(file, 'utf8');
       fs.writeFileSync(file, original.replace('spec:\n  selector:', 'spec:\n  replicas: 2\n  selector:'));
+      // Reports at exit which client-node modules the process loaded: the apply path needs none.
+      const hook = path.join(writeFolder({}), 'loaded.js');
+      fs.writeFileSync(
+        hook,
+        "process.on('exit', () => process.stderr.write(`client-node modules: ${Object.keys(require.cache).filter((f) => /client-node/.test(f)).length}\\n`));\n",
+      );
       try {
-        const r = await runCli(['apply', '--dry-run', '--diff', dir], env);
+        const r = await runCli(['apply', '--dry-run', '--diff', dir], { ...env, NODE_OPTIONS: `--require ${hook}` });
         assert.equal(r.code, 0, r.stdout + r.stderr);
+        assert.match(r.stderr, /^client-node modules: 0$/m);
         assert.match(r.stdout, /^--- deployment\/gateway \(live\)$/m);
         assert.match(r.stdout, /^\+ {2}replicas: 2$/m);
         assert.match(r.stdout, /^deployment\/gateway configured \(dry run\)$/m);

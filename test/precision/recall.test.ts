@@ -65,6 +65,19 @@ export function missedMistakes(): PlantedMistake[] {
   return missed;
 }
 
+test("the clean topologies stay clean: no errors, and no warnings but the shop's containers without resources (they set none)", () => {
+  const severities = (files: Map<string, string>) => {
+    const index = new WorkspaceIndex({});
+    for (const [name, text] of files) index.setFile(`/planted/${name}`, text);
+    return [...index.analyze().byFile.values()].flat().filter((f) => f.severity !== 'info');
+  };
+  assert.deepEqual(severities(baseFiles('zoomcamp')), []);
+  assert.deepEqual(
+    severities(baseFiles('shop')).map((f) => `${f.severity} ${f.code}`),
+    ['warning missing-resources', 'warning missing-resources', 'warning missing-resources'],
+  );
+});
+
 test('the corpus has distinct ids and covers many codes', () => {
   const ids = new Set(PLANTED.map((m) => m.id));
   assert.equal(ids.size, PLANTED.length);

@@ -181,6 +181,21 @@ test('the Job controller labels its pods with job-name; a Service selecting them
   assert.ok(!codes.includes('service-selector-no-match'), codes.join(', '));
 });
 
+test("a file with a kind: key but neither apiVersion nor metadata is another tool's data, not a manifest missing its apiVersion", () => {
+  const index = new WorkspaceIndex();
+  // kwok's stage test data: `kind: Node` beside keys no Kubernetes object has.
+  index.setFile('/r/testdata/node.output.yaml', 'apiGroup: v1\nkind: Node\nname: node-not-ready\nstages:\n  - delay: [1000000000]\n');
+  index.setFile('/r/k8s/web.yaml', 'kind: ConfigMap\nmetadata:\n  name: web\ndata: {k: v}\n');
+  const result = index.analyze();
+  assert.deepEqual(result.skipped, [{ file: '/r/testdata/node.output.yaml', reason: 'not-kubernetes' }]);
+  assert.equal(result.byFile.get('/r/testdata/node.output.yaml'), undefined);
+  // An object with metadata is a manifest, and its missing apiVersion is reported.
+  assert.deepEqual(
+    (result.byFile.get('/r/k8s/web.yaml') ?? []).map((f) => f.code),
+    ['missing-api-version'],
+  );
+});
+
 test('the scope of kustomize: duplicates inside a unit are errors, across overlays nothing', () => {
   const index = new WorkspaceIndex();
   index.setFile('/r/base/kustomization.yaml', 'resources: [cm.yaml]\n');

@@ -5,7 +5,8 @@
  *   const result = await session.apply({ force });                 // the writes, then rollout status
  *
  * The dry-run asks the server about every resource first (nothing is written), so a rejected
- * field is reported on its YAML line before anything changes. The writes go in dependency order
+ * field is reported on its YAML line before anything changes; the objects that exist are then read
+ * to compare (liveRead.ts: a LIST per collection where several share one). The writes go in dependency order
  * (applyOrder.ts), independent ones in parallel; a rejected resource does not stop the others;
  * cancelling stops starting new writes and lets the ones in flight finish, so every outcome says
  * what really happened.
@@ -41,6 +42,7 @@ import {
 } from './serverErrors';
 import { RefusedPathError, type ApiPath } from './requestPath';
 import { asObject, stringAt } from './serverObject';
+import { readLiveObjects } from './liveRead';
 import { ROLLOUT_KINDS, waitForRollouts } from './rolloutStatus';
 
 export const DEFAULT_CONCURRENCY = 8;
@@ -93,6 +95,9 @@ interface Item {
   deferred?: 'crd' | 'namespace';
   /** The plan's only errors are field-manager conflicts (force can resolve them). */
   conflictOnly?: boolean;
+  /** What the dry-run says the object would be, while the live object is still to be read. */
+  intended?: Record<string, unknown>;
+  path?: ApiPath;
 }
 
 /** Dry-runs every resource and returns the plan plus a way to apply it. */
@@ -120,6 +125,22 @@ export async function prepareApply(client: ClusterClient, resources: readonly Re
 
   let done = 0;
   let unreachable: ClusterError | undefined;
+  const planned = (it: Item) => {
+    done++;
+    opts.onProgress?.({ type: 'planned', resource: it.planned, done, total });
+  };
+  const failed = (it: Item, e: unknown, verb: 'dry-run' | 'read') => {
+    if (e instanceof ClusterError) {
+      if (e.kind === 'unreachable' || e.kind === 'tls' || e.kind === 'credentials' || e.kind === 'timeout') unreachable = e;
+      failPlan(it, [transportFinding(it.resource, it.ref.namespace, e.message, transportCode(e.kind))]);
+    } else if (e instanceof RefusedPathError) {
+      failPlan(it, [refusalFinding(it.resource, it.ref.namespace, e)]);
+    } else {
+      // Discovery refused, a body that is not JSON: one resource's problem, never a crash.
+      failPlan(it, [transportFinding(it.resource, it.ref.namespace, `${verb} failed: ${(e as Error).message ?? String(e)}`, APPLY_CODES.failed)]);
+    }
+  };
+  const toRead: Item[] = [];
   await runBounded(items, concurrency, async (it) => {
     if (unreachable) {
       // One unreachable server is one message per resource, not one timeout per resource.
@@ -136,19 +157,32 @@ export async function prepareApply(client: ClusterClient, resources: readonly Re
           namespace: defaultNs,
         });
       } catch (e) {
-        if (e instanceof ClusterError) {
-          if (e.kind === 'unreachable' || e.kind === 'tls' || e.kind === 'credentials' || e.kind === 'timeout') unreachable = e;
-          failPlan(it, [transportFinding(it.resource, it.ref.namespace, e.message, transportCode(e.kind))]);
-        } else if (e instanceof RefusedPathError) {
-          failPlan(it, [refusalFinding(it.resource, it.ref.namespace, e)]);
-        } else {
-          // Discovery refused, a body that is not JSON: one resource's problem, never a crash.
-          failPlan(it, [transportFinding(it.resource, it.ref.namespace, `dry-run failed: ${(e as Error).message ?? String(e)}`, APPLY_CODES.failed)]);
-        }
+        failed(it, e, 'dry-run');
       }
     }
-    done++;
-    opts.onProgress?.({ type: 'planned', resource: it.planned, done, total });
+    if (it.intended && it.path && it.planned.action !== 'error') toRead.push(it);
+    else planned(it);
+  });
+
+  // The objects that exist, read to compare (a dry-run create is never stored, so it has no
+  // resourceVersion and needs no read).
+  const readTargets = toRead.map((it) => ({
+    it,
+    apiVersion: it.ref.apiVersion,
+    kind: it.ref.kind,
+    name: it.ref.name,
+    path: it.path as ApiPath,
+    collection: client.objectPath({ ...it.ref, name: '' }, it.info as ApiResourceInfo),
+  }));
+  await readLiveObjects(client, readTargets, { concurrency, signal: opts.signal, stopped: () => unreachable }, ({ it }, answer) => {
+    const errorCtx: ErrorContext = { resource: it.resource, namespace: it.ref.namespace, redact: (t) => client.redact(t), verb: 'read' };
+    const down = unreachable;
+    if (down && 'error' in answer && answer.error === down) failPlan(it, [transportFinding(it.resource, it.ref.namespace, down.message)]);
+    else if ('error' in answer) failed(it, answer.error, 'read');
+    else if ('response' in answer) failPlan(it, findingsForResponse(answer.response, errorCtx));
+    else settle(it, it.intended as Record<string, unknown>, 'found' in answer ? answer.found : undefined);
+    it.intended = undefined;
+    planned(it);
   });
 
   const plan: ApplyPlan = {
@@ -322,17 +356,17 @@ async function dryRunOne(client: ClusterClient, it: Item, ctx: DryRunContext): P
   }
 
   if (it.planned.action === 'error' || !intended) return;
-  // A dry-run create is never stored, so it has no resourceVersion: only objects that exist
-  // need reading (for the diff and the unchanged check). Half the reads of a first apply.
-  let live: Record<string, unknown> | undefined;
   if (stringAt(intended, 'metadata', 'resourceVersion')) {
-    const liveRes = await client.request({ method: 'GET', path, signal: ctx.signal });
-    if (liveRes.status === 200) live = asObject(liveRes.body);
-    else if (liveRes.status !== 404) {
-      failPlan(it, findingsForResponse(liveRes, { ...errorCtx, verb: 'read' }));
-      return;
-    }
+    // It exists: the caller reads it (with the others of its collection) and settles the action.
+    it.intended = intended;
+    it.path = path;
+    return;
   }
+  settle(it, intended, undefined);
+}
+
+/** The plan's action for an object from what the dry-run says it would be and what is live. */
+function settle(it: Item, intended: Record<string, unknown>, live: Record<string, unknown> | undefined): void {
   it.planned.intendedObject = redactSecret(intended);
   if (!live) {
     it.planned.action = 'create';

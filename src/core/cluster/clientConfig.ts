@@ -1,13 +1,15 @@
 /**
- * The client-node KubeConfig for one context, made from the merged kubeconfig so that client-node
- * never reads a file, runs a program or sees a server URL on its own:
+ * What one kubeconfig context needs to talk to its server, read from the merged kubeconfig so
+ * that no library ever reads a file, runs a program or sees a server URL on its own:
  *
  * - files the kubeconfig names (certificate-authority, client-certificate, client-key, token-file)
- *   are read here, at most 1 MiB each, and handed over as data;
- * - an exec credential plugin is run by credentialPlugin.ts (bounded, its output never quoted)
- *   and plugged in as a client-node Authenticator;
+ *   are read here, at most 1 MiB each, and kept as data;
+ * - an exec credential plugin is run by credentialPlugin.ts (bounded, its output never quoted);
  * - the gcp and azure auth-providers (removed from kubectl in 1.26) and unknown ones are refused;
  * - every credential lands in a Redactor, so no message can show it.
+ *
+ * The result feeds either request path (httpsTransport.ts on node:https, or client-node's
+ * KubeConfig built by buildKubeConfig for what only client-node does: oidc, proxies, port-forward).
  */
 import type { KubeConfig, User, Cluster } from '@kubernetes/client-node';
 import type { ClientNode } from './clientNodeLoader';
@@ -26,8 +28,11 @@ export class KubeconfigEntryError extends Error {
   }
 }
 
-export interface ClientConfig {
-  kubeConfig: KubeConfig;
+/** One context's connection settings, credentials as data (client-node's Cluster and User shapes). */
+export interface ConnectionConfig {
+  context: ContextInfo;
+  cluster: Cluster;
+  user: User;
   /** The exec plugin of the context's user, if it has one. */
   plugin?: CredentialPlugin;
   /** Every credential of the context's user (tokens, passwords, keys, plugin env values). */
@@ -114,8 +119,8 @@ function userEntry(info: KubeconfigInfo, ctx: ContextInfo, secrets: Redactor): {
   return { user, exec: entry.exec };
 }
 
-/** Builds the KubeConfig of `ctx`; KubeconfigEntryError for an entry that cannot be used. */
-export function buildClientConfig(k8s: ClientNode, info: KubeconfigInfo, ctx: ContextInfo, credentialTimeoutMs: number): ClientConfig {
+/** Reads the connection settings of `ctx`; KubeconfigEntryError for an entry that cannot be used. */
+export function readConnectionConfig(info: KubeconfigInfo, ctx: ContextInfo): ConnectionConfig {
   const secrets = new Redactor();
   const cluster = clusterEntry(info, ctx);
   const { user, exec } = userEntry(info, ctx, secrets);
@@ -135,6 +140,12 @@ export function buildClientConfig(k8s: ClientNode, info: KubeconfigInfo, ctx: Co
     }
     secrets.merge(plugin.secrets);
   }
+  return { context: ctx, cluster, user, plugin, secrets };
+}
+
+/** client-node's KubeConfig for the connection (only client-node's own features need it). */
+export function buildKubeConfig(k8s: ClientNode, cfg: ConnectionConfig, credentialTimeoutMs: number): KubeConfig {
+  const { context: ctx, cluster, user, plugin, secrets } = cfg;
   const kc = new k8s.KubeConfig();
   kc.loadFromOptions({
     clusters: [cluster],
@@ -157,5 +168,5 @@ export function buildClientConfig(k8s: ClientNode, info: KubeconfigInfo, ctx: Co
       },
     });
   }
-  return { kubeConfig: kc, plugin, secrets };
+  return kc;
 }

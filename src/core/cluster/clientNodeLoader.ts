@@ -1,6 +1,7 @@
 /**
  * Loads @kubernetes/client-node on first use. It is heavy (hundreds of generated API classes), so
- * validation, drawing and extension activation never load it; only opening a cluster connection does.
+ * validation, drawing, extension activation, apply and delete never load it; port-forward, live
+ * state and connections that need it (oidc, proxy-url: transport.ts) do.
  */
 export type ClientNode = typeof import('@kubernetes/client-node');
 

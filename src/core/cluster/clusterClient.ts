@@ -8,17 +8,20 @@
  * list, one watch event); it has a deadline, and its credential step has one of its own with a
  * message that names the plugin. Messages never carry a credential (the connection's Redactor).
  *
- * Requests use client-node's RequestContext and the undici dispatcher it makes for the context's
- * TLS; bodies stay plain JSON. KubernetesObjectApi is not used: its typed serializer drops fields
- * it does not know and it builds paths from unchecked names (encodeURIComponent keeps "..").
+ * The wire is node:https with the kubeconfig's TLS material (httpsTransport.ts), or client-node
+ * for what only it serves (oidc, proxy-url: clientNodeTransport.ts); client-node is loaded only
+ * then, or when something asks for `kubeConfig` (port-forward's WebSocket).
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import { loadClientNode, type ClientNode } from './clientNodeLoader';
+import { loadClientNode } from './clientNodeLoader';
 import { findContext, loadKubeconfig, type ContextInfo, type KubeconfigInfo, type LoadKubeconfigOptions } from './kubeconfig';
-import { buildClientConfig, KubeconfigEntryError } from './clientConfig';
+import { buildKubeConfig, KubeconfigEntryError, readConnectionConfig, type ConnectionConfig } from './clientConfig';
+import { ClientNodeTransport } from './clientNodeTransport';
+import { HttpsTransport } from './httpsTransport';
+import { httpsPathProblem, TransportCredentialsError, type Sent, type Transport, type TransportKind } from './transport';
 import { CredentialPluginError, formatSeconds, type CredentialPlugin } from './credentialPlugin';
-import { cappedLines, KiB, MiB, readCapped, TooLargeError, type ByteStream } from './boundedIo';
-import { Redactor } from './redaction';
+import { cappedLines, KiB, MiB, readCapped, TooLargeError } from './boundedIo';
+import type { Redactor } from './redaction';
 import { apiVersionPath, checkResource, literalPath, RefusedPathError, resourcePath, type ApiPath } from './requestPath';
 import { asBoolean, asObject, asString, objectsAt, stringAt, stringsAt } from './serverObject';
 
@@ -92,6 +95,11 @@ export interface OpenClusterOptions extends LoadKubeconfigOptions {
   timeoutMs?: number;
   /** An already loaded kubeconfig (skips reading the files again). */
   info?: KubeconfigInfo;
+  /**
+   * The request path: 'auto' (default) is node:https unless the context needs client-node (oidc,
+   * proxy-url); 'client-node' forces client-node (tests of that path).
+   */
+  transport?: 'auto' | 'client-node';
 }
 
 export interface RequestOptions {
@@ -153,16 +161,6 @@ export interface WatchOptions {
   signal?: AbortSignal;
 }
 
-/** The part of an undici Dispatcher used here (client-node hands us one per TLS configuration). */
-interface UndiciDispatcher {
-  request(opts: { origin: string; path: string; method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal }): Promise<{
-    statusCode: number;
-    headers: Record<string, string | string[] | undefined>;
-    body: ByteStream & { destroy?(): void };
-  }>;
-  close?(): Promise<void>;
-}
-
 interface Discovery {
   resources: ApiResourceInfo[];
   /** Kinds whose resource name the server gave is not a valid path segment, with why. */
@@ -170,15 +168,10 @@ interface Discovery {
   at: number;
 }
 
-interface Sent {
-  status: number;
-  contentLength?: number;
-  body: ByteStream;
-}
-
 /**
  * Opens a client for `context` (default: the kubeconfig's current context). Reads the kubeconfig
- * and the files it names (bounded) and loads client-node; does not touch the network (see probe()).
+ * and the files it names (bounded); loads client-node only for a context that needs it; does not
+ * touch the network (see probe()).
  */
 export function openCluster(context?: string, opts: OpenClusterOptions = {}): ClusterClient {
   const info = opts.info ?? loadKubeconfig(opts);
@@ -187,11 +180,11 @@ export function openCluster(context?: string, opts: OpenClusterOptions = {}): Cl
   if (!/^https?:\/\//i.test(ctx.server)) {
     throw new ClusterError('config', `the server of context "${ctx.name}" (${ctx.server}) is not an https:// or http:// URL`, ctx.server);
   }
-  const k8s = loadClientNode();
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   try {
-    const cfg = buildClientConfig(k8s, info, ctx, timeoutMs);
-    return new ClusterClient(k8s, cfg.kubeConfig, ctx, timeoutMs, cfg.plugin, cfg.secrets);
+    const cfg = readConnectionConfig(info, ctx);
+    const viaClientNode = opts.transport === 'client-node' || httpsPathProblem(cfg) !== undefined;
+    return new ClusterClient(cfg, timeoutMs, viaClientNode ? 'client-node' : 'https');
   } catch (e) {
     if (e instanceof KubeconfigEntryError) throw new ClusterError('config', `kubeconfig context "${ctx.name}": ${e.message}`, ctx.server);
     throw new ClusterError('config', `kubeconfig context "${ctx.name}" cannot be used: ${(e as Error).message}`, ctx.server);
@@ -199,24 +192,40 @@ export function openCluster(context?: string, opts: OpenClusterOptions = {}): Cl
 }
 
 export class ClusterClient {
-  private dispatcher: UndiciDispatcher | undefined;
-  private dispatcherGeneration = -1;
+  private readonly transport: Transport;
+  private clientNodeConfig: KubeConfig | undefined;
   private readonly discovery = new Map<string, Promise<Discovery | undefined>>();
   private closed = false;
   /** Credentials of the context plus Secret values registered by the work in hand. */
   readonly secrets: Redactor;
+  readonly context: ContextInfo;
+  private readonly plugin?: CredentialPlugin;
 
+  /** Throws (a plain Error) when the connection settings cannot be used; openCluster() says which context. */
   constructor(
-    private readonly k8s: ClientNode,
-    /** The client-node KubeConfig set to this context: for PortForward's WebSocket. */
-    readonly kubeConfig: KubeConfig,
-    readonly context: ContextInfo,
+    private readonly config: ConnectionConfig,
     /** Per-request timeout, ms. */
     readonly timeoutMs: number = DEFAULT_TIMEOUT_MS,
-    private readonly plugin?: CredentialPlugin,
-    secrets: Redactor = new Redactor(),
+    transport: TransportKind = 'https',
   ) {
-    this.secrets = secrets;
+    this.context = config.context;
+    this.plugin = config.plugin;
+    this.secrets = config.secrets;
+    this.transport =
+      transport === 'https'
+        ? new HttpsTransport(config)
+        : new ClientNodeTransport(loadClientNode(), this.kubeConfig, config.plugin, `context "${config.context.name}" (user "${config.context.user}")`);
+  }
+
+  /** The request path in use. */
+  get transportKind(): TransportKind {
+    return this.transport.kind;
+  }
+
+  /** The client-node KubeConfig set to this context, for PortForward's WebSocket (loads client-node on first use). */
+  get kubeConfig(): KubeConfig {
+    this.clientNodeConfig ??= buildKubeConfig(loadClientNode(), this.config, this.timeoutMs);
+    return this.clientNodeConfig;
   }
 
   get server(): string {
@@ -250,7 +259,10 @@ export class ClusterClient {
     return this.withDeadline(describe, timeoutMs, req.signal, async (signal) => {
       const sent = await this.send(req, signal);
       const what = `the answer to ${describe}`;
-      if (sent.contentLength !== undefined && sent.contentLength > limit) throw new TooLargeError(what, limit);
+      if (sent.contentLength !== undefined && sent.contentLength > limit) {
+        sent.body.destroy?.();
+        throw new TooLargeError(what, limit);
+      }
       const text = (await readCapped(sent.body, limit, what)).toString('utf8');
       let body: unknown = text;
       if (text && /^\s*[{[]/.test(text)) {
@@ -430,9 +442,7 @@ export class ClusterClient {
   close(): void {
     this.closed = true;
     this.plugin?.dispose();
-    const d = this.dispatcher;
-    this.dispatcher = undefined;
-    d?.close?.().catch(() => {});
+    this.transport.close();
   }
 
   /**
@@ -462,6 +472,7 @@ export class ClusterClient {
     } catch (e) {
       if (e instanceof ClusterError) throw e;
       if (e instanceof TooLargeError) throw new ClusterError('too-large', this.redact(e.message), this.server);
+      if (e instanceof TransportCredentialsError) throw new ClusterError('credentials', this.redact(e.message), this.server);
       if (controller.signal.aborted) {
         if (callerSignal?.aborted && !timedOut) throw new ClusterError('cancelled', `${describe}: cancelled`, this.server);
         throw new ClusterError(
@@ -510,68 +521,19 @@ export class ClusterClient {
   }
 
   /** Sends one request (credentials are in place); the body is the caller's to read. */
-  private async send(req: Omit<RequestOptions, 'timeoutMs' | 'maxBytes' | 'signal'>, signal: AbortSignal): Promise<Sent> {
+  private send(req: Omit<RequestOptions, 'timeoutMs' | 'maxBytes' | 'signal'>, signal: AbortSignal): Promise<Sent> {
     // Built by requestPath.ts; checked once more here, so no caller can send a dot segment.
     const path = literalPath(req.path);
     const url = new URL(this.server.replace(/\/+$/, '') + path);
     for (const [k, v] of Object.entries(req.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const ctx = new this.k8s.RequestContext(url.toString(), req.method);
-    ctx.setHeaderParam('Accept', 'application/json');
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    let body: string | undefined;
     if (req.body !== undefined) {
-      ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
-      ctx.setBody(typeof req.body === 'string' ? req.body : JSON.stringify(req.body));
+      headers['Content-Type'] = req.contentType ?? 'application/json';
+      body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
     }
-    try {
-      await raceAbort(this.kubeConfig.applySecurityAuthentication(ctx), signal);
-    } catch (e) {
-      if (signal.aborted) throw e;
-      throw new ClusterError(
-        'credentials',
-        this.redact(`cannot get credentials for context "${this.context.name}" (user "${this.context.user}"): ${(e as Error).message}`),
-        this.server,
-      );
-    }
-    const headers = ctx.getHeaders();
-    const body = ctx.getBody() as string | undefined;
-    const dispatcher = this.reuseDispatcher(ctx.getDispatcher());
-    if (dispatcher) {
-      // The dispatcher's own request(): same connection pool and TLS as fetch, a fraction of its
-      // CPU per call (no WHATWG streams), which matters when hundreds run at once.
-      const res = await dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: req.method, headers, body, signal });
-      return { status: res.statusCode, contentLength: lengthOf(res.headers['content-length']), body: res.body };
-    }
-    // No TLS options at all (plain https with the system's CAs): the platform's fetch.
-    const res = await fetch(url, { method: req.method, headers, body, signal, redirect: 'manual' });
-    const stream = res.body as unknown as ByteStream | null;
-    return { status: res.status, contentLength: lengthOf(res.headers.get('content-length') ?? undefined), body: stream ?? emptyStream() };
+    return this.transport.send({ url, method: req.method, headers, body }, signal);
   }
-
-  /**
-   * client-node builds a fresh undici Agent per request; keeping the first one reuses its kept-alive
-   * TLS connections (hundreds of requests would otherwise each pay a handshake). A new credential
-   * from the plugin (a client certificate) starts a new one.
-   */
-  private reuseDispatcher(fresh: UndiciDispatcher | undefined): UndiciDispatcher | undefined {
-    if (!fresh || typeof fresh.request !== 'function') return undefined;
-    const generation = this.plugin?.generation ?? 0;
-    if (this.dispatcher && this.dispatcherGeneration === generation) {
-      if (fresh !== this.dispatcher) fresh.close?.().catch(() => {});
-      return this.dispatcher;
-    }
-    this.dispatcher?.close?.().catch(() => {});
-    this.dispatcher = fresh;
-    this.dispatcherGeneration = generation;
-    return fresh;
-  }
-}
-
-function lengthOf(v: string | string[] | undefined): number | undefined {
-  const n = Number(Array.isArray(v) ? v[0] : v);
-  return v !== undefined && Number.isFinite(n) ? n : undefined;
-}
-
-async function* emptyStream(): AsyncGenerator<Uint8Array> {
-  /* no body */
 }
 
 /** An HTTP error status where success was required, with the server's Status message. */
@@ -606,11 +568,18 @@ const TLS_CODES = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
-/** Turns undici's "fetch failed" into what happened, naming the server. */
+/** Turns a transport failure (undici's "fetch failed", node's socket and TLS errors) into what happened, naming the server. */
 export function transportError(e: unknown, server: string, what: string): ClusterError {
-  const err = e as { message?: string; code?: string; cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> } };
+  const err = e as {
+    message?: string;
+    code?: string;
+    errors?: Array<{ code?: string }>;
+    cause?: { code?: string; message?: string; errors?: Array<{ code?: string }> };
+  };
   const cause = err?.cause;
-  const code = cause?.code ?? cause?.errors?.[0]?.code ?? err?.code;
+  // undici wraps the socket's error in `cause`; node:https hands it over as is (AggregateError when
+  // every address of a host failed).
+  const code = cause?.code ?? cause?.errors?.[0]?.code ?? err?.code ?? err?.errors?.[0]?.code;
   const reasons: Record<string, string> = {
     ECONNREFUSED: 'connection refused',
     ECONNRESET: 'connection reset',
@@ -622,36 +591,19 @@ export function transportError(e: unknown, server: string, what: string): Cluste
     UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
     UND_ERR_SOCKET: 'connection closed',
     UND_ERR_HEADERS_OVERFLOW: 'the answer had more header bytes than allowed',
+    HPE_HEADER_OVERFLOW: 'the answer had more header bytes than allowed',
     EPIPE: 'connection closed',
   };
   if (code && reasons[code]) return new ClusterError('unreachable', `cannot reach ${server} (${reasons[code]}) — is the cluster running?`, server);
   if (code && (TLS_CODES.has(code) || /CERT|SSL|TLS/.test(code))) {
     return new ClusterError(
       'tls',
-      `TLS with ${server} failed: ${cause?.message ?? code} — check certificate-authority (or insecure-skip-tls-verify) of the kubeconfig cluster`,
+      `TLS with ${server} failed: ${cause?.message ?? err?.message ?? code} — check certificate-authority (or insecure-skip-tls-verify) of the kubeconfig cluster`,
       server,
     );
   }
   const detail = cause?.message ?? err?.message ?? String(e);
   return new ClusterError('unreachable', `cannot reach ${server} (${detail}) while ${what}`, server);
-}
-
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new Error('aborted'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new Error('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 export type { ApiPath };

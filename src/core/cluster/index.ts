@@ -1,7 +1,7 @@
 /**
  * The cluster side of the core: kubeconfig contexts, a connection per context, and the apply /
- * delete engine. Importing this module does not load @kubernetes/client-node; opening a
- * connection does.
+ * delete engine. Neither importing this module nor apply and delete load @kubernetes/client-node:
+ * requests go over node:https; client-node is loaded for oidc, proxy-url, port-forward and live state.
  */
 export * from './kubeconfig';
 export * from './clusterClient';

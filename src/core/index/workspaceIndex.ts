@@ -32,7 +32,10 @@ export const IGNORE_ANNOTATION = 'kube-topology.io/ignore';
 
 /** Why a file was not validated as a manifest. */
 export type SkipReason =
-  /** No document has apiVersion or kind (a CI config, a values file, docker-compose). */
+  /**
+   * No document is shaped like a Kubernetes object: none has apiVersion, nor kind with metadata
+   * (a CI config, a values file, docker-compose, another tool's test data with a `kind:` key).
+   */
   | 'not-kubernetes'
   /** Go/Helm template actions where YAML reads structure (`name: {{ .Release.Name }}`). */
   | 'template'
@@ -47,7 +50,7 @@ export type SkipReason =
 
 /** The reasons in words, for one file and for several ("3 Helm chart templates"). */
 export const SKIP_REASONS: Record<SkipReason, [one: string, many: string]> = {
-  'not-kubernetes': ['file without apiVersion or kind', 'files without apiVersion or kind'],
+  'not-kubernetes': ['file that is not a Kubernetes manifest', 'files that are not Kubernetes manifests'],
   template: ['Go/Helm template outside a chart', 'Go/Helm templates outside a chart'],
   'kube-topology-template': ['Kube Topology template', 'Kube Topology templates'],
   'helm-template': ['Helm chart template', 'Helm chart templates'],
@@ -487,10 +490,12 @@ export function runIndexCheck(check: IndexCheck, code: string, outer: IndexCheck
   }
 }
 
-/** Some document declares apiVersion or kind. */
+/** Some document is shaped like a Kubernetes object: it declares apiVersion, or kind and metadata. */
 export function looksLikeKubernetes(parsed: ParsedFile): boolean {
   if (parsed.documents.length === 0 && parsed.findings.length > 0) return /^(apiVersion|kind):/m.test(parsed.text.slice(0, 4096));
-  return parsed.resources.some((r) => r.apiVersion !== undefined || r.kind !== undefined);
+  // A `kind:` key alone is common outside Kubernetes (kwok's stage test data, tool configs); an
+  // object missing its apiVersion still has the metadata every Kubernetes object has.
+  return parsed.resources.some((r) => r.apiVersion !== undefined || (r.kind !== undefined && r.object.metadata !== undefined));
 }
 
 const RESOURCE_CONTEXT: FileContext = { role: 'resource' };
