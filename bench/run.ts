@@ -4,6 +4,7 @@ import { cpus, loadavg } from 'node:os';
 import { throughputBench } from './throughputBench';
 import { incrementalBench } from './incrementalBench';
 import { activationBench } from './activationBench';
+import { shapesBench } from './shapesBench';
 import { formatTable, fromExternal, type BenchRow, type ExternalRow } from './benchRow';
 
 /**
@@ -11,7 +12,7 @@ import { formatTable, fromExternal, type BenchRow, type ExternalRow } from './be
  * machine in the same run, and printed as a ratio (ours / peer: below 1 is faster). Nothing here
  * is asserted: a failing or missed benchmark is a row in the table, never a failed process.
  *
- *   node out/bench/run.js [throughput] [incremental] [activation] [apply] [journey]
+ *   node out/bench/run.js [throughput] [incremental] [activation] [shapes] [apply] [journey]
  */
 interface Bench {
   name: string;
@@ -39,7 +40,8 @@ async function main(): Promise<void> {
   const benches: Bench[] = [
     { name: 'throughput', run: () => throughputBench(repo) },
     { name: 'incremental', run: () => incrementalBench() },
-    { name: 'activation', run: async () => activationBench(repo) },
+    { name: 'activation', run: () => Promise.resolve().then(() => activationBench(repo)) },
+    { name: 'shapes', run: () => Promise.resolve().then(shapesBench) },
   ];
   for (const extra of [
     optional('apply', 'applyBench', 'runApplyBench'),

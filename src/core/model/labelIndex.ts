@@ -117,13 +117,19 @@ export class LabelIndex {
 
   /**
    * The workload whose pod labels differ least from the selector: most selector entries
-   * satisfied, then most near-miss values (`gatway` vs `gateway`). Only workloads that satisfy at
-   * least one entry or have a near-miss value count.
+   * satisfied, then most near-miss values (`gatway` vs `gateway`), then the one named `preferName`.
+   * Only workloads that satisfy at least one entry or have a near-miss value count.
    */
   nearest(namespace: string, selector: Record<string, string>, preferName?: string, budget = 500): NearestWorkload | undefined {
+    const best = this.nearestAll(namespace, selector, budget);
+    return (preferName !== undefined ? best.find((n) => n.workload.name === preferName) : undefined) ?? best[0];
+  }
+
+  /** Every workload that is nearest to the selector (equally near ones in index order of first sight). */
+  nearestAll(namespace: string, selector: Record<string, string>, budget = 500): NearestWorkload[] {
     const keys = this.byNs.get(namespace);
     const entries = Object.entries(selector);
-    if (!keys || !entries.length) return undefined;
+    if (!keys || !entries.length) return [];
     const score = new Map<Resource, { matched: number; near: number }>();
     const bump = (w: Resource, field: 'matched' | 'near') => {
       const s = score.get(w) ?? { matched: 0, near: 0 };
@@ -141,19 +147,21 @@ export class LabelIndex {
         if (isLikelyTypo(v, other)) for (const w of list) bump(w, 'near');
       }
     }
-    let best: Resource | undefined;
-    let bestKey: [number, number, number] = [Infinity, Infinity, Infinity];
+    let best: Resource[] = [];
+    let bestMatched = -1;
+    let bestNear = -1;
     for (const [w, s] of score) {
-      const key: [number, number, number] = [entries.length - s.matched, -s.near, preferName && w.name === preferName ? 0 : 1];
-      if (key[0] < bestKey[0] || (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))) {
-        best = w;
-        bestKey = key;
-      }
+      if (s.matched > bestMatched || (s.matched === bestMatched && s.near > bestNear)) {
+        best = [w];
+        bestMatched = s.matched;
+        bestNear = s.near;
+      } else if (s.matched === bestMatched && s.near === bestNear) best.push(w);
     }
-    if (!best) return undefined;
-    const labels = this.templates.get(best)!.labels;
-    const differences: LabelDifference[] = [];
-    for (const [k, v] of entries) if (labels[k] !== v) differences.push({ key: k, selectorValue: v, labelValue: labels[k] });
-    return { workload: best, differences };
+    return best.map((w) => {
+      const labels = this.templates.get(w)!.labels;
+      const differences: LabelDifference[] = [];
+      for (const [k, v] of entries) if (labels[k] !== v) differences.push({ key: k, selectorValue: v, labelValue: labels[k] });
+      return { workload: w, differences };
+    });
   }
 }

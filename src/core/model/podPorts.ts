@@ -69,8 +69,8 @@ export function mapServicePort(servicePort: ServicePortView, ports: readonly Con
   return { servicePort, status: ports.length ? 'undeclared' : 'no-ports', podPort: tp };
 }
 
-/** The container ports of a workload's long-running containers, once per object. */
-const workloadPorts = memoByObject((w: Resource): ContainerPortView[] => {
+/** The container ports of a workload's long-running containers, once per object (do not modify). */
+export const workloadPorts = memoByObject((w: Resource): ContainerPortView[] => {
   const t = templateOf(w);
   return t ? containerPortsOf(longRunningContainers(t)) : [];
 });
@@ -80,3 +80,42 @@ export const mappingsOf = memoByObjectPair((svc: Resource, w: Resource): PortMap
   const ports = workloadPorts(w);
   return cachedServicePortsOf(svc).map((sp) => mapServicePort(sp, ports));
 });
+
+/** Workloads whose container ports are alike (number, name, protocol, in order): every Service port maps onto them the same way. */
+export interface PortGroup {
+  /** The container ports of the first member (the others have equal ones). */
+  ports: ContainerPortView[];
+  members: Resource[];
+  /** Where each member stands in the list the group was made from. */
+  positions: number[];
+}
+
+const portSignature = memoByObject((w: Resource): string =>
+  workloadPorts(w)
+    .map((p) => `${p.containerPort ?? ''}/${p.protocol}/${p.name ?? ''}`)
+    .join('\u0000'),
+);
+
+const groupsMemo = new WeakMap<readonly Resource[], PortGroup[]>();
+
+/**
+ * `workloads` split by container ports, in order of first member, once per list: Services that
+ * select the same pods share their list, so a port is mapped once per kind of pod, not once per
+ * Service × workload.
+ */
+export function portGroupsOf(workloads: readonly Resource[]): PortGroup[] {
+  let groups = groupsMemo.get(workloads);
+  if (groups) return groups;
+  const bySignature = new Map<string, PortGroup>();
+  workloads.forEach((w, i) => {
+    const sig = portSignature(w);
+    const g = bySignature.get(sig);
+    if (g) {
+      g.members.push(w);
+      g.positions.push(i);
+    } else bySignature.set(sig, { ports: workloadPorts(w), members: [w], positions: [i] });
+  });
+  groups = [...bySignature.values()];
+  groupsMemo.set(workloads, groups);
+  return groups;
+}

@@ -5,7 +5,7 @@ import { isWorkload, type ContainerView } from './kinds';
 import { ServiceAddressResolver, type ServiceAddress, type ServicePortView } from './serviceAddress';
 import { labelsOf, type LabelIndex } from './labelIndex';
 import type { PortMapping } from './podPorts';
-import { serviceSelects } from './serviceSelects';
+import { SelectionPass, selectsReferences, type ServiceSelection } from './serviceSelects';
 import { hpaScales } from './hpaScales';
 import { ingressRoutes } from './ingressRoutes';
 import { addressContextToken, workloadCalls, workloadOutgoing } from './workloadRefs';
@@ -14,6 +14,7 @@ import { findDuplicates } from './duplicates';
 export { LabelIndex } from './labelIndex';
 export { containerPortsOf, longRunningContainers, mapServicePort, type ContainerPortView, type PortMapping } from './podPorts';
 export { addressesInArg } from './workloadRefs';
+export type { ServiceSelection } from './serviceSelects';
 
 /**
  * The resolved references between the resources of one analysis pass, computed once, as data.
@@ -24,7 +25,9 @@ export { addressesInArg } from './workloadRefs';
  * object it was meant for — e.g. a Service that exists but lacks the port).
  *
  * Built in O(resources + references): labels are indexed by namespace/key/value, names by the
- * {@link ResourceIndex}. What each resource points at is read from its object once and cached with
+ * {@link ResourceIndex}; what a Service selects is stored once per Service (`selections`, the
+ * target list shared by Services with the same selector), and the per-pair `selects` only when
+ * asked for. What each resource points at is read from its object once and cached with
  * it (memo.ts), so a keystroke re-reads only the documents it changed; parts of a reference that
  * come from those caches (selector, ports, paths, metrics) are shared between passes and must not
  * be modified. One module per kind of reference: serviceSelects, hpaScales, ingressRoutes,
@@ -166,6 +169,12 @@ export interface UsesReference extends ReferenceBase {
 export type Reference = SelectsReference | ScalesReference | RoutesReference | CallsReference | UsesReference;
 
 export interface References {
+  /**
+   * What each Service selects, one entry per Service with a selector: stored once however many
+   * workloads it selects (the fan-out of many Services over the same pods is shared). Checks read this.
+   */
+  selections: ServiceSelection[];
+  /** The same as one reference per Service × selected workload, built on first use (the graph draws these). */
   selects: SelectsReference[];
   scales: ScalesReference[];
   routes: RoutesReference[];
@@ -173,6 +182,7 @@ export interface References {
   uses: UsesReference[];
   /** Groups of two or more resources with the same kind, namespace and name (same kustomize root). */
   duplicates: Resource[][];
+  /** Every reference (selects expanded per pair), built on first use. */
   all: Reference[];
   /** References written in a resource. */
   from(resource: Resource): Reference[];
@@ -199,7 +209,8 @@ export function computeReferences(index: ResourceIndex): References {
   const labels = labelsOf(index);
   const resolver = new ServiceAddressResolver(index);
   const addressToken = addressContextToken(resolver);
-  const selects: SelectsReference[] = [];
+  const selections: ServiceSelection[] = [];
+  const selectionPass = new SelectionPass(index, labels);
   const scales: ScalesReference[] = [];
   const routes: RoutesReference[] = [];
   const calls: CallsReference[] = [];
@@ -210,7 +221,10 @@ export function computeReferences(index: ResourceIndex): References {
   for (const r of index.all) {
     switch (r.kind) {
       case 'Service':
-        serviceSelects(r, index, labels, selects);
+        {
+          const s = selectionPass.select(r);
+          if (s) selections.push(s);
+        }
         break;
       case 'HorizontalPodAutoscaler':
         hpaScales(r, index, resolver.names, scales);
@@ -227,26 +241,40 @@ export function computeReferences(index: ResourceIndex): References {
   }
 
   const duplicates = findDuplicates(index);
-  const all: Reference[] = [...selects, ...scales, ...routes, ...calls, ...uses];
-  // Only some callers ask by resource: the two maps are built on the first question.
+  // Only the graph and callers that ask by resource need the pairs: built on the first question.
+  let selects: SelectsReference[] | undefined;
+  const selectsOf = () => {
+    if (!selects) {
+      selects = [];
+      for (const s of selections) selectsReferences(s, selects);
+    }
+    return selects;
+  };
+  let all: Reference[] | undefined;
+  const allOf = () => (all ??= [...selectsOf(), ...scales, ...routes, ...calls, ...uses]);
   let fromMap: Map<Resource, Reference[]> | undefined;
   let toMap: Map<Resource, Reference[]> | undefined;
   const byResource = () => {
     fromMap = new Map();
     toMap = new Map();
-    for (const ref of all) {
+    for (const ref of allOf()) {
       push(fromMap, ref.from, ref);
       if (ref.target) push(toMap, ref.target, ref);
     }
   };
   return {
-    selects,
+    selections,
+    get selects() {
+      return selectsOf();
+    },
     scales,
     routes,
     calls,
     uses,
     duplicates,
-    all,
+    get all() {
+      return allOf();
+    },
     from: (r) => {
       if (!fromMap) byResource();
       return fromMap!.get(r) ?? [];

@@ -6,9 +6,25 @@ import { memoByObject } from './memo';
 import { serviceType } from './serviceAddress';
 import { labelsOf, type LabelIndex } from './labelIndex';
 import { mappingsOf } from './podPorts';
-import type { SelectsReference } from './references';
+import type { NearestWorkload, ReferenceProblem, SelectsReference } from './references';
 
-/** Service → the workloads whose pod templates its selector matches. */
+/**
+ * Service → the workloads whose pod templates its selector matches, one {@link ServiceSelection}
+ * per Service. Services with the same selector in the same namespace share one list of targets
+ * (and one answer to every other lookup), so many Services selecting the same pods cost one
+ * lookup, not one per Service × workload pair.
+ */
+
+/** What one Service selects; `targets` is shared with the Services that have the same selector and namespace (do not modify). */
+export interface ServiceSelection {
+  from: Resource;
+  path: PathSegment[];
+  selector: Record<string, string>;
+  /** The selected workloads: in this unit, or (with `outside`) in another unit of the scope; empty when broken. */
+  targets: readonly Resource[];
+  outside?: boolean;
+  problem?: ReferenceProblem;
+}
 
 /** A Service's selector, or undefined when it selects nothing (none, `{}`, or an ExternalName). */
 const selectorOf = memoByObject((svc: Resource): Record<string, string> | undefined => {
@@ -20,39 +36,85 @@ const selectorOf = memoByObject((svc: Resource): Record<string, string> | undefi
 
 const SELECTOR_PATH: PathSegment[] = ['spec', 'selector'];
 
-export function serviceSelects(svc: Resource, index: ResourceIndex, labels: LabelIndex, out: SelectsReference[]): void {
-  const selector = selectorOf(svc);
-  if (!selector) return;
-  const ns = index.namespaceOf(svc) ?? '';
-  const path = SELECTOR_PATH;
-  const matched = labels.select(ns, selector);
-  if (matched.length) {
-    for (const w of matched) {
-      out.push({ type: 'selects', from: svc, path, target: w, selector, ports: mappingsOf(svc, w) });
+/** The answers for one namespace and selector, shared by every Service that asks the same. */
+interface SelectorAnswer {
+  matched: Resource[];
+  outside: Resource[];
+  elsewhere: Resource[];
+  /** Computed on first need: the best-scoring workloads, and the first of them per name. */
+  nearest?: { first?: NearestWorkload; byName: Map<string, NearestWorkload> };
+}
+
+/** One pass over an index: selector answers are cached per namespace and selector. */
+export class SelectionPass {
+  private readonly answers = new Map<string, SelectorAnswer>();
+  constructor(
+    private readonly index: ResourceIndex,
+    private readonly labels: LabelIndex,
+  ) {}
+
+  private answer(ns: string, selector: Record<string, string>): SelectorAnswer {
+    const key = selectorKey(ns, selector);
+    let a = this.answers.get(key);
+    if (a) return a;
+    const matched = this.labels.select(ns, selector);
+    // Pods of another unit in the same namespace: resolved there, judged there.
+    const outsideIndex = this.index.unit?.outside;
+    const outside = matched.length || !outsideIndex ? [] : labelsOf(outsideIndex).select(ns, selector);
+    const elsewhere = matched.length || outside.length ? [] : this.labels.selectElsewhere(ns, selector);
+    a = { matched, outside, elsewhere };
+    this.answers.set(key, a);
+    return a;
+  }
+
+  /** The nearest workload for a selector, preferring one named like the Service among equally near ones. */
+  private nearest(a: SelectorAnswer, ns: string, selector: Record<string, string>, name: string | undefined): NearestWorkload | undefined {
+    if (!a.nearest) {
+      const best = this.labels.nearestAll(ns, selector);
+      const byName = new Map<string, NearestWorkload>();
+      for (const n of best) if (n.workload.name !== undefined && !byName.has(n.workload.name)) byName.set(n.workload.name, n);
+      a.nearest = { first: best[0], byName };
     }
+    return (name !== undefined ? a.nearest.byName.get(name) : undefined) ?? a.nearest.first;
+  }
+
+  select(svc: Resource): ServiceSelection | undefined {
+    const selector = selectorOf(svc);
+    if (!selector) return undefined;
+    const index = this.index;
+    const ns = index.namespaceOf(svc) ?? '';
+    const path = SELECTOR_PATH;
+    const a = this.answer(ns, selector);
+    if (a.matched.length) return { from: svc, path, selector, targets: a.matched };
+    if (a.outside.length) return { from: svc, path, selector, targets: a.outside, outside: true };
+    if (a.elsewhere.length) return { from: svc, path, selector, targets: [], problem: { reason: 'other-namespace', candidates: a.elsewhere } };
+    // No workload at all in the namespace: the pods come from elsewhere (a chart, an operator); not judged.
+    if (!index.workloads(ns).length) return { from: svc, path, selector, targets: [], problem: { reason: 'out-of-scope' } };
+    const nearest = this.nearest(a, ns, selector, svc.name);
+    const makers = index.unit?.makers ?? [];
+    const problem: ReferenceProblem = makers.length ? { reason: 'may-be-generated', makers, nearest: nearest?.workload } : { reason: 'no-match', nearest };
+    return { from: svc, path, selector, targets: [], problem };
+  }
+}
+
+/** Namespace and selector entries in key order: Services that select the same pods get the same key. */
+function selectorKey(ns: string, selector: Record<string, string>): string {
+  const keys = Object.keys(selector).sort();
+  let key = ns;
+  for (const k of keys) key += `\u0000${k}\u0000${selector[k]}`;
+  return key;
+}
+
+/** The per-pair references of one selection (one per selected workload, or one broken reference). */
+export function selectsReferences(s: ServiceSelection, out: SelectsReference[]): void {
+  const { from, path, selector } = s;
+  if (!s.targets.length) {
+    out.push({ type: 'selects', from, path, selector, ports: [], problem: s.problem });
     return;
   }
-  // Pods of another unit in the same namespace: resolved there, judged there.
-  const outside = index.unit?.outside;
-  const there = outside ? labelsOf(outside).select(ns, selector) : [];
-  if (there.length) {
-    for (const w of there) out.push({ type: 'selects', from: svc, path, target: w, selector, ports: mappingsOf(svc, w), outside: true });
-    return;
+  for (const w of s.targets) {
+    const ref: SelectsReference = { type: 'selects', from, path, target: w, selector, ports: mappingsOf(from, w) };
+    if (s.outside) ref.outside = true;
+    out.push(ref);
   }
-  const elsewhere = labels.selectElsewhere(ns, selector);
-  if (elsewhere.length) {
-    out.push({ type: 'selects', from: svc, path, selector, ports: [], problem: { reason: 'other-namespace', candidates: elsewhere } });
-    return;
-  }
-  // No workload at all in the namespace: the pods come from elsewhere (a chart, an operator); not judged.
-  if (!index.workloads(ns).length) {
-    out.push({ type: 'selects', from: svc, path, selector, ports: [], problem: { reason: 'out-of-scope' } });
-    return;
-  }
-  const nearest = labels.nearest(ns, selector, svc.name);
-  const makers = index.unit?.makers ?? [];
-  const problem: SelectsReference['problem'] = makers.length
-    ? { reason: 'may-be-generated', makers, nearest: nearest?.workload }
-    : { reason: 'no-match', nearest };
-  out.push({ type: 'selects', from: svc, path, selector, ports: [], problem });
 }

@@ -5,6 +5,7 @@ import { LineIndex } from './lineIndex';
 import { splitDocuments } from './documentSplitter';
 import { recordMergeSources } from './locate';
 import { goYamlTags } from './goYamlSchema';
+import { parseJsonObject } from './jsonDocument';
 
 /** Limits that turn hostile input into a finding instead of a hang. */
 export interface ParseLimits {
@@ -156,10 +157,60 @@ export function parseManifestFile(file: string, source: string, options: { limit
     for (const f of parsed.findings) result.findings.push(placeFinding(f, file, chunk.startLine));
     parsed.resources.forEach((data, j) => {
       const id = data.itemPath.length ? `${file}#${i}.${j}` : `${file}#${i}`;
-      result.resources.push({ ...data, id, file, doc: placed });
+      result.resources.push(placeResource(data, id, file, placed));
     });
   }
   return result;
+}
+
+/** A resource at its place; a node built on first use (a document read by a fast path) stays so. */
+function placeResource(data: ResourceData, id: string, file: string, doc: PlacedDocument): Resource {
+  if (!Object.getOwnPropertyDescriptor(data, 'node')?.get) return { ...data, id, file, doc };
+  const { apiVersion, kind, name, namespace, object, itemPath } = data;
+  const resource = { apiVersion, kind, name, namespace, object, itemPath, id, file, doc } as Resource;
+  Object.defineProperty(resource, 'node', { enumerable: true, get: () => data.node });
+  return resource;
+}
+
+let fastPaths = true;
+
+/**
+ * Whether documents may be read by a fast path (plain JSON with JSON.parse). Off only to compare
+ * the two paths (test/unit/parseFastPath.test.ts): both must give the same findings.
+ */
+export function setFastPaths(on: boolean): void {
+  fastPaths = on;
+}
+
+function parseDocumentChunk(source: string, limits: ParseLimits): ParsedDocument {
+  const json = fastPaths ? parseJsonObject(source) : undefined;
+  return json ? jsonDocument(source, json, limits) : parseYamlChunk(source, limits);
+}
+
+/** A document read by JSON.parse: its YAML tree (for ranges) is parsed from the same text on first use. */
+function jsonDocument(text: string, obj: Record<string, unknown>, limits: ParseLimits): ParsedDocument {
+  let full: ParsedDocument | undefined;
+  const yamlPath = () => (full ??= parseYamlChunk(text, limits));
+  const meta = obj.metadata && typeof obj.metadata === 'object' ? (obj.metadata as Record<string, unknown>) : undefined;
+  const data = {
+    apiVersion: obj.apiVersion as string,
+    kind: obj.kind as string,
+    name: typeof meta?.name === 'string' ? meta.name : undefined,
+    namespace: typeof meta?.namespace === 'string' ? meta.namespace : undefined,
+    object: obj,
+    itemPath: [],
+  } as Omit<ResourceData, 'node'> as ResourceData;
+  Object.defineProperty(data, 'node', { enumerable: true, get: () => yamlPath().resources[0].node });
+  return {
+    text,
+    lines: new LineIndex(text),
+    get yaml() {
+      return yamlPath().yaml;
+    },
+    resources: [data],
+    findings: [],
+    hasSyntaxErrors: false,
+  };
 }
 
 export function placeFinding(f: LocalFinding, file: string, startLine: number): Finding {
@@ -194,7 +245,7 @@ function parseYaml(text: string): Document.Parsed[] {
   return Array.isArray(docs) ? docs : []; // EmptyStream: only comments or whitespace
 }
 
-function parseDocumentChunk(source: string, limits: ParseLimits): ParsedDocument {
+function parseYamlChunk(source: string, limits: ParseLimits): ParsedDocument {
   let text = source;
   let docs: Document.Parsed[];
   try {
@@ -535,7 +586,7 @@ export function toPortable(parsed: ParsedFile, analysisOf: (doc: ParsedDocument)
       hasSyntaxErrors: d.parsed.hasSyntaxErrors,
       templated: d.parsed.templated,
       findings: d.parsed.findings,
-      resources: d.parsed.resources.map(({ node: _node, ...data }) => data),
+      resources: d.parsed.resources.map(({ apiVersion, kind, name, namespace, object, itemPath }) => ({ apiVersion, kind, name, namespace, object, itemPath })),
       analysis: analysisOf(d.parsed),
     })),
   };

@@ -42,7 +42,7 @@ export const crossNamespaceReference: Rule = {
   check(ctx) {
     const refs = referencesOf(ctx.index);
     const ix = ctx.index;
-    for (const ref of refs.selects) {
+    for (const ref of refs.selections) {
       if (ref.problem?.reason !== 'other-namespace') continue;
       const svc = ref.from;
       const others = namespacesOf(ix, ref.problem.candidates);

@@ -24,7 +24,7 @@ export const serviceSelectorNoMatch: Rule = {
   ],
   check(ctx) {
     const refs = referencesOf(ctx.index);
-    for (const ref of refs.selects) {
+    for (const ref of refs.selections) {
       const p = ref.problem;
       if (p?.reason === 'may-be-generated') {
         const svc = ref.from;

@@ -1,6 +1,8 @@
 import type { Fix, RelatedLocation } from '../../findings';
 import type { Resource } from '../../parse/manifestParser';
-import { containerPortsOf, longRunningContainers, referencesOf, type ContainerPortView, type SelectsReference } from '../../model/references';
+import { mapServicePort, referencesOf, type ContainerPortView } from '../../model/references';
+import { portGroupsOf, workloadPorts, type PortGroup } from '../../model/podPorts';
+import { cachedServicePortsOf } from '../../model/serviceAddress';
 import type { Rule } from '../types';
 import { listText, nameOf, related } from './wording';
 import { insertIntoMap, replaceScalar } from '../yamlEdits';
@@ -26,35 +28,41 @@ export const serviceTargetPortMissing: Rule = {
   ],
   check(ctx) {
     const refs = referencesOf(ctx.index);
-    const byService = new Map<Resource, SelectsReference[]>();
-    for (const ref of refs.selects) {
+    for (const selection of refs.selections) {
       // Pods of another apply unit are judged with that unit.
-      if (!ref.target || ref.problem || ref.outside) continue;
-      const list = byService.get(ref.from);
-      if (list) list.push(ref);
-      else byService.set(ref.from, [ref]);
-    }
-    for (const [svc, selected] of byService) {
-      const servicePorts = selected[0].ports.map((m) => m.servicePort);
-      servicePorts.forEach((sp, i) => {
-        const named = selected.filter((r) => r.ports[i].status === 'named-missing');
-        const undeclared = selected.filter((r) => r.ports[i].status === 'undeclared');
-        const broken = named.length ? named : undeclared;
+      if (!selection.targets.length || selection.problem || selection.outside) continue;
+      const svc = selection.from;
+      // Workloads with alike container ports map every Service port the same way: judged once per group.
+      const groups = portGroupsOf(selection.targets);
+      cachedServicePortsOf(svc).forEach((sp) => {
+        const statuses = groups.map((g) => mapServicePort(sp, g.ports).status);
+        const named = groups.filter((_, j) => statuses[j] === 'named-missing');
+        const broken = named.length ? named : groups.filter((_, j) => statuses[j] === 'undeclared');
         if (!broken.length) return;
         const tp = sp.targetPort!;
         const candidates = new Map<number, ContainerPortView>();
-        const declared: string[] = [];
-        const relatedLocations: RelatedLocation[] = [];
-        for (const r of broken) {
-          const t = refs.labels.template(r.target!)!;
-          const ports = containerPortsOf(longRunningContainers(t));
-          const sameProtocol = ports.filter((p) => p.protocol === sp.protocol && p.containerPort !== undefined);
-          for (const p of sameProtocol) if (!candidates.has(p.containerPort!)) candidates.set(p.containerPort!, p);
-          declared.push(...ports.map((p) => (p.name ? `${p.containerPort} (${p.name})` : `${p.containerPort}`)));
-          if (ports.length) relatedLocations.push(related(r.target!, ports[0].path.slice(0, -1), `Container ports of ${nameOf(r.target!)}`, 'key'));
+        const declared = new Set<string>();
+        for (const g of broken) {
+          for (const p of g.ports)
+            if (p.protocol === sp.protocol && p.containerPort !== undefined && !candidates.has(p.containerPort)) candidates.set(p.containerPort, p);
+          for (const p of g.ports) declared.add(p.name ? `${p.containerPort} (${p.name})` : `${p.containerPort}`);
         }
-        const who = listText(broken.map((r) => nameOf(r.target!)));
-        const declaredText = listText([...new Set(declared)]);
+        // Named and pointed at: the first few broken workloads, in selection order (a finding stays small however many there are).
+        const first = firstMembers(broken, RELATED_MAX);
+        const withPorts = firstMembers(
+          broken.filter((g) => g.ports.length),
+          RELATED_MAX,
+        );
+        const total = broken.reduce((n, g) => n + g.members.length, 0);
+        const who = listText(
+          first.map((w) => nameOf(w)),
+          RELATED_MAX,
+          total,
+        );
+        const relatedLocations: RelatedLocation[] = withPorts.map((w) =>
+          related(w, workloadPorts(w)[0].path.slice(0, -1), `Container ports of ${nameOf(w)}`, 'key'),
+        );
+        const declaredText = listText([...declared]);
         const lead = sp.targetPortExplicit ? `targetPort ${tp} is` : `targetPort is not set, so it defaults to port ${tp}, which is`;
         const message = named.length
           ? `${sp.targetPortExplicit ? `targetPort ${tp}` : `Port ${tp}`} names no container port of ${who} (${declaredText ? `declared: ${declaredText}` : 'no ports declared'}): Service ${svc.name} sends no traffic to these pods.`
@@ -76,3 +84,16 @@ export const serviceTargetPortMissing: Rule = {
     }
   },
 };
+
+/** At most this many broken workloads are named and pointed at in one finding. */
+const RELATED_MAX = 5;
+
+/** The first `n` members of `groups` in the order of the list they were grouped from. */
+function firstMembers(groups: readonly PortGroup[], n: number): Resource[] {
+  const picked: { at: number; w: Resource }[] = [];
+  for (const g of groups) for (let i = 0; i < Math.min(n, g.members.length); i++) picked.push({ at: g.positions[i], w: g.members[i] });
+  return picked
+    .sort((a, b) => a.at - b.at)
+    .slice(0, n)
+    .map((p) => p.w);
+}

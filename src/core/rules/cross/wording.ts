@@ -33,9 +33,10 @@ export function mayBeMadeText(what: string, makers: readonly string[]): string {
   return `${what} is not defined in this apply unit, which has ${listText(makers, 3)} that may create it; not checked further.`;
 }
 
-export function listText(items: readonly string[], max = 5): string {
-  if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+/** `a, b, c and 4 more`; `total` when `items` holds only the first names of a longer list. */
+export function listText(items: readonly string[], max = 5, total = items.length): string {
+  if (total <= max) return items.join(', ');
+  return `${items.slice(0, max).join(', ')} and ${total - max} more`;
 }
 
 export function related(r: Resource, path: readonly PathSegment[], message: string, part: 'key' | 'value' | 'auto' = 'auto'): RelatedLocation {
