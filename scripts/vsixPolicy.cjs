@@ -14,6 +14,8 @@ const ALLOWED = [
   /^dist\/webview\/main\.(js|css)$/,
   /^schemas\/[^/]+\.json$/,
   /^templates\/[^/]+\.ya?ml$/,
+  /^addons\/[^/]+\/[^/]+\.ya?ml$/, // pinned upstream manifests (metrics-server), each with its licence
+  /^addons\/[^/]+\/LICENSE$/,
   /^snippets\/[^/]+\.json$/,
   /^media\/.+\.(png|svg|md)$/,
   /^docs\/.+\.(md|png|svg)$/,
@@ -28,6 +30,8 @@ const REQUIRED = [
   'dist/webview/main.css',
   'schemas/k8s-schemas.json',
   'templates/gateway-model.yaml',
+  'addons/metrics-server/components.yaml',
+  'addons/metrics-server/LICENSE',
 ];
 
 /**

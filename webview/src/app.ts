@@ -18,6 +18,7 @@ import { GraphView, type View } from './graphView';
 import { HoverCard } from './hoverCard';
 import { LayoutClient } from './layoutClient';
 import { exportPng, exportSvg } from './exporter';
+import { LoadPanel } from './loadPanel';
 import * as controls from './toolkit';
 
 /** Data the standalone page (`graph --output html`) embeds instead of talking to a host. */
@@ -44,6 +45,7 @@ export class App {
   private readonly host: Host;
   private readonly view: GraphView;
   private readonly card: HoverCard;
+  private readonly loadPanel: LoadPanel;
   private readonly layouts = new LayoutClient();
   private readonly canvas: HTMLElement;
   private readonly overlay: HTMLElement;
@@ -116,6 +118,7 @@ export class App {
     });
     this.card = new HoverCard(root);
     this.canvas.append(this.overlay, this.banner, this.toast);
+    this.loadPanel = new LoadPanel(this.canvas, (id) => this.host.post({ type: 'stopLoad', id }));
     root.append(this.buildLegend());
     this.restore();
     window.addEventListener('message', (ev: MessageEvent) => this.onMessage(ev.data));
@@ -172,6 +175,9 @@ export class App {
       case 'cluster':
         this.cluster = m.info;
         this.renderLive();
+        return;
+      case 'load':
+        this.loadPanel.update(m.status ?? undefined);
         return;
     }
   }

@@ -19,7 +19,7 @@ const DOT_R = 3.6;
 const DOT_STEP = 10;
 const MAX_DOTS = 12;
 
-export type LiveAction = 'portForward' | 'loadImages';
+export type LiveAction = 'portForward' | 'loadImages' | 'sendLoad';
 
 export interface LiveOptions {
   /** The context is a kind cluster (kind hints, "Load images"). */
@@ -130,6 +130,8 @@ export function chipsFor(kind: string, name: string, s: LiveNodeState, o: LiveOp
         text: instead ? 'Port-forward instead' : 'Port-forward',
         action: 'portForward',
       });
+      if (s.endpoints > 0)
+        chips.push({ cls: 'live-action', label: `Send load to Service ${name} and watch its autoscalers`, text: 'Send load', action: 'sendLoad' });
     }
   }
   return chips;
