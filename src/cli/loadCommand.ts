@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parseArgs, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { openReachableCluster, parseDuration, resolveContext } from './clusterCommon';
-import { LoadError, MAX_BODY_BYTES, METHODS } from '../core/load/loadTarget';
+import { bodyContentType, LoadError, MAX_BODY_BYTES, METHODS } from '../core/load/loadTarget';
 import { startLoad, type RouteChoice } from '../core/load/loadSession';
 import { DEFAULT_LOAD_IMAGE } from '../core/load/podLoad';
 import type { LoadCounts, LoadRequestSpec, LoadScaler, LoadStatus, TimelineEntry } from '../core/load/loadTypes';
@@ -157,7 +157,7 @@ function requestSpec(options: Record<string, string | string[] | boolean>, cwd: 
     } catch (e) {
       throw new UsageError(`--body ${bodyFile}: ${(e as Error).message}`);
     }
-    contentType ??= file.endsWith('.json') || looksLikeJson(body) ? 'application/json' : 'application/octet-stream';
+    contentType ??= bodyContentType(file, body);
   }
   return {
     method: (str('method') ?? (body !== undefined ? 'POST' : 'GET')).toUpperCase(),
@@ -168,15 +168,6 @@ function requestSpec(options: Record<string, string | string[] | boolean>, cwd: 
     ...(body !== undefined ? { body } : {}),
     ...(contentType !== undefined ? { contentType } : {}),
   };
-}
-
-function looksLikeJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function formatSeconds(ms: number): string {

@@ -25,6 +25,17 @@ export const MAX_BODY_BYTES = 1 << 20;
 /** Path and query as an HTTP request line allows them, nothing else (no spaces, no fragment, no control characters). */
 const PATH_RE = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/;
 
+/** The media type of a request body read from a file: JSON for a .json file or a body that parses as JSON. */
+export function bodyContentType(fileName: string, body: string): string {
+  if (fileName.endsWith('.json')) return 'application/json';
+  try {
+    JSON.parse(body);
+    return 'application/json';
+  } catch {
+    return 'application/octet-stream';
+  }
+}
+
 export interface LoadTargetInput {
   namespace: string;
   service: string;

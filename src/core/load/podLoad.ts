@@ -9,7 +9,6 @@
  * walkthrough uses for load. Everything that varies reaches the script as environment variables,
  * never spliced into its text.
  */
-import { PassThrough } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import type { ClusterClient } from '../cluster/clusterClient';
 import { loadClientNode } from '../cluster/clientNodeLoader';
@@ -225,52 +224,82 @@ async function waitUntilStarted(client: ClusterClient, podPath: string, image: s
   }
 }
 
-/** Follows the pod's log, one result per line, until the script says done or the log ends. */
+/** Follows the pod's log, one result per line, until the script ends (the log closes) or `signal` aborts. */
 async function followResults(client: ClusterClient, namespace: string, podName: string, stats: LoadStats, signal: AbortSignal): Promise<void> {
-  const k8s = loadClientNode();
-  const sink = new PassThrough();
   let failure: string | undefined;
-  let buffer = '';
-  const ended = new Promise<void>((resolve) => {
-    const onAbort = () => {
-      sink.destroy();
-      resolve();
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    sink.setEncoding('utf8');
-    sink.on('data', (chunk: string) => {
-      buffer += chunk;
-      const lines = buffer.split('\n');
-      buffer = (lines.pop() ?? '').slice(-MAX_LINE * 2);
-      for (const line of lines) {
-        const parsed = parseLoadLine(line.trim());
-        if (parsed?.type === 'result') {
-          const at = Date.now();
-          stats.sent(at);
-          stats.record({
-            at,
-            ok: parsed.result.ok,
-            ...(parsed.result.ms !== undefined ? { ms: parsed.result.ms } : {}),
-            ...(parsed.result.error ? { error: parsed.result.error } : {}),
-          });
-        } else if (parsed?.type === 'error') failure = parsed.message;
-      }
-    });
-    sink.on('end', () => (signal.removeEventListener('abort', onAbort), resolve()));
-    sink.on('close', () => (signal.removeEventListener('abort', onAbort), resolve()));
-    sink.on('error', () => resolve());
-  });
-  let controller: AbortController | undefined;
+  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(podName)}/log`;
   try {
-    controller = await new k8s.Log(client.kubeConfig).log(namespace, podName, CONTAINER, sink, { follow: true });
+    await streamLines(client, path, { container: CONTAINER, follow: 'true' }, signal, (line) => {
+      const parsed = parseLoadLine(line.trim());
+      if (parsed?.type === 'result') {
+        const at = Date.now();
+        stats.sent(at);
+        stats.record({
+          at,
+          ok: parsed.result.ok,
+          ...(parsed.result.ms !== undefined ? { ms: parsed.result.ms } : {}),
+          ...(parsed.result.error ? { error: parsed.result.error } : {}),
+        });
+      } else if (parsed?.type === 'error') failure = parsed.message;
+    });
   } catch (e) {
-    throw new LoadError(`cannot read the load pod's log: ${safeLine((e as Error).message, 300)}`);
+    if (!signal.aborted) throw new LoadError(`cannot read the load pod's log: ${safeLine((e as Error).message, 300)}`);
   }
-  const onAbort = () => controller?.abort();
-  signal.addEventListener('abort', onAbort, { once: true });
-  await ended;
-  signal.removeEventListener('abort', onAbort);
   if (failure) throw new LoadError(`the load pod stopped: ${failure}`);
+}
+
+interface StreamingDispatcher {
+  request(o: { origin: string; path: string; method: string; headers: Record<string, string>; signal?: AbortSignal }): Promise<{
+    statusCode: number;
+    body: AsyncIterable<Buffer | string> & { text(): Promise<string> };
+  }>;
+}
+
+/**
+ * A streaming GET authenticated like every other request (client-node's KubeConfig: certificates,
+ * tokens, exec plugins), read line by line. Every failure, an abort included, is a rejection here,
+ * never an unhandled stream error.
+ */
+async function streamLines(
+  client: ClusterClient,
+  path: string,
+  query: Record<string, string>,
+  signal: AbortSignal,
+  onLine: (line: string) => void,
+): Promise<void> {
+  const k8s = loadClientNode();
+  const url = new URL(client.server.replace(/\/+$/, '') + path);
+  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+  const ctx = new k8s.RequestContext(url.toString(), 'GET');
+  await client.kubeConfig.applySecurityAuthentication(ctx);
+  const dispatcher = ctx.getDispatcher() as StreamingDispatcher | undefined;
+  let body: AsyncIterable<Buffer | string | Uint8Array>;
+  if (dispatcher && typeof dispatcher.request === 'function') {
+    const res = await dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: 'GET', headers: ctx.getHeaders(), signal });
+    if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}${apiMessage(safeJson(await res.body.text()))}`);
+    body = res.body;
+  } else {
+    const res = await fetch(url, { headers: ctx.getHeaders(), signal });
+    if (res.status !== 200 || !res.body) throw new Error(`HTTP ${res.status}${apiMessage(safeJson(await res.text()))}`);
+    body = res.body;
+  }
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of body) {
+    buffer += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    const lines = buffer.split('\n');
+    buffer = (lines.pop() ?? '').slice(-MAX_LINE * 2);
+    for (const line of lines) onLine(line);
+  }
+  if (buffer) onLine(buffer);
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Deletes load pods whose expiry has passed (left by a run that could not clean up). */

@@ -169,7 +169,7 @@ export class LoadRuns implements vscode.Disposable {
     const key = `kubeTopology.load.${s.namespace}/${s.name}`;
     const last = this.deps.context.workspaceState.get<Remembered>(key);
     const title = `Send load to ${s.name}`;
-    const { checkLoadInput } = await import('../../core/load/loadTarget');
+    const { bodyContentType, checkLoadInput } = await import('../../core/load/loadTarget');
     const requestPath = await vscode.window.showInputBox({
       title: `${title} (1/4)`,
       prompt: 'Path (and query) to call, e.g. /predict',
@@ -228,9 +228,7 @@ export class LoadRuns implements vscode.Disposable {
       rps: Number(rps),
       durationMs: parseDurationMs(duration) ?? 60_000,
       timeoutMs: 10_000,
-      ...(body !== undefined
-        ? { body, contentType: bodyFile?.endsWith('.json') || looksLikeJson(body) ? 'application/json' : 'application/octet-stream' }
-        : {}),
+      ...(body !== undefined && bodyFile ? { body, contentType: bodyContentType(bodyFile, body) } : {}),
     };
   }
 
@@ -250,15 +248,6 @@ function validate(check: () => void): string | undefined {
     return undefined;
   } catch (e) {
     return (e as Error).message.replace(/^--path/, 'the path');
-  }
-}
-
-function looksLikeJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
   }
 }
 

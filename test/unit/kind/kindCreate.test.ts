@@ -16,20 +16,7 @@ import { clusterNameProblem, configuredNodePorts, hostPortIsFree, kindClusterCon
 import { INSTALL_HELP, KindToolError, parseNodePortBindings, requireDockerAndKind } from '../../../src/core/kind/kindTools';
 import { safeLine } from '../../../src/core/safeText';
 import { runCli } from '../../../src/cli/main';
-import type { CliIo } from '../../../src/cli/cliIo';
-
-function memoryIo(): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd: os.tmpdir(),
-    isTTY: false,
-    stdout: (t: string) => void (io.out += t),
-    stderr: (t: string) => void (io.err += t),
-    readStdin: () => Promise.resolve(''),
-  };
-  return io;
-}
+import { memoryIo } from '../../support/memoryIo';
 
 test("cluster names: kind's own rule, and short enough for the node's hostname", () => {
   for (const ok of ['kind', 'zoomcamp', 'kt-3f9a', 'a.b-c', 'x'.repeat(49)]) assert.equal(clusterNameProblem(ok), undefined, ok);
@@ -125,10 +112,10 @@ test('the Docker daemon down: said plainly, with how to start it (real docker CL
 });
 
 test('CLI: kind-create refuses a bad name and a missing docker with exit 2', async () => {
-  const io = memoryIo();
+  const io = memoryIo(os.tmpdir());
   assert.equal(await runCli(['kind-create', '--name', 'Bad_Name'], io), 2);
   assert.match(io.err, /kind-create: "Bad_Name" is not a kind cluster name/);
-  const io2 = memoryIo();
+  const io2 = memoryIo(os.tmpdir());
   const saved = process.env.KUBE_TOPOLOGY_DOCKER;
   process.env.KUBE_TOPOLOGY_DOCKER = '/nonexistent/docker';
   try {

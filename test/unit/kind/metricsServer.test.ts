@@ -18,6 +18,7 @@ import {
   METRICS_SERVER_IMAGE,
 } from '../../../src/core/kind/metricsServer';
 import { runCli } from '../../../src/cli/main';
+import { memoryIo } from '../../support/memoryIo';
 
 const manifest = findMetricsServerManifest(__dirname);
 
@@ -72,20 +73,12 @@ test('a manifest that is not the shipped one is refused', () => {
 });
 
 test('CLI: kind-addons metrics-server --dry-run lists what and where, and how to remove it', async () => {
-  const io = {
-    out: '',
-    err: '',
-    cwd: os.tmpdir(),
-    isTTY: false,
-    stdout: (t: string) => void (io.out += t),
-    stderr: (t: string) => void (io.err += t),
-    readStdin: () => Promise.resolve(''),
-  };
+  const io = memoryIo(os.tmpdir());
   assert.equal(await runCli(['kind-addons', 'metrics-server', '--dry-run'], io), 0, io.err);
   assert.match(io.out, /^Installs metrics-server v0\.8\.1 .*into namespace kube-system: 9 objects/);
   assert.ok(io.out.includes('\n  Deployment metrics-server in kube-system\n'), io.out);
   assert.match(io.out, /kube-topology kind-addons metrics-server --remove/);
-  const bad = { ...io, out: '', err: '', stdout: (t: string) => void (bad.out += t), stderr: (t: string) => void (bad.err += t) };
+  const bad = memoryIo(os.tmpdir());
   assert.equal(await runCli(['kind-addons', 'ingress-nginx'], bad), 2);
   assert.match(bad.err, /kind-addons knows one addon/);
 });

@@ -17,6 +17,7 @@ import { LOAD_SCRIPT, imageProblem, loadPodManifest, parseLoadLine } from '../..
 import { eventEntry, scalerChanges, settled } from '../../../src/core/load/scalingTimeline';
 import type { LoadRequestSpec, LoadScaler } from '../../../src/core/load/loadTypes';
 import { runCli } from '../../../src/cli/main';
+import { memoryIo } from '../../support/memoryIo';
 
 const spec = (over: Partial<LoadRequestSpec> = {}): LoadRequestSpec => ({ method: 'GET', path: '/', rps: 10, durationMs: 1000, timeoutMs: 2000, ...over });
 
@@ -323,15 +324,7 @@ test('timeline: where a scaler starts, decisions, replica changes, pods added, r
 });
 
 test('CLI: load refuses to run unbounded and checks its options before touching a cluster', async () => {
-  const io = {
-    out: '',
-    err: '',
-    cwd: os.tmpdir(),
-    isTTY: false,
-    stdout: (t: string) => void (io.out += t),
-    stderr: (t: string) => void (io.err += t),
-    readStdin: () => Promise.resolve(''),
-  };
+  const io = memoryIo(os.tmpdir());
   assert.equal(await runCli(['load', 'gateway', '--rps', '5'], io), 2);
   assert.match(io.err, /needs --rps and --duration \(it never runs unbounded\)/);
   io.err = '';
