@@ -130,6 +130,20 @@ describe('load and scaling in the topology webview', () => {
     await page.close();
   });
 
+  test('after Stop the card keeps following the scale-down, and "Stop watching" ends that', async () => {
+    const page = await withLoad();
+    const down = { ...running.scalers[0], currentReplicas: 1, desiredReplicas: 1, metrics: ['CPU 2% / 50%'], pods: running.scalers[0].pods.slice(0, 1) };
+    await sendToWebview(page, { type: 'load', status: { ...running, phase: 'settling', elapsedMs: 60_000, loadEndedMs: 45_000, scalers: [down] } });
+    const card = page.locator('.load-card[data-phase="settling"]');
+    await card.waitFor();
+    assert.equal(await card.locator('.scaler-text').textContent(), 'HPA gateway-hpa: 1 replica (1–4) · CPU 2% / 50%');
+    assert.equal(await card.locator('.load-phase').textContent(), 'load over · watching scale-down (60 s)');
+    assert.equal(await card.locator('.load-rate').textContent(), '328 requests · 320 ok · 8 errors · p50 640 ms · p95 2300 ms');
+    await card.locator('vscode-button', { hasText: 'Stop watching' }).click();
+    assert.deepEqual(await waitForPosted(page, 'stopLoad'), { type: 'stopLoad', id: running.id });
+    await page.close();
+  });
+
   test('a finished run shows its totals and Close hides it; null hides the card; a malformed status is ignored', async () => {
     const page = await withLoad();
     await sendToWebview(page, { type: 'load', status: { ...running, phase: 'done', elapsedMs: 140_000, loadEndedMs: 90_000 } });

@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { UI_WAIT, eventually, openFile, runCommand, runSetup, startSession, type Session } from './codeServer';
+import { UI_WAIT, eventually, openFile, paletteEntries, runCommand, runSetup, startSession, type Session } from './codeServer';
 import { topologyFrame } from './workbench';
 import { containersNamed, defaultNodeImage, kindTestBedProblem, listKindClusters, runOk, trackKindCluster, type KindCluster } from '../kind/kindCluster';
 import { CLI, cliEnv } from '../kind/journeySupport';
@@ -122,6 +122,12 @@ after(
 describe('see it scale in VS Code on a real kind cluster', { timeout: 3_000_000 }, () => {
   test("Create kind Cluster: a name, kind's progress, then the new context selected", async () => {
     const { page } = session();
+    // the workbench lists contributed commands once the extension host has read them
+    await eventually(
+      () => paletteEntries(page, 'Kube Topology: Create kind Cluster'),
+      (e) => e.includes('Kube Topology: Create kind Cluster'),
+      "the extension's commands in the palette",
+    );
     const t0 = Date.now();
     await runCommand(page, 'Kube Topology: Create kind Cluster');
     const input = page.locator('.quick-input-widget .quick-input-box input');
@@ -193,6 +199,9 @@ describe('see it scale in VS Code on a real kind cluster', { timeout: 3_000_000 
     await answer('2'); // req/s
     await answer('150s'); // duration
     await notification(/load → gateway/);
+    // off the cards, so no hover card covers the graph in the screenshots
+    await page.mouse.move(5, 500);
+    await frame.locator('.hovercard').waitFor({ state: 'hidden' });
     const card = frame.locator('.load-card');
     await card.waitFor({ timeout: UI_WAIT * 2 });
     assert.equal(await card.locator('.load-title').textContent(), 'Load → gateway');
@@ -238,9 +247,9 @@ describe('see it scale in VS Code on a real kind cluster', { timeout: 3_000_000 
     const frame = await topologyFrame(page, 'Topology: app.yaml');
     const card = frame.locator('.load-card');
     await card.locator('vscode-button', { hasText: 'Stop' }).click();
-    await frame.locator('.load-card[data-phase="stopped"]').waitFor({ timeout: UI_WAIT });
-    const summary = await notification(/load on gateway stopped: \d+ requests, \d+ errors/);
-    log(summary);
+    // the load ends at once; the card keeps following the HPA down
+    await frame.locator('.load-card[data-phase="settling"]').waitFor({ timeout: UI_WAIT });
+    assert.match((await card.locator('.load-timeline li').allTextContents()).join('\n'), /load stopped: \d+ requests, \d+ errors/);
     assert.deepEqual(
       await eventually(
         () => loadObjectsLeft(cluster),
@@ -251,17 +260,22 @@ describe('see it scale in VS Code on a real kind cluster', { timeout: 3_000_000 
     );
     const down = await eventually(
       () => chip(frame, HPA, 'live-hpa', 'label'),
-      (t) => /replicas 1( |$)|replicas 1 ·/.test(t),
-      'the HPA back at one replica on the graph',
+      (t) => /^autoscaler replicas 1 → 1 · CPU \d+% \/ 50%$/.test(t),
+      'the HPA back at one replica, wanting no more, on the graph',
       SCALE_WAIT * 2,
     );
     log(`HPA chip after the load: ${down}`);
     await eventually(
-      () => chip(frame, GATEWAY, 'live-replicas'),
-      (t) => t === '1/1',
-      'the gateway Deployment back to 1/1',
+      async () => `${await chip(frame, GATEWAY, 'live-replicas')} ${await frame.locator(`.live-overlay[data-node="${GATEWAY}"] .pod-dot`).count()}`,
+      (t) => t === '1/1 1',
+      'the gateway Deployment back to 1/1 with one pod dot',
       SCALE_WAIT,
     );
+    await frame.locator('.load-card[data-phase="stopped"]').waitFor({ timeout: SCALE_WAIT });
+    assert.match((await card.locator('.load-timeline li').allTextContents()).join('\n'), /every HPA is back at its minimum/);
+    assert.match((await card.locator('.scaler-text').textContent()) ?? '', /^HPA gateway: 1 replica \(1–4\)/);
+    const summary = await notification(/load on gateway stopped: \d+ requests, \d+ errors/);
+    log(summary);
     await session().screenshot('scaled-down');
     assert.equal((await hpaStatus(cluster, ns, 'gateway')).currentReplicas, 1);
   });

@@ -43,7 +43,9 @@ export class LoadPanel {
     phase.setAttribute('role', 'status');
     head.append(title, phase);
     const button = active
-      ? controls.createButton({ label: 'Stop', title: `Stop the load on ${s.service} and remove what it created`, onClick: () => this.stop(s.id) })
+      ? s.phase === 'settling'
+        ? controls.createButton({ label: 'Stop watching', title: 'The load is over: stop following the autoscalers', onClick: () => this.stop(s.id) })
+        : controls.createButton({ label: 'Stop', title: `Stop the load on ${s.service} and remove what it created`, onClick: () => this.stop(s.id) })
       : controls.createButton({ label: 'Close', title: 'Hide this card', onClick: () => ((this.dismissed = s.id), this.update(undefined)) });
     button.classList.add('load-button');
     if (s.phase === 'stopping') button.setAttribute('disabled', '');
@@ -79,9 +81,10 @@ function scalerRow(sc: LoadScaler): HTMLElement {
   const row = div('load-scaler');
   row.dataset.hpa = sc.name;
   const replicas = sc.desiredReplicas && sc.desiredReplicas !== sc.currentReplicas ? `${sc.currentReplicas} → ${sc.desiredReplicas}` : `${sc.currentReplicas}`;
+  const one = sc.currentReplicas === 1 && (sc.desiredReplicas || 1) === 1;
   const text = div(
     'scaler-text',
-    `HPA ${sc.name}: ${replicas} replicas (${sc.minReplicas ?? 1}–${sc.maxReplicas})${sc.metrics.length ? ` · ${sc.metrics.join(', ')}` : ''}`,
+    `HPA ${sc.name}: ${replicas} replica${one ? '' : 's'} (${sc.minReplicas ?? 1}–${sc.maxReplicas})${sc.metrics.length ? ` · ${sc.metrics.join(', ')}` : ''}`,
   );
   const dots = document.createElement('span');
   dots.className = 'scaler-pods';

@@ -44,8 +44,12 @@ export interface LoadRun {
   readonly id: string;
   readonly target: LoadTarget;
   status(): LoadStatus;
-  /** Ends the load (and the settle watch) now; resolves when everything made for it is removed. */
-  stop(): Promise<LoadStatus>;
+  /**
+   * Ends the load now and removes what it made. With `keepWatching` (and `settle`), the HPAs are
+   * still followed until they are back at their minimum; a later stop() ends that too. Resolves
+   * with the final status once the run is over.
+   */
+  stop(opts?: { keepWatching?: boolean }): Promise<LoadStatus>;
   /** Resolves with the final status. Never rejects. */
   readonly done: Promise<LoadStatus>;
 }
@@ -64,8 +68,13 @@ export async function startLoad(o: StartLoadOptions): Promise<LoadRun> {
   const target = await resolveLoadTarget(client, o.target, o.signal);
   const route = await chooseRoute(client, o.via ?? 'auto', o.env, o.signal);
   const id = randomBytes(6).toString('hex');
+  // sending (and set-up), and the watch after it: Stop may end the first and keep the second
   const controller = new AbortController();
-  const onOuterAbort = () => controller.abort();
+  const watching = new AbortController();
+  const onOuterAbort = () => {
+    controller.abort();
+    watching.abort();
+  };
   o.signal?.addEventListener('abort', onOuterAbort, { once: true });
   const stats = new LoadStats();
   const timeline: TimelineEntry[] = [];
@@ -165,17 +174,17 @@ export async function startLoad(o: StartLoadOptions): Promise<LoadRun> {
           : `load ${stoppedEarly ? 'stopped' : 'finished'}: ${t.sent} requests, ${t.errors} errors${t.p50Ms !== undefined ? `, p50 ${t.p50Ms} ms, p95 ${t.p95Ms} ms` : ''}`,
       },
     ]);
-    if (!failure && !stoppedEarly && o.settle && target.autoscalers.length) {
+    if (!failure && !watching.signal.aborted && o.settle && target.autoscalers.length) {
       phase = 'settling';
-      message = 'load finished; watching the HPAs scale back down';
+      message = `load ${stoppedEarly ? 'stopped' : 'finished'}; watching the HPAs scale back down`;
       emit();
       await new Promise<void>((resolve) => {
         const limit = setTimeout(resolve, o.settleTimeoutMs ?? DEFAULT_SETTLE_TIMEOUT_MS);
         const onAbort = () => resolve();
-        controller.signal.addEventListener('abort', onAbort, { once: true });
+        watching.signal.addEventListener('abort', onAbort, { once: true });
         settleDone = () => {
           clearTimeout(limit);
-          controller.signal.removeEventListener('abort', onAbort);
+          watching.signal.removeEventListener('abort', onAbort);
           resolve();
         };
         if (watch && settled(watch.scalers()) && watch.scalers().length) settleDone();
@@ -200,12 +209,14 @@ export async function startLoad(o: StartLoadOptions): Promise<LoadRun> {
     id,
     target,
     status,
-    stop: () => {
-      if (phase === 'running' || phase === 'settling') {
+    stop: (opts = {}) => {
+      const keepWatching = opts.keepWatching === true && phase === 'running' && o.settle === true && target.autoscalers.length > 0;
+      if (!keepWatching && (phase === 'running' || phase === 'settling')) {
         phase = 'stopping';
         emit();
       }
       controller.abort();
+      if (!keepWatching) watching.abort();
       return done;
     },
     done,

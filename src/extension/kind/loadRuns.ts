@@ -80,6 +80,7 @@ export class LoadRuns implements vscode.Disposable {
       { location: vscode.ProgressLocation.Notification, title: `Kube Topology: load → ${service.name}`, cancellable: true },
       async (progress, token) => {
         const setup = new AbortController();
+        // Cancel on the notification ends everything, the watch included
         token.onCancellationRequested(() => {
           setup.abort();
           void this.run?.stop();
@@ -114,7 +115,7 @@ export class LoadRuns implements vscode.Disposable {
         const final = await this.run.done;
         this.finish();
         const t = final.total;
-        const summary = `Kube Topology: load on ${final.service} ${final.phase}: ${t.sent} requests, ${t.errors} errors${t.p50Ms !== undefined ? `, p50 ${t.p50Ms} ms, p95 ${t.p95Ms} ms` : ''}.${final.scalers.length ? ` ${final.scalers.map((s) => `HPA ${s.name}: ${s.currentReplicas} replicas`).join(', ')}.` : ''}`;
+        const summary = `Kube Topology: load on ${final.service} ${final.phase}: ${t.sent} requests, ${t.errors} errors${t.p50Ms !== undefined ? `, p50 ${t.p50Ms} ms, p95 ${t.p95Ms} ms` : ''}.${final.scalers.length ? ` ${final.scalers.map((s) => `HPA ${s.name}: ${s.currentReplicas} replica${s.currentReplicas === 1 ? '' : 's'}`).join(', ')}.` : ''}`;
         log.info(summary);
         (final.phase === 'failed' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(
           final.phase === 'failed' ? `${summary} ${final.message ?? ''}` : summary,
@@ -124,11 +125,14 @@ export class LoadRuns implements vscode.Disposable {
     );
   }
 
-  /** Stops the run (if `id` is given, only that one). */
+  /**
+   * Stop (card, status bar, palette): ends the load and keeps following the HPAs' scale-down; a
+   * second Stop ends that too. `id`: only that run.
+   */
   async stop(id?: string): Promise<void> {
     const run = this.run;
     if (!run || (id && run.id !== id)) return;
-    await run.stop();
+    await run.stop({ keepWatching: run.status().phase === 'running' });
   }
 
   private finish(): void {
