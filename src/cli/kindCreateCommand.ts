@@ -4,6 +4,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { parseDuration } from './clusterCommon';
 import { clusterNameProblem, createKindCluster, DEFAULT_KIND_CLUSTER_NAME, DEFAULT_NODE_PORT } from '../core/kind/kindCreate';
 import { KindToolError } from '../core/kind/kindTools';
+import { imageProblem } from '../core/load/podLoad';
 
 export const KIND_CREATE_HELP = `Usage: kube-topology kind-create [options]
 
@@ -45,7 +46,8 @@ export async function runKindCreate(argv: string[], io: CliIo): Promise<number> 
   const problem = clusterNameProblem(name);
   if (problem) throw new UsageError(problem);
   const image = stringOption(args, 'image');
-  if (image !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$/.test(image)) throw new UsageError(`--image "${image}" is not an image reference`);
+  const imageIssue = image !== undefined ? imageProblem(image) : undefined;
+  if (imageIssue) throw new UsageError(`--image: ${imageIssue}`);
   const configArg = stringOption(args, 'config');
   const kubeconfigArg = stringOption(args, 'kubeconfig');
   const timeoutMs = parseDuration(stringOption(args, 'timeout') ?? '10m', '--timeout');

@@ -108,11 +108,18 @@ describe('see it scale on the command line, on a real kind cluster', { timeout: 
     assert.ok(!(await listKindClusters()).includes('kt-never-made'));
   });
 
-  test('the app applied without metrics-server: its HPA reads <unknown>', async () => {
+  test('the app applied without metrics-server: apply says the HPA cannot read CPU, and it reads <unknown>', async () => {
     let r = await cli(env, ['kind-load', '--cluster', cluster.name, path.join(dir, 'app.yaml')]);
     assert.equal(r.code, 0, show(r));
     r = await cli(env, ['apply', path.join(dir, 'app.yaml')], { timeoutMs: 600_000 });
     assert.equal(r.code, 0, show(r));
+    // apply says what is missing and how to get it
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `note: kind-${cluster.name} has no metrics-server, so HPA gateway cannot read CPU \\(it shows <unknown> and never scales\\): kube-topology kind-addons metrics-server`,
+      ),
+    );
     r = await cli(env, ['status', '--output', 'json', path.join(dir, 'app.yaml')]);
     assert.equal(r.code, 0, show(r));
     const hpa = (JSON.parse(r.stdout) as { nodes: Record<string, { hpa?: { metrics: string[] } }> }).nodes[`HorizontalPodAutoscaler/${ns}/gateway`];

@@ -16,6 +16,7 @@ import { listKindClusters } from '../cluster/kindImages';
 import { loadKubeconfig } from '../cluster/kubeconfig';
 import { openCluster, type ClusterClient } from '../cluster/clusterClient';
 import { safeLine } from '../safeText';
+import { imageProblem } from '../load/podLoad';
 import { dockerCgroupVersion, firstErrorLine, KindToolError, nodePortMappings, requireDockerAndKind, runTool, type NodePortMapping } from './kindTools';
 
 export const DEFAULT_KIND_CLUSTER_NAME = 'kind';
@@ -139,7 +140,7 @@ export function hostPortIsFree(port: number): Promise<boolean> {
 export async function createKindCluster(o: KindCreateOptions): Promise<CreatedKindCluster> {
   const progress = (phase: KindCreatePhase, message: string) => o.onProgress?.({ phase, message });
   const deadline = Date.now() + (o.timeoutMs ?? 600_000);
-  const nameProblem = clusterNameProblem(o.name);
+  const nameProblem = clusterNameProblem(o.name) ?? (o.image ? imageProblem(o.image) : undefined);
   if (nameProblem) throw new KindToolError(nameProblem, 'failed');
   const tools = { env: o.env, signal: o.signal };
 

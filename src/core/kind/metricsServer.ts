@@ -109,6 +109,25 @@ export async function metricsApiState(client: ClusterClient, signal?: AbortSigna
   return { registered: true, answering, servedBy, ours, ...(detail ? { detail } : {}) };
 }
 
+/**
+ * The HPAs an apply wrote or kept, when the cluster has no metrics API registered at all (they
+ * will show <unknown> and never scale); empty otherwise, or when that cannot be told. A metrics API
+ * that is registered but not answering yet is a metrics-server still starting: nothing to say.
+ */
+export async function hpasWithoutMetrics(
+  client: ClusterClient,
+  outcomes: readonly { ref: { kind: string; name: string }; status: string }[],
+  signal?: AbortSignal,
+): Promise<string[]> {
+  const hpas = outcomes.filter((o) => o.ref.kind === 'HorizontalPodAutoscaler' && (o.status === 'applied' || o.status === 'unchanged')).map((o) => o.ref.name);
+  if (!hpas.length) return [];
+  try {
+    return (await metricsApiState(client, signal)).registered ? [] : hpas;
+  } catch {
+    return [];
+  }
+}
+
 export interface InstallOptions {
   signal?: AbortSignal;
   /** Apply progress (dry-run, apply, rollout), then `waiting` lines until the metrics API answers. */

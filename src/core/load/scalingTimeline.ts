@@ -11,16 +11,17 @@ import type { AutoscalerRef } from './loadTarget';
 /** A scaler from the live snapshot's HPA and workload nodes (undefined until both were read). */
 export function scalerFrom(ref: AutoscalerRef, hpa?: LiveNodeState, workload?: LiveNodeState): LoadScaler | undefined {
   if (!hpa?.exists || !hpa.hpa) return undefined;
+  // names and metric texts come from the server: printable before they reach a terminal or message
   return {
-    name: ref.name,
-    target: `${ref.target.kind}/${ref.target.name}`,
+    name: safeLine(ref.name, 253),
+    target: safeLine(`${ref.target.kind}/${ref.target.name}`, 300),
     currentReplicas: hpa.hpa.currentReplicas,
     desiredReplicas: hpa.hpa.desiredReplicas,
     ...(ref.minReplicas !== undefined ? { minReplicas: ref.minReplicas } : {}),
     maxReplicas: ref.maxReplicas,
-    metrics: hpa.hpa.metrics,
-    pods: (workload?.pods ?? []).map((p) => ({ name: p.name, ready: p.ready, phase: p.phase })),
-    ...(hpa.condition ? { condition: hpa.condition } : {}),
+    metrics: hpa.hpa.metrics.slice(0, 20).map((m) => safeLine(m, 300)),
+    pods: (workload?.pods ?? []).slice(0, 500).map((p) => ({ name: safeLine(p.name, 253), ready: p.ready, phase: safeLine(p.phase, 50) })),
+    ...(hpa.condition ? { condition: safeLine(hpa.condition, 1000) } : {}),
   };
 }
 

@@ -160,24 +160,20 @@ const offered = new Set<string>();
  * <unknown> and never scale — say so once per context and offer the install.
  */
 export async function offerMetricsServer(deps: KindCommandDeps, ctx: ContextInfo, result: ApplyResult): Promise<void> {
-  const hpas = result.outcomes
-    .filter((o) => o.ref.kind === 'HorizontalPodAutoscaler' && (o.status === 'applied' || o.status === 'unchanged'))
-    .map((o) => o.ref.name);
-  if (!hpas.length || offered.has(ctx.name)) return;
-  let served = true;
+  if (offered.has(ctx.name) || !result.outcomes.some((o) => o.ref.kind === 'HorizontalPodAutoscaler')) return;
+  let hpas: string[];
   try {
     const mod = await import('../../core/kind/metricsServer');
     const client = await deps.contexts.openSelected();
     try {
-      // registered but not answering yet is a metrics-server still starting: nothing to offer
-      served = (await mod.metricsApiState(client)).registered;
+      hpas = await mod.hpasWithoutMetrics(client, result.outcomes);
     } finally {
       client.close();
     }
   } catch {
     return; // cannot tell: say nothing rather than something wrong
   }
-  if (served) return;
+  if (!hpas.length) return;
   offered.add(ctx.name);
   const choice = await vscode.window.showInformationMessage(
     `Kube Topology: ${ctx.name} has no metrics-server, so HPA ${hpas.slice(0, 3).join(', ')} cannot read CPU: it shows <unknown> and never scales.`,

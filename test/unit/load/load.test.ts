@@ -14,7 +14,7 @@ import { LoadStats, percentiles } from '../../../src/core/load/loadStats';
 import { dueRequests, runHttpLoad, totalRequests } from '../../../src/core/load/httpLoad';
 import { checkLoadInput, LoadError, pickPort } from '../../../src/core/load/loadTarget';
 import { LOAD_SCRIPT, imageProblem, loadPodManifest, parseLoadLine } from '../../../src/core/load/podLoad';
-import { eventEntry, scalerChanges, settled } from '../../../src/core/load/scalingTimeline';
+import { eventEntry, scalerChanges, scalerFrom, settled } from '../../../src/core/load/scalingTimeline';
 import type { LoadRequestSpec, LoadScaler } from '../../../src/core/load/loadTypes';
 import { runCli } from '../../../src/cli/main';
 import { memoryIo } from '../../support/memoryIo';
@@ -284,6 +284,26 @@ const scaler = (over: Partial<LoadScaler> = {}): LoadScaler => ({
   metrics: ['CPU 12% / 50%'],
   pods: [{ name: 'gateway-a', ready: true, phase: 'Running' }],
   ...over,
+});
+
+test('a scaler from the live state: what came from the server is made printable', () => {
+  const s = scalerFrom(
+    { name: 'gateway', target: { kind: 'Deployment', name: 'gateway' }, minReplicas: 1, maxReplicas: 4 },
+    { exists: true, hpa: { currentReplicas: 1, desiredReplicas: 2, metrics: ['CPU 90% / 50%\x1b]0;pwned\x07'] }, condition: 'ScalingLimited:\x1b[31m red' },
+    { exists: true, pods: [{ name: 'gateway-a\x1b[2J', phase: 'Running', ready: true }] },
+  );
+  assert.deepEqual(s, {
+    name: 'gateway',
+    target: 'Deployment/gateway',
+    currentReplicas: 1,
+    desiredReplicas: 2,
+    minReplicas: 1,
+    maxReplicas: 4,
+    metrics: ['CPU 90% / 50%'],
+    pods: [{ name: 'gateway-a', ready: true, phase: 'Running' }],
+    condition: 'ScalingLimited: red',
+  });
+  assert.equal(scalerFrom({ name: 'x', target: { kind: 'Deployment', name: 'x' }, maxReplicas: 2 }, { exists: false }), undefined);
 });
 
 test('timeline: where a scaler starts, decisions, replica changes, pods added, ready, removed', () => {
