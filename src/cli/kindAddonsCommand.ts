@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { parseArgs, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
-import { confirmRemote, describeContext, openReachableCluster, parseDuration, resolveContext } from './clusterCommon';
+import { confirmRemote, describeContext, openReachableCluster, parseDuration, resolveContext, terminalIo } from './clusterCommon';
 import { localImageStatus, loadImagesIntoKind, KindToolError } from '../core/cluster/kindImages';
 import {
   describeObjects,
@@ -14,7 +14,7 @@ import {
   METRICS_SERVER_NAMESPACE,
   removeMetricsServer,
 } from '../core/kind/metricsServer';
-import { safeLine } from '../core/safeText';
+import { printableLine } from '../core/terminalText';
 
 export const KIND_ADDONS_HELP = `Usage: kube-topology kind-addons metrics-server [options]
 
@@ -38,7 +38,9 @@ Exit status: 0 installed and answering (or removed), 1 it failed or did not answ
 2 usage or kubeconfig error.
 `;
 
-export async function runKindAddons(argv: string[], io: CliIo): Promise<number> {
+export async function runKindAddons(argv: string[], rawIo: CliIo): Promise<number> {
+  // Text for a terminal: names and server messages cannot carry control characters to it.
+  const io = terminalIo(rawIo);
   const args = parseArgs(argv, {
     remove: {},
     'dry-run': {},
@@ -69,7 +71,7 @@ export async function runKindAddons(argv: string[], io: CliIo): Promise<number> 
     return EXIT_OK;
   }
 
-  const { info, context } = resolveContext({ kubeconfig: stringOption(args, 'kubeconfig'), context: stringOption(args, 'context'), cwd: io.cwd });
+  const { info, context } = await resolveContext({ kubeconfig: stringOption(args, 'kubeconfig'), context: stringOption(args, 'context'), cwd: io.cwd });
   if (!(await confirmRemote(io, context, remove ? 'Remove metrics-server from' : 'Install metrics-server on', args.options.yes === true))) return EXIT_FINDINGS;
   const opened = await openReachableCluster(io, 'kind-addons', context, info, 15_000, undefined);
   if (!opened) return EXIT_FINDINGS;
@@ -101,14 +103,14 @@ export async function runKindAddons(argv: string[], io: CliIo): Promise<number> 
       timeoutMs,
       onProgress: (e) => {
         if (e.type === 'applied') io.stdout(`  ${e.outcome.status}  ${e.outcome.ref.kind} ${e.outcome.ref.name}\n`);
-        else if (e.type === 'rollout') io.stdout(`  rollout: ${safeLine(e.rollout.message)}\n`);
+        else if (e.type === 'rollout') io.stdout(`  rollout: ${printableLine(e.rollout.message)}\n`);
         else if (e.type === 'waiting' && e.message !== lastWait) io.stdout(`  ${(lastWait = e.message)}\n`);
       },
     });
     const failures = result.apply.outcomes.filter((o) => o.status === 'failed');
     for (const f of failures) io.stderr(`kube-topology kind-addons: ${f.ref.kind} ${f.ref.name}: ${f.findings.map((x) => x.message).join('; ')}\n`);
     for (const r of result.apply.rollouts.filter((x) => x.status !== 'available')) {
-      io.stderr(`kube-topology kind-addons: ${safeLine(r.message)}${r.pods.length ? ` (${r.pods.map((p) => safeLine(p, 200)).join(', ')})` : ''}\n`);
+      io.stderr(`kube-topology kind-addons: ${printableLine(r.message)}${r.pods.length ? ` (${r.pods.map((p) => printableLine(p, 200)).join(', ')})` : ''}\n`);
     }
     if (!result.ready) {
       io.stderr(`kube-topology kind-addons: metrics.k8s.io does not answer on ${context.name}: ${result.state.detail ?? 'unknown'}\n`);

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { parseArgs, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
-import { parseDuration } from './clusterCommon';
+import { parseDuration, terminalIo } from './clusterCommon';
 import { clusterNameProblem, createKindCluster, DEFAULT_KIND_CLUSTER_NAME, DEFAULT_NODE_PORT } from '../core/kind/kindCreate';
 import { KindToolError } from '../core/kind/kindTools';
 import { imageProblem } from '../core/load/podLoad';
@@ -28,7 +28,9 @@ Exit status: 0 cluster ready, 1 kind failed or the cluster did not become usable
 again), 2 usage error, docker or kind missing, or the name taken.
 `;
 
-export async function runKindCreate(argv: string[], io: CliIo): Promise<number> {
+export async function runKindCreate(argv: string[], rawIo: CliIo): Promise<number> {
+  // Text for a terminal: kind's output lines and names cannot carry control characters to it.
+  const io = terminalIo(rawIo);
   const args = parseArgs(argv, {
     name: { value: true },
     image: { value: true },

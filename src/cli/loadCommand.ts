@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
-import { openReachableCluster, parseDuration, resolveContext } from './clusterCommon';
+import { confirmRemote, openReachableCluster, parseDuration, resolveContext, terminalIo } from './clusterCommon';
 import { bodyContentType, LoadError, MAX_BODY_BYTES, METHODS } from '../core/load/loadTarget';
 import { startLoad, type RouteChoice } from '../core/load/loadSession';
 import { DEFAULT_LOAD_IMAGE } from '../core/load/podLoad';
@@ -40,12 +40,13 @@ Options:
   --context C          kubeconfig context (default: the current one)
   --kubeconfig F       kubeconfig file(s) (default: $KUBECONFIG, then ~/.kube/config)
   -o, --output FORMAT  text (default) or json (the final status)
+  -y, --yes            send to a context that is not a local cluster without asking
 
 Exit status: 0 the run completed with no failed request, 1 requests failed or the run could not
 start, 2 usage error, 130 stopped with Ctrl-C.
 `;
 
-export async function runLoad(argv: string[], io: CliIo): Promise<number> {
+export async function runLoad(argv: string[], rawIo: CliIo): Promise<number> {
   const args = parseArgs(argv, {
     rps: { value: true },
     duration: { value: true },
@@ -62,16 +63,19 @@ export async function runLoad(argv: string[], io: CliIo): Promise<number> {
     context: { value: true },
     kubeconfig: { value: true },
     output: { value: true, alias: 'o' },
+    yes: { alias: 'y' },
     help: { alias: 'h' },
   });
   if (args.options.help) {
-    io.stdout(LOAD_HELP);
+    rawIo.stdout(LOAD_HELP);
     return EXIT_OK;
   }
   if (args.positionals.length !== 1) throw new UsageError('load needs exactly one SERVICE');
   const service = args.positionals[0].replace(/^(svc|service)\//, '');
   const format = stringOption(args, 'output') ?? 'text';
   if (format !== 'text' && format !== 'json') throw new UsageError(`--output must be text or json, got "${format}"`);
+  // Text for a terminal (names and server messages cannot carry control characters to it); JSON is escaped by JSON.
+  const io = format === 'json' ? rawIo : terminalIo(rawIo);
   const rpsText = stringOption(args, 'rps');
   const durationText = stringOption(args, 'duration');
   if (rpsText === undefined || durationText === undefined) throw new UsageError('load needs --rps and --duration (it never runs unbounded)');
@@ -79,8 +83,10 @@ export async function runLoad(argv: string[], io: CliIo): Promise<number> {
   if (!['auto', 'nodeport', 'pod'].includes(via)) throw new UsageError(`--via must be auto, nodeport or pod, got "${via}"`);
   const spec = requestSpec(args.options, io.cwd, rpsText, durationText);
 
-  const { info, context } = resolveContext({ kubeconfig: stringOption(args, 'kubeconfig'), context: stringOption(args, 'context'), cwd: io.cwd });
+  const { info, context } = await resolveContext({ kubeconfig: stringOption(args, 'kubeconfig'), context: stringOption(args, 'context'), cwd: io.cwd });
   const namespace = stringOption(args, 'namespace') ?? context.namespace ?? 'default';
+  // The run creates a pod or a NodePort Service there and deletes it again: like apply, a yes first on a cluster elsewhere.
+  if (!(await confirmRemote(io, context, 'Send load (a pod or a temporary Service) to', args.options.yes === true))) return EXIT_FINDINGS;
   const opened = await openReachableCluster(io, 'load', context, info, 15_000, undefined);
   if (!opened) return EXIT_FINDINGS;
   const { client } = opened;

@@ -12,10 +12,12 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { listKindClusters } from '../cluster/kindImages';
+import { kindClusterNameProblem, listKindClusters } from '../cluster/kindImages';
 import { loadKubeconfig } from '../cluster/kubeconfig';
-import { openCluster, type ClusterClient } from '../cluster/clusterClient';
-import { safeLine } from '../safeText';
+import { BODY_LIMITS, openCluster, type ClusterClient } from '../cluster/clusterClient';
+import { resourcePath, type ApiPath } from '../cluster/requestPath';
+import { conditionsAt, numberAt, objectsAt } from '../cluster/serverObject';
+import { printableLine } from '../terminalText';
 import { imageProblem } from '../load/podLoad';
 import { dockerCgroupVersion, firstErrorLine, KindToolError, nodePortMappings, requireDockerAndKind, runTool, type NodePortMapping } from './kindTools';
 
@@ -26,12 +28,16 @@ const NODE_PORT_TRIES = 10;
 const MAX_NAME = 49; // the node's hostname `NAME-control-plane` must stay within 63 characters
 const MAX_CONFIG_BYTES = 256 * 1024;
 
-/** Why kind would refuse this cluster name (its own rule, ^[a-z0-9.-]+$, plus the hostname length). */
+/**
+ * Why this name will not do for a new cluster: kind's own rule (kindClusterNameProblem, as
+ * kind-load checks it), and for the node's hostname also at most 49 characters and a letter or
+ * digit at both ends.
+ */
 export function clusterNameProblem(name: string): string | undefined {
   if (!name) return 'the cluster name must not be empty';
   if (name.length > MAX_NAME) return `the cluster name must be at most ${MAX_NAME} characters`;
-  if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(name)) {
-    return `"${safeLine(name, 60)}" is not a kind cluster name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit`;
+  if (kindClusterNameProblem(name) !== undefined || !/^[a-z0-9](.*[a-z0-9])?$/.test(name)) {
+    return `"${printableLine(name, 60)}" is not a kind cluster name: lowercase letters, digits, '-' and '.', starting and ending with a letter or digit`;
   }
   return undefined;
 }
@@ -187,9 +193,10 @@ export async function createKindCluster(o: KindCreateOptions): Promise<CreatedKi
       if (cgroupV1) notes.push('this Docker host uses cgroup v1: the config tells the kubelet to accept it (failCgroupV1: false)');
     }
 
-    const args = ['create', 'cluster', '--name', o.name, '--config', configPath];
-    if (o.image) args.push('--image', o.image);
-    if (o.kubeconfig) args.push('--kubeconfig', path.resolve(o.kubeconfig));
+    // Each value is one `--flag=VALUE` argument (checked name and image, absolute paths): none can become an option.
+    const args = ['create', 'cluster', `--name=${o.name}`, `--config=${configPath}`];
+    if (o.image) args.push(`--image=${o.image}`);
+    if (o.kubeconfig) args.push(`--kubeconfig=${path.resolve(o.kubeconfig)}`);
     progress('create', `kind ${args.join(' ')}`);
     const t0 = Date.now();
     let created;
@@ -231,8 +238,8 @@ async function freeNodePort(isFree: (port: number) => Promise<boolean>): Promise
 /** Deletes the cluster this run was creating (it did not exist before: kind-create checked). */
 async function deleteOwnCluster(o: KindCreateOptions, progress: (phase: KindCreatePhase, m: string) => void): Promise<void> {
   progress('cleanup', `deleting the unfinished cluster ${o.name}`);
-  const args = ['delete', 'cluster', '--name', o.name];
-  if (o.kubeconfig) args.push('--kubeconfig', path.resolve(o.kubeconfig));
+  const args = ['delete', 'cluster', `--name=${o.name}`];
+  if (o.kubeconfig) args.push(`--kubeconfig=${path.resolve(o.kubeconfig)}`);
   await runTool('kind', args, { env: o.env, timeoutMs: 120_000 }).catch(() => undefined);
 }
 
@@ -245,28 +252,40 @@ async function waitUntilUsable(context: string, o: KindCreateOptions, deadline: 
   const client = openCluster(context, { info, timeoutMs: 10_000 });
   try {
     await waitFor(client, o.signal, deadline, 'the node to be Ready', async () => {
-      const nodes = await getJson<{ items?: { status?: { conditions?: { type?: string; status?: string }[] } }[] }>(client, '/api/v1/nodes', o.signal);
-      const items = nodes?.items ?? [];
-      return items.length > 0 && items.every((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      // One page of a list (a new cluster has a node or a few).
+      const nodes = objectsAt(await getJson(client, NODES, o.signal, BODY_LIMITS.list), 'items');
+      return nodes.length > 0 && nodes.every((n) => conditionsAt(n, 'status', 'conditions').some((c) => c.type === 'Ready' && c.status === 'True'));
     });
     say('node Ready');
-    await waitFor(client, o.signal, deadline, 'the default ServiceAccount', async () =>
-      Boolean(await getJson(client, '/api/v1/namespaces/default/serviceaccounts/default', o.signal)),
+    await waitFor(
+      client,
+      o.signal,
+      deadline,
+      'the default ServiceAccount',
+      async () => (await getJson(client, DEFAULT_SERVICE_ACCOUNT, o.signal)) !== undefined,
     );
     say('default ServiceAccount present');
-    await waitFor(client, o.signal, deadline, 'CoreDNS', async () => {
-      const d = await getJson<{ status?: { availableReplicas?: number } }>(client, '/apis/apps/v1/namespaces/kube-system/deployments/coredns', o.signal);
-      return (d?.status?.availableReplicas ?? 0) > 0;
-    });
+    await waitFor(
+      client,
+      o.signal,
+      deadline,
+      'CoreDNS',
+      async () => (numberAt(await getJson(client, COREDNS, o.signal), 'status', 'availableReplicas') ?? 0) > 0,
+    );
     say('CoreDNS available');
   } finally {
     client.close();
   }
 }
 
-async function getJson<T = unknown>(client: ClusterClient, p: string, signal?: AbortSignal): Promise<T | undefined> {
-  const res = await client.request({ method: 'GET', path: p, signal });
-  return res.status === 200 && res.body && typeof res.body === 'object' ? (res.body as T) : undefined;
+const NODES = resourcePath({ apiVersion: 'v1', resource: 'nodes' });
+const DEFAULT_SERVICE_ACCOUNT = resourcePath({ apiVersion: 'v1', resource: 'serviceaccounts', namespace: 'default', name: 'default', kind: 'ServiceAccount' });
+const COREDNS = resourcePath({ apiVersion: 'apps/v1', resource: 'deployments', namespace: 'kube-system', name: 'coredns', kind: 'Deployment' });
+
+/** The body of a 200 answer that is a JSON object, else undefined. */
+async function getJson(client: ClusterClient, p: ApiPath, signal?: AbortSignal, maxBytes?: number): Promise<object | undefined> {
+  const res = await client.request({ method: 'GET', path: p, signal, maxBytes });
+  return res.status === 200 && res.body && typeof res.body === 'object' ? res.body : undefined;
 }
 
 async function waitFor(client: ClusterClient, signal: AbortSignal | undefined, deadline: number, what: string, ready: () => Promise<boolean>): Promise<void> {
@@ -276,7 +295,7 @@ async function waitFor(client: ClusterClient, signal: AbortSignal | undefined, d
     try {
       if (await ready()) return;
     } catch (e) {
-      last = (e as Error).message;
+      last = printableLine((e as Error).message, 300);
     }
     if (Date.now() > deadline) throw new KindToolError(`timed out waiting for ${what} on ${client.context.name}${last ? ` (${last})` : ''}`, 'failed');
     await new Promise<void>((resolve) => {

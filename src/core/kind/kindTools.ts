@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { KindToolError, toolBinary } from '../cluster/kindImages';
-import { safeLine } from '../safeText';
+import { printableLine } from '../terminalText';
 
 export { KindToolError } from '../cluster/kindImages';
 
@@ -84,7 +84,7 @@ export function runTool(tool: Tool, args: readonly string[], opts: ToolRunOption
         const lines = (partial[stream] + d).split(/\r?\n|\r/);
         partial[stream] = (lines.pop() ?? '').slice(-4096);
         for (const l of lines) {
-          const line = safeLine(l);
+          const line = printableLine(l);
           if (line) opts.onLine(line);
         }
       });
@@ -114,7 +114,7 @@ const DAEMON_DOWN = /Cannot connect to the Docker daemon|Is the docker daemon ru
 export function firstErrorLine(text: string): string {
   const lines = text
     .split('\n')
-    .map((l) => safeLine(l))
+    .map((l) => printableLine(l))
     .filter(Boolean);
   return lines.find((l) => /^(ERROR|error)\b/.test(l)) ?? lines[0] ?? '';
 }
@@ -141,7 +141,7 @@ export async function requireDockerAndKind(opts: { env?: NodeJS.ProcessEnv; sign
   }
   const kind = await runTool('kind', ['version'], { ...opts, timeoutMs: 30_000 });
   if (kind.code !== 0) throw new KindToolError(`kind version failed: ${firstErrorLine(kind.stderr) || `exit ${kind.code}`}`, 'failed');
-  return { docker: safeLine(docker.stdout, 100), kind: safeLine(kind.stdout, 200) };
+  return { docker: printableLine(docker.stdout, 100), kind: printableLine(kind.stdout, 200) };
 }
 
 /** `docker info`'s cgroup version of the engine's host ('1' or '2'; undefined when it does not say). */

@@ -10,9 +10,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseManifestFile, type Resource } from '../parse/manifestParser';
-import type { ClusterClient } from '../cluster/clusterClient';
+import { BODY_LIMITS, type ClusterClient } from '../cluster/clusterClient';
 import type { ApplyProgress, ApplyResult, DeleteResult } from '../cluster/applyTypes';
-import { safeLine } from '../safeText';
+import { resourcePath } from '../cluster/requestPath';
+import { at, conditionsAt, objectsAt, scalarText, stringAt } from '../cluster/serverObject';
+import { serverText } from '../cluster/serverText';
 
 export const METRICS_SERVER_VERSION = 'v0.8.1';
 export const METRICS_SERVER_IMAGE = `registry.k8s.io/metrics-server/metrics-server:${METRICS_SERVER_VERSION}`;
@@ -80,29 +82,27 @@ export interface MetricsApiState {
   detail?: string;
 }
 
-interface ApiServiceObject {
-  metadata?: { annotations?: Record<string, string> };
-  spec?: { service?: { namespace?: string; name?: string } };
-  status?: { conditions?: { type?: string; status?: string; reason?: string; message?: string }[] };
-}
+const API_SERVICE_PATH = resourcePath({ apiVersion: 'apiregistration.k8s.io/v1', resource: 'apiservices', name: METRICS_API_SERVICE, kind: 'APIService' });
+const NODE_METRICS_PATH = resourcePath({ apiVersion: 'metrics.k8s.io/v1beta1', resource: 'nodes' });
 
 /** Whether the cluster serves pod and node metrics now (two GETs, never throws for HTTP errors). */
 export async function metricsApiState(client: ClusterClient, signal?: AbortSignal): Promise<MetricsApiState> {
-  const reg = await client.request({ method: 'GET', path: `/apis/apiregistration.k8s.io/v1/apiservices/${METRICS_API_SERVICE}`, signal });
+  const reg = await client.request({ method: 'GET', path: API_SERVICE_PATH, signal });
   if (reg.status === 404)
     return { registered: false, answering: false, ours: false, detail: `no APIService ${METRICS_API_SERVICE}: metrics-server is not installed` };
-  const api = (reg.status === 200 ? reg.body : {}) as ApiServiceObject;
-  const svc = api.spec?.service;
-  const servedBy = svc?.name ? safeLine(`${svc.namespace ?? ''}/${svc.name}`, 200) : undefined;
-  const ours = api.metadata?.annotations?.[ADDON_ANNOTATION] === ADDON_VALUE;
-  const available = api.status?.conditions?.find((c) => c.type === 'Available');
-  const nodes = await client.request({ method: 'GET', path: '/apis/metrics.k8s.io/v1beta1/nodes', signal });
-  const items = (nodes.body as { items?: { usage?: { cpu?: unknown } }[] } | undefined)?.items;
-  const answering = nodes.status === 200 && Array.isArray(items) && items.length > 0 && items.every((i) => i.usage?.cpu !== undefined);
+  const api = reg.status === 200 ? reg.body : undefined;
+  const svcName = stringAt(api, 'spec', 'service', 'name');
+  const servedBy = svcName ? serverText(client, `${stringAt(api, 'spec', 'service', 'namespace') ?? ''}/${svcName}`, 200) : undefined;
+  const ours = stringAt(api, 'metadata', 'annotations', ADDON_ANNOTATION) === ADDON_VALUE;
+  const available = conditionsAt(api, 'status', 'conditions').find((c) => c.type === 'Available');
+  // One list of node metrics: a page of a list at most (a kind cluster has a node or three).
+  const nodes = await client.request({ method: 'GET', path: NODE_METRICS_PATH, signal, maxBytes: BODY_LIMITS.list });
+  const items = objectsAt(nodes.body, 'items');
+  const answering = nodes.status === 200 && items.length > 0 && items.every((i) => scalarText(at(i, 'usage', 'cpu')) !== undefined);
   const detail = answering
     ? undefined
     : available && available.status !== 'True'
-      ? safeLine(`${available.reason ?? 'not available'}${available.message ? `: ${available.message}` : ''}`, 400)
+      ? serverText(client, `${available.reason ?? 'not available'}${available.message ? `: ${available.message}` : ''}`, 400)
       : nodes.status === 200
         ? 'no node metrics yet (the first scrape takes up to 15 s)'
         : `metrics.k8s.io answered HTTP ${nodes.status}`;
@@ -189,8 +189,7 @@ export async function removeMetricsServer(client: ClusterClient, resources: read
       signal: opts.signal,
     });
     if (res.status === 404) continue;
-    const annotations = (res.body as { metadata?: { annotations?: Record<string, string> } })?.metadata?.annotations;
-    if (annotations?.[ADDON_ANNOTATION] === ADDON_VALUE) ours.push(r);
+    if (stringAt(res.body, 'metadata', 'annotations', ADDON_ANNOTATION) === ADDON_VALUE) ours.push(r);
     else notOurs.push(describeObjects([r])[0]);
   }
   if (!ours.length) return { notOurs };

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ClusterClient } from '../cluster/clusterClient';
 import { nodePortMappings, type NodePortMapping } from '../kind/kindTools';
-import { safeLine } from '../safeText';
+import { printableLine } from '../terminalText';
 import { runHttpLoad } from './httpLoad';
 import { LoadStats } from './loadStats';
 import { checkLoadInput, LoadError, resolveLoadTarget, type LoadTarget, type LoadTargetInput } from './loadTarget';
@@ -64,7 +64,7 @@ export async function startLoad(o: StartLoadOptions): Promise<LoadRun> {
   const bad = imageProblem(image);
   if (bad) throw new LoadError(bad);
   const client = o.client;
-  const say = (m: string) => o.onSetup?.(safeLine(m));
+  const say = (m: string) => o.onSetup?.(printableLine(m));
   const target = await resolveLoadTarget(client, o.target, o.signal);
   const route = await chooseRoute(client, o.via ?? 'auto', o.env, o.signal);
   const id = randomBytes(6).toString('hex');
@@ -170,7 +170,7 @@ export async function startLoad(o: StartLoadOptions): Promise<LoadRun> {
         atMs: loadEndMs - startMs,
         kind: 'load',
         text: failure
-          ? `load failed: ${safeLine(failure, 300)}`
+          ? `load failed: ${printableLine(failure, 300)}`
           : `load ${stoppedEarly ? 'stopped' : 'finished'}: ${t.sent} requests, ${t.errors} errors${t.p50Ms !== undefined ? `, p50 ${t.p50Ms} ms, p95 ${t.p95Ms} ms` : ''}`,
       },
     ]);
@@ -198,7 +198,7 @@ export async function startLoad(o: StartLoadOptions): Promise<LoadRun> {
     o.signal?.removeEventListener('abort', onOuterAbort);
     endMs = Date.now();
     phase = failure ? 'failed' : stoppedEarly ? 'stopped' : 'done';
-    message = failure ? safeLine(failure, 500) : timeline[timeline.length - 1]?.text;
+    message = failure ? printableLine(failure, 500) : timeline[timeline.length - 1]?.text;
     const final = status();
     o.onStatus?.(final);
     return final;

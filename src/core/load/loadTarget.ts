@@ -1,14 +1,19 @@
 /**
  * What a load run aims at: the Service (read from the cluster), the port, the workloads behind it
- * and the HPAs that scale them. Names typed by a person or read from manifests are checked against
- * the API server's own syntax before they reach a URL path, a pod spec or a terminal.
+ * and the HPAs that scale them. Names typed by a person or read from manifests are checked with
+ * the API server's own rules (requestPath.ts, the one place request paths are built) before they
+ * reach a URL path, a pod spec or a terminal; what the server sends is read with the defensive
+ * readers of serverObject.ts, lists paged and bounded (listAll).
  */
 import type { ClusterClient } from '../cluster/clusterClient';
-import { dns1035Label, dns1123Label, ianaServiceName } from '../rules/server/nameSyntax';
+import { describeClusterError, listAll } from '../cluster/liveConnection';
+import { nameRuleOf, quoteValue, resourcePath, ruleProblem, type ApiPath } from '../cluster/requestPath';
+import { asNumber, asObject, asString, at, numberAt, objectsAt, stringAt, stringMapAt, type JsonObject } from '../cluster/serverObject';
+import { ianaServiceName } from '../rules/server/nameSyntax';
 import { labelSelectorMatches } from '../model/kinds';
-import { safeLine } from '../safeText';
+import { printableLine } from '../terminalText';
 import type { LoadRequestSpec } from './loadTypes';
-import { apiMessage, listItems, str, type HpaObject, type ServiceObject, type ServicePortObject, type WorkloadObject } from './apiObjects';
+import { serverFailure } from '../cluster/serverText';
 
 export class LoadError extends Error {
   constructor(message: string) {
@@ -45,24 +50,26 @@ export interface LoadTargetInput {
 
 /** A person's input checked: throws LoadError saying what is wrong. */
 export function checkLoadInput(input: LoadTargetInput, spec: LoadRequestSpec): void {
-  const svc = dns1035Label(input.service);
-  if (svc) throw new LoadError(`Service name "${safeLine(input.service, 80)}" ${svc}`);
-  const ns = dns1123Label(input.namespace);
-  if (ns) throw new LoadError(`namespace "${safeLine(input.namespace, 80)}" ${ns}`);
+  // The API server's rules, as every request path is checked (a Service name is a DNS label, the
+  // wider rule of the two a server may apply; a namespace a DNS-1123 label).
+  const svc = ruleProblem(input.service, nameRuleOf('Service'));
+  if (svc) throw new LoadError(`Service name ${quoteValue(input.service)} is not valid: ${svc}`);
+  const ns = ruleProblem(input.namespace, 'dns-label');
+  if (ns) throw new LoadError(`namespace ${quoteValue(input.namespace)} is not valid: ${ns}`);
   if (input.port !== undefined && !/^\d{1,5}$/.test(input.port) && ianaServiceName(input.port)) {
-    throw new LoadError(`--port must be a Service port number or name, got "${safeLine(input.port, 40)}"`);
+    throw new LoadError(`--port must be a Service port number or name, got "${printableLine(input.port, 40)}"`);
   }
   if (!(METHODS as readonly string[]).includes(spec.method))
-    throw new LoadError(`--method must be one of ${METHODS.join(', ')}, got "${safeLine(spec.method, 20)}"`);
+    throw new LoadError(`--method must be one of ${METHODS.join(', ')}, got "${printableLine(spec.method, 20)}"`);
   if (spec.path.length > 2048 || !PATH_RE.test(spec.path))
-    throw new LoadError(`--path must start with / and hold only URL characters (no spaces), got "${safeLine(spec.path, 80)}"`);
+    throw new LoadError(`--path must start with / and hold only URL characters (no spaces), got "${printableLine(spec.path, 80)}"`);
   if (!(spec.rps > 0 && spec.rps <= MAX_RPS)) throw new LoadError(`--rps must be more than 0 and at most ${MAX_RPS}`);
   if (!(spec.durationMs >= 1000 && spec.durationMs <= MAX_DURATION_MS)) throw new LoadError('--duration must be between 1s and 1h');
   if (!(spec.timeoutMs >= 100 && spec.timeoutMs <= 120_000)) throw new LoadError('--timeout must be between 100ms and 2m');
   if (spec.body !== undefined && Buffer.byteLength(spec.body) > MAX_BODY_BYTES)
     throw new LoadError(`the request body must be at most ${MAX_BODY_BYTES / 1024} KB`);
   if (spec.contentType !== undefined && !/^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=[\w.+-]+)*$/.test(spec.contentType)) {
-    throw new LoadError(`--content-type is not a media type: "${safeLine(spec.contentType, 80)}"`);
+    throw new LoadError(`--content-type is not a media type: "${printableLine(spec.contentType, 80)}"`);
   }
 }
 
@@ -98,80 +105,94 @@ export interface LoadTarget {
   autoscalers: AutoscalerRef[];
 }
 
-const SCALABLE: { kind: string; path: string }[] = [
-  { kind: 'Deployment', path: '/apis/apps/v1/namespaces/NS/deployments' },
-  { kind: 'StatefulSet', path: '/apis/apps/v1/namespaces/NS/statefulsets' },
-];
+const SCALABLE = [
+  { kind: 'Deployment', apiVersion: 'apps/v1', resource: 'deployments' },
+  { kind: 'StatefulSet', apiVersion: 'apps/v1', resource: 'statefulsets' },
+] as const;
 
-async function getList<T>(client: ClusterClient, path: string, what: string, signal?: AbortSignal): Promise<T[]> {
-  const res = await client.request({ method: 'GET', path, signal });
-  if (res.status === 404) return [];
-  if (res.status !== 200) throw new LoadError(`cannot list ${what}: HTTP ${res.status}${apiMessage(res.body)}`);
-  return listItems<T>(res.body);
+/** The objects of a collection (none when the API is not served), paged and bounded. */
+async function listOf(client: ClusterClient, path: ApiPath, what: string, signal?: AbortSignal): Promise<JsonObject[]> {
+  try {
+    return (await listAll(client, path, {}, { signal })).items.map((o) => asObject(o) ?? {});
+  } catch (e) {
+    if ((e as { statusCode?: unknown }).statusCode === 404) return [];
+    throw new LoadError(`cannot list ${what}: ${printableLine(describeClusterError(e, client), 400)}`);
+  }
 }
 
 /** Reads the Service and finds the port, the workloads it selects and their HPAs. */
 export async function resolveLoadTarget(client: ClusterClient, input: LoadTargetInput, signal?: AbortSignal): Promise<LoadTarget> {
-  const ns = encodeURIComponent(input.namespace);
-  const res = await client.request({ method: 'GET', path: `/api/v1/namespaces/${ns}/services/${encodeURIComponent(input.service)}`, signal });
-  if (res.status === 404) throw new LoadError(`Service ${input.namespace}/${input.service} does not exist on ${client.context.name} (apply it first)`);
-  if (res.status !== 200) throw new LoadError(`cannot read Service ${input.namespace}/${input.service}: HTTP ${res.status}${apiMessage(res.body)}`);
-  const svc = (res.body ?? {}) as ServiceObject;
-  const type = str(svc.spec?.type) ?? 'ClusterIP';
-  if (type === 'ExternalName') throw new LoadError(`Service ${input.service} is an ExternalName Service: it has no pods of its own to load`);
-  const selector: Record<string, string> = {};
-  for (const [k, v] of Object.entries(svc.spec?.selector ?? {})) if (typeof v === 'string') selector[k] = v;
-  if (!Object.keys(selector).length) throw new LoadError(`Service ${input.service} has no selector: kube-topology loads Services that select pods`);
-  const port = pickPort(Array.isArray(svc.spec?.ports) ? svc.spec.ports : [], input.port, input.service);
+  const { namespace, service } = input;
+  const res = await client.request({
+    method: 'GET',
+    path: resourcePath({ apiVersion: 'v1', resource: 'services', namespace, name: service, kind: 'Service' }),
+    signal,
+  });
+  if (res.status === 404) throw new LoadError(`Service ${namespace}/${service} does not exist on ${client.context.name} (apply it first)`);
+  if (res.status !== 200) throw new LoadError(`cannot read Service ${namespace}/${service}: ${serverFailure(client, res)}`);
+  const svc = res.body;
+  const type = stringAt(svc, 'spec', 'type') ?? 'ClusterIP';
+  if (type === 'ExternalName') throw new LoadError(`Service ${service} is an ExternalName Service: it has no pods of its own to load`);
+  const selector = stringMapAt(svc, 'spec', 'selector');
+  if (!Object.keys(selector).length) throw new LoadError(`Service ${service} has no selector: kube-topology loads Services that select pods`);
+  const port = pickPort(objectsAt(svc, 'spec', 'ports'), input.port, service);
 
   const workloads: ScaledWorkload[] = [];
   for (const s of SCALABLE) {
-    for (const w of await getList<WorkloadObject>(client, s.path.replace('NS', ns), `${s.kind}s in ${input.namespace}`, signal)) {
-      const name = str(w.metadata?.name);
-      const labels = w.spec?.template?.metadata?.labels ?? {};
-      if (name && labelSelectorMatches({ matchLabels: selector }, labels)) workloads.push({ kind: s.kind, name });
+    for (const w of await listOf(client, resourcePath({ apiVersion: s.apiVersion, resource: s.resource, namespace }), `${s.kind}s in ${namespace}`, signal)) {
+      const name = stringAt(w, 'metadata', 'name');
+      if (name && labelSelectorMatches({ matchLabels: selector }, stringMapAt(w, 'spec', 'template', 'metadata', 'labels')))
+        workloads.push({ kind: s.kind, name });
     }
   }
   const autoscalers: AutoscalerRef[] = [];
-  for (const h of await getList<HpaObject>(client, `/apis/autoscaling/v2/namespaces/${ns}/horizontalpodautoscalers`, `HPAs in ${input.namespace}`, signal)) {
-    const ref = h.spec?.scaleTargetRef ?? {};
-    const target = workloads.find((w) => w.kind === ref.kind && w.name === ref.name);
-    const name = str(h.metadata?.name);
+  const hpaPath = resourcePath({ apiVersion: 'autoscaling/v2', resource: 'horizontalpodautoscalers', namespace });
+  for (const h of await listOf(client, hpaPath, `HPAs in ${namespace}`, signal)) {
+    const target = workloads.find((w) => w.kind === stringAt(h, 'spec', 'scaleTargetRef', 'kind') && w.name === stringAt(h, 'spec', 'scaleTargetRef', 'name'));
+    const name = stringAt(h, 'metadata', 'name');
     if (!target || !name) continue;
-    const min = h.spec?.minReplicas;
-    autoscalers.push({ name, target, ...(Number.isInteger(min) ? { minReplicas: min } : {}), maxReplicas: Number(h.spec?.maxReplicas) || 0 });
+    const min = numberAt(h, 'spec', 'minReplicas');
+    autoscalers.push({
+      name,
+      target,
+      ...(min !== undefined && Number.isInteger(min) ? { minReplicas: min } : {}),
+      maxReplicas: numberAt(h, 'spec', 'maxReplicas') ?? 0,
+    });
   }
   return {
-    namespace: input.namespace,
-    service: input.service,
+    namespace,
+    service,
     type,
     port,
     selector,
-    serviceUrl: `http://${input.service}.${input.namespace}.svc.cluster.local:${port.port}`,
+    serviceUrl: `http://${service}.${namespace}.svc.cluster.local:${port.port}`,
     workloads,
     autoscalers,
   };
 }
 
-/** The Service port named or numbered, or the only one. */
-export function pickPort(ports: readonly ServicePortObject[], wanted: string | undefined, service: string): ServicePortInfo {
-  const tcp = ports.filter((p): p is ServicePortObject & { port: number } => (p?.protocol ?? 'TCP') === 'TCP' && Number.isInteger(p?.port));
-  const list = tcp.map((p) => `${p.port}${p.name ? ` (${safeLine(p.name, 20)})` : ''}`).join(', ');
+/** The Service port named or numbered, or the only one (TCP ports with a number only). */
+export function pickPort(ports: readonly unknown[], wanted: string | undefined, service: string): ServicePortInfo {
+  const tcp = ports
+    .map((p) => ({ p, port: numberAt(p, 'port'), name: stringAt(p, 'name') }))
+    .filter((x): x is { p: unknown; port: number; name: string | undefined } => (stringAt(x.p, 'protocol') ?? 'TCP') === 'TCP' && Number.isInteger(x.port));
+  const list = tcp.map((x) => `${x.port}${x.name ? ` (${printableLine(x.name, 20)})` : ''}`).join(', ');
   let hit: (typeof tcp)[number] | undefined;
   if (wanted === undefined) {
     if (tcp.length !== 1)
       throw new LoadError(tcp.length ? `Service ${service} has ${tcp.length} ports (${list}): pick one with --port` : `Service ${service} has no TCP port`);
     hit = tcp[0];
   } else {
-    hit = tcp.find((p) => String(p.port) === wanted || p.name === wanted);
-    if (!hit) throw new LoadError(`Service ${service} has no port ${safeLine(wanted, 20)} (ports: ${list || 'none'})`);
+    hit = tcp.find((x) => String(x.port) === wanted || x.name === wanted);
+    if (!hit) throw new LoadError(`Service ${service} has no port ${printableLine(wanted, 20)} (ports: ${list || 'none'})`);
   }
-  const target = hit.targetPort ?? hit.port;
-  const nodePort = hit.nodePort;
+  const target = at(hit.p, 'targetPort');
+  const targetPort = asNumber(target) ?? asString(target) ?? hit.port;
+  const nodePort = numberAt(hit.p, 'nodePort');
   return {
     port: hit.port,
-    ...(typeof hit.name === 'string' ? { name: hit.name } : {}),
-    targetPort: typeof target === 'number' || typeof target === 'string' ? target : hit.port,
+    ...(hit.name !== undefined ? { name: hit.name } : {}),
+    targetPort,
     ...(nodePort !== undefined && Number.isInteger(nodePort) ? { nodePort } : {}),
   };
 }

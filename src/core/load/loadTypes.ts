@@ -2,7 +2,7 @@
  * A load run as the CLI prints it and the topology webview draws it: what is sent where, the
  * request rate, errors and latency, and what the autoscalers and pods did meanwhile. Plain data
  * (crosses a postMessage; validated by src/shared/webviewProtocol.ts); every string that came from
- * a cluster has been through safeLine().
+ * a cluster has been through printableLine() (src/core/terminalText.ts).
  */
 
 /** How requests reach the Service's pods (never a port-forward: that pins one pod). */

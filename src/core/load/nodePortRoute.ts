@@ -10,11 +10,14 @@
 import * as http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { ClusterClient } from '../cluster/clusterClient';
+import { listAll } from '../cluster/liveConnection';
+import { resourcePath, type ApiPath } from '../cluster/requestPath';
+import { objectsAt, stringAt } from '../cluster/serverObject';
 import type { NodePortMapping } from '../kind/kindTools';
-import { safeLine } from '../safeText';
+import { printableLine } from '../terminalText';
 import { LoadError, type LoadTarget } from './loadTarget';
 import { EXPIRES_ANNOTATION, LOAD_LABEL, MANAGED_BY } from './podLoad';
-import { apiMessage, listItems, str, type ServiceObject } from './apiObjects';
+import { serverFailure } from '../cluster/serverText';
 
 const READY_TIMEOUT_MS = 120_000;
 
@@ -58,19 +61,16 @@ export async function openNodePortRoute(
     await waitUntilAnswering(base.host, base.hostPort, o.signal, o.onWaiting);
     return { ...base, service: target.service, temporary: false, remove: () => Promise.resolve() };
   }
-  const servicesPath = `/api/v1/namespaces/${encodeURIComponent(target.namespace)}/services`;
+  const servicesPath = resourcePath({ apiVersion: 'v1', resource: 'services', namespace: target.namespace });
   const name = `kt-load-${randomBytes(4).toString('hex')}`;
+  const servicePath = resourcePath({ apiVersion: 'v1', resource: 'services', namespace: target.namespace, name, kind: 'Service' });
   const body = temporaryServiceManifest({ name, target, nodePort: mapping.nodePort, runId: o.runId, expires: new Date(o.expiresAt).toISOString() });
   let res = await client.request({ method: 'POST', path: servicesPath, body, signal: o.signal });
-  if (res.status === 422 && /already allocated/i.test(JSON.stringify(res.body))) {
+  if (res.status === 422 && /already allocated/i.test(stringAt(res.body, 'message') ?? '')) {
     // Taken: by an expired load Service of ours (delete it and try once more), or by something else.
     const holder = await nodePortHolder(client, mapping.nodePort, o.signal);
-    if (holder?.expired) {
-      await client.request({
-        method: 'DELETE',
-        path: `/api/v1/namespaces/${encodeURIComponent(holder.namespace)}/services/${encodeURIComponent(holder.name)}`,
-        signal: o.signal,
-      });
+    if (holder?.expiredPath) {
+      await client.request({ method: 'DELETE', path: holder.expiredPath, signal: o.signal });
       res = await client.request({ method: 'POST', path: servicesPath, body, signal: o.signal });
     } else {
       const who = holder
@@ -81,13 +81,12 @@ export async function openNodePortRoute(
       );
     }
   }
-  if (res.status !== 201 && res.status !== 200)
-    throw new LoadError(`could not create the NodePort Service for the load: HTTP ${res.status}${apiMessage(res.body)}`);
+  if (res.status !== 201 && res.status !== 200) throw new LoadError(`could not create the NodePort Service for the load: ${serverFailure(client, res)}`);
   let removed = false;
   const remove = async () => {
     if (removed) return;
     removed = true;
-    await client.request({ method: 'DELETE', path: `${servicesPath}/${name}`, timeoutMs: 15_000 }).catch(() => undefined);
+    await client.request({ method: 'DELETE', path: servicePath, timeoutMs: 15_000 }).catch(() => undefined);
   };
   try {
     await waitUntilAnswering(base.host, base.hostPort, o.signal, o.onWaiting);
@@ -98,24 +97,33 @@ export async function openNodePortRoute(
   return { ...base, service: name, temporary: true, remove };
 }
 
+/** Who holds the NodePort (every namespace's Services, paged and bounded); undefined when no one or when that cannot be read. */
 async function nodePortHolder(
   client: ClusterClient,
   nodePort: number,
   signal?: AbortSignal,
-): Promise<{ namespace: string; name: string; ours: boolean; expired: boolean } | undefined> {
-  const res = await client.request({ method: 'GET', path: '/api/v1/services', signal });
-  for (const s of res.status === 200 ? listItems<ServiceObject>(res.body) : []) {
-    const ports = Array.isArray(s.spec?.ports) ? s.spec.ports : [];
-    if (!ports.some((p) => p?.nodePort === nodePort)) continue;
-    const ours = typeof s.metadata?.labels?.[LOAD_LABEL] === 'string';
-    const expires = Date.parse(str(s.metadata?.annotations?.[EXPIRES_ANNOTATION]) ?? '');
-    const name = str(s.metadata?.name) ?? '';
-    return {
-      namespace: safeLine(s.metadata?.namespace, 63),
-      name: safeLine(name, 63),
-      ours,
-      expired: ours && /^kt-load-[0-9a-f]{8}$/.test(name) && Number.isFinite(expires) && expires < Date.now(),
-    };
+): Promise<{ namespace: string; name: string; ours: boolean; expiredPath?: ApiPath } | undefined> {
+  let services;
+  try {
+    services = (await listAll(client, resourcePath({ apiVersion: 'v1', resource: 'services' }), {}, { signal })).items;
+  } catch {
+    return undefined;
+  }
+  for (const s of services) {
+    if (!objectsAt(s, 'spec', 'ports').some((p) => p.nodePort === nodePort)) continue;
+    const name = stringAt(s, 'metadata', 'name') ?? '';
+    const namespace = stringAt(s, 'metadata', 'namespace') ?? '';
+    const ours = stringAt(s, 'metadata', 'labels', LOAD_LABEL) !== undefined;
+    const expires = Date.parse(stringAt(s, 'metadata', 'annotations', EXPIRES_ANNOTATION) ?? '');
+    const expired = ours && /^kt-load-[0-9a-f]{8}$/.test(name) && Number.isFinite(expires) && expires < Date.now();
+    let expiredPath: ApiPath | undefined;
+    try {
+      // Only an expired one of ours is ever deleted, and only by a path from checked parts.
+      if (expired) expiredPath = resourcePath({ apiVersion: 'v1', resource: 'services', namespace, name, kind: 'Service' });
+    } catch {
+      expiredPath = undefined;
+    }
+    return { namespace: printableLine(namespace, 63), name: printableLine(name, 63), ours, ...(expiredPath ? { expiredPath } : {}) };
   }
   return undefined;
 }

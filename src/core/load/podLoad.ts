@@ -10,14 +10,17 @@
  * never spliced into its text.
  */
 import { randomBytes } from 'node:crypto';
-import type { ClusterClient } from '../cluster/clusterClient';
-import { loadClientNode } from '../cluster/clientNodeLoader';
-import { safeLine } from '../safeText';
+import { BODY_LIMITS, type ClusterClient } from '../cluster/clusterClient';
+import { imageReferenceProblem } from '../cluster/kindImages';
+import { describeClusterError, listAll } from '../cluster/liveConnection';
+import { resourcePath, type ApiPath } from '../cluster/requestPath';
+import { stringAt } from '../cluster/serverObject';
+import { printableLine } from '../terminalText';
 import type { LoadStats, RequestResult } from './loadStats';
 import type { LoadRequestSpec } from './loadTypes';
 import { LoadError } from './loadTarget';
 import { totalRequests } from './httpLoad';
-import { apiMessage, listItems, str, type PodObject } from './apiObjects';
+import { serverFailure, serverText } from '../cluster/serverText';
 
 /** The default image of the load pod (`--image` picks another; it needs sh and curl or wget). */
 export const DEFAULT_LOAD_IMAGE = 'busybox:1.36';
@@ -29,10 +32,10 @@ const CONTAINER = 'load';
 const START_TIMEOUT_MS = 180_000;
 const MAX_LINE = 200;
 
-/** An image reference as the container runtime takes it (no spaces, quotes or control characters). */
+/** Why `image` is not an image reference (the grammar of distribution/reference, as kind-load checks it), or undefined. */
 export function imageProblem(image: string): string | undefined {
-  if (!image || image.length > 500 || !/^[a-z0-9][a-z0-9._\-/:@]*$/i.test(image)) return `"${safeLine(image, 80)}" is not a container image reference`;
-  return undefined;
+  const problem = imageReferenceProblem(image);
+  return problem ? `${JSON.stringify(printableLine(image, 80))} is not a container image reference: ${problem}` : undefined;
 }
 
 /**
@@ -149,7 +152,7 @@ export function parseLoadLine(line: string): LoadLine | undefined {
   if (/^kt-load-start\b/.test(line)) return { type: 'start' };
   if (line === 'kt-load-done') return { type: 'done' };
   const e = /^kt-load-error (.*)$/.exec(line);
-  return e ? { type: 'error', message: safeLine(e[1], 300) } : undefined;
+  return e ? { type: 'error', message: printableLine(e[1], 300) } : undefined;
 }
 
 export interface PodRoute {
@@ -167,14 +170,14 @@ export async function openPodRoute(
   o: { namespace: string; image: string; runId: string; url: string; spec: LoadRequestSpec; signal?: AbortSignal; onWaiting?: (message: string) => void },
 ): Promise<PodRoute> {
   const podName = `kt-load-${randomBytes(4).toString('hex')}`;
-  const podsPath = `/api/v1/namespaces/${encodeURIComponent(o.namespace)}/pods`;
-  const podPath = `${podsPath}/${podName}`;
-  await reapExpired(client, podsPath, o.signal);
+  const podsPath = resourcePath({ apiVersion: 'v1', resource: 'pods', namespace: o.namespace });
+  const podPath = resourcePath({ apiVersion: 'v1', resource: 'pods', namespace: o.namespace, name: podName, kind: 'Pod' });
+  await reapExpired(client, o.namespace, o.signal);
   const expires = new Date(Date.now() + o.spec.durationMs + o.spec.timeoutMs + START_TIMEOUT_MS).toISOString();
   const manifest = loadPodManifest({ name: podName, namespace: o.namespace, image: o.image, runId: o.runId, url: o.url, spec: o.spec, expires });
   const created = await client.request({ method: 'POST', path: podsPath, body: manifest, signal: o.signal });
   if (created.status !== 201 && created.status !== 200)
-    throw new LoadError(`could not create the load pod in ${o.namespace}: HTTP ${created.status}${apiMessage(created.body)}`);
+    throw new LoadError(`could not create the load pod in ${o.namespace}: ${serverFailure(client, created)}`);
   let removed = false;
   const remove = async () => {
     if (removed) return;
@@ -187,26 +190,40 @@ export async function openPodRoute(
     await remove();
     throw e;
   }
+  const logPath = resourcePath({ apiVersion: 'v1', resource: 'pods', namespace: o.namespace, name: podName, kind: 'Pod', subresource: 'log' });
   return {
     podName,
     image: o.image,
     remove,
-    run: (stats, signal) => followResults(client, o.namespace, podName, stats, signal),
+    run: (stats, signal) => followResults(client, logPath, logIdleMs(o.spec), stats, signal),
   };
 }
 
-async function waitUntilStarted(client: ClusterClient, podPath: string, image: string, signal?: AbortSignal, onWaiting?: (m: string) => void): Promise<void> {
+/**
+ * The longest a healthy load pod stays silent: a line per answered request, so at most the gap
+ * between two requests (or the whole run, for one request) plus the request timeout; a minute's
+ * slack on top, and never less than a watch's idle deadline.
+ */
+export function logIdleMs(spec: Pick<LoadRequestSpec, 'rps' | 'durationMs' | 'timeoutMs'>): number {
+  return Math.max(90_000, Math.min(1000 / spec.rps, spec.durationMs) + spec.timeoutMs + 60_000);
+}
+
+async function waitUntilStarted(client: ClusterClient, podPath: ApiPath, image: string, signal?: AbortSignal, onWaiting?: (m: string) => void): Promise<void> {
   const deadline = Date.now() + START_TIMEOUT_MS;
   let said = '';
   for (;;) {
     if (signal?.aborted) throw new LoadError('cancelled');
     const res = await client.request({ method: 'GET', path: podPath, signal });
-    const pod = (res.status === 200 ? res.body : undefined) as PodObject | undefined;
-    const phase = str(pod?.status?.phase) ?? 'Pending';
+    const pod = res.status === 200 ? res.body : undefined;
+    const phase = stringAt(pod, 'status', 'phase') ?? 'Pending';
     if (phase === 'Running' || phase === 'Succeeded') return;
-    if (phase === 'Failed') throw new LoadError(`the load pod failed to start: ${safeLine(pod?.status?.message ?? pod?.status?.reason ?? 'Failed', 300)}`);
-    const waiting = pod?.status?.containerStatuses?.[0]?.state?.waiting;
-    const reason = str(waiting?.reason) ?? '';
+    if (phase === 'Failed')
+      throw new LoadError(
+        `the load pod failed to start: ${serverText(client, stringAt(pod, 'status', 'message') ?? stringAt(pod, 'status', 'reason') ?? 'Failed', 300)}`,
+      );
+    const statuses = (pod as { status?: { containerStatuses?: unknown } } | undefined)?.status?.containerStatuses;
+    const first: unknown = Array.isArray(statuses) ? statuses[0] : undefined;
+    const reason = stringAt(first, 'state', 'waiting', 'reason') ?? '';
     if (/^(ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull)$/.test(reason)) {
       throw new LoadError(
         `the load pod cannot get image ${image} (${reason}). On kind, load it first (kind load docker-image ${image} --name CLUSTER); ` +
@@ -214,9 +231,9 @@ async function waitUntilStarted(client: ClusterClient, podPath: string, image: s
       );
     }
     if (/^(CreateContainerConfigError|CreateContainerError|RunContainerError)$/.test(reason)) {
-      throw new LoadError(`the load pod cannot start: ${reason}: ${safeLine(waiting?.message ?? '', 300)}`);
+      throw new LoadError(`the load pod cannot start: ${reason}: ${serverText(client, stringAt(first, 'state', 'waiting', 'message') ?? '', 300)}`);
     }
-    const line = reason ? `load pod: ${reason}` : `load pod: ${phase}`;
+    const line = reason ? `load pod: ${printableLine(reason, 100)}` : `load pod: ${printableLine(phase, 50)}`;
     if (line !== said) onWaiting?.(line);
     said = line;
     if (Date.now() > deadline) throw new LoadError(`the load pod did not start within ${START_TIMEOUT_MS / 1000} s (${line})`);
@@ -224,92 +241,50 @@ async function waitUntilStarted(client: ClusterClient, podPath: string, image: s
   }
 }
 
-/** Follows the pod's log, one result per line, until the script ends (the log closes) or `signal` aborts. */
-async function followResults(client: ClusterClient, namespace: string, podName: string, stats: LoadStats, signal: AbortSignal): Promise<void> {
+/**
+ * Follows the pod's log (the connection's bounded stream: each line at most BODY_LIMITS.logLine,
+ * an idle deadline), one result per line, until the script ends (the log closes) or `signal` aborts.
+ */
+async function followResults(client: ClusterClient, logPath: ApiPath, idleMs: number, stats: LoadStats, signal: AbortSignal): Promise<void> {
   let failure: string | undefined;
-  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(podName)}/log`;
   try {
-    await streamLines(client, path, { container: CONTAINER, follow: 'true' }, signal, (line) => {
-      const parsed = parseLoadLine(line.trim());
-      if (parsed?.type === 'result') {
-        const at = Date.now();
-        stats.sent(at);
-        stats.record({
-          at,
-          ok: parsed.result.ok,
-          ...(parsed.result.ms !== undefined ? { ms: parsed.result.ms } : {}),
-          ...(parsed.result.error ? { error: parsed.result.error } : {}),
-        });
-      } else if (parsed?.type === 'error') failure = parsed.message;
-    });
+    await client.streamLines(
+      logPath,
+      (line) => {
+        const parsed = parseLoadLine(line.trim());
+        if (parsed?.type === 'result') {
+          const at = Date.now();
+          stats.sent(at);
+          stats.record({
+            at,
+            ok: parsed.result.ok,
+            ...(parsed.result.ms !== undefined ? { ms: parsed.result.ms } : {}),
+            ...(parsed.result.error ? { error: parsed.result.error } : {}),
+          });
+        } else if (parsed?.type === 'error') failure = parsed.message;
+      },
+      { query: { container: CONTAINER, follow: 'true' }, signal, idleMs, maxLineBytes: BODY_LIMITS.logLine, describe: "the load pod's log" },
+    );
   } catch (e) {
-    if (!signal.aborted) throw new LoadError(`cannot read the load pod's log: ${safeLine((e as Error).message, 300)}`);
+    if (!signal.aborted) throw new LoadError(`cannot read the load pod's log: ${printableLine(describeClusterError(e, client), 300)}`);
   }
   if (failure) throw new LoadError(`the load pod stopped: ${failure}`);
 }
 
-interface StreamingDispatcher {
-  request(o: { origin: string; path: string; method: string; headers: Record<string, string>; signal?: AbortSignal }): Promise<{
-    statusCode: number;
-    body: AsyncIterable<Buffer | string> & { text(): Promise<string> };
-  }>;
-}
-
-/**
- * A streaming GET authenticated like every other request (client-node's KubeConfig: certificates,
- * tokens, exec plugins), read line by line. Every failure, an abort included, is a rejection here,
- * never an unhandled stream error.
- */
-async function streamLines(
-  client: ClusterClient,
-  path: string,
-  query: Record<string, string>,
-  signal: AbortSignal,
-  onLine: (line: string) => void,
-): Promise<void> {
-  const k8s = loadClientNode();
-  const url = new URL(client.server.replace(/\/+$/, '') + path);
-  for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-  const ctx = new k8s.RequestContext(url.toString(), 'GET');
-  await client.kubeConfig.applySecurityAuthentication(ctx);
-  const dispatcher = ctx.getDispatcher() as StreamingDispatcher | undefined;
-  let body: AsyncIterable<Buffer | string | Uint8Array>;
-  if (dispatcher && typeof dispatcher.request === 'function') {
-    const res = await dispatcher.request({ origin: url.origin, path: url.pathname + url.search, method: 'GET', headers: ctx.getHeaders(), signal });
-    if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}${apiMessage(safeJson(await res.body.text()))}`);
-    body = res.body;
-  } else {
-    const res = await fetch(url, { headers: ctx.getHeaders(), signal });
-    if (res.status !== 200 || !res.body) throw new Error(`HTTP ${res.status}${apiMessage(safeJson(await res.text()))}`);
-    body = res.body;
-  }
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const chunk of body) {
-    buffer += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    const lines = buffer.split('\n');
-    buffer = (lines.pop() ?? '').slice(-MAX_LINE * 2);
-    for (const line of lines) onLine(line);
-  }
-  if (buffer) onLine(buffer);
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Deletes load pods whose expiry has passed (left by a run that could not clean up). */
-async function reapExpired(client: ClusterClient, podsPath: string, signal?: AbortSignal): Promise<void> {
-  const res = await client.request({ method: 'GET', path: podsPath, query: { labelSelector: LOAD_LABEL }, signal });
-  for (const p of res.status === 200 ? listItems<PodObject>(res.body) : []) {
-    const expires = Date.parse(str(p.metadata?.annotations?.[EXPIRES_ANNOTATION]) ?? '');
-    const name = p.metadata?.name;
-    if (typeof name === 'string' && /^kt-load-[0-9a-f]{8}$/.test(name) && Number.isFinite(expires) && expires < Date.now()) {
-      await client.request({ method: 'DELETE', path: `${podsPath}/${name}`, query: { gracePeriodSeconds: 0 }, signal }).catch(() => undefined);
+async function reapExpired(client: ClusterClient, namespace: string, signal?: AbortSignal): Promise<void> {
+  let pods;
+  try {
+    pods = (await listAll(client, resourcePath({ apiVersion: 'v1', resource: 'pods', namespace }), { labelSelector: LOAD_LABEL }, { signal })).items;
+  } catch {
+    return; // nothing to reap that can be read; the pods end themselves (activeDeadlineSeconds)
+  }
+  for (const p of pods) {
+    const expires = Date.parse(stringAt(p, 'metadata', 'annotations', EXPIRES_ANNOTATION) ?? '');
+    const name = stringAt(p, 'metadata', 'name') ?? '';
+    if (/^kt-load-[0-9a-f]{8}$/.test(name) && Number.isFinite(expires) && expires < Date.now()) {
+      const path = resourcePath({ apiVersion: 'v1', resource: 'pods', namespace, name, kind: 'Pod' });
+      await client.request({ method: 'DELETE', path, query: { gracePeriodSeconds: 0 }, signal }).catch(() => undefined);
     }
   }
 }

@@ -4,7 +4,7 @@
  * Pure functions over plain data.
  */
 import type { LiveNodeState } from '../cluster/liveTypes';
-import { safeLine } from '../safeText';
+import { printableLine } from '../terminalText';
 import type { LoadScaler, TimelineEntry } from './loadTypes';
 import type { AutoscalerRef } from './loadTarget';
 
@@ -13,15 +13,15 @@ export function scalerFrom(ref: AutoscalerRef, hpa?: LiveNodeState, workload?: L
   if (!hpa?.exists || !hpa.hpa) return undefined;
   // names and metric texts come from the server: printable before they reach a terminal or message
   return {
-    name: safeLine(ref.name, 253),
-    target: safeLine(`${ref.target.kind}/${ref.target.name}`, 300),
+    name: printableLine(ref.name, 253),
+    target: printableLine(`${ref.target.kind}/${ref.target.name}`, 300),
     currentReplicas: hpa.hpa.currentReplicas,
     desiredReplicas: hpa.hpa.desiredReplicas,
     ...(ref.minReplicas !== undefined ? { minReplicas: ref.minReplicas } : {}),
     maxReplicas: ref.maxReplicas,
-    metrics: hpa.hpa.metrics.slice(0, 20).map((m) => safeLine(m, 300)),
-    pods: (workload?.pods ?? []).slice(0, 500).map((p) => ({ name: safeLine(p.name, 253), ready: p.ready, phase: safeLine(p.phase, 50) })),
-    ...(hpa.condition ? { condition: safeLine(hpa.condition, 1000) } : {}),
+    metrics: hpa.hpa.metrics.slice(0, 20).map((m) => printableLine(m, 300)),
+    pods: (workload?.pods ?? []).slice(0, 500).map((p) => ({ name: printableLine(p.name, 253), ready: p.ready, phase: printableLine(p.phase, 50) })),
+    ...(hpa.condition ? { condition: printableLine(hpa.condition, 1000) } : {}),
   };
 }
 
@@ -73,7 +73,7 @@ export interface EventLike {
 export function eventEntry(e: EventLike, atMs: number): TimelineEntry {
   const obj = e.involvedObject ?? {};
   const who = obj.kind === 'HorizontalPodAutoscaler' ? 'HPA' : (obj.kind ?? '');
-  return { atMs, kind: 'event', text: safeLine(`${who} ${obj.name ?? ''}: ${e.reason ?? 'Event'}: ${e.message ?? ''}`, 400) };
+  return { atMs, kind: 'event', text: printableLine(`${who} ${obj.name ?? ''}: ${e.reason ?? 'Event'}: ${e.message ?? ''}`, 400) };
 }
 
 /** Every scaler is back at its minimum and wants nothing else: the run's aftermath is over. */

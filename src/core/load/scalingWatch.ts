@@ -3,14 +3,14 @@
  * live-state watcher, list + watch), and the Events the HPA controller writes about them
  * (SuccessfulRescale with its reason). Calls back with the scalers and the new timeline lines.
  */
-import { loadClientNode } from '../cluster/clientNodeLoader';
-import { guardedWatch, type LiveConnection } from '../cluster/liveConnection';
+import { listAll, watchSource, type LiveConnection } from '../cluster/liveConnection';
 import { targetNodeId, watchLiveState, type LiveTarget } from '../cluster/liveState';
 import type { ClusterClient } from '../cluster/clusterClient';
+import { resourcePath } from '../cluster/requestPath';
+import { asNumber, at, stringAt } from '../cluster/serverObject';
 import type { LoadScaler, TimelineEntry } from './loadTypes';
 import type { LoadTarget } from './loadTarget';
 import { eventEntry, scalerChanges, scalerFrom } from './scalingTimeline';
-import { listItems, str, type EventObject } from './apiObjects';
 
 export interface ScalingWatch {
   scalers(): LoadScaler[];
@@ -67,13 +67,19 @@ export function watchScaling(
   };
 }
 
-function eventTime(e: EventObject): number {
-  return Date.parse(str(e.lastTimestamp) ?? str(e.eventTime) ?? str(e.metadata?.creationTimestamp) ?? '') || Date.now();
+function eventTime(e: unknown): number {
+  return Date.parse(stringAt(e, 'lastTimestamp') ?? stringAt(e, 'eventTime') ?? stringAt(e, 'metadata', 'creationTimestamp') ?? '') || Date.now();
 }
 
+/** Only Events about HPAs are asked for (the API server filters; a busy namespace sends the rest to no one). */
+const HPA_EVENTS = { fieldSelector: 'involvedObject.kind=HorizontalPodAutoscaler' };
+/** Waits before listing and watching again after a failure: doubling from 1 s, at most 30 s. */
+const RETRY_MS = { first: 1000, max: 30_000 };
+
 /**
- * The namespace's Events about these HPAs from `startMs` on: a list for the resourceVersion, then a
- * watch from it; when the watch ends it starts again from the last version seen (a 410 re-lists).
+ * The namespace's Events about these HPAs from `startMs` on: a list (paged and bounded) for the
+ * resourceVersion, then the connection's bounded watch from it; when the watch ends it starts again
+ * from the last version seen (a 410 re-lists), waiting longer after each failure in a row.
  */
 function watchHpaEvents(
   client: ClusterClient & LiveConnection,
@@ -82,62 +88,73 @@ function watchHpaEvents(
   startMs: number,
   onEntry: (e: TimelineEntry) => void,
 ): { dispose(): void } {
-  const k8s = loadClientNode();
   let disposed = false;
   let abort: AbortController | undefined;
   let retry: NodeJS.Timeout | undefined;
+  let failures = 0;
   let version = '';
   const seen = new Set<string>();
-  const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/events`;
-  const watch = guardedWatch(new k8s.Watch(client.kubeConfig), () => disposed);
+  const path = resourcePath({ apiVersion: 'v1', resource: 'events', namespace });
+  const watch = watchSource(client, () => disposed);
 
-  const consider = (e: EventObject) => {
-    const obj = e.involvedObject;
-    if (obj?.kind !== 'HorizontalPodAutoscaler' || !hpas.has(str(obj.name) ?? '')) return;
-    const at = eventTime(e);
-    if (at < startMs - 1000) return; // from before this run
-    const key = `${str(e.metadata?.uid) ?? ''}:${Number(e.count ?? e.series?.count ?? 0)}:${str(e.lastTimestamp) ?? ''}`;
+  const consider = (e: unknown) => {
+    if (stringAt(e, 'involvedObject', 'kind') !== 'HorizontalPodAutoscaler' || !hpas.has(stringAt(e, 'involvedObject', 'name') ?? '')) return;
+    const when = eventTime(e);
+    if (when < startMs - 1000) return; // from before this run
+    const count = asNumber(at(e, 'count')) ?? asNumber(at(e, 'series', 'count')) ?? 0;
+    const key = `${stringAt(e, 'metadata', 'uid') ?? ''}:${count}:${stringAt(e, 'lastTimestamp') ?? ''}`;
     if (seen.has(key)) return;
     if (seen.size > 5000) seen.clear();
     seen.add(key);
-    onEntry(eventEntry(e, at - startMs));
+    onEntry(
+      eventEntry(
+        {
+          reason: stringAt(e, 'reason'),
+          message: client.redact(stringAt(e, 'message') ?? ''),
+          involvedObject: { kind: 'HorizontalPodAutoscaler', name: stringAt(e, 'involvedObject', 'name') },
+        },
+        when - startMs,
+      ),
+    );
   };
 
   const start = async () => {
     if (disposed) return;
     try {
       if (!version) {
-        const res = await client.request({ method: 'GET', path });
-        if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
-        for (const e of listItems<EventObject>(res.body)) consider(e);
-        version = str((res.body as { metadata?: { resourceVersion?: unknown } }).metadata?.resourceVersion) ?? '';
+        const list = await listAll(client, path, HPA_EVENTS);
+        for (const e of list.items) consider(e);
+        version = list.metadata.resourceVersion;
       }
       abort = await watch.watch(
         path,
-        { resourceVersion: version || undefined, allowWatchBookmarks: true },
-        (phase: string, obj: unknown) => {
-          if (!obj || typeof obj !== 'object') return;
+        { ...HPA_EVENTS, resourceVersion: version || undefined, allowWatchBookmarks: true },
+        (phase, obj) => {
           if (phase === 'ERROR') {
-            if ((obj as { code?: unknown }).code === 410) version = '';
+            if (asNumber(at(obj, 'code')) === 410) version = '';
             return;
           }
-          const e = obj as EventObject;
-          const rv = str(e.metadata?.resourceVersion);
+          failures = 0;
+          const rv = stringAt(obj, 'metadata', 'resourceVersion');
           if (rv) version = rv;
-          if (phase === 'ADDED' || phase === 'MODIFIED') consider(e);
+          if (phase === 'ADDED' || phase === 'MODIFIED') consider(obj);
         },
-        () => restart(),
+        (err) => restart(err != null),
       );
     } catch {
-      restart();
+      restart(true);
     }
   };
-  const restart = () => {
+  const restart = (failed: boolean) => {
     if (disposed || retry) return;
-    retry = setTimeout(() => {
-      retry = undefined;
-      void start();
-    }, 1000);
+    failures = failed ? failures + 1 : 0;
+    retry = setTimeout(
+      () => {
+        retry = undefined;
+        void start();
+      },
+      Math.min(RETRY_MS.max, RETRY_MS.first * 2 ** Math.max(0, failures - 1)),
+    );
   };
   void start();
   return {

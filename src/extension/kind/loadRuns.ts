@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ManifestAnalysis } from '../manifestAnalysis';
-import { requireContext, requireTrust } from '../cluster/clusterGate';
+import { confirmRemote, requireContext, requireTrust } from '../cluster/clusterGate';
 import { topologyPanels } from '../topologyPanel';
 import type { KindCommandDeps } from './kindClusterCommand';
 import type { LoadRun } from '../../core/load/loadSession';
@@ -61,6 +61,9 @@ export class LoadRuns implements vscode.Disposable {
     if (!service) return undefined;
     const spec = await this.askSpec(service);
     if (!spec) return undefined;
+    // The run creates a load pod or a NodePort Service there and deletes it again: like Apply, a yes first on a cluster elsewhere.
+    const detail = `Sending load to Service ${service.namespace}/${service.name} creates a short-lived load pod or a temporary NodePort Service, deleted when the run ends.`;
+    if (!(await confirmRemote(ctx, 'Apply', 1, detail))) return undefined;
 
     const { startLoad } = await import('../../core/load/loadSession');
     const { LoadError } = await import('../../core/load/loadTarget');

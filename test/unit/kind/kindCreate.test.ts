@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { parse as parseYaml } from 'yaml';
 import { clusterNameProblem, configuredNodePorts, hostPortIsFree, kindClusterConfig } from '../../../src/core/kind/kindCreate';
 import { INSTALL_HELP, KindToolError, parseNodePortBindings, requireDockerAndKind } from '../../../src/core/kind/kindTools';
-import { safeLine } from '../../../src/core/safeText';
+import { printableLine } from '../../../src/core/terminalText';
 import { runCli } from '../../../src/cli/main';
 import { memoryIo } from '../../support/memoryIo';
 
@@ -71,10 +71,11 @@ test('NodePort bindings from docker inspect: the NodePort range only, addresses 
   ]);
 });
 
-test('safeLine drops escape sequences and control characters and bounds the length', () => {
-  assert.equal(safeLine('ok\x1b[2J\x1b]0;title\x07 done\r\nnext\x00'), 'ok done next');
-  assert.equal(safeLine('a'.repeat(20), 10), `${'a'.repeat(9)}…`);
-  assert.equal(safeLine(undefined), '');
+test('printableLine: one line, control characters shown as escapes (never raw), bounded length', () => {
+  assert.equal(printableLine('ok\x1b[2J\x1b]0;title\x07 done\r\nnext\x00'), 'ok\\x1b[2J\\x1b]0;title\\x07 done next\\x00');
+  assert.equal(printableLine('a\u202eb\x9b'), 'a\\u202eb\\x9b');
+  assert.equal(printableLine('a'.repeat(20), 10), `${'a'.repeat(9)}…`);
+  assert.equal(printableLine(undefined), '');
 });
 
 test('a host port held by someone is not free', async () => {

@@ -133,9 +133,12 @@ test('runHttpLoad: abort stops the schedule and drops what is in flight', async 
 test('input checks: names, port, method, path, rate, duration, body size, content type', () => {
   const ok = { namespace: 'shop', service: 'gateway' };
   assert.doesNotThrow(() => checkLoadInput(ok, spec({ path: '/predict?x=1' })));
+  // The API server's wider rule for Service names (a DNS-1123 label where RelaxedServiceNameValidation is on), as requestPath.ts checks it
+  assert.doesNotThrow(() => checkLoadInput({ ...ok, service: '9gateway' }, spec()));
   const bad: [Partial<typeof ok & { port: string }>, Partial<LoadRequestSpec>, RegExp][] = [
     [{ service: 'Gateway' }, {}, /Service name "Gateway"/],
-    [{ service: '9gateway' }, {}, /must start with a letter/],
+    [{ service: 'gate_way' }, {}, /DNS-1123 label/],
+    [{ service: '..' }, {}, /may not be/],
     [{ namespace: 'a/b' }, {}, /namespace "a\/b"/],
     [{ port: 'http;rm' }, {}, /--port must be/],
     [{}, { method: 'CONNECT' }, /--method must be one of/],
@@ -196,7 +199,7 @@ test('the load pod: values reach the script only as environment variables; it is
   assert.equal(m.spec.automountServiceAccountToken, false);
   assert.equal(m.spec.restartPolicy, 'Never');
   assert.equal(imageProblem('busybox:1.36'), undefined);
-  assert.equal(imageProblem('registry.example.com/team/load@sha256:abc'), undefined);
+  assert.equal(imageProblem(`registry.example.com/team/load@sha256:${'ab'.repeat(32)}`), undefined);
   assert.match(imageProblem('busybox; rm -rf /') ?? '', /not a container image reference/);
 });
 
@@ -299,9 +302,10 @@ test('a scaler from the live state: what came from the server is made printable'
     desiredReplicas: 2,
     minReplicas: 1,
     maxReplicas: 4,
-    metrics: ['CPU 90% / 50%'],
-    pods: [{ name: 'gateway-a', ready: true, phase: 'Running' }],
-    condition: 'ScalingLimited: red',
+    // control characters shown as escapes, never sent raw (terminalText.ts)
+    metrics: ['CPU 90% / 50%\\x1b]0;pwned\\x07'],
+    pods: [{ name: 'gateway-a\\x1b[2J', ready: true, phase: 'Running' }],
+    condition: 'ScalingLimited:\\x1b[31m red',
   });
   assert.equal(scalerFrom({ name: 'x', target: { kind: 'Deployment', name: 'x' }, maxReplicas: 2 }, { exists: false }), undefined);
 });
@@ -339,7 +343,11 @@ test('timeline: where a scaler starts, decisions, replica changes, pods added, r
       },
       26_000,
     ),
-    { atMs: 26_000, kind: 'event', text: 'HPA gateway: SuccessfulRescale: New size: 4; reason: cpu resource utilization (percentage of request) above target' },
+    {
+      atMs: 26_000,
+      kind: 'event',
+      text: 'HPA gateway: SuccessfulRescale: New size: 4; reason: cpu resource utilization (percentage of request) above target\\x1b[2J',
+    },
   );
 });
 
