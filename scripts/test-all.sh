@@ -5,8 +5,10 @@
 # suite, keeps going when one fails, and ends with one line: "N passed, N failed".
 #
 # The infrastructure set-up runs in the background while the suites that need none (unit, fuzz,
-# stress) run, so a cold machine overlaps downloads and Go builds with testing; a warm one sets
-# up in seconds either way.
+# stress) run, and each later suite starts as soon as its own infrastructure is ready (browser:
+# Chromium; cluster: the control plane; e2e: code-server, and the kind test bed for the files
+# that drive kind), so a cold machine overlaps downloads and Go builds with testing; a warm one
+# sets up in seconds either way.
 #
 # KUBE_TOPOLOGY_SUITES="unit browser" runs a subset (default: all).
 set -uo pipefail
@@ -37,14 +39,17 @@ npx tsc -p webview/tsconfig.json --noEmit || die "webview type check failed"
 npx tsc -p tsconfig.test.json || die "test compilation failed"
 
 # Test infrastructure, each script a no-op when its cache is warm. One background job, steps in
-# order (the Go builds share one build cache, so running them side by side would only thrash).
+# order (the Go builds share one build cache, so running them side by side would only thrash);
+# each step leaves a marker when it is done, and every suite starts as soon as what it needs is
+# ready, so the browser and cluster suites run while the kind test bed is still being built.
 setup_infrastructure() {
   local t
   timed() { t=$(date +%s); "$@"; local rc=$?; echo "=== set-up: $1 $2: $(( $(date +%s) - t )) s (exit $rc)"; return $rc; }
-  if wants browser || wants e2e; then timed bash test/support/chromium.sh || return 1; fi
-  if wants e2e; then timed bash test/e2e/setup.sh || return 1; fi
-  if wants cluster; then timed bash test/cluster/build.sh || return 1; fi
-  if wants kind; then timed as_root bash test/kind/prepare.sh || return 1; fi
+  mark() { touch "$results/ready-$1"; }
+  if wants browser || wants e2e; then timed bash test/support/chromium.sh && mark chromium || return 1; fi
+  if wants e2e; then timed bash test/e2e/setup.sh && mark code-server || return 1; fi
+  if wants cluster || wants e2e; then timed bash test/cluster/build.sh && mark control-plane || return 1; fi
+  if wants kind || wants e2e; then timed as_root bash test/kind/prepare.sh && mark kind || return 1; fi
 }
 needs_setup=0
 for s in browser e2e cluster kind; do wants "$s" && needs_setup=1; done
@@ -54,25 +59,49 @@ if [ "$needs_setup" = 1 ]; then
   setup_pid=$!
 fi
 
+# run_suite NAME [FILE...]: the suite's folder, or the given test files of it; results add up per name.
 run_suite() {
-  local name=$1 dir="out/test/$1"
+  local name=$1; shift
+  local dir="out/test/${name%%-*}" files=("$@")
+  [ ${#files[@]} -gt 0 ] || files=("$dir"/)
   compgen -G "$dir/*.test.js" >/dev/null || { echo "=== suite $name: no tests"; return; }
   step "suite $name"
   local t0; t0=$(date +%s)
   node --test --test-reporter=spec --test-reporter-destination=stdout \
-    --test-reporter=tap --test-reporter-destination="$results/$name.tap" "$dir"/
+    --test-reporter=tap --test-reporter-destination="$results/$name.tap" "${files[@]}"
   echo "=== suite $name: $(( $(date +%s) - t0 )) s"
 }
 
-setup_ok=1
-wait_for_setup() {
-  [ -n "$setup_pid" ] || return 0
-  wait "$setup_pid" || setup_ok=0
-  setup_pid=
+setup_failed=0
+setup_log_shown=0
+show_setup_log() {
+  [ "$setup_log_shown" = 0 ] || return 0
+  setup_log_shown=1
   step "set-up log"
   cat "$results/setup.log"
-  echo "=== set-up done at $(( $(date +%s) - started )) s"
-  [ "$setup_ok" = 1 ] || { echo "test-all: test infrastructure set-up failed (log above)" >&2; echo "setup: 0 passed, 1 failed" >"$results/setup.failed"; }
+}
+# Waits until every named piece of infrastructure is ready; false (and the log shown) if set-up failed first.
+ready() {
+  local need
+  for need in "$@"; do
+    while [ ! -e "$results/ready-$need" ]; do
+      if [ -n "$setup_pid" ] && ! kill -0 "$setup_pid" 2>/dev/null; then
+        wait "$setup_pid" || true
+        setup_pid=
+      fi
+      if [ -z "$setup_pid" ] && [ ! -e "$results/ready-$need" ]; then
+        if [ "$setup_failed" = 0 ]; then
+          setup_failed=1
+          show_setup_log
+          echo "test-all: test infrastructure set-up failed (log above)" >&2
+          echo "setup: 0 passed, 1 failed" >"$results/setup.failed"
+        fi
+        return 1
+      fi
+      sleep 2
+    done
+  done
+  echo "=== $* ready at $(( $(date +%s) - started )) s"
 }
 
 for s in $suites; do
@@ -80,15 +109,20 @@ for s in $suites; do
     unit | fuzz | stress) run_suite "$s" ;;
   esac
 done
-wait_for_setup
-if [ "$setup_ok" = 1 ]; then
-  for s in $suites; do
-    case $s in
-      unit | fuzz | stress) ;;
-      *) run_suite "$s" ;;
-    esac
-  done
-fi
+# The e2e files that drive a kind cluster wait for the kind test bed; the others run before it.
+e2e_kind=(out/test/e2e/kindJourney.test.js out/test/e2e/scaling.test.js)
+e2e_rest=()
+for f in out/test/e2e/*.test.js; do [[ " ${e2e_kind[*]} " == *" $f "* ]] || e2e_rest+=("$f"); done
+existing_kind=()
+for f in "${e2e_kind[@]}"; do [ -f "$f" ] && existing_kind+=("$f"); done
+wants browser && ready chromium && run_suite browser
+wants cluster && ready control-plane && run_suite cluster
+wants e2e && ready chromium code-server control-plane && run_suite e2e "${e2e_rest[@]}"
+wants kind && ready kind && run_suite kind
+wants e2e && [ ${#existing_kind[@]} -gt 0 ] && ready chromium code-server kind && run_suite e2e-kind "${existing_kind[@]}"
+if [ -n "$setup_pid" ]; then wait "$setup_pid" || true; setup_pid=; fi
+show_setup_log
+echo "=== set-up and suites done at $(( $(date +%s) - started )) s"
 
 pass=0; fail=0
 [ -f "$results/setup.failed" ] && fail=1

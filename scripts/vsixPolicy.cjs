@@ -1,7 +1,6 @@
 // What the packaged extension may hold, and a small reader for the .vsix (a zip) to check it.
 // Shared by scripts/package.mjs (refuses to leave a bad package behind) and the packaging test.
 'use strict';
-/* eslint-disable @typescript-eslint/no-require-imports -- a CommonJS module, loaded by scripts/package.mjs and the tests */
 
 const { builtinModules } = require('node:module');
 

@@ -29,7 +29,7 @@ export function parseArgs(argv: string[], spec: Record<string, OptionSpec>): Par
     const parsed: ParsedArgs['options'] = {};
     for (const [name, v] of Object.entries(values)) {
       if (v === undefined) continue;
-      parsed[name] = Array.isArray(v) ? v.map(String) : (v as string | boolean);
+      parsed[name] = Array.isArray(v) ? v.map(String) : v;
     }
     return { options: parsed, positionals };
   } catch (e) {

@@ -613,7 +613,7 @@ describe("TopologyPanel's message handler (host side, recording vscode fake)", (
       await send({ type: 'export', format: 'svg', data: '<svg xmlns="http://www.w3.org/2000/svg"/>', suggestedName: '../../../etc/passwd' });
       const dialog = fake.calls.find((c) => c.method === 'window.showSaveDialog');
       assert.ok(dialog, 'a valid SVG asks where to save');
-      const defaultUri = (dialog!.args[0] as { defaultUri: { fsPath: string } }).defaultUri.fsPath;
+      const defaultUri = (dialog.args[0] as { defaultUri: { fsPath: string } }).defaultUri.fsPath;
       assert.equal(path.dirname(defaultUri), path.join(ROOT, 'test/fixtures/hostile'));
       assert.equal(path.basename(defaultUri), 'etc-passwd');
       assert.deepEqual(

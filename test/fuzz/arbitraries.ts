@@ -335,7 +335,7 @@ function walk(rel: Release, schema: StoredSchema | undefined, key: string, depth
     }
     case 'array': {
       const n = depth > 6 || budget.left <= 0 ? 0 : Math.floor(rnd() * 3.5);
-      return Array.from({ length: n }, () => walk(rel, s!.items, key, depth + 1, rnd, budget));
+      return Array.from({ length: n }, () => walk(rel, s.items, key, depth + 1, rnd, budget));
     }
     case 'string':
       return stringFor(s, key, rnd);
@@ -569,7 +569,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
     junkText.map((s) => s.slice(0, 20)),
     fc.constantFrom(...SEPARATORS, ...RAW_SCALARS, ...HOSTILE_STRINGS.slice(0, 20), ': ', '- ', '\n  ', '\t', '&a ', '*a', '<<: *a\n'),
   ),
-}) as fc.Arbitrary<Mutation>;
+});
 
 export function mutate(text: string, m: Mutation): string {
   const at = text.length ? m.at % (text.length + 1) : 0;

@@ -30,7 +30,7 @@ export function renderDocuments(template: Template, values: ParameterValues): Re
   const ctx: Ctx = { values, commentValues: oneLineValues(values) };
   for (const source of template.body) {
     const doc = source.clone();
-    const root = transform(doc.contents as YamlNode, ctx);
+    const root = transform(doc.contents, ctx);
     if (root === REMOVE || root === null) continue;
     doc.contents = root as typeof doc.contents;
     if (doc.commentBefore) doc.commentBefore = interpolate(doc.commentBefore, ctx.commentValues);
@@ -38,9 +38,9 @@ export function renderDocuments(template: Template, values: ParameterValues): Re
     const obj = (doc.toJS() ?? {}) as Record<string, unknown>;
     const meta = (obj.metadata ?? {}) as Record<string, unknown>;
     out.push({
-      apiVersion: String(obj.apiVersion ?? ''),
-      kind: String(obj.kind ?? ''),
-      name: String(meta.name ?? ''),
+      apiVersion: scalarText(obj.apiVersion),
+      kind: scalarText(obj.kind),
+      name: scalarText(meta.name),
       namespace: typeof meta.namespace === 'string' ? meta.namespace : undefined,
       text: printDocument(doc),
     });
@@ -115,7 +115,7 @@ function transform(node: YamlNode | null, ctx: Ctx): Out {
     }
     const pairs = [];
     for (const [i, pair] of node.items.entries()) {
-      if (isScalar(pair.key)) transform(pair.key as YamlNode, ctx);
+      if (isScalar(pair.key)) transform(pair.key, ctx);
       const v = transform(pair.value as YamlNode, ctx);
       if (v === REMOVE) {
         // The parser keeps a comment above a nested mapping's first key on the mapping; it
@@ -164,7 +164,7 @@ export function renderFiles(template: Template, values: ParameterValues, options
   const used = new Set<string>();
   const files: GeneratedFile[] = [];
   for (const d of docs) {
-    let base = fileStem(prefix, d);
+    const base = fileStem(prefix, d);
     let name = `${base}.yaml`;
     for (let i = 2; used.has(name); i++) name = `${base}-${i}.yaml`;
     used.add(name);
@@ -192,9 +192,15 @@ function slug(s: string): string {
     .replace(/^[-.]+|[-.]+$/g, '');
 }
 
+/** A rendered scalar as text ('' for a missing or structured value, never "[object Object]"). */
+function scalarText(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+}
+
 /** A file name from user values must stay one plain name inside the target folder. */
 function safeFileName(name: string, fallback: string): string {
   const cleaned = name
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
     .replace(/[\\/:*?"<>|\x00-\x1f]+/g, '-')
     .replace(/^\.+/, '')
     .trim();

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { withAbortSignal } from '../cancellation';
 import type { Finding } from '../../core/findings';
 import type { ApplyPlan, ApplyProgress, ApplyResult, DeleteProgress, PlannedResource } from '../../core/cluster/applyTypes';
 import type { ApplySession } from '../../core/cluster/applyEngine';
@@ -268,21 +269,16 @@ async function withCancellableProgress<T>(
   title: string,
   run: (signal: AbortSignal, report: (message: string, e: Progress) => void) => Promise<T>,
 ): Promise<T | undefined> {
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-    const abort = new AbortController();
-    const sub = token.onCancellationRequested(() => abort.abort());
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
     let last = 0;
-    try {
-      const out = await run(abort.signal, (message, e) => {
+    return withAbortSignal(token, (signal) =>
+      run(signal, (message, e) => {
         const frac = 'total' in e && e.total ? ('done' in e ? e.done / e.total : 0) : 0;
         const inc = Math.max(0, frac * 100 - last);
         last += inc;
         progress.report({ message, increment: inc || undefined });
-      });
-      return out;
-    } finally {
-      sub.dispose();
-    }
+      }),
+    );
   });
 }
 

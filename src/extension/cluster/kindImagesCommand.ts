@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { withAbortSignal } from '../cancellation';
 import type { Resource } from '../../core/parse/manifestParser';
 import type { ManifestAnalysis } from '../manifestAnalysis';
 import type { ClusterContextManager } from './clusterContext';
@@ -78,21 +79,16 @@ export async function loadImagesIntoKind(deps: ImagesDeps, arg?: unknown, many?:
   try {
     const results = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Loading images into kind "${ctx.kindCluster}"`, cancellable: true },
-      async (progress, token) => {
-        const abort = new AbortController();
-        const sub = token.onCancellationRequested(() => abort.abort());
-        try {
-          return await kindImages.loadImagesIntoKind(toLoad, ctx.kindCluster!, {
-            signal: abort.signal,
+      (progress, token) =>
+        withAbortSignal(token, (signal) =>
+          kindImages.loadImagesIntoKind(toLoad, ctx.kindCluster!, {
+            signal,
             onProgress: (p) => {
               if (p.state === 'loading') progress.report({ message: `${p.index + 1}/${p.total} ${p.image}`, increment: p.index === 0 ? 0 : 100 / p.total });
               deps.log.info(`kind load docker-image ${p.image} --name ${ctx.kindCluster}: ${p.state}${p.message ? ` (${p.message})` : ''}`);
             },
-          });
-        } finally {
-          sub.dispose();
-        }
-      },
+          }),
+        ),
     );
     const loaded = results.filter((r) => r.loaded).map((r) => r.image);
     const failed = results.filter((r) => !r.loaded);

@@ -191,7 +191,10 @@ test('a symbolic link at a target name is an existing file, and overwriting repl
   // A dangling link: following it would create a file outside the workspace.
   symlinkSync(path.join(outside, 'created-through-link.yaml'), link);
   await run();
-  assert.ok(fake.warnings.some((w) => /clothing\.yaml already exists/.test(w.message)), 'asked before writing over the link');
+  assert.ok(
+    fake.warnings.some((w) => /clothing\.yaml already exists/.test(w.message)),
+    'asked before writing over the link',
+  );
   assert.ok(lstatSync(link).isSymbolicLink(), 'cancelled: the link is untouched');
 
   resetFake(fake, dir);

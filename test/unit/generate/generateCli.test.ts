@@ -24,7 +24,7 @@ function cliIo(cwd: string): Captured {
         io.err += t;
       },
     }),
-  } as Captured;
+  };
   return io;
 }
 
