@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { UI_WAIT, eventually, openFile, paletteEntries, runCommand, runSetup, startSession, type Session } from './codeServer';
+import { UI_WAIT, eventually, openFile, paletteEntries, runCommand, runSetup, startEachTestFresh, startSession, type Session } from './codeServer';
 import { topologyFrame } from './workbench';
 import { containersNamed, defaultNodeImage, kindTestBedProblem, listKindClusters, runOk, trackKindCluster, type KindCluster } from '../kind/kindCluster';
 import { CLI, cliEnv } from '../kind/journeySupport';
@@ -61,8 +61,15 @@ async function notification(pattern: RegExp, timeout = UI_WAIT * 2): Promise<str
   );
 }
 
-async function clearNotifications(): Promise<void> {
-  await runCommand(session().page, 'Notifications: Clear All Notifications');
+/** The manifest's topology, given the whole window and fitted, as a user would look at it. */
+async function showTopology(): Promise<Frame> {
+  const { page } = session();
+  await openFile(page, 'app.yaml');
+  await runCommand(page, 'Kube Topology: Show Topology');
+  const frame = await topologyFrame(page, 'Topology: app.yaml');
+  await runCommand(page, 'View: Maximize Editor Group and Hide Side Bars');
+  await frame.getByTitle('Fit the whole graph (0)').click();
+  return frame;
 }
 
 /** Types into the open quick input and accepts it. */
@@ -120,8 +127,13 @@ after(
 );
 
 describe('see it scale in VS Code on a real kind cluster', { timeout: 3_000_000 }, () => {
+  // Each test starts from the same workbench and opens what it needs; the cluster (and a running load) carry over.
+  startEachTestFresh(session);
+
   test("Create kind Cluster: a name, kind's progress, then the new context selected", async () => {
     const { page } = session();
+    // Opening a manifest activates the extension, as it would for a user.
+    await openFile(page, 'app.yaml');
     // the workbench lists contributed commands once the extension host has read them
     await eventually(
       () => paletteEntries(page, 'Kube Topology: Create kind Cluster'),
@@ -150,7 +162,6 @@ describe('see it scale in VS Code on a real kind cluster', { timeout: 3_000_000 
 
   test('Apply: the HPA has no metrics, metrics-server is offered and installed in one click, the HPA chip reads real CPU', async () => {
     const { page } = session();
-    await clearNotifications();
     await cluster.loadImages('kt-burner:v1');
     await openFile(page, 'app.yaml');
     await runCommand(page, 'Kube Topology: Apply to Cluster');
@@ -174,10 +185,7 @@ describe('see it scale in VS Code on a real kind cluster', { timeout: 3_000_000 
     assert.match(done, /Installed: 9 objects .* Remove it with "Kube Topology: Remove metrics-server"\./);
     assert.match(await runOk('docker', ['exec', `${cluster.name}-control-plane`, 'crictl', 'images']), /metrics-server\/metrics-server\s+v0\.8\.1/);
 
-    await runCommand(page, 'Kube Topology: Show Topology');
-    const frame = await topologyFrame(page, 'Topology: app.yaml');
-    await runCommand(page, 'View: Maximize Editor Group and Hide Side Bars');
-    await frame.getByTitle('Fit the whole graph (0)').click();
+    const frame = await showTopology();
     const cpu = await eventually(
       () => chip(frame, HPA, 'live-hpa', 'label'),
       (t) => /CPU \d+% \/ 50%/.test(t),
@@ -190,14 +198,14 @@ describe('see it scale in VS Code on a real kind cluster', { timeout: 3_000_000 
 
   test('Send load from the Service card: the HPA scales up and new pods appear on the graph, with the timeline', async () => {
     const { page } = session();
-    await clearNotifications();
-    const frame = await topologyFrame(page, 'Topology: app.yaml');
+    const frame = await showTopology();
     await page.mouse.move(5, 500);
     await frame.locator(`.live-overlay[data-node="${GATEWAY_SVC}"] [data-action="sendLoad"]`).click();
     await answer('/cgi-bin/predict'); // path
     await answer(undefined); // GET
     await answer('2'); // req/s
-    await answer('150s'); // duration
+    // longer than the scale-up takes on a busy machine: Stop ends it (the next test), not the clock
+    await answer('300s'); // duration
     await notification(/load → gateway/);
     // off the cards, so no hover card covers the graph in the screenshots
     await page.mouse.move(5, 500);
@@ -207,7 +215,7 @@ describe('see it scale in VS Code on a real kind cluster', { timeout: 3_000_000 
     assert.equal(await card.locator('.load-title').textContent(), 'Load → gateway');
     assert.match(
       (await card.locator('.load-via').textContent()) ?? '',
-      /^GET \/cgi-bin\/predict · 2 req\/s for 150 s · NodePort \d+ at 127\.0\.0\.1:\d+ \(temporary Service kt-load-/,
+      /^GET \/cgi-bin\/predict · 2 req\/s for 300 s · NodePort \d+ at 127\.0\.0\.1:\d+ \(temporary Service kt-load-/,
     );
 
     const wants = await eventually(
@@ -243,9 +251,10 @@ describe('see it scale in VS Code on a real kind cluster', { timeout: 3_000_000 
   });
 
   test('Stop is one click: the load ends, its NodePort Service is removed, and the graph shows the scale-down', async () => {
-    const { page } = session();
-    const frame = await topologyFrame(page, 'Topology: app.yaml');
+    // A topology opened afresh while the load runs shows its card too (the run lives in the extension host).
+    const frame = await showTopology();
     const card = frame.locator('.load-card');
+    await frame.locator('.load-card[data-phase="running"]').waitFor({ timeout: UI_WAIT });
     await card.locator('vscode-button', { hasText: 'Stop' }).click();
     // the load ends at once; the card keeps following the HPA down
     await frame.locator('.load-card[data-phase="settling"]').waitFor({ timeout: UI_WAIT });
