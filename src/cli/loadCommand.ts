@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, stringOption } from './argParser';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { confirmRemote, openReachableCluster, parseDuration, resolveContext, terminalIo } from './clusterCommon';
+import { readFileCapped, TooLargeError } from '../core/cluster/boundedIo';
 import { bodyContentType, LoadError, MAX_BODY_BYTES, METHODS } from '../core/load/loadTarget';
 import { startLoad, type RouteChoice } from '../core/load/loadSession';
 import { DEFAULT_LOAD_IMAGE } from '../core/load/podLoad';
@@ -158,10 +158,10 @@ function requestSpec(options: Record<string, string | string[] | boolean>, cwd: 
   if (bodyFile !== undefined) {
     const file = path.resolve(cwd, bodyFile);
     try {
-      if (fs.statSync(file).size > MAX_BODY_BYTES) throw new Error(`larger than ${MAX_BODY_BYTES / 1024} KB`);
-      body = fs.readFileSync(file, 'utf8');
+      // With a ceiling: a device or pipe (/dev/zero) ends at it instead of filling the memory.
+      body = readFileCapped(file, MAX_BODY_BYTES, `--body ${bodyFile}`).toString('utf8');
     } catch (e) {
-      throw new UsageError(`--body ${bodyFile}: ${(e as Error).message}`);
+      throw new UsageError(e instanceof TooLargeError ? e.message : `--body ${bodyFile}: ${(e as Error).message}`);
     }
     contentType ??= bodyContentType(file, body);
   }

@@ -14,7 +14,7 @@ import { BODY_LIMITS, type ClusterClient } from '../cluster/clusterClient';
 import { imageReferenceProblem } from '../cluster/kindImages';
 import { describeClusterError, listAll } from '../cluster/liveConnection';
 import { resourcePath, type ApiPath } from '../cluster/requestPath';
-import { stringAt } from '../cluster/serverObject';
+import { objectsAt, stringAt } from '../cluster/serverObject';
 import { printableLine } from '../terminalText';
 import type { LoadStats, RequestResult } from './loadStats';
 import type { LoadRequestSpec } from './loadTypes';
@@ -221,8 +221,7 @@ async function waitUntilStarted(client: ClusterClient, podPath: ApiPath, image: 
       throw new LoadError(
         `the load pod failed to start: ${serverText(client, stringAt(pod, 'status', 'message') ?? stringAt(pod, 'status', 'reason') ?? 'Failed', 300)}`,
       );
-    const statuses = (pod as { status?: { containerStatuses?: unknown } } | undefined)?.status?.containerStatuses;
-    const first: unknown = Array.isArray(statuses) ? statuses[0] : undefined;
+    const first = objectsAt(pod, 'status', 'containerStatuses')[0];
     const reason = stringAt(first, 'state', 'waiting', 'reason') ?? '';
     if (/^(ErrImagePull|ImagePullBackOff|InvalidImageName|ErrImageNeverPull)$/.test(reason)) {
       throw new LoadError(

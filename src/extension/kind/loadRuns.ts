@@ -176,7 +176,7 @@ export class LoadRuns implements vscode.Disposable {
     const key = `kubeTopology.load.${s.namespace}/${s.name}`;
     const last = this.deps.context.workspaceState.get<Remembered>(key);
     const title = `Send load to ${s.name}`;
-    const { bodyContentType, checkLoadInput } = await import('../../core/load/loadTarget');
+    const { bodyContentType, checkLoadInput, MAX_BODY_BYTES } = await import('../../core/load/loadTarget');
     const requestPath = await vscode.window.showInputBox({
       title: `${title} (1/4)`,
       prompt: 'Path (and query) to call, e.g. /predict',
@@ -222,7 +222,9 @@ export class LoadRuns implements vscode.Disposable {
     let body: string | undefined;
     if (bodyFile) {
       try {
-        body = new TextDecoder().decode(await vscode.workspace.fs.readFile(vscode.Uri.file(bodyFile)));
+        // With a ceiling, as the CLI reads --body: a device or pipe ends at it.
+        const { readFileCapped } = await import('../../core/cluster/boundedIo');
+        body = readFileCapped(bodyFile, MAX_BODY_BYTES).toString('utf8');
       } catch (e) {
         void vscode.window.showErrorMessage(`Kube Topology: cannot read ${bodyFile}: ${(e as Error).message}`);
         return undefined;

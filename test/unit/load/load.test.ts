@@ -364,4 +364,8 @@ test('CLI: load refuses to run unbounded and checks its options before touching 
   io.err = '';
   assert.equal(await runCli(['load', 'gateway', '--rps', '5', '--duration', '1m', '--body', '/nonexistent/body.json'], io), 2);
   assert.match(io.err, /--body \/nonexistent\/body\.json: ENOENT/);
+  // a device that never ends is read up to the ceiling, not into all memory
+  io.err = '';
+  assert.equal(await runCli(['load', 'gateway', '--rps', '5', '--duration', '1m', '--body', '/dev/zero'], io), 2);
+  assert.match(io.err, /--body \/dev\/zero is larger than 1 MiB; gave up reading it/);
 });
