@@ -196,21 +196,22 @@ describe('see it scale in VS Code on a real kind cluster', { timeout: 3_000_000 
     await session().screenshot('hpa-real-cpu');
   });
 
-  test('Send load from the Service card: the HPA scales up and new pods appear on the graph, with the timeline', async () => {
+  // One test: the load's progress notification stays while it runs, and every test starts with none.
+  test('Send load from the Service card: the HPA scales up and new pods appear on the graph, with the timeline; Stop is one click, the load objects go and the graph shows the scale-down', async () => {
     const { page } = session();
-    const frame = await showTopology();
+    let frame = await showTopology();
     await page.mouse.move(5, 500);
     await frame.locator(`.live-overlay[data-node="${GATEWAY_SVC}"] [data-action="sendLoad"]`).click();
     await answer('/cgi-bin/predict'); // path
     await answer(undefined); // GET
     await answer('2'); // req/s
-    // longer than the scale-up takes on a busy machine: Stop ends it (the next test), not the clock
+    // longer than the scale-up takes on a busy machine: Stop ends it (below), not the clock
     await answer('300s'); // duration
     await notification(/load → gateway/);
     // off the cards, so no hover card covers the graph in the screenshots
     await page.mouse.move(5, 500);
     await frame.locator('.hovercard').waitFor({ state: 'hidden' });
-    const card = frame.locator('.load-card');
+    let card = frame.locator('.load-card');
     await card.waitFor({ timeout: UI_WAIT * 2 });
     assert.equal(await card.locator('.load-title').textContent(), 'Load → gateway');
     assert.match(
@@ -248,12 +249,19 @@ describe('see it scale in VS Code on a real kind cluster', { timeout: 3_000_000 
     await session().screenshot('scaled-up');
     const hpa = await hpaStatus(cluster, ns, 'gateway');
     assert.ok(hpa.desiredReplicas >= 2, JSON.stringify(hpa));
-  });
 
-  test('Stop is one click: the load ends, its NodePort Service is removed, and the graph shows the scale-down', async () => {
     // A topology opened afresh while the load runs shows its card too (the run lives in the extension host).
-    const frame = await showTopology();
-    const card = frame.locator('.load-card');
+    await runCommand(page, 'View: Close All Editors');
+    await eventually(
+      () => page.locator('.tabs-container .tab').count(),
+      (n) => n === 0,
+      'the topology and the manifest closed',
+    );
+    await openFile(page, 'app.yaml');
+    await runCommand(page, 'Kube Topology: Show Topology');
+    frame = await topologyFrame(page, 'Topology: app.yaml');
+    await frame.getByTitle('Fit the whole graph (0)').click();
+    card = frame.locator('.load-card');
     await frame.locator('.load-card[data-phase="running"]').waitFor({ timeout: UI_WAIT });
     await card.locator('vscode-button', { hasText: 'Stop' }).click();
     // the load ends at once; the card keeps following the HPA down
