@@ -72,12 +72,27 @@ async function showTopology(): Promise<Frame> {
   return frame;
 }
 
-/** Types into the open quick input and accepts it. */
-async function answer(text: string | undefined): Promise<void> {
+/**
+ * Answers one step of a quick input: waits until the widget shows that step (its title; the widget
+ * is reused from step to step, so its mere presence says nothing), types `text` or, for a pick,
+ * waits until the row `pick` is the focused one, then accepts.
+ */
+async function answer(step: string, choice: { text: string } | { pick: string }): Promise<void> {
   const { page } = session();
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor();
-  if (text !== undefined) await input.fill(text);
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: step }).waitFor();
+  if ('text' in choice) {
+    const input = page.locator('.quick-input-widget .quick-input-box input');
+    await input.fill(choice.text);
+    await eventually(
+      () => input.inputValue(),
+      (v) => v === choice.text,
+      `"${choice.text}" typed into ${step}`,
+    );
+  } else {
+    await page
+      .locator('.quick-input-widget .monaco-list-row.focused', { has: page.locator('.label-name', { hasText: new RegExp(`^${choice.pick}$`) }) })
+      .waitFor();
+  }
   await page.keyboard.press('Enter');
 }
 
@@ -142,10 +157,10 @@ describe('see it scale in VS Code on a real kind cluster', { timeout: 3_000_000 
     );
     const t0 = Date.now();
     await runCommand(page, 'Kube Topology: Create kind Cluster');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Create kind Cluster' }).waitFor();
     const input = page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor();
     assert.match(await input.inputValue(), /^kind(-\d+)?$/, 'a free name is suggested');
-    await answer(cluster.name);
+    await answer('Create kind Cluster', { text: cluster.name });
     await notification(new RegExp(`creating kind cluster "${cluster.name}"`));
     await session().screenshot('kind-create-progress');
     const ready = await notification(
@@ -202,11 +217,11 @@ describe('see it scale in VS Code on a real kind cluster', { timeout: 3_000_000 
     let frame = await showTopology();
     await page.mouse.move(5, 500);
     await frame.locator(`.live-overlay[data-node="${GATEWAY_SVC}"] [data-action="sendLoad"]`).click();
-    await answer('/cgi-bin/predict'); // path
-    await answer(undefined); // GET
-    await answer('2'); // req/s
+    await answer('Send load to gateway (1/4)', { text: '/cgi-bin/predict' });
+    await answer('Send load to gateway (2/4)', { pick: 'GET' });
+    await answer('Send load to gateway (3/4)', { text: '2' }); // req/s
     // longer than the scale-up takes on a busy machine: Stop ends it (below), not the clock
-    await answer('300s'); // duration
+    await answer('Send load to gateway (4/4)', { text: '300s' });
     await notification(/load → gateway/);
     // off the cards, so no hover card covers the graph in the screenshots
     await page.mouse.move(5, 500);
@@ -257,10 +272,7 @@ describe('see it scale in VS Code on a real kind cluster', { timeout: 3_000_000 
       (n) => n === 0,
       'the topology and the manifest closed',
     );
-    await openFile(page, 'app.yaml');
-    await runCommand(page, 'Kube Topology: Show Topology');
-    frame = await topologyFrame(page, 'Topology: app.yaml');
-    await frame.getByTitle('Fit the whole graph (0)').click();
+    frame = await showTopology();
     card = frame.locator('.load-card');
     await frame.locator('.load-card[data-phase="running"]').waitFor({ timeout: UI_WAIT });
     await card.locator('vscode-button', { hasText: 'Stop' }).click();
