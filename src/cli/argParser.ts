@@ -1,5 +1,6 @@
 import { parseArgs as parseNodeArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './cliIo';
+import { errorText } from '../core/errorText';
 
 export interface OptionSpec {
   /** Takes a value (`--output json` or `--output=json`). */
@@ -40,7 +41,7 @@ export function parseArgs(argv: string[], spec: Record<string, OptionSpec>): Par
 /** Node's messages name the option and often add advice meant for programmers; keep ours short. */
 function usageMessage(e: unknown): string {
   const code = (e as { code?: string }).code;
-  const message = e instanceof Error ? e.message : String(e);
+  const message = errorText(e);
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown option ${/Unknown option '([^']+)'/.exec(message)?.[1] ?? ''}`;

@@ -17,6 +17,7 @@ import {
   type TemplateDirectory,
   type TemplateParameter,
 } from '../core/generate';
+import { errorText } from '../core/errorText';
 
 export const GENERATE_HELP = `Usage: kube-topology generate PRESET [options]
        kube-topology generate --list [PRESET]
@@ -169,7 +170,7 @@ async function generate(argv: string[], io: GenerateIo): Promise<number> {
     await io.mkdir(dir);
     for (const f of targets) await io.writeFile(f.path, f.text);
   } catch (e) {
-    throw new UsageError(`cannot write to ${display(dir, io.cwd)} (${(e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e))})`);
+    throw new UsageError(`cannot write to ${display(dir, io.cwd)} (${(e as NodeJS.ErrnoException).code ?? errorText(e)})`);
   }
   for (const f of targets) io.stdout(`${existing.includes(f.path) ? 'overwrote' : 'wrote'} ${display(f.path, io.cwd)}\n`);
   io.stdout(`\nApply with: kubectl apply -f ${display(targets.length === 1 ? targets[0].path : dir, io.cwd)}\n`);

@@ -14,6 +14,7 @@ import { runContexts } from './clusterContextsCommand';
 import { runKindCreate } from './kindCreateCommand';
 import { runKindAddons } from './kindAddonsCommand';
 import { runLoad } from './loadCommand';
+import { errorText } from '../core/errorText';
 
 const HELP = `kube-topology ${TOOL_VERSION} — validate, draw, generate and apply Kubernetes topologies
 
@@ -87,7 +88,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 function oneLineMessage(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).split('\n')[0].slice(0, 500);
+  return errorText(e).split('\n')[0].slice(0, 500);
 }
 
 /**

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { evaluateForm, essentialParameters, kindRecommendations, type OutputLayout, type ParameterValue, type Template } from '../core/generate';
 import { writeGeneratedFiles, type GenerateDeps } from './generatedFiles';
 import { currentContextIsKind, defaultTargetFolder, loadAllTemplates, pickWorkspaceFolder, preferredTemplate, templateWhere } from './generatorTemplates';
+import { errorText } from '../core/errorText';
 
 /** Where the form starts when the quick input hands over ("More options…"). */
 export interface GeneratorStart {
@@ -51,7 +52,7 @@ function guarded(make: () => (target?: unknown) => Promise<void>): (target?: unk
     try {
       await run(target);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Kube Topology: could not generate the topology: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(`Kube Topology: could not generate the topology: ${errorText(e)}`);
     }
   };
 }

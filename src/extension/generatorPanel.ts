@@ -9,6 +9,7 @@ import { writeGeneratedFiles, type GenerateDeps } from './generatedFiles';
 import type { GeneratorStart } from './generateCommand';
 import { formMessage, stateMessage } from './generatorMessages';
 import { currentContextIsKind, defaultTargetFolder, loadAllTemplates, preferredTemplate, templateWhere } from './generatorTemplates';
+import { errorText } from '../core/errorText';
 
 /**
  * The generator form's host side: one panel ("Generate Topology") that shows a template's
@@ -245,7 +246,7 @@ class GeneratorPanel {
       const outcome = await writeGeneratedFiles({ template, values: ev.values, changed: ev.changed, layout: m.layout, folder }, this.deps);
       this.post({ type: 'generated', ok: outcome.written, message: outcome.message });
     } catch (e) {
-      this.post({ type: 'generated', ok: false, message: `Could not write the files: ${e instanceof Error ? e.message : String(e)}` });
+      this.post({ type: 'generated', ok: false, message: `Could not write the files: ${errorText(e)}` });
     } finally {
       this.writing = false;
     }

@@ -13,6 +13,7 @@ import {
   type HostToWebviewMessage,
   type WebviewToHostMessage,
 } from '../shared/webviewProtocol';
+import { errorText } from '../core/errorText';
 
 /**
  * The topology webview panel's host side.
@@ -320,7 +321,7 @@ export class TopologyPanel implements vscode.Disposable {
       );
       this.post({
         type: 'error',
-        message: `The graph could not be built: ${e instanceof Error ? e.message : String(e)}`,
+        message: `The graph could not be built: ${errorText(e)}`,
         hint: 'Check the Kube Topology output channel for details, then use Refresh.',
       });
     }
@@ -383,7 +384,7 @@ export class TopologyPanel implements vscode.Disposable {
       editor.selection = new vscode.Selection(range.start, range.end);
       editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     } catch (e) {
-      void vscode.window.showWarningMessage(`Could not open ${node.file}: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showWarningMessage(`Could not open ${node.file}: ${errorText(e)}`);
     }
   }
 
@@ -428,7 +429,7 @@ export class TopologyPanel implements vscode.Disposable {
       await vscode.workspace.fs.writeFile(target, bytes);
       this.post({ type: 'exportResult', ok: true, message: `Saved ${vscode.workspace.asRelativePath(target)}` });
     } catch (e) {
-      this.post({ type: 'exportResult', ok: false, message: `Could not save: ${e instanceof Error ? e.message : String(e)}` });
+      this.post({ type: 'exportResult', ok: false, message: `Could not save: ${errorText(e)}` });
     }
   }
 }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { parseTemplate } from './templateParser';
 import { TemplateError, type Template } from './templateTypes';
+import { errorText } from '../errorText';
 
 /** Folder inside a workspace that holds the user's own templates. */
 export const WORKSPACE_TEMPLATES_DIR = '.kube-topology/templates';
@@ -42,7 +43,7 @@ export async function loadTemplates(dirs: readonly TemplateDirectory[], access: 
     try {
       names = await access.listDir(dir);
     } catch (e) {
-      errors.push(new TemplateError(dir, `cannot read folder (${e instanceof Error ? e.message : String(e)})`));
+      errors.push(new TemplateError(dir, `cannot read folder (${errorText(e)})`));
       continue;
     }
     if (!names) continue;
@@ -53,7 +54,7 @@ export async function loadTemplates(dirs: readonly TemplateDirectory[], access: 
       try {
         text = await access.readFile(file);
       } catch (e) {
-        errors.push(new TemplateError(file, `cannot read (${e instanceof Error ? e.message : String(e)})`));
+        errors.push(new TemplateError(file, `cannot read (${errorText(e)})`));
         continue;
       }
       try {
@@ -63,7 +64,7 @@ export async function loadTemplates(dirs: readonly TemplateDirectory[], access: 
         byName.set(t.name, t);
       } catch (e) {
         if (e instanceof TemplateError) errors.push(e);
-        else errors.push(new TemplateError(file, e instanceof Error ? e.message : String(e)));
+        else errors.push(new TemplateError(file, errorText(e)));
       }
     }
   }
