@@ -7,6 +7,7 @@ import { bodyContentType, LoadError, MAX_BODY_BYTES, METHODS } from '../core/loa
 import { startLoad, type RouteChoice } from '../core/load/loadSession';
 import { DEFAULT_LOAD_IMAGE } from '../core/load/podLoad';
 import type { LoadCounts, LoadRequestSpec, LoadScaler, LoadStatus, TimelineEntry } from '../core/load/loadTypes';
+import { errorText } from '../core/errorText';
 
 export const LOAD_HELP = `Usage: kube-topology load SERVICE --rps R --duration D [options]
 
@@ -161,7 +162,7 @@ function requestSpec(options: Record<string, string | string[] | boolean>, cwd: 
       // With a ceiling: a device or pipe (/dev/zero) ends at it instead of filling the memory.
       body = readFileCapped(file, MAX_BODY_BYTES, `--body ${bodyFile}`).toString('utf8');
     } catch (e) {
-      throw new UsageError(e instanceof TooLargeError ? e.message : `--body ${bodyFile}: ${(e as Error).message}`);
+      throw new UsageError(e instanceof TooLargeError ? e.message : `--body ${bodyFile}: ${errorText(e)}`);
     }
     contentType ??= bodyContentType(file, body);
   }

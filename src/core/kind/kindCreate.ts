@@ -20,6 +20,7 @@ import { conditionsAt, numberAt, objectsAt } from '../cluster/serverObject';
 import { printableLine } from '../terminalText';
 import { imageProblem } from '../load/podLoad';
 import { dockerCgroupVersion, firstErrorLine, KindToolError, nodePortMappings, requireDockerAndKind, runTool, type NodePortMapping } from './kindTools';
+import { errorText } from '../errorText';
 
 export const DEFAULT_KIND_CLUSTER_NAME = 'kind';
 /** The NodePort the generated config maps to the same host port (the next free one when taken). */
@@ -173,7 +174,7 @@ export async function createKindCluster(o: KindCreateOptions): Promise<CreatedKi
         if (fs.statSync(configPath).size > MAX_CONFIG_BYTES) throw new Error(`larger than ${MAX_CONFIG_BYTES / 1024} KB`);
         text = fs.readFileSync(configPath, 'utf8');
       } catch (e) {
-        throw new KindToolError(`cannot read the kind config ${configPath}: ${(e as Error).message}`, 'failed');
+        throw new KindToolError(`cannot read the kind config ${configPath}: ${errorText(e)}`, 'failed');
       }
       config = { source: 'file', path: configPath };
       if (!configuredNodePorts(text).length) {
@@ -295,7 +296,7 @@ async function waitFor(client: ClusterClient, signal: AbortSignal | undefined, d
     try {
       if (await ready()) return;
     } catch (e) {
-      last = printableLine((e as Error).message, 300);
+      last = printableLine(errorText(e), 300);
     }
     if (Date.now() > deadline) throw new KindToolError(`timed out waiting for ${what} on ${client.context.name}${last ? ` (${last})` : ''}`, 'failed');
     await new Promise<void>((resolve) => {

@@ -17,6 +17,7 @@ import { openNodePortRoute } from './nodePortRoute';
 import { DEFAULT_LOAD_IMAGE, imageProblem, openPodRoute } from './podLoad';
 import { watchScaling, type ScalingWatch } from './scalingWatch';
 import { settled } from './scalingTimeline';
+import { errorText } from '../errorText';
 
 export type RouteChoice = 'auto' | LoadRoute;
 
@@ -233,7 +234,7 @@ async function chooseRoute(client: ClusterClient, via: RouteChoice, env: NodeJS.
     try {
       mappings = await nodePortMappings(cluster, { env, signal });
     } catch (e) {
-      if (via === 'nodeport') throw new LoadError(`cannot read kind cluster ${cluster}'s published ports: ${(e as Error).message}`);
+      if (via === 'nodeport') throw new LoadError(`cannot read kind cluster ${cluster}'s published ports: ${errorText(e)}`);
     }
   }
   if (mappings.length) return { kind: 'nodeport', mapping: mappings[0] };

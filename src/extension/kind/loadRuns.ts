@@ -7,6 +7,7 @@ import type { KindCommandDeps } from './kindClusterCommand';
 import type { LoadRun } from '../../core/load/loadSession';
 import type { LoadRequestSpec, LoadStatus } from '../../core/load/loadTypes';
 import { parseDurationMs } from '../../core/duration';
+import { errorText } from '../../core/errorText';
 
 export interface LoadDeps extends KindCommandDeps {
   analysis: ManifestAnalysis;
@@ -226,7 +227,7 @@ export class LoadRuns implements vscode.Disposable {
         const { readFileCapped } = await import('../../core/cluster/boundedIo');
         body = readFileCapped(bodyFile, MAX_BODY_BYTES).toString('utf8');
       } catch (e) {
-        void vscode.window.showErrorMessage(`Kube Topology: cannot read ${bodyFile}: ${(e as Error).message}`);
+        void vscode.window.showErrorMessage(`Kube Topology: cannot read ${bodyFile}: ${errorText(e)}`);
         return undefined;
       }
     }
@@ -256,7 +257,7 @@ function validate(check: () => void): string | undefined {
     check();
     return undefined;
   } catch (e) {
-    return (e as Error).message.replace(/^--path/, 'the path');
+    return errorText(e).replace(/^--path/, 'the path');
   }
 }
 

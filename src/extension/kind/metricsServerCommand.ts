@@ -5,6 +5,7 @@ import type { ApplyResult } from '../../core/cluster/applyTypes';
 import type { ContextInfo } from '../../core/cluster/kubeconfig';
 import { confirmRemote, requireContext, requireTrust } from '../cluster/clusterGate';
 import type { KindCommandDeps } from './kindClusterCommand';
+import { errorText } from '../../core/errorText';
 
 type MetricsModule = typeof import('../../core/kind/metricsServer');
 
@@ -32,7 +33,7 @@ export async function installMetricsServerCommand(deps: KindCommandDeps): Promis
   try {
     ({ mod, resources } = await bundled());
   } catch (e) {
-    void vscode.window.showErrorMessage(`Kube Topology: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(`Kube Topology: ${errorText(e)}`);
     return false;
   }
   const objects = mod.describeObjects(resources);
@@ -97,7 +98,7 @@ export async function installMetricsServerCommand(deps: KindCommandDeps): Promis
     void vscode.window.showInformationMessage(message, 'Remove…').then((c) => c && removeMetricsServerCommand(deps));
     return true;
   } catch (e) {
-    void vscode.window.showErrorMessage(`Kube Topology: installing metrics-server on ${ctx.name} failed: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(`Kube Topology: installing metrics-server on ${ctx.name} failed: ${errorText(e)}`);
     return false;
   } finally {
     client.close();
