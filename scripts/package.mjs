@@ -1,7 +1,7 @@
 // npm run package: kube-topology-<version>.vsix with minified bundles, built in a staging folder
 // (.cache/package/) so the dist/ that tests and the debugger use is left alone.
 // Fails when a bundle would need node_modules at run time, when the package holds anything but
-// bundles, schemas, templates, snippets, media and docs, or when it is larger than the budget.
+// bundles, schemas, templates, addons, snippets, media and docs, or when it is larger than the budget.
 //
 //   KUBE_TOPOLOGY_VSIX_BUDGET_KB   size budget (default 5120 KB)
 //   --out=FILE                     where to write the vsix (default ./kube-topology-<version>.vsix)
@@ -49,7 +49,7 @@ for (const file of bundles) {
   if (foreign.length) fail(`dist/${file} loads ${foreign.join(', ')} at run time, which the vsix does not ship; bundle it instead`);
 }
 
-for (const item of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'schemas', 'templates', 'snippets', 'media', 'docs']) {
+for (const item of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', '.vscodeignore', 'schemas', 'templates', 'addons', 'snippets', 'media', 'docs']) {
   if (existsSync(join(root, item))) cpSync(join(root, item), join(stage, item), { recursive: true });
 }
 

@@ -14,6 +14,8 @@ const ALLOWED = [
   /^dist\/webview\/(main|generator)\.(js|css)$/, // the topology panel and the generator form
   /^schemas\/[^/]+\.json$/,
   /^templates\/[^/]+\.ya?ml$/,
+  /^addons\/[^/]+\/[^/]+\.ya?ml$/, // pinned upstream manifests (metrics-server), each with its licence
+  /^addons\/[^/]+\/LICENSE$/,
   /^snippets\/[^/]+\.json$/,
   /^media\/.+\.(png|svg|md)$/,
   /^docs\/.+\.(md|png|svg)$/,
@@ -30,6 +32,8 @@ const REQUIRED = [
   'dist/webview/generator.css',
   'schemas/k8s-schemas.json',
   'templates/gateway-model.yaml',
+  'addons/metrics-server/components.yaml',
+  'addons/metrics-server/LICENSE',
 ];
 
 /**

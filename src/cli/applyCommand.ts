@@ -20,6 +20,7 @@ import { prepareApply, DEFAULT_ROLLOUT_TIMEOUT_MS } from '../core/cluster/applyE
 import type { ApplyPlan, ApplyProgress, ApplyResult, PlannedResource, ResourceOutcome, RolloutResult } from '../core/cluster/applyTypes';
 import { toYaml, withoutServerNoise } from '../core/cluster/objectCompare';
 import { unifiedDiff } from '../core/cluster/textDiff';
+import { hpasWithoutMetrics } from '../core/kind/metricsServer';
 import { DEFAULT_KUBERNETES_VERSION, normalizeKubernetesVersion, SUPPORTED_KUBERNETES_VERSIONS } from '../core/kubernetesVersions';
 
 export const APPLY_HELP = `Usage: kube-topology apply [options] PATH...
@@ -143,6 +144,11 @@ export async function runApply(argv: string[], rawIo: CliIo): Promise<number> {
     const result = await session.apply({ wait: args.options['no-wait'] !== true, rolloutTimeoutMs, signal: interrupt.signal, onProgress });
     if (json) io.stdout(JSON.stringify(resultJson(result, io.cwd), null, 2) + '\n');
     else io.stdout(summaryLine(result) + '\n');
+    const unmetered = json ? [] : await hpasWithoutMetrics(client, result.outcomes, interrupt.signal);
+    if (unmetered.length)
+      io.stdout(
+        `note: ${context.name} has no metrics-server, so HPA ${unmetered.join(', ')} cannot read CPU (it shows <unknown> and never scales): kube-topology kind-addons metrics-server\n`,
+      );
     const failed =
       result.outcomes.some((o) => o.status === 'failed' || o.status === 'skipped-cancelled') || result.rollouts.some((r) => r.status !== 'available');
     return failed ? EXIT_FINDINGS : EXIT_OK;

@@ -9,22 +9,15 @@ import { displayPath } from './manifestFiles';
 import { stringOption, type ParsedArgs } from './argParser';
 import { ClusterError, DEFAULT_TIMEOUT_MS, openCluster, type ClusterClient } from '../core/cluster/clusterClient';
 import type { Finding, ResourceRef } from '../core/findings';
+import { parseDurationMs } from '../core/duration';
 import { findContext, KubeconfigError, loadKubeconfig, withLocality, type ContextInfo, type KubeconfigInfo } from '../core/cluster/kubeconfig';
 import { escapeControlChars } from '../core/terminalText';
 
 /** `120s`, `2m`, `1m30s`, `500ms`, or a bare number of seconds. */
 export function parseDuration(text: string, option: string): number {
-  const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-  let total = 0;
-  let consumed = 0;
-  for (let m = re.exec(t); m; m = re.exec(t)) {
-    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-    consumed = re.lastIndex;
-  }
-  if (consumed !== t.length || t.length === 0) throw new UsageError(`${option} must be a duration like 120s, 2m or 1m30s, got "${text}"`);
-  return Math.round(total);
+  const ms = parseDurationMs(text);
+  if (ms === undefined) throw new UsageError(`${option} must be a duration like 120s, 2m or 1m30s, got "${text}"`);
+  return ms;
 }
 
 export interface ResolvedContext {

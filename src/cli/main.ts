@@ -11,6 +11,9 @@ import { isMainThread } from 'node:worker_threads';
 import { runApply } from './applyCommand';
 import { runDelete } from './deleteCommand';
 import { runContexts } from './clusterContextsCommand';
+import { runKindCreate } from './kindCreateCommand';
+import { runKindAddons } from './kindAddonsCommand';
+import { runLoad } from './loadCommand';
 import { errorText } from '../core/errorText';
 
 const HELP = `kube-topology ${TOOL_VERSION} — validate, draw, generate and apply Kubernetes topologies
@@ -27,6 +30,9 @@ Commands:
   status PATH...       live state on the cluster of what the files define (replicas, pods, HPA, endpoints)
   port-forward SVC[:PORT]  forward a local port to a ready pod behind a Service, until Ctrl-C
   kind-load PATH...    load the images the manifests use into a kind cluster
+  kind-create          create a kind cluster ready for the topology (a NodePort published here)
+  kind-addons metrics-server  install (or --remove) metrics-server, so HPAs read CPU
+  load SERVICE         send bounded traffic through a Service and watch its HPAs scale
 
 Run "kube-topology <command> --help" for a command's options.
 
@@ -47,6 +53,9 @@ const COMMANDS: Record<string, Command> = {
   apply: runApply,
   delete: runDelete,
   contexts: runContexts,
+  'kind-create': runKindCreate,
+  'kind-addons': runKindAddons,
+  load: runLoad,
 };
 
 /** Runs one CLI invocation; every failure becomes a message and an exit code, never a stack trace. */

@@ -12,3 +12,17 @@ export function escapeControlChars(text: string): string {
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/**
+ * Outside text (a server's Event message, a pod name, a tool's output line) as one line of a
+ * message: line breaks and tabs become spaces, control characters are escaped as above, and it is
+ * cut at `max` characters (`…` marks the cut). Anything but a string, number or boolean is ''.
+ */
+export function printableLine(text: unknown, max = 500): string {
+  const raw = typeof text === 'string' ? text : typeof text === 'number' || typeof text === 'boolean' ? String(text) : '';
+  const flat = raw
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+  return escapeControlChars(flat.length > max ? `${flat.slice(0, max - 1)}…` : flat);
+}

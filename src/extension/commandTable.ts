@@ -32,6 +32,11 @@ export const COMMANDS = [
   { id: 'kubeTopology.stopPortForwards', title: 'Stop Port-Forwards' },
   { id: 'kubeTopology.selectContext', title: 'Select Cluster Context' },
   { id: 'kubeTopology.checkCluster', title: 'Check Cluster Connection' },
+  { id: 'kubeTopology.createKindCluster', title: 'Create kind Cluster', enablement: TRUSTED },
+  { id: 'kubeTopology.installMetricsServer', title: 'Install metrics-server (for HPAs)', enablement: TRUSTED },
+  { id: 'kubeTopology.removeMetricsServer', title: 'Remove metrics-server', enablement: TRUSTED },
+  { id: 'kubeTopology.sendLoad', title: 'Send Load to Service…', enablement: TRUSTED },
+  { id: 'kubeTopology.stopLoad', title: 'Stop Load' },
 ] as const satisfies readonly CommandSpec[];
 
 export type CommandId = (typeof COMMANDS)[number]['id'];

@@ -34,6 +34,7 @@ export const SETTINGS = {
   'codeLens.enabled': spec(true, 'resource'),
   'cluster.context': spec(''),
   'cluster.liveOverlay': spec(true),
+  'kind.nodeImage': spec(''),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

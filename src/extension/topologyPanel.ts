@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import type { GraphModel, GraphNode } from '../core/graph/types';
 import type { LiveSnapshot } from '../core/cluster/liveTypes';
+import type { LoadStatus } from '../core/load/loadTypes';
 import { renderWebviewHtml } from '../core/graph/render/page';
 import {
   describeInvalid,
@@ -59,7 +60,7 @@ let registeredSource: TopologySource | undefined;
 const panels = new Map<string, TopologyPanel>();
 
 /** Node and toolbar actions the webview asks for; the cluster features handle them (after re-checking trust). */
-export type TopologyActionMessage = Extract<WebviewToHostMessage, { type: 'apply' | 'portForward' | 'loadImages' | 'selectContext' }>;
+export type TopologyActionMessage = Extract<WebviewToHostMessage, { type: 'apply' | 'portForward' | 'loadImages' | 'selectContext' | 'sendLoad' | 'stopLoad' }>;
 
 /** What the cluster features (live overlay, actions) hear from the panels. */
 export interface TopologyPanelListener {
@@ -205,6 +206,7 @@ export class TopologyPanel implements vscode.Disposable {
   /** Re-posted to a reloaded webview, which starts without them. */
   private lastLive: LiveSnapshot | null = null;
   private lastCluster: ClusterInfo | undefined;
+  private lastLoad: LoadStatus | null = null;
   private disposed = false;
 
   constructor(
@@ -257,6 +259,12 @@ export class TopologyPanel implements vscode.Disposable {
     if (this.ready) this.post({ type: 'live', snapshot });
   }
 
+  /** The load run's status for the scaling card (`null`: hide it). */
+  postLoad(status: LoadStatus | null): void {
+    this.lastLoad = status;
+    if (this.ready) this.post({ type: 'load', status });
+  }
+
   postCluster(info: ClusterInfo): void {
     this.lastCluster = info;
     if (this.ready) this.post({ type: 'cluster', info });
@@ -302,6 +310,7 @@ export class TopologyPanel implements vscode.Disposable {
       if (fresh) {
         if (this.lastCluster) this.post({ type: 'cluster', info: this.lastCluster });
         if (this.lastLive) this.post({ type: 'live', snapshot: this.lastLive });
+        if (this.lastLoad) this.post({ type: 'load', status: this.lastLoad });
       }
       for (const l of listeners) l.onGraph?.(this, graph, fresh);
       const editor = vscode.window.activeTextEditor;
@@ -353,6 +362,8 @@ export class TopologyPanel implements vscode.Disposable {
       case 'portForward':
       case 'loadImages':
       case 'selectContext':
+      case 'sendLoad':
+      case 'stopLoad':
         if (!listeners.size) this.source.log?.warn(`Topology webview asked for "${m.type}", but the cluster features are not loaded.`);
         for (const l of listeners) await l.onAction?.(this, m);
         return;

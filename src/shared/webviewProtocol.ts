@@ -14,6 +14,7 @@
 import type { GraphEdge, GraphModel, GraphNode, GraphProblem, GraphRange, NodeFacts } from '../core/graph/types';
 import { EDGE_TYPES, NODE_CATEGORIES } from '../core/graph/types';
 import type { LiveNodeState, LivePod, LiveSnapshot } from '../core/cluster/liveTypes';
+import type { LoadCounts, LoadScaler, LoadStatus, TimelineEntry } from '../core/load/loadTypes';
 
 // ---------------------------------------------------------------------------------------------
 // A tiny schema language (types and validators from one description)
@@ -167,6 +168,44 @@ const liveSnapshot: Check<LiveSnapshot> = obj({
   error: opt(str(8000)),
 });
 
+// ---------------------------------------------------------------------------------------------
+// A load run (src/core/load/loadTypes.ts): the scaling card
+
+const loadCounts: Check<LoadCounts> = obj({ sent: int(), ok: int(), errors: int(), p50Ms: opt(num), p95Ms: opt(num), maxMs: opt(num) });
+const loadScaler: Check<LoadScaler> = obj({
+  name: str(300),
+  target: str(400),
+  currentReplicas: int(),
+  desiredReplicas: int(),
+  minReplicas: opt(int()),
+  maxReplicas: int(),
+  metrics: arr(str(500), 50),
+  pods: arr(obj({ name: str(300), ready: bool, phase: str(100) }), 2000),
+  condition: opt(str(4000)),
+});
+const timelineEntry: Check<TimelineEntry> = obj({ atMs: num, kind: lit('load', 'scale', 'pod', 'event'), text: str(1000) });
+const loadStatus: Check<LoadStatus> = obj({
+  id: str(100),
+  context: str(500),
+  namespace: str(300),
+  service: str(300),
+  route: lit('nodeport', 'pod'),
+  via: str(1000),
+  url: str(3000),
+  method: str(20),
+  rps: num,
+  durationMs: num,
+  phase: lit('running', 'settling', 'stopping', 'done', 'stopped', 'failed'),
+  elapsedMs: num,
+  loadEndedMs: opt(num),
+  total: loadCounts,
+  lastSecond: loadCounts,
+  errorKinds: record(int(), 60),
+  scalers: arr(loadScaler, 50),
+  timeline: arr(timelineEntry, 500),
+  message: opt(str(4000)),
+});
+
 /** The cluster the panel's live overlay and toolbar actions talk to. */
 const clusterInfo = obj({
   /** Context name; null: no kubeconfig context. */
@@ -202,6 +241,8 @@ export const HOST_TO_WEBVIEW = {
   live: { snapshot: nullable(liveSnapshot) },
   /** Which cluster the panel is connected to, and whether cluster actions are allowed. */
   cluster: { info: clusterInfo },
+  /** The load run and what it drives (`null`: none to show). */
+  load: { status: nullable(loadStatus) },
 } as const;
 
 /** Webview → host. */
@@ -226,6 +267,10 @@ export const WEBVIEW_TO_HOST = {
   loadImages: { nodeId: str(1000) },
   /** Pick another kubeconfig context (the toolbar's cluster chip). */
   selectContext: {},
+  /** Send load to a Service node (its card's "Send load" chip); the host asks for the details. */
+  sendLoad: { nodeId: str(1000) },
+  /** Stop the load run with this id (the scaling card's Stop). */
+  stopLoad: { id: str(100) },
 } as const;
 
 // ---------------------------------------------------------------------------------------------

@@ -95,7 +95,7 @@ if [ -n "${KUBE_TOPOLOGY_VSIX:-}" ]; then
 else
   version=$(node -p 'require("./package.json").version')
   vsix=$root/kube-topology-$version.vsix
-  inputs=(src webview schemas templates snippets media docs package.json package-lock.json README.md CHANGELOG.md LICENSE .vscodeignore scripts/build.mjs scripts/package.mjs scripts/vsixPolicy.cjs)
+  inputs=(src webview schemas templates addons snippets media docs package.json package-lock.json README.md CHANGELOG.md LICENSE .vscodeignore scripts/build.mjs scripts/package.mjs scripts/vsixPolicy.cjs)
   existing=()
   for i in "${inputs[@]}"; do [ -e "$i" ] && existing+=("$i"); done
   if [ -f "$vsix" ] && [ -z "$(find "${existing[@]}" -newer "$vsix" -print -quit)" ]; then

@@ -386,6 +386,40 @@ export async function createKindCluster(opts: CreateKindClusterOptions = {}): Pr
   }
 }
 
+/**
+ * For a cluster that the code under test creates (`kube-topology kind-create`, the Create kind
+ * Cluster command): owned like one of ours before it exists — an owner record, deletion on exit and
+ * signals, reaped by the next run if this process is SIGKILLed — so a test that fails half-way
+ * leaves nothing. Returns a name (`kt-<random>`), a fresh kubeconfig path for kind to write to, and
+ * the handle whose delete() removes the cluster.
+ */
+export function trackKindCluster(log: (line: string) => void = () => undefined): KindCluster {
+  installExitHandlers();
+  reapStrayKindClusters(log);
+  const name = randomName();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kt-kind-'));
+  const kubeconfigPath = path.join(dir, 'kubeconfig');
+  fs.mkdirSync(OWNER_DIR, { recursive: true });
+  const rec: OwnerRecord = { pid: process.pid, created: new Date().toISOString(), kubeconfigPath };
+  fs.writeFileSync(path.join(OWNER_DIR, `${name}.json`), JSON.stringify(rec));
+  const children = new Set<ChildProcess>();
+  let deleted = false;
+  liveDeleters.set(name, () => {
+    deleted = true;
+    deleteClusterSync(name, kubeconfigPath);
+  });
+  return makeHandle(name, '', kubeconfigPath, false, children, async () => {
+    if (deleted) return;
+    deleted = true;
+    liveDeleters.delete(name);
+    for (const c of children) c.kill('SIGTERM');
+    children.clear();
+    const r = await run(kindBinary(), ['delete', 'cluster', '--name', name, '--kubeconfig', kubeconfigPath], { timeoutMs: 120_000 });
+    log(`kind delete cluster ${name}: exit ${r.code}`);
+    deleteClusterSync(name, kubeconfigPath);
+  });
+}
+
 function makeHandle(
   name: string,
   nodeImage: string,

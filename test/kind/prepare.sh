@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One entry for the kind test bed: host set-up, then the offline node image (with kind and kubectl
-# into ~/.cache/kube-topology/kind/bin). Every step is cached; a warm run takes a few seconds.
+# into ~/.cache/kube-topology/kind/bin), then the addon images kube-topology installs (metrics-server).
+# Every step is cached; a warm run takes a few seconds.
 # Prints the time of each step. Must run as root (apt, dockerd, debootstrap).
 # With KUBE_TOPOLOGY_KIND_NODE_IMAGE set (a stock kindest/node on a machine with a registry), the
 # offline image is not built; kind and kubectl are still built from the Go module proxy.
@@ -20,4 +21,5 @@ if [ -n "${KUBE_TOPOLOGY_KIND_NODE_IMAGE:-}" ]; then
 else
   step "node image (build-node-image.sh)" "$here/build-node-image.sh"
 fi
+step "addon images (build-addon-images.sh)" "$here/build-addon-images.sh"
 echo "--- kind test bed ready in $(( $(date +%s) - t0 )) s"

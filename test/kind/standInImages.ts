@@ -26,6 +26,8 @@ export interface StandInImageSpec {
   entrypoint: string[];
   env?: Record<string, string>;
   expose?: number[];
+  /** Busybox applets to link in /bin (`sh`, `wget` …), for images run by scripts that call them by name. */
+  links?: string[];
 }
 
 /** A static busybox: KUBE_TOPOLOGY_BUSYBOX, else /bin/busybox or /usr/bin/busybox. */
@@ -67,6 +69,7 @@ export async function buildStandInImage(spec: StandInImageSpec): Promise<string>
     fs.chmodSync(path.join(root, 'tmp'), 0o1777);
     fs.copyFileSync(staticBusybox(), path.join(root, 'bin', 'busybox'));
     fs.chmodSync(path.join(root, 'bin', 'busybox'), 0o755);
+    for (const applet of spec.links ?? []) fs.symlinkSync('busybox', path.join(root, 'bin', applet));
     for (const [file, v] of Object.entries(spec.files ?? {})) {
       if (!file.startsWith('/')) throw new Error(`stand-in file path must be absolute: ${file}`);
       const { content, mode } = typeof v === 'string' ? { content: v, mode: undefined } : v;

@@ -10,6 +10,7 @@ import { GraphView } from './graphView';
 import { HoverCard } from './hoverCard';
 import { LayoutClient } from './layoutClient';
 import { exportPng, exportSvg } from './exporter';
+import { LoadPanel } from './loadPanel';
 import * as controls from './toolkit';
 import { adoptGraphStyles } from './graphStyleSheet';
 import { Toolbar } from './toolbar';
@@ -48,6 +49,7 @@ export class App {
   private readonly search: GraphSearch;
   private readonly liveStatus: LiveStatus;
   private readonly state: ViewStateSaver;
+  private readonly loadPanel: LoadPanel;
   private readonly layouts = new LayoutClient();
 
   private scope: GraphScope | undefined;
@@ -137,6 +139,7 @@ export class App {
       view: this.view.getView(),
       memory: this.memory,
     }));
+    this.loadPanel = new LoadPanel(canvas, (id) => this.host.post({ type: 'stopLoad', id }));
     root.append(buildLegend());
     this.restore();
     window.addEventListener('message', (ev: MessageEvent) => this.onMessage(ev.data));
@@ -193,6 +196,9 @@ export class App {
       case 'cluster':
         this.cluster = m.info;
         this.renderLive();
+        return;
+      case 'load':
+        this.loadPanel.update(m.status ?? undefined);
         return;
     }
   }

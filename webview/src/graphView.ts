@@ -462,7 +462,7 @@ export class GraphView {
   private fireAction(el: Element): void {
     const id = el.getAttribute('data-node');
     const action = el.getAttribute('data-action');
-    if (id && (action === 'portForward' || action === 'loadImages')) this.events.liveAction?.(id, action);
+    if (id && (action === 'portForward' || action === 'loadImages' || action === 'sendLoad')) this.events.liveAction?.(id, action);
   }
 
   private onKey(ev: KeyboardEvent): void {

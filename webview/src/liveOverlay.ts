@@ -32,7 +32,7 @@ export const MAX_CHIP_ROWS = 2;
 /** Width of a chip's text in px at 100 %, measured in the font the chips are drawn with. */
 export type MeasureText = (text: string) => number;
 
-export type LiveAction = 'portForward' | 'loadImages';
+export type LiveAction = 'portForward' | 'loadImages' | 'sendLoad';
 
 export interface LiveOptions {
   /** The context is a kind cluster (kind hints, "Load images"). */
@@ -164,6 +164,8 @@ export function chipsFor(kind: string, name: string, s: LiveNodeState, o: LiveOp
         text: instead ? 'Port-forward instead' : 'Port-forward',
         action: 'portForward',
       });
+      if (s.endpoints > 0)
+        chips.push({ cls: 'live-action', label: `Send load to Service ${name} and watch its autoscalers`, text: 'Send load', action: 'sendLoad' });
     }
   }
   return chips;

@@ -42,6 +42,8 @@ export const BODY_LIMITS = {
   list: 64 * MiB,
   /** one watch event (one line) */
   watchEvent: 16 * MiB,
+  /** one line of a followed pod log (the load pod prints a few dozen bytes a line) */
+  logLine: 64 * KiB,
 } as const;
 
 /** A watch with no byte for this long is closed and opened again (the server sends bookmarks more often). */
@@ -159,6 +161,17 @@ export interface WatchEvent {
 export interface WatchOptions {
   query?: Record<string, string | number | boolean | undefined>;
   signal?: AbortSignal;
+}
+
+export interface StreamOptions extends WatchOptions {
+  /** Nothing for this long ends the stream with a TimeoutError (default: a watch's 90 s). */
+  idleMs?: number;
+  /** Ceiling on one line (default BODY_LIMITS.watchEvent). */
+  maxLineBytes?: number;
+  /** The request as messages name it (default `GET PATH`). */
+  describe?: string;
+  /** What one line is, for messages: `no event from …` (default `line`). */
+  unit?: 'event' | 'line';
 }
 
 interface Discovery {
@@ -283,7 +296,33 @@ export class ClusterClient {
    * BODY_LIMITS.watchEvent, the connection). Lines that are not JSON events are skipped.
    */
   async watch(path: ApiPath, onEvent: (e: WatchEvent) => void, opts: WatchOptions = {}): Promise<void> {
-    const describe = `watch ${path}`;
+    await this.streamLines(
+      path,
+      (line) => {
+        let doc: unknown;
+        try {
+          doc = JSON.parse(line);
+        } catch {
+          return;
+        }
+        const type = stringAt(doc, 'type');
+        if (type) onEvent({ type, object: asObject(doc)?.object });
+      },
+      { query: { ...opts.query, watch: 'true' }, signal: opts.signal, describe: `watch ${path}`, unit: 'event' },
+    );
+  }
+
+  /**
+   * A streamed GET read line by line (a watch, a followed pod log): calls `onLine` for every
+   * non-empty line until the server ends the stream (resolves), the signal fires (resolves),
+   * nothing arrives for `idleMs` (rejects, name TimeoutError) or something is wrong (rejects: an
+   * HTTP status other than 200 with `statusCode`, a line over `maxLineBytes`, the connection).
+   * Connecting and the credential step have the usual deadline; the stream only the idle one.
+   */
+  async streamLines(path: ApiPath, onLine: (line: string) => void, opts: StreamOptions = {}): Promise<void> {
+    const describe = opts.describe ?? `GET ${path}`;
+    const idleMs = opts.idleMs ?? WATCH_IDLE_MS;
+    const maxLineBytes = opts.maxLineBytes ?? BODY_LIMITS.watchEvent;
     const controller = new AbortController();
     const onAbort = () => controller.abort();
     opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -294,16 +333,15 @@ export class ClusterClient {
       idle = setTimeout(() => {
         idleFired = true;
         controller.abort();
-      }, WATCH_IDLE_MS);
+      }, idleMs);
       idle.unref();
     };
     try {
       if (opts.signal?.aborted) return;
       touch();
-      // The credential and connect steps have the usual deadline; the stream itself only the idle one.
       const sent = await this.withDeadline(describe, this.timeoutMs, controller.signal, (signal) =>
-        // The stream outlives this step: the watch's own controller ends it, not the step's deadline.
-        this.send({ method: 'GET', path, query: { ...opts.query, watch: 'true' } }, AbortSignal.any([signal, controller.signal])),
+        // The stream outlives this step: the stream's own controller ends it, not the step's deadline.
+        this.send({ method: 'GET', path, query: opts.query }, AbortSignal.any([signal, controller.signal])),
       );
       if (sent.status !== 200) {
         const text = (await readCapped(sent.body, 64 * KiB, `the answer to ${describe}`).catch(() => Buffer.alloc(0))).toString('utf8');
@@ -315,18 +353,11 @@ export class ClusterClient {
         }
         throw Object.assign(new Error(this.redact(message)), { statusCode: sent.status });
       }
-      for await (const line of cappedLines(sent.body, BODY_LIMITS.watchEvent, `an event of ${describe}`, touch)) {
-        let doc: unknown;
-        try {
-          doc = JSON.parse(line);
-        } catch {
-          continue;
-        }
-        const type = stringAt(doc, 'type');
-        if (type) onEvent({ type, object: asObject(doc)?.object });
-      }
+      const unit = opts.unit ?? 'line';
+      for await (const line of cappedLines(sent.body, maxLineBytes, `${unit === 'event' ? 'an event' : 'a line'} of ${describe}`, touch)) onLine(line);
     } catch (e) {
-      if (idleFired) throw Object.assign(new Error(`no event from ${this.server} for ${formatSeconds(WATCH_IDLE_MS)} (${describe})`), { name: 'TimeoutError' });
+      if (idleFired)
+        throw Object.assign(new Error(`no ${opts.unit ?? 'line'} from ${this.server} for ${formatSeconds(idleMs)} (${describe})`), { name: 'TimeoutError' });
       if (opts.signal?.aborted) return;
       if (e instanceof TooLargeError) throw new ClusterError('too-large', this.redact(e.message), this.server);
       throw e;

@@ -69,7 +69,7 @@ export async function listAll(
   connection: LiveConnection,
   path: ApiPath,
   query: Record<string, string | undefined> = {},
-  opts: { timeoutMs?: number; transform?: (o: KubernetesObject) => KubernetesObject } = {},
+  opts: { timeoutMs?: number; signal?: AbortSignal; transform?: (o: KubernetesObject) => KubernetesObject } = {},
 ): Promise<ListResult> {
   const items: KubernetesObject[] = [];
   let token: string | undefined;
@@ -80,6 +80,7 @@ export async function listAll(
       path,
       query: { ...query, limit: PAGE_SIZE, continue: token },
       timeoutMs: opts.timeoutMs,
+      signal: opts.signal,
       maxBytes: BODY_LIMITS.list,
     });
     if (res.status !== 200) {

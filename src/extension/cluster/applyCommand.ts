@@ -20,6 +20,8 @@ export interface ApplyDeps {
   log: vscode.LogOutputChannel;
   /** Called with the Services a tear down deleted, so port-forwards to them stop too. */
   onServicesDeleted?(context: string, services: { namespace: string; name: string }[]): void;
+  /** Called after an apply wrote something (e.g. to offer metrics-server when HPAs were applied). */
+  onApplied?(result: ApplyResult): void;
 }
 
 const SHOW_PROBLEMS = 'Show Problems';
@@ -167,6 +169,7 @@ async function report(deps: ApplyDeps, selection: ManifestSelection, session: Ap
     else deps.log.warn(`${rolloutLine(r)}${extra ? ` — ${extra}` : ''}`);
   }
   deps.diagnostics.publish(selection.files, result.findings);
+  deps.onApplied?.(result);
   const summary = `Kube Topology: ${context}: ${applySummary(result)}.`;
   deps.log.info(summary);
   const failed = result.outcomes.some((o) => o.status === 'failed') || result.rollouts.some((r) => r.status !== 'available' && r.status !== 'cancelled');

@@ -13,6 +13,7 @@ import { loadImagesIntoKind } from './kindImagesCommand';
 import { selectClusterContext } from './contextPicker';
 import { selectScope } from './manifestTargets';
 import type { CommandHandlers } from '../commandTable';
+import { registerKindFeatures, type KindCommandId } from '../kind';
 
 export interface ClusterFeatureDeps {
   analysis: ManifestAnalysis;
@@ -32,7 +33,8 @@ export type ClusterCommandId =
   | 'kubeTopology.tearDown'
   | 'kubeTopology.loadImagesIntoKind'
   | 'kubeTopology.portForward'
-  | 'kubeTopology.stopPortForwards';
+  | 'kubeTopology.stopPortForwards'
+  | KindCommandId;
 
 /** Registers the cluster features' providers and returns their command handlers (registered from the command table). */
 export function registerClusterFeatures(context: vscode.ExtensionContext, deps: ClusterFeatureDeps): CommandHandlers<ClusterCommandId> {
@@ -42,6 +44,7 @@ export function registerClusterFeatures(context: vscode.ExtensionContext, deps: 
   const documents = new LiveDocuments();
   const forwards = new PortForwards(analysis, contexts, log);
   const overlay = new LiveOverlayController(contexts, log);
+  const kind = registerKindFeatures(context, { analysis, contexts, log });
   const applyDeps: ApplyDeps = {
     analysis,
     contexts,
@@ -49,6 +52,7 @@ export function registerClusterFeatures(context: vscode.ExtensionContext, deps: 
     documents,
     log,
     onServicesDeleted: (ctx, services) => void forwards.stopForServices(ctx, services),
+    onApplied: (result) => kind.onApplied(result),
   };
 
   const lenses: vscode.Disposable[] = [];
@@ -118,6 +122,7 @@ export function registerClusterFeatures(context: vscode.ExtensionContext, deps: 
     'kubeTopology.loadImagesIntoKind': (uri?: unknown, uris?: unknown) => loadImagesIntoKind({ analysis, contexts, log }, uri, uris),
     'kubeTopology.portForward': () => forwards.start(),
     'kubeTopology.stopPortForwards': () => forwards.stopInteractive(),
+    ...kind.handlers,
   };
 }
 

@@ -38,6 +38,8 @@ describe('webview protocol validators', () => {
       { type: 'portForward', nodeId: 'Service/default/gateway' },
       { type: 'loadImages', nodeId: 'Deployment/default/gateway' },
       { type: 'selectContext' },
+      { type: 'sendLoad', nodeId: 'Service/default/gateway' },
+      { type: 'stopLoad', id: '0a1b2c3d4e5f' },
     ];
     for (const m of ok) assert.equal(isWebviewToHostMessage(m), true, JSON.stringify(m));
     assert.deepEqual(new Set(ok.map((m) => m.type)), new Set(Object.keys(WEBVIEW_TO_HOST)));
@@ -91,7 +93,7 @@ describe('webview protocol validators', () => {
   });
 
   test('host message names are one list', () => {
-    assert.deepEqual(Object.keys(HOST_TO_WEBVIEW).sort(), ['cluster', 'error', 'exportResult', 'graph', 'highlight', 'live']);
+    assert.deepEqual(Object.keys(HOST_TO_WEBVIEW).sort(), ['cluster', 'error', 'exportResult', 'graph', 'highlight', 'live', 'load']);
   });
 
   test('live snapshots and cluster info are checked field by field', () => {
