@@ -114,6 +114,7 @@ export class App {
         this.state.saveSoon();
       },
       liveAction: (nodeId, action) => this.host.post({ type: action, nodeId }),
+      expandBundle: (id) => this.expandBundle(id),
     });
     this.card = new HoverCard(root);
     this.notices = new Notices(canvas);
@@ -267,10 +268,13 @@ export class App {
       this.hasView = true;
       this.autoFitted = true;
     }
+    const expanded = this.filter.expanded?.length ?? 0;
     this.notices.setBanner(
       filtered.capped
         ? `Showing the ${filtered.graph.nodes.length} most connected resources of ${filtered.total} (everything with a problem is always shown). Pick a namespace to see all of it.`
-        : undefined,
+        : expanded
+          ? `Showing ${expanded === 1 ? 'a bundle' : `${expanded} bundles`} as single connections. Press Escape in the graph to bundle them again.`
+          : undefined,
     );
     this.search.apply(filtered.graph);
     this.view.setSelected(this.selected && this.view.nodeRect(this.selected) ? this.selected : undefined);
@@ -326,7 +330,19 @@ export class App {
     this.host.post({ type: 'reveal', nodeId: id });
   }
 
+  /** A bundle's junction was activated: draw its connections one by one (Escape bundles them again). */
+  private expandBundle(id: string): void {
+    if (this.filter.expanded?.includes(id)) return;
+    this.filter = { ...this.filter, expanded: [...(this.filter.expanded ?? []), id] };
+    void this.update();
+  }
+
   private escape(): void {
+    if (!this.selected && !this.search.query && this.filter.expanded?.length) {
+      this.filter = { ...this.filter, expanded: [] };
+      void this.update();
+      return;
+    }
     this.selected = undefined;
     this.view.setSelected(undefined);
     this.card.hide();

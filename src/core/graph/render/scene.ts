@@ -265,7 +265,7 @@ function arrowHead(from: Point, tip: Point): string {
 
 /** What a screen reader says for a bundle's junction. */
 export function bundleAriaLabel(b: GraphBundle): string {
-  return `Bundle: ${b.label}, ${thousands(bundlePairs(b))} connections${b.broken ? ', some broken' : ''}. Press Enter to list them.`;
+  return `Bundle: ${b.label}, ${thousands(bundlePairs(b))} connections${b.broken ? ', some broken' : ''}. Press Enter to show them one by one.`;
 }
 
 /** The junction: a pill with the bundle's label and how many connections it stands for. */
@@ -285,10 +285,8 @@ export function bundlePillScene(b: GraphBundle, box: Box, interactive: boolean):
     attrs.tabindex = 0;
     attrs.role = 'button';
     attrs['aria-label'] = bundleAriaLabel(b);
-    attrs['aria-expanded'] = 'false';
-  } else {
-    children.unshift(el('title', {}, undefined, b.reason));
   }
+  children.unshift(el('title', {}, undefined, b.reason));
   return el('g', attrs, children);
 }
 
