@@ -68,6 +68,8 @@ export class App {
   private cluster: ClusterInfo | undefined;
   /** The rows of live chips the current layout reserves (a change lays the graph out again). */
   private liveRows = '{}';
+  /** A node to focus once the next layout is drawn (after a bundle was expanded). */
+  private focusAfterDraw: string | undefined;
 
   constructor(root: HTMLElement) {
     adoptGraphStyles();
@@ -260,6 +262,10 @@ export class App {
     this.notices.hideState();
     this.view.render(filtered.graph, layout, filtered.configCounts);
     this.view.setLive(this.live, this.liveOptions());
+    if (this.focusAfterDraw) {
+      this.view.focusNode(this.focusAfterDraw);
+      this.focusAfterDraw = undefined;
+    }
     if (!this.hasView || (this.autoFitted && resized)) {
       // E.g. live chips arriving after the first view make the cards taller: still the whole graph.
       this.fitting = true;
@@ -334,6 +340,8 @@ export class App {
   private expandBundle(id: string): void {
     if (this.filter.expanded?.includes(id)) return;
     this.filter = { ...this.filter, expanded: [...(this.filter.expanded ?? []), id] };
+    // The junction goes away: keyboard focus moves to its first source, so Escape still reaches the graph.
+    this.focusAfterDraw = this.filtered?.graph.bundles?.find((b) => b.id === id)?.from[0];
     void this.update();
   }
 
