@@ -1,6 +1,7 @@
 import type { GraphBundle, GraphEdge, GraphModel, GraphNode } from '../types';
 import { bundleCaption, bundleLineId } from '../bundles';
 import { fitText, textWidth } from '../text';
+import { layoutWithStacks } from './bundleStacks';
 import {
   COMPONENT_GAP,
   GROUP_GAP,
@@ -215,7 +216,7 @@ async function layoutOnce(graph: GraphModel, engine: LayoutEngine, options: Layo
     }
     // Top to bottom is left to right on the transposed graph: the engines and the edge router only
     // know one direction, and a transposition keeps every right angle and every gap.
-    c.out = tb ? transposeOutput(await engine.layoutComponent(transposeInput(c.input))) : await engine.layoutComponent(c.input);
+    c.out = tb ? transposeOutput(await layoutWithStacks(engine, transposeInput(c.input))) : await layoutWithStacks(engine, c.input);
     cache.set(c.key, c.out);
     computed++;
   }
