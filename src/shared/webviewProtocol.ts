@@ -123,11 +123,8 @@ const node: Check<GraphNode> = obj({
   problems: arr(problem, 200),
   ghost: opt(bool),
 });
-const edge: Check<GraphEdge> = obj({
-  id: str(2100),
-  from: str(1000),
-  to: str(1000),
-  type: lit(...EDGE_TYPES),
+/** What an edge and a bundle's member both say about a connection. */
+const connection = {
   reason: str(8000),
   label: str(500),
   broken: opt(bool),
@@ -135,16 +132,9 @@ const edge: Check<GraphEdge> = obj({
   severity: opt(severity),
   file: opt(str(4096)),
   line: opt(int()),
-});
-const bundleMember: Check<BundleMember> = obj({
-  reason: str(8000),
-  label: str(500),
-  broken: opt(bool),
-  code: opt(str(200)),
-  severity: opt(severity),
-  file: opt(str(4096)),
-  line: opt(int()),
-});
+};
+const edge: Check<GraphEdge> = obj({ id: str(2100), from: str(1000), to: str(1000), type: lit(...EDGE_TYPES), ...connection });
+const bundleMember: Check<BundleMember> = obj(connection);
 const bundle: Check<GraphBundle> = obj({
   id: str(2100),
   type: lit(...EDGE_TYPES),

@@ -119,17 +119,8 @@ export interface GraphEdge {
   line?: number;
 }
 
-/** What one source's connections in a bundle say: the reason, label and finding its single edges would carry. */
-export interface BundleMember {
-  reason: string;
-  label: string;
-  broken?: boolean;
-  code?: string;
-  severity?: Severity;
-  /** Where the source writes the reference (1-based line), to reveal it. */
-  file?: string;
-  line?: number;
-}
+/** What one source's connections in a bundle say: the reason, label, finding and place its single edges would carry. */
+export type BundleMember = Pick<GraphEdge, 'reason' | 'label' | 'broken' | 'code' | 'severity' | 'file' | 'line'>;
 
 /**
  * Many connections of one type stored and drawn as one (src/core/graph/bundles.ts): every source
