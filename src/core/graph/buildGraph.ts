@@ -92,7 +92,7 @@ function cachedFacts(r: Resource): NodeFacts {
 /** rangeOf / resourceRange, with the document-local range cached per object and path (paths come from the cached references). */
 function cachedRange(r: Resource, path: readonly PathSegment[] | 'resource'): Range {
   let byPath = localRanges.get(r.object);
-  if (!byPath) localRanges.set(r.object, (byPath = new Map()));
+  if (!byPath) localRanges.set(r.object, (byPath = new Map<readonly PathSegment[] | 'resource', Range>()));
   let local = byPath.get(path);
   if (!local) {
     if (path === 'resource') {
@@ -324,7 +324,7 @@ function addFans(
   const texts = new Map<Resource, Map<string, { reason: string; label: string }>>();
   const textOf = (ref: SelectsReference): { reason: string; label: string } => {
     let bySignature = texts.get(ref.from);
-    if (!bySignature) texts.set(ref.from, (bySignature = new Map()));
+    if (!bySignature) texts.set(ref.from, (bySignature = new Map<string, { reason: string; label: string }>()));
     // The words depend on the Service (selector, ports: the same objects for all its pairs) and
     // on how each port lands in this workload.
     let sig = '';
@@ -482,7 +482,7 @@ function fitForWebview(g: GraphModel): GraphModel {
         },
       ];
     }
-    nodes.push({ ...n, facts: facts as NodeFacts, problems });
+    nodes.push({ ...n, facts, problems });
   }
   const edges: GraphEdge[] = [];
   for (const e of g.edges) {
