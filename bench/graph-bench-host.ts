@@ -6,6 +6,9 @@
 import { WorkspaceIndex } from '../src/core/index/workspaceIndex';
 import { buildGraph } from '../src/core/graph/buildGraph';
 import type { GraphModel } from '../src/core/graph/types';
+import { layoutGraph } from '../src/core/graph/layout/layout';
+import { createDefaultEngine } from '../src/core/graph/layout/defaultEngine';
+import { renderSvgDocument } from '../src/core/graph/render/svgString';
 
 function app(i: number, ns: string, calls: string | undefined): string[] {
   const name = `app-${i}`;
@@ -153,4 +156,47 @@ export function edit(index: WorkspaceIndex, c: Corpus, kind: 'value' | 'structur
   const ms = performance.now() - t0;
   index.setFile(file, text);
   return { graph, ms };
+}
+
+/**
+ * The dense shape of issue 18: `n` Deployments and `n` Services in one namespace, all sharing one
+ * selector (n × n selects pairs), in one file as a person would write a stress test.
+ */
+export function fanCorpus(n: number): Corpus {
+  const docs: string[] = [];
+  for (let i = 0; i < n; i++) {
+    docs.push(
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web-${i}\nspec:\n  selector:\n    matchLabels: { app: shared }\n  template:\n    metadata:\n      labels: { app: shared }\n    spec:\n      containers:\n        - name: c\n          image: nginx:1.25\n          ports:\n            - containerPort: 8080`,
+    );
+    docs.push(
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  selector: { app: shared }\n  ports:\n    - port: 80\n      targetPort: 8080`,
+    );
+  }
+  return { files: new Map([['/bench/fan.yaml', docs.join('\n---\n')]]), resources: 2 * n };
+}
+
+/** The fan's CLI path in process, phase by phase: parse + analysis, graph build, layout, SVG text. */
+export async function fanPhases(
+  c: Corpus,
+): Promise<{ analyseMs: number; buildMs: number; layoutMs: number; svgMs: number; svgBytes: number; bundles: number; edges: number }> {
+  const t0 = performance.now();
+  const index = new WorkspaceIndex();
+  for (const [f, t] of c.files) index.setFile(f, t);
+  const analysis = index.analyze();
+  const t1 = performance.now();
+  const graph = buildGraph(analysis);
+  const t2 = performance.now();
+  const { layout } = await layoutGraph(graph, createDefaultEngine(), { aspect: 2.2 });
+  const t3 = performance.now();
+  const svg = renderSvgDocument(graph, layout, { title: 'fan' });
+  const t4 = performance.now();
+  return {
+    analyseMs: t1 - t0,
+    buildMs: t2 - t1,
+    layoutMs: t3 - t2,
+    svgMs: t4 - t3,
+    svgBytes: svg.length,
+    bundles: graph.bundles?.length ?? 0,
+    edges: graph.edges.length,
+  };
 }

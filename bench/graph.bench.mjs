@@ -2,12 +2,13 @@
 // out and painted SVG (Chromium, the panel's own layout and drawing code), at 50, 500 and 2,000
 // resources, plus the update after a one-resource edit at 500; ELK and dagre in the same run.
 //
-//   node scripts/build.mjs && node bench/graph.bench.mjs [--sizes 50,500,2000] [--runs 3]
+//   node scripts/build.mjs && node bench/graph.bench.mjs [--sizes 50,500,2000] [--runs 3] [--fan 120]
 //
 // Needs /usr/bin/chromium (test/browser/setup.sh). Results also go to bench/results/graph.json.
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -21,6 +22,8 @@ const arg = (name, dflt) => {
 const SIZES = arg('sizes', '50,500,2000').split(',').map(Number);
 const RUNS = Number(arg('runs', '3'));
 const EDIT_SIZE = 500;
+// The dense fan (n Services × n Deployments sharing one selector) at 1×, 2× and 4× this n.
+const FAN = Number(arg('fan', '120'));
 const ENGINES = ['elk', 'dagre'];
 
 const work = mkdtempSync(join(tmpdir(), 'kt-graph-bench-'));
@@ -137,6 +140,50 @@ try {
       `${kind.padEnd(10)} ${f(row.analyseMs)}  | ${f(row.elk.layoutMs)} ${f(row.elk.paintMs)} ${f(row.elk.totalMs)} | ${f(row.dagre.layoutMs)} ${f(row.dagre.paintMs)} ${f(row.dagre.totalMs)} | ${(row.elk.totalMs / row.dagre.totalMs).toFixed(2)}×`,
     );
   }
+  console.log(
+    `\ndense fan: n Services × n Deployments sharing one selector (n² pairs), at 1×, 2×, 4× (CLI \`graph --output svg\` and the panel's first paint):`,
+  );
+  console.log('    n  pairs bundles edges | analyse  build layout   svg |  CLI svg |  panel dagre layout paint | ELK layout paint');
+  results.fan = [];
+  for (const n of [FAN, 2 * FAN, 4 * FAN]) {
+    const c = host.fanCorpus(n);
+    const phases = [];
+    for (let r = 0; r < RUNS; r++) phases.push(await host.fanPhases(c));
+    const med = (k) => median(phases.map((p) => p[k]));
+    const file = join(work, `fan-${n}.yaml`);
+    writeFileSync(file, [...c.files.values()][0]);
+    const cli = [];
+    for (let r = 0; r < RUNS; r++) {
+      const t0 = performance.now();
+      const p = spawnSync(process.execPath, [join(root, 'dist/cli.js'), 'graph', '--output', 'svg', file], { maxBuffer: 1 << 30 });
+      if (p.status !== 0) throw new Error(`graph --output svg failed: ${p.stderr}`);
+      cli.push(performance.now() - t0);
+    }
+    const graph = host.analyse(c).graph;
+    const row = {
+      n,
+      pairs: n * n,
+      bundles: phases[0].bundles,
+      edges: phases[0].edges,
+      analyseMs: med('analyseMs'),
+      buildMs: med('buildMs'),
+      layoutMs: med('layoutMs'),
+      svgMs: med('svgMs'),
+      svgBytes: phases[0].svgBytes,
+      cliSvgMs: median(cli),
+    };
+    for (const engine of ENGINES) {
+      await runInPage(graph, engine, false);
+      const m = await runInPage(graph, engine, false);
+      row[engine] = { layoutMs: m.layoutMs, paintMs: m.paintMs };
+    }
+    results.fan.push(row);
+    const f = (x, w = 6) => x.toFixed(0).padStart(w);
+    console.log(
+      `${String(n).padStart(5)} ${String(row.pairs).padStart(6)} ${String(row.bundles).padStart(7)} ${String(row.edges).padStart(5)} | ${f(row.analyseMs, 7)} ${f(row.buildMs)} ${f(row.layoutMs)} ${f(row.svgMs, 5)} | ${f(row.cliSvgMs, 8)} | ${f(row.dagre.layoutMs, 19)} ${f(row.dagre.paintMs, 5)} | ${f(row.elk.layoutMs, 10)} ${f(row.elk.paintMs, 5)}`,
+    );
+  }
+  console.log('(analyse = parse + every check, incl. the reference index; build = buildGraph; both outside the graph code are in src/core/model)');
   await context.close();
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/graph.json'), `${JSON.stringify(results, null, 2)}\n`);

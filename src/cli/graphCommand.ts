@@ -98,10 +98,12 @@ async function graph(argv: string[], io: CliIo): Promise<number> {
 
 /** Paths as `validate` prints them: relative to the working directory. */
 function relativeFiles(graph: GraphModel, cwd: string): GraphModel {
-  return {
+  const out: GraphModel = {
     nodes: graph.nodes.map((n) => ({ ...n, file: n.file ? displayPath(n.file, cwd) : n.file })),
     edges: graph.edges.map((e) => (e.file ? { ...e, file: displayPath(e.file, cwd) } : e)),
   };
+  if (graph.bundles) out.bundles = graph.bundles.map((b) => ({ ...b, members: b.members.map((m) => (m.file ? { ...m, file: displayPath(m.file, cwd) } : m)) }));
+  return out;
 }
 
 /** dist/webview beside dist/cli.js (installed), or the repository's dist/ (tests run from out/). */

@@ -11,7 +11,7 @@
  *
  * Pure: no `vscode`, no DOM.
  */
-import type { GraphEdge, GraphModel, GraphNode, GraphProblem, GraphRange, NodeFacts } from '../core/graph/types';
+import type { BundleMember, GraphBundle, GraphEdge, GraphModel, GraphNode, GraphProblem, GraphRange, NodeFacts } from '../core/graph/types';
 import { EDGE_TYPES, NODE_CATEGORIES } from '../core/graph/types';
 import type { LiveNodeState, LivePod, LiveSnapshot } from '../core/cluster/liveTypes';
 import type { LoadCounts, LoadScaler, LoadStatus, TimelineEntry } from '../core/load/loadTypes';
@@ -125,11 +125,8 @@ const node: Check<GraphNode> = obj({
   problems: arr(problem, 200),
   ghost: opt(bool),
 });
-const edge: Check<GraphEdge> = obj({
-  id: str(2100),
-  from: str(1000),
-  to: str(1000),
-  type: lit(...EDGE_TYPES),
+/** What an edge and a bundle's member both say about a connection. */
+const connection = {
   reason: str(8000),
   label: str(500),
   broken: opt(bool),
@@ -137,8 +134,22 @@ const edge: Check<GraphEdge> = obj({
   severity: opt(severity),
   file: opt(str(4096)),
   line: opt(int()),
+};
+const edge: Check<GraphEdge> = obj({ id: str(2100), from: str(1000), to: str(1000), type: lit(...EDGE_TYPES), ...connection });
+const bundleMember: Check<BundleMember> = obj(connection);
+const bundle: Check<GraphBundle> = obj({
+  id: str(2100),
+  type: lit(...EDGE_TYPES),
+  from: arr(str(1000), 50_000),
+  to: arr(str(1000), 50_000),
+  label: str(500),
+  reason: str(8000),
+  members: arr(bundleMember, 50_000),
+  broken: opt(bool),
+  code: opt(str(200)),
+  severity: opt(severity),
 });
-const graph: Check<GraphModel> = obj({ nodes: arr(node, 50_000), edges: arr(edge, 200_000) });
+const graph: Check<GraphModel> = obj({ nodes: arr(node, 50_000), edges: arr(edge, 200_000), bundles: opt(arr(bundle, 50_000)) });
 
 // ---------------------------------------------------------------------------------------------
 // Live cluster state (src/core/cluster/liveTypes.ts), checked like the graph

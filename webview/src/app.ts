@@ -70,6 +70,8 @@ export class App {
   private cluster: ClusterInfo | undefined;
   /** The rows of live chips the current layout reserves (a change lays the graph out again). */
   private liveRows = '{}';
+  /** A node to focus once the next layout is drawn (after a bundle was expanded). */
+  private focusAfterDraw: string | undefined;
 
   constructor(root: HTMLElement) {
     adoptGraphStyles();
@@ -121,6 +123,7 @@ export class App {
         this.state.saveSoon();
       },
       liveAction: (nodeId, action) => this.host.post({ type: action, nodeId }),
+      expandBundle: (id) => this.expandBundle(id),
     });
     this.card = new HoverCard(root);
     this.notices = new Notices(canvas);
@@ -271,6 +274,10 @@ export class App {
     this.notices.hideState();
     this.view.render(filtered.graph, layout, filtered.configCounts);
     this.view.setLive(this.live, this.liveOptions());
+    if (this.focusAfterDraw) {
+      this.view.focusNode(this.focusAfterDraw);
+      this.focusAfterDraw = undefined;
+    }
     if (!this.hasView || (this.autoFitted && resized)) {
       // E.g. live chips arriving after the first view make the cards taller: still the whole graph.
       this.fitting = true;
@@ -279,10 +286,13 @@ export class App {
       this.hasView = true;
       this.autoFitted = true;
     }
+    const expanded = this.filter.expanded?.length ?? 0;
     this.notices.setBanner(
       filtered.capped
         ? `Showing the ${filtered.graph.nodes.length} most connected resources of ${filtered.total} (everything with a problem is always shown). Pick a namespace to see all of it.`
-        : undefined,
+        : expanded
+          ? `Showing ${expanded === 1 ? 'a bundle' : `${expanded} bundles`} as single connections. Press Escape in the graph to bundle them again.`
+          : undefined,
     );
     this.search.apply(filtered.graph);
     this.view.setSelected(this.selected && this.view.nodeRect(this.selected) ? this.selected : undefined);
@@ -344,7 +354,21 @@ export class App {
     this.host.post({ type: 'reveal', nodeId: id });
   }
 
+  /** A bundle's junction was activated: draw its connections one by one (Escape bundles them again). */
+  private expandBundle(id: string): void {
+    if (this.filter.expanded?.includes(id)) return;
+    this.filter = { ...this.filter, expanded: [...(this.filter.expanded ?? []), id] };
+    // The junction goes away: keyboard focus moves to its first source, so Escape still reaches the graph.
+    this.focusAfterDraw = this.filtered?.graph.bundles?.find((b) => b.id === id)?.from[0];
+    void this.update();
+  }
+
   private escape(): void {
+    if (!this.selected && !this.search.query && this.filter.expanded?.length) {
+      this.filter = { ...this.filter, expanded: [] };
+      void this.update();
+      return;
+    }
     this.selected = undefined;
     this.view.setSelected(undefined);
     this.card.hide();

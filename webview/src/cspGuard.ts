@@ -9,8 +9,6 @@
  * soon as the controls are registered.
  */
 const head = document.head;
-const originalAppend = head.appendChild;
-const originalRemove = head.removeChild;
 const probes = new WeakSet<Node>();
 
 head.appendChild = function <T extends Node>(this: HTMLHeadElement, node: T): T {
@@ -19,7 +17,7 @@ head.appendChild = function <T extends Node>(this: HTMLHeadElement, node: T): T 
     Object.defineProperty(node, 'sheet', { value: new CSSStyleSheet(), configurable: true });
     return node;
   }
-  return originalAppend.call(this, node) as T;
+  return Node.prototype.appendChild.call(this, node) as T;
 };
 
 head.removeChild = function <T extends Node>(this: HTMLHeadElement, node: T): T {
@@ -27,11 +25,12 @@ head.removeChild = function <T extends Node>(this: HTMLHeadElement, node: T): T 
     probes.delete(node);
     return node;
   }
-  return originalRemove.call(this, node) as T;
+  return Node.prototype.removeChild.call(this, node) as T;
 };
 
 /** Puts <head> back as it was (called once the controls are registered). */
 export function releaseStyleProbeGuard(): void {
-  head.appendChild = originalAppend;
-  head.removeChild = originalRemove;
+  // The overrides are own properties of <head>; without them it uses Node's methods again.
+  Reflect.deleteProperty(head, 'appendChild');
+  Reflect.deleteProperty(head, 'removeChild');
 }

@@ -1,4 +1,4 @@
-import { GRAPH_CSS } from '../../src/core/graph/render/graphStyles';
+import { BUNDLE_CSS, GRAPH_CSS } from '../../src/core/graph/render/graphStyles';
 
 let adopted = false;
 
@@ -7,6 +7,6 @@ export function adoptGraphStyles(): void {
   if (adopted) return;
   adopted = true;
   const sheet = new CSSStyleSheet();
-  sheet.replaceSync(GRAPH_CSS);
+  sheet.replaceSync(GRAPH_CSS + BUNDLE_CSS);
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 }

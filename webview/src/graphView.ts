@@ -2,6 +2,8 @@ import type { GraphModel } from '../../src/core/graph/types';
 import type { Box, GraphLayout } from '../../src/core/graph/layout/types';
 import {
   MARGIN,
+  bundleLinesScene,
+  bundlePillScene,
   degrees,
   edgeLabelScene,
   edgeScene,
@@ -47,6 +49,8 @@ export interface GraphViewEvents {
   viewChanged(view: View): void;
   /** An action chip of the live overlay was clicked or pressed (port-forward, load images). */
   liveAction?(nodeId: string, action: LiveAction): void;
+  /** Click, Enter or Space on a bundle's junction: show its single connections. */
+  expandBundle?(bundleId: string): void;
 }
 
 interface Keyed {
@@ -74,7 +78,7 @@ export function toDom(s: SceneElement): SVGElement {
 export class GraphView {
   readonly svg: SVGSVGElement;
   private readonly pan: SVGGElement;
-  private readonly layers: Record<'groups' | 'edges' | 'labels' | 'nodes' | 'live', SVGGElement>;
+  private readonly layers: Record<'groups' | 'bundles' | 'edges' | 'labels' | 'nodes' | 'pills' | 'live', SVGGElement>;
   private readonly liveLayer: LiveLayer;
   private readonly measure: MeasureText;
   private live: LiveSnapshot | undefined;
@@ -82,6 +86,8 @@ export class GraphView {
   private readonly nodes = new Map<string, Keyed>();
   private readonly edges = new Map<string, Keyed>();
   private readonly labels = new Map<string, Keyed>();
+  private readonly bundles = new Map<string, Keyed>();
+  private readonly pills = new Map<string, Keyed>();
   private layout: GraphLayout | undefined;
   private graph: GraphModel | undefined;
   private view: View = { x: 0, y: 0, k: 1 };
@@ -113,7 +119,15 @@ export class GraphView {
       root.append(g);
       return g;
     };
-    this.layers = { groups: layer('groups'), edges: layer('edges'), labels: layer('labels'), nodes: layer('nodes'), live: layer('live') };
+    this.layers = {
+      groups: layer('groups'),
+      bundles: layer('bundles'),
+      edges: layer('edges'),
+      labels: layer('labels'),
+      nodes: layer('nodes'),
+      pills: layer('pills'),
+      live: layer('live'),
+    };
     this.measure = chipTextMeasure(this.svg);
     this.liveLayer = new LiveLayer(this.layers.live, this.measure);
     this.pan.append(root);
@@ -154,7 +168,24 @@ export class GraphView {
     sync(this.edges, edgeItems, this.layers.edges);
     sync(this.labels, labelItems, this.layers.labels);
 
-    const degree = degrees(graph.edges);
+    // Bundles: the lines are several paths, so a moved bundle is drawn again (its route is in the signature).
+    const bundleItems = new Map<string, Item>();
+    const pillItems = new Map<string, Item>();
+    for (const b of graph.bundles ?? []) {
+      const route = layout.bundles?.[b.id];
+      if (!route) continue;
+      const sig = JSON.stringify(b);
+      bundleItems.set(b.id, { sig: `${sig}|${JSON.stringify(route)}`, geometry: '', scene: () => bundleLinesScene(b, route, true) });
+      pillItems.set(b.id, {
+        sig: `${sig}|${route.w},${route.h}`,
+        geometry: `translate(${round(route.x)},${round(route.y)})`,
+        scene: () => bundlePillScene(b, route, true),
+      });
+    }
+    sync(this.bundles, bundleItems, this.layers.bundles);
+    sync(this.pills, pillItems, this.layers.pills);
+
+    const degree = degrees(graph.edges, graph.bundles);
     const ordered = readingOrder(graph, layout);
     const nodeItems = new Map<string, Item>();
     for (const n of ordered) {
@@ -228,6 +259,8 @@ export class GraphView {
     this.nodes.clear();
     this.edges.clear();
     this.labels.clear();
+    this.bundles.clear();
+    this.pills.clear();
     this.order = [];
     this.graph = undefined;
     this.layout = undefined;
@@ -355,14 +388,23 @@ export class GraphView {
   private applyStates(): void {
     const related = new Set<string>();
     const relatedEdges = new Set<string>();
+    const relatedBundles = new Set<string>();
     if (this.selected && this.graph) {
-      related.add(this.selected);
+      const sel = this.selected;
+      related.add(sel);
       for (const e of this.graph.edges) {
-        if (e.from === this.selected || e.to === this.selected) {
+        if (e.from === sel || e.to === sel) {
           related.add(e.from);
           related.add(e.to);
           relatedEdges.add(e.id);
         }
+      }
+      // A member of a bundle is connected to every member on the other side.
+      for (const b of this.graph.bundles ?? []) {
+        const side = b.from.includes(sel) ? b.to : b.to.includes(sel) ? b.from : undefined;
+        if (!side) continue;
+        relatedBundles.add(b.id);
+        for (const id of side) related.add(id);
       }
     }
     const focus = this.selected !== undefined && this.nodes.has(this.selected);
@@ -379,6 +421,8 @@ export class GraphView {
     }
     for (const [id, k] of this.edges) k.el.classList.toggle('related', relatedEdges.has(id));
     for (const [id, k] of this.labels) k.el.classList.toggle('related', relatedEdges.has(id));
+    for (const [id, k] of this.bundles) k.el.classList.toggle('related', relatedBundles.has(id));
+    for (const [id, k] of this.pills) k.el.classList.toggle('related', relatedBundles.has(id));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -420,6 +464,11 @@ export class GraphView {
       const action = (ev.target as Element).closest('[data-action]');
       if (action) {
         this.fireAction(action);
+        return;
+      }
+      const pill = (ev.target as Element).closest('.bundle-pill')?.getAttribute('data-id');
+      if (pill) {
+        this.events.expandBundle?.(pill);
         return;
       }
       const node = (ev.target as Element).closest('.node');
@@ -470,6 +519,12 @@ export class GraphView {
     if (target && (ev.key === 'Enter' || ev.key === ' ')) {
       ev.preventDefault();
       this.fireAction(target);
+      return;
+    }
+    const pill = ev.target instanceof Element ? ev.target.closest('.bundle-pill')?.getAttribute('data-id') : undefined;
+    if (pill && (ev.key === 'Enter' || ev.key === ' ')) {
+      ev.preventDefault();
+      this.events.expandBundle?.(pill);
       return;
     }
     const id = this.focusedNodeId();

@@ -20,7 +20,7 @@ export function connectHost(notify: (text: string) => void, describeNode: (id: s
       post: (m) => api.postMessage(m),
       getState: () => {
         const s = api.getState();
-        return s && typeof s === 'object' ? (s as WebviewState) : undefined;
+        return s && typeof s === 'object' ? s : undefined;
       },
       setState: (s) => api.setState(s),
     };

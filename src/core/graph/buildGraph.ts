@@ -4,15 +4,18 @@ import type { ResourceIndex } from '../index/resourceIndex';
 import type { Resource } from '../parse/manifestParser';
 import { findNode, localRangeOf, rangeOf, type PathSegment } from '../parse/locate';
 import { shiftRange } from '../findings';
-import { referencesOf, type Reference, type ReferenceProblem, type PortMapping } from '../model/references';
+import { referencesOf, type Reference, type ReferenceProblem, type PortMapping, type SelectsReference } from '../model/references';
 import { serviceType } from '../model/serviceAddress';
 import { ruleMeta } from '../rules/catalog';
 import { factsOf, hpaMetricTexts, labelsText } from './facts';
+import { makeBundle, sameTargetGroups, worthBundling } from './bundles';
 import {
   GRAPH_KINDS,
   categoryOfKind,
   nodeId,
+  type BundleMember,
   type EdgeType,
+  type GraphBundle,
   type GraphEdge,
   type GraphModel,
   type GraphNode,
@@ -65,12 +68,16 @@ export function scopeInclude(kind: 'file' | 'folder' | 'workspace', target: stri
 export function mergeGraphs(graphs: readonly GraphModel[]): GraphModel {
   const nodes = new Map<string, GraphNode>();
   const edges = new Map<string, GraphEdge>();
+  const bundles = new Map<string, GraphBundle>();
   for (const g of graphs) {
     for (const n of g.nodes) if (!nodes.has(n.id)) nodes.set(n.id, n);
     for (const e of g.edges) if (!edges.has(e.id)) edges.set(e.id, e);
+    for (const b of g.bundles ?? []) if (!bundles.has(b.id)) bundles.set(b.id, b);
   }
   const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  return { nodes: [...nodes.values()].sort(byId), edges: [...edges.values()].sort(byId) };
+  const merged: GraphModel = { nodes: [...nodes.values()].sort(byId), edges: [...edges.values()].sort(byId) };
+  if (bundles.size) merged.bundles = [...bundles.values()].sort(byId);
+  return merged;
 }
 
 const SEVERITY_RANK: Record<string, number> = { ok: 0, info: 1, warning: 2, error: 3 };
@@ -178,6 +185,9 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
   }
 
   const edges = new Map<string, GraphEdge>();
+  // The '; '-separated pieces of each merged edge's reason: 1,000 Ingress paths to one Service
+  // stay linear (splitting the growing text for each would not).
+  const reasonPieces = new Map<GraphEdge, Set<string>>();
   const addEdge = (e: Omit<GraphEdge, 'id'>) => {
     const id = `${e.type}:${e.from}->${e.to}`;
     const prev = edges.get(id);
@@ -186,7 +196,12 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
       return;
     }
     // Several references between the same pair (env and volume, two ports): one edge, all reasons.
-    if (!prev.reason.split('; ').includes(e.reason)) prev.reason = `${prev.reason}; ${e.reason}`;
+    let pieces = reasonPieces.get(prev);
+    if (!pieces) reasonPieces.set(prev, (pieces = new Set(prev.reason.split('; '))));
+    if (!pieces.has(e.reason)) {
+      prev.reason = `${prev.reason}; ${e.reason}`;
+      for (const piece of e.reason.split('; ')) pieces.add(piece);
+    }
     if (e.broken) prev.broken = true;
     if (e.code && rank(e.severity) > rank(prev.severity)) {
       prev.code = e.code;
@@ -194,10 +209,25 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
     }
     if (prev.label !== e.label && !prev.label.endsWith('…')) prev.label = `${prev.label}, …`;
   };
+  const ghostMessages = new Map<GraphNode, Set<string>>();
+
+  // Service → workload references are the one kind a selector makes pair by pair (S Services
+  // sharing a selector with T workloads give S × T). They wait here, per Service, until the scope
+  // is known; then dense fans become bundles and the rest single edges (see addFans).
+  const fans = new Map<GraphNode, FanPair[]>();
 
   for (const ref of references) {
     const fromNode = addResource(ref.from);
     if (!fromNode) continue;
+    if (ref.type === 'selects' && ref.target) {
+      const target = addResource(ref.target);
+      if (target) {
+        const list = fans.get(fromNode);
+        if (list) list.push({ target, ref });
+        else fans.set(fromNode, [{ target, ref }]);
+      }
+      continue;
+    }
     const site = cachedRange(ref.from, ref.path);
     const finding = findingFor(ref, findingsOf.get(fromNode.id) ?? []);
     const text = describe(ref);
@@ -228,7 +258,12 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
     const ghost = ghostFor(ref, ref.problem, fromNode, site, finding, problemText ?? '');
     const existing = nodes.get(ghost.id);
     if (existing) {
-      if (!existing.problems.some((p) => p.message === ghost.problems[0].message)) existing.problems.push(ghost.problems[0]);
+      let seen = ghostMessages.get(existing);
+      if (!seen) ghostMessages.set(existing, (seen = new Set(existing.problems.map((p) => p.message))));
+      if (!seen.has(ghost.problems[0].message)) {
+        existing.problems.push(ghost.problems[0]);
+        seen.add(ghost.problems[0].message);
+      }
     } else {
       nodes.set(ghost.id, ghost);
     }
@@ -242,20 +277,176 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
   }
 
   let nodeList = [...nodes.values()];
-  let edgeList = [...edges.values()];
+  let keep: Set<string> | undefined;
+  let hop: Set<string> | undefined;
   if (options.include) {
-    const keep = new Set(nodeList.filter((n) => !n.ghost && options.include!(n.file)).map((n) => n.id));
-    const hop = new Set(keep);
-    for (const e of edgeList) {
+    keep = new Set(nodeList.filter((n) => !n.ghost && options.include!(n.file)).map((n) => n.id));
+    hop = new Set(keep);
+    for (const e of edges.values()) {
       if (keep.has(e.from)) hop.add(e.to);
       if (keep.has(e.to)) hop.add(e.from);
     }
-    nodeList = nodeList.filter((n) => hop.has(n.id));
-    edgeList = edgeList.filter((e) => hop.has(e.from) && hop.has(e.to) && (keep.has(e.from) || keep.has(e.to)));
+    for (const [source, pairs] of fans) {
+      const kept = keep.has(source.id);
+      for (const p of pairs) {
+        if (kept) hop.add(p.target.id);
+        if (keep.has(p.target.id)) hop.add(source.id);
+      }
+    }
+    // The pairs a scoped view draws: both ends in it, one of them in the scope's files.
+    for (const [source, pairs] of fans) {
+      const inScope = pairs.filter((p) => hop!.has(source.id) && hop!.has(p.target.id) && (keep!.has(source.id) || keep!.has(p.target.id)));
+      if (inScope.length) fans.set(source, inScope);
+      else fans.delete(source);
+    }
   }
-  nodeList.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  edgeList.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return fitForWebview({ nodes: nodeList, edges: edgeList });
+  const bundles = addFans(fans, findingsOf, addEdge);
+
+  let edgeList = [...edges.values()];
+  if (keep && hop) {
+    const [k, h] = [keep, hop];
+    nodeList = nodeList.filter((n) => h.has(n.id));
+    edgeList = edgeList.filter((e) => h.has(e.from) && h.has(e.to) && (k.has(e.from) || k.has(e.to)));
+  }
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  nodeList.sort(byId);
+  edgeList.sort(byId);
+  bundles.sort(byId);
+  return fitForWebview({ nodes: nodeList, edges: edgeList, ...(bundles.length ? { bundles } : {}) });
+}
+
+interface FanPair {
+  target: GraphNode;
+  ref: SelectsReference;
+}
+
+/**
+ * Turns the collected Service → workload pairs into bundles (a group of Services with the same
+ * selected workloads, where worth it: bundles.ts) and single edges (the rest, exactly as every
+ * other reference becomes an edge). O(pairs · log) time; a bundle keeps O(Services + workloads).
+ *
+ * Everything an edge says about a pair but its port words comes from the Service alone (its
+ * selector's place, the finding there), so it is worked out once per Service; the port words once
+ * per Service and distinct port mapping.
+ */
+function addFans(
+  fans: ReadonlyMap<GraphNode, FanPair[]>,
+  findingsOf: ReadonlyMap<string, Finding[]>,
+  addEdge: (e: Omit<GraphEdge, 'id'>) => void,
+): GraphBundle[] {
+  const findings = new Map<Resource, Finding | undefined>();
+  const findingOf = (ref: SelectsReference, from: GraphNode): Finding | undefined => {
+    if (findings.has(ref.from)) return findings.get(ref.from);
+    const f = findingFor(ref, findingsOf.get(from.id) ?? []);
+    findings.set(ref.from, f);
+    return f;
+  };
+  const texts = new Map<Resource, Map<string, { reason: string; label: string }>>();
+  const textOf = (ref: SelectsReference): { reason: string; label: string } => {
+    let bySignature = texts.get(ref.from);
+    if (!bySignature) texts.set(ref.from, (bySignature = new Map<string, { reason: string; label: string }>()));
+    // The words depend on the Service (selector, ports: the same objects for all its pairs) and
+    // on how each port lands in this workload.
+    let sig = '';
+    for (const m of ref.ports) sig += `${m.status}|${m.podPort ?? ''}|${m.containerPort?.containerPort ?? ''},`;
+    let text = bySignature.get(sig);
+    if (!text) bySignature.set(sig, (text = describe(ref)));
+    return text;
+  };
+
+  const sources = [...fans.keys()];
+  const number = new Map<GraphNode, number>();
+  const stamp: number[] = [];
+  const distinct: GraphNode[][] = [];
+  const sets = sources.map((source, i) => {
+    const nodes: GraphNode[] = [];
+    const numbers: number[] = [];
+    for (const { target } of fans.get(source)!) {
+      let n = number.get(target);
+      if (n === undefined) number.set(target, (n = number.size));
+      if (stamp[n] === i + 1) continue;
+      stamp[n] = i + 1;
+      nodes.push(target);
+      numbers.push(n);
+    }
+    distinct.push(nodes);
+    return numbers;
+  });
+
+  const bundles: GraphBundle[] = [];
+  const bundled = new Set<GraphNode>();
+  for (const group of sameTargetGroups(sets)) {
+    const targets = distinct[group[0]];
+    if (!worthBundling(group.length, targets.length)) continue;
+    const from = group.map((i) => sources[i]);
+    // Selectors match in their own namespace; a bundle never spans two (duplicates could, in theory).
+    const ns = from[0].namespace;
+    if (!from.every((n) => n.namespace === ns) || !targets.every((n) => n.namespace === ns)) continue;
+    const members = new Map<string, BundleMember>();
+    for (const source of from) {
+      members.set(source.id, memberOf(fans.get(source)!, source, findingOf, textOf));
+      bundled.add(source);
+    }
+    bundles.push(makeBundle('selects', from, targets, members));
+  }
+
+  for (const [source, pairs] of fans) {
+    if (bundled.has(source)) continue;
+    for (const { target, ref } of pairs) {
+      const site = cachedRange(ref.from, ref.path);
+      const finding = findingOf(ref, source);
+      const text = textOf(ref);
+      // What the loop in buildGraph makes of any reference, for one with a target and no problem.
+      addEdge({
+        from: source.id,
+        type: 'selects',
+        reason: finding?.message ? `${text.reason} — ${finding.message}` : text.reason,
+        label: text.label,
+        file: ref.from.file,
+        line: site.start.line + 1,
+        ...(finding?.severity === 'error' ? { broken: true } : {}),
+        ...(finding ? { code: finding.code, severity: finding.severity } : {}),
+        to: target.id,
+      });
+    }
+  }
+  return bundles;
+}
+
+/** What one Service's connections in a bundle say; port words that differ between workloads are listed with their counts. */
+function memberOf(
+  pairs: readonly FanPair[],
+  source: GraphNode,
+  findingOf: (ref: SelectsReference, from: GraphNode) => Finding | undefined,
+  textOf: (ref: SelectsReference) => { reason: string; label: string },
+): BundleMember {
+  const first = pairs[0].ref;
+  const site = cachedRange(first.from, first.path);
+  const finding = findingOf(first, source);
+  const variants = new Map<string, { label: string; count: number }>();
+  for (const { ref } of pairs) {
+    const t = textOf(ref);
+    const v = variants.get(t.reason);
+    if (v) v.count++;
+    else variants.set(t.reason, { label: t.label, count: 1 });
+  }
+  const [[firstReason, firstVariant]] = variants;
+  let reason = firstReason;
+  let label = firstVariant.label;
+  if (variants.size > 1) {
+    const shown = [...variants].slice(0, 4).map(([r, v]) => `${r} (${v.count} workload${v.count === 1 ? '' : 's'})`);
+    reason = `${shown.join('; ')}${variants.size > 4 ? `; … and ${variants.size - 4} more port mappings` : ''}`;
+    label = `${label}, …`;
+  }
+  if (finding?.message) reason = `${reason} — ${finding.message}`;
+  return {
+    reason,
+    label,
+    ...(finding?.severity === 'error' ? { broken: true } : {}),
+    ...(finding ? { code: finding.code, severity: finding.severity } : {}),
+    file: first.from.file,
+    line: site.start.line + 1,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,7 +509,27 @@ function fitForWebview(g: GraphModel): GraphModel {
     if (dropped.has(e.from) || dropped.has(e.to)) continue;
     edges.push({ ...e, reason: clip(e.reason, 8000), label: clip(e.label, 500), ...(e.code !== undefined ? { code: clip(e.code, 200) } : {}) });
   }
-  return { nodes, edges };
+  if (!g.bundles?.length) return { nodes, edges };
+  const bundles: GraphBundle[] = [];
+  for (const b of g.bundles) {
+    const keep = b.from.map((id) => !dropped.has(id));
+    const from = b.from.filter((_, i) => keep[i]);
+    const to = b.to.filter((id) => !dropped.has(id));
+    if (!from.length || !to.length) continue;
+    const members = b.members
+      .filter((_, i) => keep[i])
+      .map((m) => ({ ...m, reason: clip(m.reason, 8000), label: clip(m.label, 500), ...(m.code !== undefined ? { code: clip(m.code, 200) } : {}) }));
+    bundles.push({
+      ...b,
+      from,
+      to,
+      members,
+      label: clip(b.label, 500),
+      reason: clip(b.reason, 8000),
+      ...(b.code !== undefined ? { code: clip(b.code, 200) } : {}),
+    });
+  }
+  return bundles.length ? { nodes, edges, bundles } : { nodes, edges };
 }
 
 function rank(s: string | undefined): number {

@@ -39,7 +39,7 @@ function workloadFacts(r: Resource): NodeFacts {
       const rec = asRecord(p);
       if (!rec || rec.containerPort === undefined) continue;
       const name = typeof rec.name === 'string' ? ` (${rec.name})` : '';
-      ports.push(`${String(rec.containerPort)}/${typeof rec.protocol === 'string' ? rec.protocol : 'TCP'}${name}`);
+      ports.push(`${scalarText(rec.containerPort)}/${typeof rec.protocol === 'string' ? rec.protocol : 'TCP'}${name}`);
     }
     const summary = resourceSummary(asRecord(c.container.resources));
     if (summary) resources.push(containers.length > 1 ? `${c.name}: ${summary}` : summary);
@@ -78,10 +78,10 @@ function serviceFacts(r: Resource): NodeFacts {
   for (const p of asArray(getPath(r.object, ['spec', 'ports']))) {
     const rec = asRecord(p);
     if (!rec) continue;
-    const port = rec.port === undefined ? '?' : String(rec.port);
-    const target = rec.targetPort === undefined || rec.targetPort === null || rec.targetPort === '' ? port : String(rec.targetPort);
+    const port = rec.port === undefined ? '?' : scalarText(rec.port);
+    const target = rec.targetPort === undefined || rec.targetPort === null || rec.targetPort === '' ? port : scalarText(rec.targetPort);
     const proto = typeof rec.protocol === 'string' ? rec.protocol : 'TCP';
-    const node = rec.nodePort !== undefined ? `, node port ${String(rec.nodePort)}` : '';
+    const node = rec.nodePort !== undefined ? `, node port ${scalarText(rec.nodePort)}` : '';
     const name = typeof rec.name === 'string' ? ` (${rec.name})` : '';
     ports.push(`${port} → ${target}/${proto}${node}${name}`);
   }
@@ -103,9 +103,9 @@ function ingressFacts(r: Resource): NodeFacts {
     if (svc) {
       const port = asRecord(svc.port);
       const p = port?.number ?? port?.name;
-      return `${String(svc.name ?? '?')}${p !== undefined ? `:${String(p)}` : ''}`;
+      return `${scalarText(svc.name ?? '?')}${p !== undefined ? `:${scalarText(p)}` : ''}`;
     }
-    if (rec && rec.serviceName !== undefined) return `${String(rec.serviceName)}${rec.servicePort !== undefined ? `:${String(rec.servicePort)}` : ''}`;
+    if (rec && rec.serviceName !== undefined) return `${scalarText(rec.serviceName)}${rec.servicePort !== undefined ? `:${scalarText(rec.servicePort)}` : ''}`;
     return '?';
   };
   const def = spec?.defaultBackend ?? spec?.backend;
@@ -131,7 +131,7 @@ function hpaFacts(r: Resource): NodeFacts {
     minReplicas: typeof min === 'number' ? min : 1,
     maxReplicas: typeof max === 'number' ? max : undefined,
     metrics: hpaMetricTexts(r),
-    scaleTarget: ref ? `${String(ref.kind ?? '?')} ${String(ref.name ?? '?')}` : undefined,
+    scaleTarget: ref ? `${scalarText(ref.kind ?? '?')} ${scalarText(ref.name ?? '?')}` : undefined,
   });
 }
 
@@ -157,8 +157,8 @@ export function hpaMetricTexts(r: Resource): string[] {
       const avg = target?.averageValue ?? body.targetAverageValue;
       const val = target?.value;
       if (typeof pct === 'number') out.push(`${pct}% ${what}`);
-      else if (avg !== undefined) out.push(`${String(avg)} ${what} per pod`);
-      else if (val !== undefined) out.push(`${String(val)} ${what}`);
+      else if (avg !== undefined) out.push(`${scalarText(avg)} ${what} per pod`);
+      else if (val !== undefined) out.push(`${scalarText(val)} ${what}`);
       else out.push(what);
       continue;
     }
@@ -188,5 +188,10 @@ function compact(f: NodeFacts): NodeFacts {
     if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
     out[k] = v;
   }
-  return out as NodeFacts;
+  return out;
+}
+
+/** A manifest value as card text: scalars as written, anything structured as "?" (never "[object Object]"). */
+function scalarText(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : '?';
 }

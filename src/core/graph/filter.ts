@@ -1,4 +1,5 @@
-import type { GraphEdge, GraphModel, GraphNode, NodeCategory } from './types';
+import type { GraphBundle, GraphEdge, GraphModel, GraphNode, NodeCategory } from './types';
+import { bundleEdges, restrictBundle } from './bundles';
 
 /** What the person chose to see. */
 export interface GraphFilter {
@@ -15,6 +16,8 @@ export interface GraphFilter {
    * Large views stay responsive; a namespace filter shows everything in it.
    */
   maxNodes: number;
+  /** Bundles (bundles.ts) the person expanded: drawn as their single connections. */
+  expanded?: readonly string[];
 }
 
 export const DEFAULT_FILTER: GraphFilter = { namespace: '', unit: '', hidden: [], showConfig: true, maxNodes: 1500 };
@@ -39,6 +42,13 @@ export function filterGraph(full: GraphModel, f: GraphFilter): FilteredGraph {
   const byId = new Map(full.nodes.map((n) => [n.id, n]));
   const brokenTargets = new Set<string>();
   for (const e of full.edges) if (e.broken) brokenTargets.add(e.to);
+  const brokenFrom = new Map<string, string[]>();
+  for (const e of full.edges) {
+    if (!e.broken) continue;
+    const list = brokenFrom.get(e.to);
+    if (list) list.push(e.from);
+    else brokenFrom.set(e.to, [e.from]);
+  }
   const keep = new Set<string>();
   const configCounts = new Map<string, number>();
   for (const n of full.nodes) {
@@ -49,7 +59,15 @@ export function filterGraph(full: GraphModel, f: GraphFilter): FilteredGraph {
     if (!f.showConfig && n.category === 'config') continue;
     keep.add(n.id);
   }
-  for (const e of full.edges) {
+  // An expanded bundle is its single edges from here on (one per pair: the person asked for them).
+  const expanded = new Set(f.expanded ?? []);
+  let allEdges: readonly GraphEdge[] = full.edges;
+  const bundles: GraphBundle[] = [];
+  for (const b of full.bundles ?? []) {
+    if (expanded.has(b.id)) allEdges = allEdges.concat(bundleEdges(b));
+    else bundles.push(b);
+  }
+  for (const e of allEdges) {
     const to = byId.get(e.to);
     if (to?.ghost && keep.has(e.from)) keep.add(to.id);
     if (!f.showConfig && to && to.category === 'config' && !to.ghost && keep.has(e.from) && !keep.has(to.id)) {
@@ -60,17 +78,23 @@ export function filterGraph(full: GraphModel, f: GraphFilter): FilteredGraph {
   for (const id of brokenTargets) {
     const n = byId.get(id);
     if (n && !n.ghost && (!f.namespace || n.namespace === f.namespace) && (!f.unit || n.unit === f.unit)) {
-      const from = full.edges.some((e) => e.to === id && e.broken && keep.has(e.from));
-      if (from) keep.add(id);
+      if (brokenFrom.get(id)?.some((from) => keep.has(from))) keep.add(id);
     }
   }
   let capped = 0;
   if (f.maxNodes > 0 && keep.size > f.maxNodes) {
     const degree = new Map<string, number>();
-    for (const e of full.edges) {
+    for (const e of allEdges) {
       if (!keep.has(e.from) || !keep.has(e.to)) continue;
       degree.set(e.from, (degree.get(e.from) ?? 0) + 1);
       degree.set(e.to, (degree.get(e.to) ?? 0) + 1);
+    }
+    // A bundle's members count as connected to every kept member on the other side.
+    for (const b of bundles) {
+      const from = b.from.filter((id) => keep.has(id));
+      const to = b.to.filter((id) => keep.has(id));
+      for (const id of from) degree.set(id, (degree.get(id) ?? 0) + to.length);
+      for (const id of to) degree.set(id, (degree.get(id) ?? 0) + from.length);
     }
     const score = (n: GraphNode) => WEIGHT[n.category] + 5 * (degree.get(n.id) ?? 0) + (n.status === 'error' || n.status === 'warning' ? 10_000 : 0);
     const ranked = [...keep].map((id) => byId.get(id)!).sort((a, b) => score(b) - score(a) || (a.id < b.id ? -1 : 1));
@@ -80,9 +104,19 @@ export function filterGraph(full: GraphModel, f: GraphFilter): FilteredGraph {
     for (const id of kept) keep.add(id);
   }
   const nodes = full.nodes.filter((n) => keep.has(n.id));
-  const edges: GraphEdge[] = full.edges.filter((e) => keep.has(e.from) && keep.has(e.to));
+  const edges: GraphEdge[] = allEdges.filter((e) => keep.has(e.from) && keep.has(e.to));
+  // Bundles over the kept nodes: smaller bundles, or single edges once too few are left to bundle.
+  const kept: GraphBundle[] = [];
+  const inKeep = (id: string) => keep.has(id);
+  const nodeOf = (id: string) => byId.get(id);
+  for (const b of bundles) {
+    const r = restrictBundle(b, inKeep, nodeOf);
+    if (r.bundle) kept.push(r.bundle);
+    edges.push(...r.edges);
+  }
   for (const id of [...configCounts.keys()]) if (!keep.has(id)) configCounts.delete(id);
-  return { graph: { nodes, edges }, configCounts, capped, total: full.nodes.filter((n) => !n.ghost).length };
+  const graph: GraphModel = kept.length ? { nodes, edges, bundles: kept } : { nodes, edges };
+  return { graph, configCounts, capped, total: full.nodes.filter((n) => !n.ghost).length };
 }
 
 /** The apply units the graph's resources belong to, sorted, for a "show one unit" choice. */

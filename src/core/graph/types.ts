@@ -121,9 +121,42 @@ export interface GraphEdge {
   line?: number;
 }
 
+/** What one source's connections in a bundle say: the reason, label, finding and place its single edges would carry. */
+export type BundleMember = Pick<GraphEdge, 'reason' | 'label' | 'broken' | 'code' | 'severity' | 'file' | 'line'>;
+
+/**
+ * Many connections of one type stored and drawn as one (src/core/graph/bundles.ts): every source
+ * in `from` has a `type` connection to every target in `to` — e.g. 40 Services whose selectors all
+ * match the pods of the same 40 Deployments. Stored once, in O(|from| + |to|), instead of
+ * |from| × |to| edges, and drawn as the sources' lines meeting at a labelled junction that fans out
+ * to the targets. Formed only where that at least halves the lines drawn, so graphs without such a
+ * fan have no `bundles` at all.
+ */
+export interface GraphBundle {
+  /** Stable while its first source and first target stay: `bundle:type:from[0]=>to[0]`. */
+  id: string;
+  type: EdgeType;
+  /** Source node ids, sorted; one namespace. */
+  from: string[];
+  /** Target node ids, sorted; the same namespace. */
+  to: string[];
+  /** Drawn on the junction: "40 Services → 40 Deployments". */
+  label: string;
+  /** The whole explanation, for tooltips and screen readers. */
+  reason: string;
+  /** Per source, parallel to `from`. */
+  members: BundleMember[];
+  /** Some member is broken; `code`/`severity` are the worst member's. */
+  broken?: boolean;
+  code?: string;
+  severity?: Severity;
+}
+
 export interface GraphModel {
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** Dense fans stored once (absent when there are none). */
+  bundles?: GraphBundle[];
 }
 
 /** Kinds that get a node of their own; anything else is left out of the graph. */

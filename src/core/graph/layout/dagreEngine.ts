@@ -34,7 +34,7 @@ export class DagreEngine implements LayoutEngine {
       boxes,
       input.edges.map((e) => {
         const d = g.edge({ v: e.from, w: e.to, name: e.id }) as { points?: Point[] } | undefined;
-        return { id: e.id, from: e.from, to: e.to, via: (d?.points ?? []).slice(1, -1) };
+        return { id: e.id, from: e.from, to: e.to, via: (d?.points ?? []).slice(1, -1), ...(e.bundle ? { bundle: e.bundle } : {}) };
       }),
     );
     for (const pts of Object.values(routed)) for (const p of pts) height = Math.max(height, p.y);

@@ -1,13 +1,17 @@
-import type { GraphEdge, GraphModel, GraphNode } from '../types';
+import type { GraphBundle, GraphEdge, GraphModel, GraphNode } from '../types';
+import { bundleCaption, bundleLineId } from '../bundles';
 import { fitText, textWidth } from '../text';
+import { layoutWithStacks } from './bundleStacks';
 import {
   COMPONENT_GAP,
   GROUP_GAP,
   GROUP_HEADER,
   GROUP_PADDING,
+  BUNDLE_HEIGHT,
   NODE_WIDTH,
   cardHeight,
   type Box,
+  type BundleRoute,
   type ComponentInput,
   type ComponentOutput,
   type EdgeRoute,
@@ -88,6 +92,8 @@ interface Component {
   namespace: string;
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** Bundles whose members are in this component: each is laid out as a junction node. */
+  bundles?: GraphBundle[];
   anchor: string;
   input?: ComponentInput;
   key?: string;
@@ -169,6 +175,12 @@ async function layoutOnce(graph: GraphModel, engine: LayoutEngine, options: Layo
       cross.push(e);
     }
   }
+  // A bundle is a junction node joined to every member (a bundle never spans namespaces).
+  const bundles = (graph.bundles ?? []).filter((b) => !parent.has(b.id));
+  for (const b of bundles) {
+    parent.set(b.id, b.id);
+    for (const id of [...b.from, ...b.to]) if (byId.has(id)) parent.set(find(id), find(b.id));
+  }
   const compByRoot = new Map<string, Component>();
   for (const n of graph.nodes) {
     const root = find(n.id);
@@ -180,6 +192,10 @@ async function layoutOnce(graph: GraphModel, engine: LayoutEngine, options: Layo
     c.nodes.push(n);
   }
   for (const e of inner) compByRoot.get(find(e.from))!.edges.push(e);
+  for (const b of bundles) {
+    const c = compByRoot.get(find(b.id));
+    if (c) (c.bundles ??= []).push(b);
+  }
   const components = [...compByRoot.values()];
   assignAnchors(components, memory);
 
@@ -200,7 +216,7 @@ async function layoutOnce(graph: GraphModel, engine: LayoutEngine, options: Layo
     }
     // Top to bottom is left to right on the transposed graph: the engines and the edge router only
     // know one direction, and a transposition keeps every right angle and every gap.
-    c.out = tb ? transposeOutput(await engine.layoutComponent(transposeInput(c.input))) : await engine.layoutComponent(c.input);
+    c.out = tb ? transposeOutput(await layoutWithStacks(engine, transposeInput(c.input))) : await layoutWithStacks(engine, c.input);
     cache.set(c.key, c.out);
     computed++;
   }
@@ -211,6 +227,7 @@ async function layoutOnce(graph: GraphModel, engine: LayoutEngine, options: Layo
   const edges: Record<string, EdgeRoute> = {};
   const groups: GroupBox[] = [];
   const nextMemory: LayoutMemory = { offsets: {}, anchors: {}, positions: {} };
+  let bundleRoutes: Record<string, BundleRoute> | undefined;
   const packed = new Map<string, { offsets: Map<Component, Point>; width: number; height: number }>();
   let maxWidth = 0;
   // One row width for every frame, chosen so the whole picture (frames stacked) has the wanted shape.
@@ -255,16 +272,27 @@ async function layoutOnce(graph: GraphModel, engine: LayoutEngine, options: Layo
         const route = pts && pts.length >= 2 ? pts.map((q) => ({ x: ox + off.x + q.x, y: oy + off.y + q.y })) : straight(nodes[e.from], nodes[e.to]);
         edges[e.id] = { points: route, label: labelPoint(route) };
       }
+      for (const b of c.bundles ?? []) {
+        const at = (pts: Point[] | undefined, fallback: () => Point[]) =>
+          pts && pts.length >= 2 ? pts.map((q) => ({ x: ox + off.x + q.x, y: oy + off.y + q.y })) : fallback();
+        const box = nodes[b.id];
+        const route: BundleRoute = { ...box, in: {}, out: {} };
+        for (const id of b.from) if (nodes[id]) route.in[id] = at(out.edges[bundleLineId(b.id, 'in', id)], () => straight(nodes[id], box));
+        for (const id of b.to) if (nodes[id]) route.out[id] = at(out.edges[bundleLineId(b.id, 'out', id)], () => straight(box, nodes[id]));
+        (bundleRoutes ??= {})[b.id] = route;
+      }
     }
     y += group.h + GROUP_GAP;
   }
   for (const e of cross) edges[e.id] = crossRoute(nodes[e.from], nodes[e.to]);
-  placeLabels(graph.edges, edges, nodes);
+  // Junctions sat in `nodes` for the packing; they are not cards.
+  if (bundleRoutes) for (const id of Object.keys(bundleRoutes)) delete nodes[id];
+  placeLabels(graph.edges, edges, nodes, bundleRoutes);
 
   const width = groups.length ? maxWidth + GROUP_PADDING * 2 : 0;
   const height = groups.length ? y - GROUP_GAP : 0;
   return {
-    layout: { nodes, edges, groups, width, height, engine: engine.name, direction },
+    layout: { nodes, edges, ...(bundleRoutes ? { bundles: bundleRoutes } : {}), groups, width, height, engine: engine.name, direction },
     memory: { ...nextMemory, direction: options.memory?.direction ?? (options.direction ? direction : undefined) },
     stats: { components: components.length, computed, cached: components.length - computed, ms: now() - started },
   };
@@ -315,6 +343,7 @@ function transposeOutput(out: ComponentOutput): ComponentOutput {
 
 /** Nodes in a stable order: where they were last time, new ones after them by kind and name. */
 function componentInput(c: Component, memory: LayoutMemory, liveRows: Readonly<Record<string, number>>, tb: boolean): ComponentInput {
+  if (c.bundles?.length) return bundledInput(c, c.bundles, memory, liveRows, tb);
   const nodes = [...c.nodes].sort((a, b) => {
     const pa = memory.positions[a.id];
     const pb = memory.positions[b.id];
@@ -335,6 +364,46 @@ function componentInput(c: Component, memory: LayoutMemory, liveRows: Readonly<R
     })),
     edges: edges.map((e) => ({ id: e.id, from: e.from, to: e.to })),
   };
+}
+
+/**
+ * componentInput for a component with bundles: each bundle is a junction node (sized for its two
+ * lines of text) between the sources' column and the targets', joined to each source and to each
+ * target — S + T lines instead of S × T edges, so the layered layout stays linear in them.
+ */
+function bundledInput(c: Component, bundles: GraphBundle[], memory: LayoutMemory, liveRows: Readonly<Record<string, number>>, tb: boolean): ComponentInput {
+  interface Item {
+    id: string;
+    rank: number;
+    width: number;
+    height: number;
+    first: boolean;
+  }
+  const items: Item[] = c.nodes.map((n) => ({
+    id: n.id,
+    rank: CATEGORY_RANK[n.category] ?? 9,
+    width: NODE_WIDTH,
+    height: cardHeight(n.ghost ? 0 : Math.min(2, Math.max(0, Math.floor(liveRows[n.id] ?? 0)))),
+    first: n.kind === 'Ingress' && !n.ghost,
+  }));
+  // Between the Services' column (1) and the workloads' (3).
+  for (const b of bundles) items.push({ id: b.id, rank: 1.5, width: bundleCaption(b).width, height: BUNDLE_HEIGHT, first: false });
+  items.sort((a, b) => {
+    const pa = memory.positions[a.id];
+    const pb = memory.positions[b.id];
+    if (pa && pb) return (tb ? pa.x - pb.x || pa.y - pb.y : pa.y - pb.y || pa.x - pb.x) || compareIds(a.id, b.id);
+    if (pa) return -1;
+    if (pb) return 1;
+    return a.rank - b.rank || compareIds(a.id, b.id);
+  });
+  const order = new Map(items.map((n, i) => [n.id, i]));
+  const edges: ComponentInput['edges'] = c.edges.map((e) => ({ id: e.id, from: e.from, to: e.to }));
+  for (const b of bundles) {
+    for (const id of b.from) if (order.has(id)) edges.push({ id: bundleLineId(b.id, 'in', id), from: id, to: b.id, bundle: { id: b.id, side: 'in' } });
+    for (const id of b.to) if (order.has(id)) edges.push({ id: bundleLineId(b.id, 'out', id), from: b.id, to: id, bundle: { id: b.id, side: 'out' } });
+  }
+  edges.sort((a, b) => order.get(a.from)! - order.get(b.from)! || order.get(a.to)! - order.get(b.to)! || compareIds(a.id, b.id));
+  return { nodes: items.map(({ id, width, height, first }) => ({ id, width, height, first })), edges };
 }
 
 /**
@@ -483,9 +552,10 @@ const EDGE_PRIORITY: Record<string, number> = { routes: 0, selects: 1, calls: 2,
  * runs first (middle, then towards the ends), then its vertical runs. Broken edges choose first.
  * A label with no free place is hidden; its text stays in the tooltip.
  */
-function placeLabels(list: readonly GraphEdge[], routes: Record<string, EdgeRoute>, nodes: Record<string, Box>): void {
+function placeLabels(list: readonly GraphEdge[], routes: Record<string, EdgeRoute>, nodes: Record<string, Box>, bundles?: Record<string, BundleRoute>): void {
   const grid = new SpatialGrid(160);
   for (const b of Object.values(nodes)) grid.add({ x: b.x - 2, y: b.y - 2, w: b.w + 4, h: b.h + 4 });
+  for (const b of Object.values(bundles ?? {})) grid.add({ x: b.x - 2, y: b.y - 2, w: b.w + 4, h: b.h + 4 });
   const order = list
     .filter((e) => routes[e.id] && e.label)
     .sort((a, b) => (a.broken ? 0 : 1) - (b.broken ? 0 : 1) || EDGE_PRIORITY[a.type] - EDGE_PRIORITY[b.type] || compareIds(a.id, b.id));

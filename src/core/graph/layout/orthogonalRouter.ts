@@ -24,6 +24,11 @@ export interface RouterEdge {
   to: string;
   /** Where the layered layout passed the edge through intermediate columns (dummy positions). */
   via: Point[];
+  /**
+   * A line into (`in`) or out of (`out`) a bundle's junction: all lines of one side meet at the
+   * junction's middle and share one vertical track per channel, so they read as one bundle.
+   */
+  bundle?: { id: string; side: 'in' | 'out' };
 }
 
 const PORT_GAP = 10;
@@ -81,8 +86,9 @@ export function routeOrthogonal(nodes: readonly RouterNode[], edges: readonly Ro
   const incoming = new Map<string, Plan[]>();
   for (const p of plans) {
     if (!p.forward) continue;
-    push(outgoing, p.edge.from, p);
-    push(incoming, p.edge.to, p);
+    // A bundle's lines all meet the junction at its middle (their other end spreads as usual).
+    if (p.edge.bundle?.side !== 'out') push(outgoing, p.edge.from, p);
+    if (p.edge.bundle?.side !== 'in') push(incoming, p.edge.to, p);
   }
   const spread = (list: Plan[], node: RouterNode, index: (p: Plan) => number, neighbour: (p: Plan) => number) => {
     list.sort((p, q) => neighbour(p) - neighbour(q) || (p.edge.id < q.edge.id ? -1 : 1));
@@ -116,35 +122,45 @@ export function routeOrthogonal(nodes: readonly RouterNode[], edges: readonly Ro
     track: number;
   }
   const perChannel = new Map<number, Run[]>();
+  // A bundle side's runs in one channel are one run (the union of their spans): one shared track.
+  const trunks = new Map<string, Run>();
+  const sharing = new Map<string, Run>();
   for (const p of plans) {
     if (!p.forward) continue;
     for (let s = 0; s + 1 < p.ys.length; s++) {
       const y1 = p.ys[s];
       const y2 = p.ys[s + 1];
       if (Math.abs(y1 - y2) < 0.5) continue;
-      push(perChannel, p.cols[s], { plan: p, step: s, lo: Math.min(y1, y2), hi: Math.max(y1, y2), track: 0 });
+      const run = { plan: p, step: s, lo: Math.min(y1, y2), hi: Math.max(y1, y2), track: 0 };
+      const b = p.edge.bundle;
+      if (!b) {
+        push(perChannel, p.cols[s], run);
+        continue;
+      }
+      const key = `${p.cols[s]}\u0000${b.side}\u0000${b.id}`;
+      const trunk = trunks.get(key);
+      if (trunk) {
+        trunk.lo = Math.min(trunk.lo, run.lo);
+        trunk.hi = Math.max(trunk.hi, run.hi);
+      } else {
+        trunks.set(key, run);
+        push(perChannel, p.cols[s], run);
+      }
+      sharing.set(`${p.edge.id}#${s}`, trunks.get(key)!);
     }
   }
   const trackX = new Map<string, number>();
   for (const [ch, runs] of perChannel) {
     runs.sort((a, b) => a.lo - b.lo || a.hi - b.hi);
-    const ends: number[] = [];
-    for (const r of runs) {
-      let t = ends.findIndex((end) => end + 4 < r.lo);
-      if (t === -1) {
-        t = ends.length;
-        ends.push(r.hi);
-      } else {
-        ends[t] = r.hi;
-      }
-      r.track = t;
-    }
-    const k = ends.length;
+    const tracks = new FirstFit();
+    for (const r of runs) r.track = tracks.place(r.lo, r.hi);
+    const k = tracks.count;
     const centre = ch + 1 < columns.length ? channelX(ch) : columns[ch];
     // Runs going down sit left of runs going up in the same channel less often cross; keep it simple:
     // spread tracks evenly around the centre.
     for (const r of runs) trackX.set(`${r.plan.edge.id}#${r.step}`, centre + (r.track - (k - 1) / 2) * TRACK_GAP);
   }
+  for (const [step, trunk] of sharing) trackX.set(step, trackX.get(`${trunk.plan.edge.id}#${trunk.step}`)!);
 
   const out: Record<string, Point[]> = {};
   for (const p of plans) {
@@ -179,6 +195,60 @@ function backRoute(a: RouterNode, b: RouterNode): Point[] {
     { x: b.x - 14, y: b.y + b.h / 2 },
     { x: b.x, y: b.y + b.h / 2 },
   ];
+}
+
+/**
+ * Greedy interval colouring, first fit: each run (sorted by start) takes the lowest-numbered track
+ * whose last run ends more than 4 px before it starts. A segment tree over the tracks' ends finds
+ * that track in O(log tracks), so a channel with thousands of runs (a Service called by 2,000
+ * workloads) stays O(n log n) — the same tracks a linear scan picks.
+ */
+class FirstFit {
+  private ends: number[] = [];
+  /** Minimum end per tree node; leaves from `size`. */
+  private min: number[] = [Infinity, Infinity];
+  private size = 1;
+
+  get count(): number {
+    return this.ends.length;
+  }
+
+  place(lo: number, hi: number): number {
+    let t = this.first(lo);
+    if (t === -1) {
+      t = this.ends.length;
+      this.ends.push(hi);
+    } else {
+      this.ends[t] = hi;
+    }
+    // The tree holds end + 4, compared with `<` as the linear scan did (the same rounding).
+    this.update(t, hi + 4);
+    return t;
+  }
+
+  /** The lowest track with end + 4 < lo, or -1. */
+  private first(lo: number): number {
+    if (!(this.min[1] < lo)) return -1;
+    let i = 1;
+    while (i < this.size) i = this.min[2 * i] < lo ? 2 * i : 2 * i + 1;
+    const t = i - this.size;
+    return t < this.ends.length ? t : -1;
+  }
+
+  private update(t: number, value: number): void {
+    if (t >= this.size) {
+      // Double the leaves, keeping the old tree as the left half.
+      const old = this.min;
+      const size = this.size * 2;
+      this.min = new Array<number>(2 * size).fill(Infinity);
+      for (let j = 0; j < this.size; j++) this.min[size + j] = old[this.size + j];
+      this.size = size;
+      for (let i = size - 1; i >= 1; i--) this.min[i] = Math.min(this.min[2 * i], this.min[2 * i + 1]);
+    }
+    let i = this.size + t;
+    this.min[i] = value;
+    for (i >>= 1; i >= 1; i >>= 1) this.min[i] = Math.min(this.min[2 * i], this.min[2 * i + 1]);
+  }
 }
 
 function simplify(pts: Point[]): Point[] {

@@ -31,9 +31,19 @@ export interface GroupBox extends Box {
 /** Which way the layers run: left to right (entry points on the left) or top to bottom. */
 export type LayoutDirection = 'LR' | 'TB';
 
+/** Where a bundle (src/core/graph/bundles.ts) is drawn: its junction, and each member's line to or from it. */
+export interface BundleRoute extends Box {
+  /** Source id → its line into the junction. */
+  in: Record<string, Point[]>;
+  /** Target id → the line from the junction to it. */
+  out: Record<string, Point[]>;
+}
+
 export interface GraphLayout {
   nodes: Record<string, Box>;
   edges: Record<string, EdgeRoute>;
+  /** By bundle id (absent when the graph has no bundles). */
+  bundles?: Record<string, BundleRoute>;
   groups: GroupBox[];
   width: number;
   height: number;
@@ -62,7 +72,8 @@ export const EMPTY_MEMORY: LayoutMemory = { offsets: {}, anchors: {}, positions:
 /** One connected component handed to a layout engine. */
 export interface ComponentInput {
   nodes: { id: string; width: number; height: number; first?: boolean }[];
-  edges: { id: string; from: string; to: string }[];
+  /** `bundle`: a line into (`in`) or out of a bundle's junction; the lines of one side share one track. */
+  edges: { id: string; from: string; to: string; bundle?: { id: string; side: 'in' | 'out' } }[];
 }
 
 export interface ComponentOutput {
@@ -98,3 +109,6 @@ export const COMPONENT_GAP = 40;
 export const GROUP_PADDING = 20;
 export const GROUP_HEADER = 30;
 export const GROUP_GAP = 28;
+/** A bundle's junction: two lines of text ("40 Services → 40 Deployments", "1,600 connections"). */
+export const BUNDLE_HEIGHT = 36;
+export const BUNDLE_MAX_WIDTH = 300;

@@ -115,6 +115,26 @@ body.vscode-high-contrast .kt-graph .node:focus-visible .card, body.vscode-high-
   );
 }
 
+/**
+ * Bundles (src/core/graph/bundles.ts): kept apart so a graph without one embeds exactly the
+ * stylesheet it always did; views that may show bundles add it.
+ */
+export const BUNDLE_CSS = `.kt-graph .bundle .edge-line { stroke-width: 1.3; stroke-opacity: 0.6; }
+.kt-graph .bundle .edge-line.broken { stroke: var(--kt-error); stroke-dasharray: 6 4; stroke-opacity: 1; }
+.kt-graph .bundle-arrows { fill: var(--kt-edge-colour); }
+.kt-graph .bundle-pill .pill { fill: var(--kt-card); stroke: var(--kt-edge-colour); stroke-width: 1.6; }
+.kt-graph .bundle-pill.broken .pill { stroke: var(--kt-error); stroke-dasharray: 6 4; }
+.kt-graph .bundle-pill .bundle-title { font-size: 11px; font-weight: 600; text-anchor: middle; }
+.kt-graph .bundle-pill .bundle-caption { font-size: 10px; fill: var(--kt-muted); text-anchor: middle; }
+.kt-graph .bundle-pill { cursor: pointer; }
+.kt-graph .bundle-pill:focus { outline: none; }
+.kt-graph .bundle-pill:focus-visible .pill, .kt-graph .bundle-pill.selected .pill { stroke: var(--kt-focus); stroke-width: 2.4; }
+.kt-graph.has-focus .bundle:not(.related), .kt-graph.has-focus .bundle-pill:not(.related) { opacity: 0.28; }
+.kt-graph .bundle.related .edge-line { stroke-width: 2; stroke-opacity: 0.9; }
+.kt-graph.lod-far .bundle-pill text { display: none; }
+body.vscode-high-contrast .kt-graph .bundle .edge-line, body.vscode-high-contrast-light .kt-graph .bundle .edge-line { stroke-width: 2; stroke-opacity: 1; }
+`;
+
 /** The stylesheet with live theme variables (webview, HTML page). */
 export const GRAPH_CSS = tokens('.kt-graph', GRAPH_TOKENS) + rules();
 

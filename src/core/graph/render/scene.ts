@@ -1,6 +1,7 @@
-import type { GraphEdge, GraphModel, GraphNode } from '../types';
+import type { GraphBundle, GraphEdge, GraphModel, GraphNode } from '../types';
 import { EDGE_LABELS, EDGE_TYPES } from '../types';
-import { NODE_HEIGHT, type Box, type EdgeRoute, type GraphLayout, type GroupBox, type Point } from '../layout/types';
+import { NODE_HEIGHT, type Box, type BundleRoute, type EdgeRoute, type GraphLayout, type GroupBox, type Point } from '../layout/types';
+import { bundleCaption, bundlePairs, thousands } from '../bundles';
 import { iconPath } from './icons';
 import { fitText, textWidth } from '../text';
 import { LABEL_FONT, labelText } from '../layout/layout';
@@ -117,7 +118,7 @@ export interface Degree {
   outgoing: number;
 }
 
-export function degrees(edges: readonly GraphEdge[]): Map<string, Degree> {
+export function degrees(edges: readonly GraphEdge[], bundles: readonly GraphBundle[] = []): Map<string, Degree> {
   const out = new Map<string, Degree>();
   const get = (id: string) => {
     let d = out.get(id);
@@ -127,6 +128,11 @@ export function degrees(edges: readonly GraphEdge[]): Map<string, Degree> {
   for (const e of edges) {
     get(e.from).outgoing++;
     get(e.to).incoming++;
+  }
+  // A bundle's connections count one by one: a screen reader hears what the lines stand for.
+  for (const b of bundles) {
+    for (const id of b.from) get(id).outgoing += b.to.length;
+    for (const id of b.to) get(id).incoming += b.from.length;
   }
   return out;
 }
@@ -218,6 +224,72 @@ export function edgeLabelScene(e: GraphEdge, route: EdgeRoute): SceneElement | u
   );
 }
 
+/**
+ * A bundle's lines: each source's line into the junction and the junction's line to each target,
+ * as a few long paths (one per kind of line) rather than one element per connection, with an
+ * arrowhead at each target.
+ */
+export function bundleLinesScene(b: GraphBundle, route: BundleRoute, interactive: boolean): SceneElement {
+  const working: string[] = [];
+  const broken: string[] = [];
+  b.from.forEach((id, i) => {
+    const pts = route.in[id];
+    if (pts) (b.members[i]?.broken ? broken : working).push(pathData({ points: pts, label: pts[0] }));
+  });
+  const out: string[] = [];
+  const arrows: string[] = [];
+  for (const id of b.to) {
+    const pts = route.out[id];
+    if (!pts || pts.length < 2) continue;
+    out.push(pathData({ points: pts, label: pts[0] }));
+    arrows.push(arrowHead(pts[pts.length - 2], pts[pts.length - 1]));
+  }
+  const children: SceneElement[] = [];
+  if (!interactive) children.push(el('title', {}, undefined, b.reason));
+  if (working.length) children.push(el('path', { class: 'edge-line bundle-in', d: working.join(' ') }));
+  if (broken.length) children.push(el('path', { class: 'edge-line bundle-in broken', d: broken.join(' ') }));
+  if (out.length) children.push(el('path', { class: 'edge-line bundle-out', d: out.join(' ') }));
+  if (arrows.length) children.push(el('path', { class: `bundle-arrows arrow arrow-${b.type}`, d: arrows.join(' ') }));
+  return el('g', { class: `bundle e-${b.type}${b.broken ? ' broken' : ''}`, 'data-id': b.id }, children);
+}
+
+/** An arrowhead at `tip`, pointing along from → tip: the edges' marker, drawn as a path. */
+function arrowHead(from: Point, tip: Point): string {
+  const len = dist(from, tip) || 1;
+  const dx = (tip.x - from.x) / len;
+  const dy = (tip.y - from.y) / len;
+  const bx = tip.x - dx * 9;
+  const by = tip.y - dy * 9;
+  return `M${r(bx - dy * 4.05)},${r(by + dx * 4.05)} L${r(tip.x)},${r(tip.y)} L${r(bx + dy * 4.05)},${r(by - dx * 4.05)}z`;
+}
+
+/** What a screen reader says for a bundle's junction. */
+export function bundleAriaLabel(b: GraphBundle): string {
+  return `Bundle: ${b.label}, ${thousands(bundlePairs(b))} connections${b.broken ? ', some broken' : ''}. Press Enter to show them one by one.`;
+}
+
+/** The junction: a pill with the bundle's label and how many connections it stands for. */
+export function bundlePillScene(b: GraphBundle, box: Box, interactive: boolean): SceneElement {
+  const { title, caption } = bundleCaption(b);
+  const children: SceneElement[] = [
+    el('rect', { class: 'pill', width: r(box.w), height: r(box.h), rx: r(box.h / 2) }),
+    el('text', { class: 'bundle-title', x: r(box.w / 2), y: 15 }, undefined, title),
+    el('text', { class: 'bundle-caption', x: r(box.w / 2), y: 28 }, undefined, caption),
+  ];
+  const attrs: SceneElement['attrs'] = {
+    class: `bundle-pill e-${b.type}${b.broken ? ' broken' : ''}`,
+    'data-id': b.id,
+    transform: `translate(${r(box.x)},${r(box.y)})`,
+  };
+  if (interactive) {
+    attrs.tabindex = 0;
+    attrs.role = 'button';
+    attrs['aria-label'] = bundleAriaLabel(b);
+  }
+  children.unshift(el('title', {}, undefined, b.reason));
+  return el('g', attrs, children);
+}
+
 /** Rounded polyline (r = 8 at corners) or a cubic for cross-namespace routes. */
 export function pathData(route: EdgeRoute): string {
   const p = route.points;
@@ -282,7 +354,14 @@ export function graphScene(graph: GraphModel, layout: GraphLayout, options: Scen
     const label = edgeLabelScene(e, route);
     if (label) labels.push(label);
   }
-  const degree = degrees(graph.edges);
+  const pills: SceneElement[] = [];
+  for (const b of graph.bundles ?? []) {
+    const route = layout.bundles?.[b.id];
+    if (!route) continue;
+    edges.push(bundleLinesScene(b, route, options.interactive));
+    pills.push(bundlePillScene(b, route, options.interactive));
+  }
+  const degree = degrees(graph.edges, graph.bundles);
   const nodes = readingOrder(graph, layout).map((n) => nodeScene(n, layout.nodes[n.id], options, degree.get(n.id)));
   const width = layout.width + MARGIN * 2;
   const height = layout.height + MARGIN * 2;
@@ -291,6 +370,7 @@ export function graphScene(graph: GraphModel, layout: GraphLayout, options: Scen
     el('g', { class: 'layer-edges' }, edges),
     el('g', { class: 'layer-labels' }, labels),
     el('g', { class: 'layer-nodes' }, nodes),
+    ...(pills.length ? [el('g', { class: 'layer-bundles' }, pills)] : []),
   ]);
   return { root: viewport, width, height };
 }

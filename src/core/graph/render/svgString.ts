@@ -1,6 +1,6 @@
 import type { GraphModel } from '../types';
 import type { GraphLayout } from '../layout/types';
-import { GRAPH_CSS } from './graphStyles';
+import { BUNDLE_CSS, GRAPH_CSS } from './graphStyles';
 import { graphScene, sceneDefs, type SceneElement } from './scene';
 
 /** Text for XML: markup characters as entities; control characters XML 1.0 cannot hold at all shown as U+FFFD. */
@@ -36,7 +36,7 @@ export function renderSvgDocument(graph: GraphModel, layout: GraphLayout, option
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" class="kt-graph" width="${w}" height="${h}" viewBox="0 0 ${w} ${h}" role="img" aria-label="${escapeXml(title)}">`,
     `  <title>${escapeXml(title)}</title>`,
-    `  <style>\n${options.css ?? GRAPH_CSS}  </style>`,
+    `  <style>\n${options.css ?? GRAPH_CSS}${graph.bundles?.length ? BUNDLE_CSS : ''}  </style>`,
     sceneToString(sceneDefs(), '  '),
     `  <rect class="bg" width="${w}" height="${h}"/>`,
     sceneToString(scene.root, '  '),

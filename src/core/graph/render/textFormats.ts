@@ -1,5 +1,6 @@
-import type { GraphEdge, GraphModel, GraphNode } from '../types';
+import type { GraphBundle, GraphEdge, GraphModel, GraphNode } from '../types';
 import { EDGE_LABELS } from '../types';
+import { bundlePairs, thousands } from '../bundles';
 
 /** Graphviz DOT and Mermaid renderings of the graph (text; laid out by those tools). */
 
@@ -39,6 +40,25 @@ function byNamespace(graph: GraphModel): Map<string, GraphNode[]> {
   return new Map([...out].sort(([a], [b]) => (a === b ? 0 : a === '' ? 1 : b === '' ? -1 : a < b ? -1 : 1)));
 }
 
+/** Bundles by the namespace of their first source (a bundle never spans namespaces). */
+function bundlesByNamespace(graph: GraphModel): Map<string, GraphBundle[]> {
+  const out = new Map<string, GraphBundle[]>();
+  if (!graph.bundles?.length) return out;
+  const ns = new Map(graph.nodes.map((n) => [n.id, n.namespace]));
+  for (const b of graph.bundles) {
+    const key = ns.get(b.from[0]) ?? '';
+    const list = out.get(key);
+    if (list) list.push(b);
+    else out.set(key, [b]);
+  }
+  return out;
+}
+
+/** The junction's text: what it stands for, and how many connections. */
+function bundleTitle(b: GraphBundle): string {
+  return `${b.label}\n${thousands(bundlePairs(b))} connections (bundled)`;
+}
+
 export function renderDot(graph: GraphModel): string {
   const lines = [
     'digraph topology {',
@@ -48,6 +68,7 @@ export function renderDot(graph: GraphModel): string {
     '  edge [fontname="Helvetica", fontsize=9];',
   ];
   let i = 0;
+  const bundles = bundlesByNamespace(graph);
   for (const [ns, nodes] of byNamespace(graph)) {
     lines.push(
       `  subgraph ${dotString(`cluster_${i++}`)} {`,
@@ -61,6 +82,12 @@ export function renderDot(graph: GraphModel): string {
         `    ${dotString(n.id)} [label=${dotString(nodeTitle(n))}, color=${dotString(colour)}, style=${dotString(style)}, tooltip=${dotString(`${n.file}:${n.line}`)}];`,
       );
     }
+    for (const b of bundles.get(ns) ?? []) {
+      const colour = b.broken ? '#cf222e' : DOT_EDGE_COLOURS[b.type];
+      lines.push(
+        `    ${dotString(b.id)} [label=${dotString(bundleTitle(b))}, shape=box, style=${dotString(b.broken ? 'rounded,dashed' : 'rounded')}, color=${dotString(colour)}, fontcolor=${dotString(colour)}, tooltip=${dotString(b.reason)}];`,
+      );
+    }
     lines.push('  }');
   }
   for (const e of graph.edges) {
@@ -68,6 +95,18 @@ export function renderDot(graph: GraphModel): string {
     const attrs = [`label=${dotString(e.label)}`, `tooltip=${dotString(e.reason)}`, `color=${dotString(colour)}`, `fontcolor=${dotString(colour)}`];
     if (e.broken) attrs.push('style=dashed');
     lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)} [${attrs.join(', ')}];`);
+  }
+  // A bundle: each source's line into the junction (no arrow), one arrow from it to each target.
+  for (const b of graph.bundles ?? []) {
+    const colour = DOT_EDGE_COLOURS[b.type];
+    b.from.forEach((id, k) => {
+      const m = b.members[k];
+      const c = m?.broken ? '#cf222e' : colour;
+      lines.push(
+        `  ${dotString(id)} -> ${dotString(b.id)} [arrowhead=none, tooltip=${dotString(m?.reason ?? '')}, color=${dotString(c)}${m?.broken ? ', style=dashed' : ''}];`,
+      );
+    });
+    for (const id of b.to) lines.push(`  ${dotString(b.id)} -> ${dotString(id)} [color=${dotString(colour)}];`);
   }
   lines.push('}', '');
   return lines.join('\n');
@@ -80,6 +119,8 @@ function mermaidText(s: string): string {
 export function renderMermaid(graph: GraphModel): string {
   const ids = new Map<string, string>();
   graph.nodes.forEach((n, i) => ids.set(n.id, `n${i}`));
+  (graph.bundles ?? []).forEach((b, i) => ids.set(b.id, `b${i}`));
+  const bundles = bundlesByNamespace(graph);
   const lines = ['flowchart LR'];
   let g = 0;
   for (const [ns, nodes] of byNamespace(graph)) {
@@ -89,6 +130,7 @@ export function renderMermaid(graph: GraphModel): string {
       const shape = n.kind === 'Ingress' || n.category === 'entry' ? `(["${text}"])` : n.category === 'config' ? `[/"${text}"/]` : `["${text}"]`;
       lines.push(`    ${ids.get(n.id)}${shape}`);
     }
+    for (const b of bundles.get(ns) ?? []) lines.push(`    ${ids.get(b.id)}{{"${mermaidText(bundleTitle(b))}"}}`);
     lines.push('  end');
   }
   const styles: string[] = [];
@@ -100,9 +142,28 @@ export function renderMermaid(graph: GraphModel): string {
     lines.push(e.broken ? `  ${from} -. "${label}" .-> ${to}` : `  ${from} -- "${label}" --> ${to}`);
     if (e.broken) styles.push(`  linkStyle ${i} stroke:#cf222e,color:#cf222e`);
   });
+  let link = graph.edges.length;
+  for (const b of graph.bundles ?? []) {
+    const junction = ids.get(b.id)!;
+    b.from.forEach((id, k) => {
+      const from = ids.get(id);
+      if (!from) return;
+      lines.push(b.members[k]?.broken ? `  ${from} -.- ${junction}` : `  ${from} --- ${junction}`);
+      if (b.members[k]?.broken) styles.push(`  linkStyle ${link} stroke:#cf222e,color:#cf222e`);
+      link++;
+    });
+    for (const id of b.to) {
+      const to = ids.get(id);
+      if (!to) continue;
+      lines.push(`  ${junction} --> ${to}`);
+      link++;
+    }
+  }
   for (const c of ['entry', 'service', 'workload', 'autoscaler', 'config']) lines.push(`  classDef ${c} stroke:${DOT_COLOURS[c]},stroke-width:1.5px`);
   lines.push('  classDef ghost stroke:#cf222e,stroke-dasharray:5 4,color:#cf222e');
+  if (graph.bundles?.length) lines.push(`  classDef bundle stroke:${DOT_EDGE_COLOURS.selects},stroke-width:1.5px`);
   for (const n of graph.nodes) lines.push(`  class ${ids.get(n.id)} ${n.ghost ? 'ghost' : n.category}`);
+  for (const b of graph.bundles ?? []) lines.push(`  class ${ids.get(b.id)} bundle`);
   lines.push(...styles, '');
   return lines.join('\n');
 }
