@@ -38,6 +38,11 @@ step "build (esbuild) and type checks"
 npm run --silent build || die "build failed"
 npx tsc -p webview/tsconfig.json --noEmit || die "webview type check failed"
 npx tsc -p tsconfig.test.json || die "test compilation failed"
+# Lint (typescript-eslint with type information) and formatting are part of the tests: each
+# counts as one check in the summary, and a failure does not stop the suites.
+step "lint and format"
+npm run --silent lint && echo "lint: clean" || { echo "lint: 0 passed, 1 failed" >"$results/lint.failed"; echo "test-all: lint failed (above)" >&2; }
+npm run --silent format:check || { echo "format: 0 passed, 1 failed" >"$results/format.failed"; echo "test-all: formatting differs: npm run format" >&2; }
 
 # Test infrastructure, each script a no-op when its cache is warm. One background job, steps in
 # order (the Go builds share one build cache, so running them side by side would only thrash);
@@ -126,7 +131,10 @@ show_setup_log
 echo "=== set-up and suites done at $(( $(date +%s) - started )) s"
 
 pass=0; fail=0
-[ -f "$results/setup.failed" ] && fail=1
+for f in setup lint format; do
+  if [ -f "$results/$f.failed" ]; then fail=$(( fail + 1 )); echo "    $(cat "$results/$f.failed")"; fi
+done
+for f in lint format; do [ -f "$results/$f.failed" ] || pass=$(( pass + 1 )); done
 for f in "$results"/*.tap; do
   [ -f "$f" ] || continue
   p=$(grep -E '^# pass ' "$f" | tail -1 | awk '{print $3}'); x=$(grep -E '^# fail ' "$f" | tail -1 | awk '{print $3}')

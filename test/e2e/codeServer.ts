@@ -287,7 +287,8 @@ const QUICK_INPUT = '.quick-input-widget';
 const DIALOG = '.monaco-dialog-box';
 
 /** Bounds one attempt at opening the palette; the caller waits on the state it needs, not on this. */
-const ATTEMPT = 5_000;
+/** One attempt of an action that is retried until its state shows (a click or key can be lost). */
+export const ATTEMPT = 5_000;
 
 /**
  * F1, type the command's title, pick the entry whose label is exactly that title.

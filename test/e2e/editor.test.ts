@@ -8,7 +8,9 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  ATTEMPT,
   ROOT,
+  UI_WAIT,
   cursorPosition,
   eventually,
   openFile,
@@ -298,8 +300,23 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     await view.click();
     // The step re-renders as it expands: click its button once it is the expanded step's.
     await page.locator('.getting-started-step.expanded', { hasText: 'See the topology' }).waitFor();
-    await view.locator('.monaco-button', { hasText: 'Show Topology' }).click();
-    await topologyFrame(page, 'Topology: workspace');
+    // A click on a step that is still re-rendering is lost: click until the panel is there (Show
+    // Topology only reveals a panel that is already open, so a second click changes nothing).
+    await eventually(
+      async () => {
+        await view
+          .locator('.monaco-button', { hasText: 'Show Topology' })
+          .click({ timeout: ATTEMPT })
+          .catch(() => undefined);
+        return topologyFrame(page, 'Topology: workspace', 3 * ATTEMPT).then(
+          () => true,
+          () => false,
+        );
+      },
+      Boolean,
+      'the walkthrough button to open the workspace topology',
+      3 * UI_WAIT,
+    );
     const checked = () =>
       page
         .locator('.getting-started-step')

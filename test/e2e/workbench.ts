@@ -109,7 +109,7 @@ export async function applyQuickFix(page: Page, title: string): Promise<void> {
  * The frame holding a topology panel's page. Each webview is an iframe whose page nests our HTML
  * in a second iframe (#active-frame); the inner document's title is the panel title.
  */
-export async function topologyFrame(page: Page, title: string): Promise<Frame> {
+export async function topologyFrame(page: Page, title: string, timeout = UI_WAIT): Promise<Frame> {
   return eventually(
     async () => {
       for (const frame of page.frames()) {
@@ -127,6 +127,7 @@ export async function topologyFrame(page: Page, title: string): Promise<Frame> {
     },
     (f) => f !== undefined,
     `a topology webview titled "${title}" (frames: ${page.frames().length})`,
+    timeout,
   ) as Promise<Frame>;
 }
 

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { buildGatewayAndModelImages, kindBinary, kindCacheDir, KIND_DIR, run, runOk, type KindCluster, type RunResult } from './kindCluster';
 import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 import type { TextEdit } from '../../src/core/findings';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /** The repository root (test/kind/..). */
 export const REPO_ROOT = path.resolve(KIND_DIR, '..', '..');
@@ -239,8 +240,6 @@ export function httpGet(url: string): Promise<{ status: number; body: string }> 
     req.on('error', reject);
   });
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Polls `probe` until it returns a value; after `tries` attempts resolves with the last attempt's

@@ -130,8 +130,8 @@ test("the gateway answers with the model's answer, over Service DNS, through por
       await new Promise((r) => setTimeout(r, 1000));
     }
     assert.equal(res?.status, 200, `gateway answered ${res?.status}: ${res?.body}`);
-    const answer = JSON.parse(res!.body) as { gateway: string; model_host: string; model_answer: unknown };
-    log(`gateway via port-forward :${pf.localPort} -> ${res!.body.trim()}`);
+    const answer = JSON.parse(res.body) as { gateway: string; model_host: string; model_answer: unknown };
+    log(`gateway via port-forward :${pf.localPort} -> ${res.body.trim()}`);
     assert.equal(answer.gateway, 'kt-gateway');
     assert.equal(answer.model_host, `model.${ns}.svc.cluster.local:8500`);
     assert.deepEqual(answer.model_answer, MODEL_ANSWER);

@@ -19,8 +19,10 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { run, runOk, type RunOptions } from './proc';
+import { errorText } from '../../src/core/errorText';
 
 export { run, runOk } from './proc';
 export type { RunOptions, RunResult } from './proc';
@@ -42,7 +44,7 @@ export interface KindCluster {
   /** True when the cluster came from KUBE_TOPOLOGY_KIND_CLUSTER: delete() leaves it alone. */
   readonly reused: boolean;
   /** Runs kubectl against this cluster; rejects with stderr on a non-zero exit. */
-  kubectl(args: readonly string[], opts?: RunOptions): Promise<string>;
+  kubectl: (args: readonly string[], opts?: RunOptions) => Promise<string>;
   /** `kind load docker-image` of local docker images into the node. */
   loadImages(...images: string[]): Promise<void>;
   /** `kubectl port-forward <target> :<remotePort>`; resolves with the local port once listening. */
@@ -125,8 +127,6 @@ export function defaultNodeImage(): string {
 // ---------------------------------------------------------------------------------------------
 // processes
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
 async function waitFor<T>(what: string, deadline: number, probe: () => Promise<T | undefined>): Promise<T> {
   let last: unknown;
   while (Date.now() < deadline) {
@@ -138,7 +138,7 @@ async function waitFor<T>(what: string, deadline: number, probe: () => Promise<T
     }
     await sleep(1000);
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  throw new Error(`timed out waiting for ${what}${last ? `: ${errorText(last)}` : ''}`);
 }
 
 // ---------------------------------------------------------------------------------------------

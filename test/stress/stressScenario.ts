@@ -81,7 +81,7 @@ function keystroke(text: string, rnd: () => number): string {
     const hits = [...text.matchAll(re)];
     if (!hits.length) continue;
     const hit = hits[Math.floor(rnd() * hits.length)];
-    const valueStart = hit.index! + hit[0].length - hit[1].length;
+    const valueStart = hit.index + hit[0].length - hit[1].length;
     const at = valueStart + Math.floor(rnd() * hit[1].length);
     const kind = rnd();
     if (kind < 0.4) return text.slice(0, at) + 'abcxyz9'[Math.floor(rnd() * 7)] + text.slice(at + 1); // overtype

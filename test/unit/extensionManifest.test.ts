@@ -44,7 +44,12 @@ test('command ids are unique, and every menu entry and walkthrough link names a 
 
 test('contributes.configuration declares exactly the settings table, with the same defaults and scopes', () => {
   const declared = manifest.contributes.configuration.properties;
-  assert.deepEqual(Object.keys(declared).sort(), Object.keys(SETTINGS).map((k) => `${SETTINGS_SECTION}.${k}`).sort());
+  assert.deepEqual(
+    Object.keys(declared).sort(),
+    Object.keys(SETTINGS)
+      .map((k) => `${SETTINGS_SECTION}.${k}`)
+      .sort(),
+  );
   for (const [key, spec] of Object.entries(SETTINGS)) {
     const p = declared[`${SETTINGS_SECTION}.${key}`];
     assert.deepEqual(p.default, spec.default, `${key} default`);

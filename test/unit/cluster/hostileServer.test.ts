@@ -226,7 +226,6 @@ describe('a hostile API server (a fake: faults a real server cannot produce)', {
       assert.equal(text.code, 1, text.stderr);
       assertClean(text.stdout + text.stderr, 'text output');
       assert.ok(
-        // eslint-disable-next-line no-control-regex -- a control character in the output is the failure
         !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text.stdout + text.stderr),
         `a control character reached the terminal:\n${JSON.stringify(text.stdout)}`,
       );
