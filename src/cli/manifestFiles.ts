@@ -7,6 +7,7 @@ import { parseProjectConfig, resolveDeclarations } from '../core/index/projectCo
 import { pathKey } from '../core/index/unitPaths';
 import type { AnalysisOptions } from '../core/rules/types';
 import { loadInParallel, workerCount, type LoadEntry } from './parallelLoad';
+import { errorText } from '../core/errorText';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const SKIPPED_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out']);
@@ -137,5 +138,5 @@ export function displayPath(file: string, cwd: string): string {
 }
 
 function errorCode(e: unknown): string {
-  return (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
+  return (e as NodeJS.ErrnoException).code ?? errorText(e);
 }

@@ -21,6 +21,7 @@ import { buildLegend } from './legend';
 import { restoreView, ViewStateSaver } from './viewState';
 import { el } from './dom';
 import type { LiveOptions } from './liveOverlay';
+import { errorText } from '../../src/core/errorText';
 
 /** Data the standalone page (`graph --output html`) embeds instead of talking to a host. */
 export interface InitialData {
@@ -258,11 +259,7 @@ export class App {
         this.memory = result.memory;
         this.liveRows = JSON.stringify(rows);
       } catch (e) {
-        this.showState(
-          'error',
-          `The layout failed: ${e instanceof Error ? e.message : String(e)}`,
-          'Reopen the view; if it keeps failing, report it with the manifests that trigger it.',
-        );
+        this.showState('error', `The layout failed: ${errorText(e)}`, 'Reopen the view; if it keeps failing, report it with the manifests that trigger it.');
         this.host.post({ type: 'log', level: 'error', message: `layout failed: ${String(e)}` });
         return;
       }
@@ -412,7 +409,7 @@ export class App {
       if (format === 'svg') this.host.post({ type: 'export', format, data: svg, suggestedName: `${base}.svg` });
       else this.host.post({ type: 'export', format, data: await exportPng(svg), suggestedName: `${base}.png` });
     } catch (e) {
-      this.notices.showToast(`Export failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.notices.showToast(`Export failed: ${errorText(e)}`);
     }
   }
 

@@ -9,6 +9,7 @@
 import { ComponentCache, layoutGraph } from '../../src/core/graph/layout/layout';
 import { createEngine } from './layoutEngine';
 import type { LayoutRequest, LayoutResponse } from './layoutMessages';
+import { errorText } from '../../src/core/errorText';
 
 interface WorkerScope {
   onmessage: ((ev: MessageEvent<LayoutRequest>) => void) | null;
@@ -23,6 +24,6 @@ scope.onmessage = (ev) => {
   const { seq, graph, memory, aspect, viewport, liveRows } = ev.data;
   layoutGraph(graph, engine, { memory, cache, aspect, viewport, liveRows }).then(
     (run) => scope.postMessage({ seq, layout: run.layout, memory: run.memory, stats: run.stats }),
-    (e: unknown) => scope.postMessage({ seq, error: e instanceof Error ? e.message : String(e) }),
+    (e: unknown) => scope.postMessage({ seq, error: errorText(e) }),
   );
 };

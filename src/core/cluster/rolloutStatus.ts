@@ -14,6 +14,7 @@ import type { ApplyProgress, RolloutResult, RolloutStatus } from './applyTypes';
 import { BODY_LIMITS, ClusterError, type ClusterClient } from './clusterClient';
 import { resourcePath, type ApiPath } from './requestPath';
 import { asNumber, asObject, asString, conditionsAt, numberAt, objectAt, objectsAt, stringAt, stringMapAt, stringsAt, type JsonObject } from './serverObject';
+import { errorText } from '../errorText';
 
 export const ROLLOUT_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
 const MAX_EVENTS = 5;
@@ -125,7 +126,7 @@ async function waitForOne(client: ClusterClient, t: RolloutTarget, signal: Abort
     });
   } catch (e) {
     if (!(e instanceof ClusterError) || (e.kind !== 'timeout' && e.kind !== 'cancelled')) {
-      return { ...base, status: 'failed', message: client.redact(e instanceof Error ? e.message : String(e)) };
+      return { ...base, status: 'failed', message: client.redact(errorText(e)) };
     }
   }
   if (lastState.status === 'available')

@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { asArray, asRecord } from '../model/kinds';
 import { baseName, dirKey, pathKey } from './unitPaths';
+import { errorText } from '../errorText';
 
 /**
  * What a kustomization file says, as far as apply units need it: which files and folders it
@@ -116,7 +117,7 @@ export function parseKustomization(file: string, text: string): KustomizationSpe
   try {
     data = parse(text, { prettyErrors: false, logLevel: 'silent', maxAliasCount: 100 });
   } catch (e) {
-    spec.error = e instanceof Error ? e.message : String(e);
+    spec.error = errorText(e);
     return spec;
   }
   const k = asRecord(data);

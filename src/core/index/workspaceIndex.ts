@@ -26,6 +26,7 @@ import type { AnalysisOptions, IndexCheck, IndexCheckContext, ReportExtras, Reso
 import { DEFAULT_OPTIONS } from '../rules/types';
 import { INDEX_RULES, RESOURCE_RULES, ruleMeta } from '../rules/catalog';
 import { isKubeTopologyTemplate } from '../generate/templateDetect';
+import { errorText } from '../errorText';
 
 /** Annotation that switches codes off for one resource: `kube-topology.io/ignore: code-a,code-b` (or `*`). */
 export const IGNORE_ANNOTATION = 'kube-topology.io/ignore';
@@ -433,7 +434,7 @@ export class WorkspaceIndex {
             findings.push({
               code: 'internal-error',
               severity: 'warning',
-              message: `Kube Topology could not finish a check here: ${e instanceof Error ? e.message : String(e)}`,
+              message: `Kube Topology could not finish a check here: ${errorText(e)}`,
               range: localRangeOf(resource, doc.lines, []),
             });
           }
@@ -480,13 +481,7 @@ export function runIndexCheck(check: IndexCheck, code: string, outer: IndexCheck
     check(ctx);
   } catch (e) {
     const first = ctx.index.all[0];
-    if (first)
-      ctx.report(
-        first,
-        'internal-error',
-        `Kube Topology could not finish the ${code} check: ${e instanceof Error ? e.message : String(e)}`,
-        ctx.range(first, []),
-      );
+    if (first) ctx.report(first, 'internal-error', `Kube Topology could not finish the ${code} check: ${errorText(e)}`, ctx.range(first, []));
   }
 }
 

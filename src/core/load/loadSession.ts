@@ -160,7 +160,7 @@ export async function startLoad(o: StartLoadOptions): Promise<LoadRun> {
     try {
       await send(controller.signal);
     } catch (e) {
-      failure = e instanceof Error ? e.message : String(e);
+      failure = errorText(e);
     }
     loadEndMs = Date.now();
     const stoppedEarly = controller.signal.aborted;

@@ -6,6 +6,7 @@ import { splitDocuments } from './documentSplitter';
 import { recordMergeSources } from './locate';
 import { goYamlTags } from './goYamlSchema';
 import { parseJsonObject } from './jsonDocument';
+import { errorText } from '../errorText';
 
 /** Limits that turn hostile input into a finding instead of a hang. */
 export interface ParseLimits {
@@ -265,7 +266,7 @@ function parseYamlChunk(source: string, limits: ParseLimits): ParsedDocument {
     }
   } catch (e) {
     const out: ParsedDocument = { text, lines: new LineIndex(text), resources: [], findings: [], hasSyntaxErrors: true };
-    out.findings.push(localFinding('yaml-syntax', 'error', `YAML could not be parsed: ${errorMessage(e)}`, ZERO_RANGE));
+    out.findings.push(localFinding('yaml-syntax', 'error', `YAML could not be parsed: ${errorText(e)}`, ZERO_RANGE));
     return out;
   }
   const lines = new LineIndex(text);
@@ -418,10 +419,10 @@ function extractResources(doc: Document.Parsed, text: string, lines: LineIndex, 
   try {
     value = doc.toJS({ maxAliasCount: limits.maxAliasCount });
   } catch (e) {
-    const merge = MERGE_ERROR.test(errorMessage(e)) ? firstMergeValue(doc) : undefined;
+    const merge = MERGE_ERROR.test(errorText(e)) ? firstMergeValue(doc) : undefined;
     if (merge) {
       out.findings.push(
-        localFinding('yaml-syntax', 'error', `${errorMessage(e)}: \`<<\` merges mappings into this one (\`<<: *anchor\`).`, nodeRange(merge, lines, true)),
+        localFinding('yaml-syntax', 'error', `${errorText(e)}: \`<<\` merges mappings into this one (\`<<: *anchor\`).`, nodeRange(merge, lines, true)),
       );
       return;
     }
@@ -429,7 +430,7 @@ function extractResources(doc: Document.Parsed, text: string, lines: LineIndex, 
       localFinding(
         'yaml-alias-limit',
         'error',
-        `Document not validated: ${errorMessage(e)} (more than ${limits.maxAliasCount} aliases resolved).`,
+        `Document not validated: ${errorText(e)} (more than ${limits.maxAliasCount} aliases resolved).`,
         nodeRange(root, lines, true),
       ),
     );
@@ -539,10 +540,6 @@ function localFinding(code: string, severity: Severity, message: string, range: 
 
 function cleanYamlMessage(message: string): string {
   return message.replace(/\s+at line \d+, column \d+:?[\s\S]*$/, '').trim();
-}
-
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 function formatBytes(n: number): string {

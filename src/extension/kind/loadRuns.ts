@@ -67,7 +67,6 @@ export class LoadRuns implements vscode.Disposable {
     if (!(await confirmRemote(ctx, 'Apply', 1, detail))) return undefined;
 
     const { startLoad } = await import('../../core/load/loadSession');
-    const { LoadError } = await import('../../core/load/loadTarget');
     const client = await this.deps.contexts.openSelected();
     this.closeClient = () => client.close();
     let lastTimeline = 0;
@@ -108,7 +107,7 @@ export class LoadRuns implements vscode.Disposable {
         } catch (e) {
           this.finish();
           if (setup.signal.aborted) return undefined;
-          const message = e instanceof LoadError || e instanceof Error ? e.message : String(e);
+          const message = errorText(e);
           log.error(`load ${service.name}: ${message}`);
           void vscode.window.showErrorMessage(`Kube Topology: load on ${service.name} could not start: ${message}`);
           return undefined;
