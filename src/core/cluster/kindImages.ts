@@ -10,8 +10,7 @@
  * never start with "-") and is passed after "--"; the cluster name must be a kind cluster name and
  * is passed as one "--name=NAME" argument.
  */
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
+import { KindToolError, runTool } from '../kind/toolRunner';
 import { containersOf, effectiveNamespace, podTemplateOf } from '../model/kinds';
 
 export interface ImageUser {
@@ -92,18 +91,6 @@ export function imagesOf(resources: readonly ManifestLike[], defaultNamespace = 
 // ---------------------------------------------------------------------------------------------
 // running docker and kind
 
-export type KindToolProblem = 'not-installed' | 'daemon-down' | 'no-cluster' | 'failed' | 'cancelled';
-
-export class KindToolError extends Error {
-  constructor(
-    message: string,
-    readonly problem: KindToolProblem,
-  ) {
-    super(message);
-    this.name = 'KindToolError';
-  }
-}
-
 export interface ToolOptions {
   /** Environment to read KUBE_TOPOLOGY_KIND / KUBE_TOPOLOGY_DOCKER / PATH from (default process.env). */
   env?: NodeJS.ProcessEnv;
@@ -112,82 +99,7 @@ export interface ToolOptions {
   timeoutMs?: number;
 }
 
-export type Tool = 'docker' | 'kind';
-const ENV_VAR: Record<Tool, string> = { docker: 'KUBE_TOPOLOGY_DOCKER', kind: 'KUBE_TOPOLOGY_KIND' };
-
-/** The binary to run: the env override, else the bare name (found on PATH). */
-export function toolBinary(tool: Tool, env: NodeJS.ProcessEnv = process.env): string {
-  return env[ENV_VAR[tool]] || tool;
-}
-
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function notInstalled(tool: Tool, env: NodeJS.ProcessEnv): KindToolError {
-  const override = env[ENV_VAR[tool]];
-  return new KindToolError(
-    override
-      ? `${tool} not found at ${override} (from ${ENV_VAR[tool]})`
-      : `${tool} is not installed or not on PATH (install it, or set ${ENV_VAR[tool]} to its path)`,
-    'not-installed',
-  );
-}
-
-/** Output kept per stream: enough for any message, bounded for a tool that never stops printing. */
-const MAX_TOOL_OUTPUT = 1024 * 1024;
-
-/** Runs docker or kind with the given arguments (never through a shell), bounded in time and output. */
-export function runKindTool(tool: Tool, args: string[], opts: ToolOptions & { timeoutMs: number }): Promise<RunResult> {
-  const env = opts.env ?? process.env;
-  const bin = toolBinary(tool, env);
-  // kind runs `docker` itself: give it the same docker we use.
-  const childEnv = { ...env };
-  const docker = env.KUBE_TOPOLOGY_DOCKER;
-  if (tool === 'kind' && docker) childEnv.PATH = `${path.dirname(docker)}${path.delimiter}${env.PATH ?? ''}`;
-  return new Promise((resolve, reject) => {
-    if (opts.signal?.aborted) {
-      reject(new KindToolError('cancelled', 'cancelled'));
-      return;
-    }
-    let child;
-    try {
-      child = spawn(bin, args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    } catch (e) {
-      reject((e as NodeJS.ErrnoException).code === 'ENOENT' ? notInstalled(tool, env) : (e as Error));
-      return;
-    }
-    let stdout = '';
-    let stderr = '';
-    let settled = false;
-    const finish = (f: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      f();
-    };
-    const onAbort = () => {
-      child.kill('SIGTERM');
-      finish(() => reject(new KindToolError('cancelled', 'cancelled')));
-    };
-    const timer = setTimeout(() => {
-      child.kill('SIGTERM');
-      finish(() => reject(new KindToolError(`${tool} ${args.join(' ')}: no result after ${opts.timeoutMs / 1000} s; it was stopped`, 'failed')));
-    }, opts.timeoutMs);
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      if (stdout.length < MAX_TOOL_OUTPUT) stdout += d.slice(0, MAX_TOOL_OUTPUT - stdout.length);
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr = (stderr + d).slice(-MAX_TOOL_OUTPUT);
-    });
-    child.on('error', (e: NodeJS.ErrnoException) => finish(() => reject(e.code === 'ENOENT' || e.code === 'EACCES' ? notInstalled(tool, env) : e)));
-    child.on('close', (code) => finish(() => resolve({ code: code ?? 1, stdout, stderr })));
-  });
-}
+export { KindToolError, toolBinary, type KindToolProblem, type Tool } from '../kind/toolRunner';
 
 /** The image, or a KindToolError when it is not an image reference (it would otherwise reach a command line). */
 function checkedImage(image: string): string {
@@ -213,7 +125,7 @@ export interface LocalImageStatus {
 export async function localImageStatus(images: readonly string[], opts: ToolOptions = {}): Promise<LocalImageStatus[]> {
   const out: LocalImageStatus[] = [];
   for (const image of images) {
-    const r = await runKindTool('docker', ['image', 'inspect', '--format', '{{.Id}}', '--', checkedImage(image)], {
+    const r = await runTool('docker', ['image', 'inspect', '--format', '{{.Id}}', '--', checkedImage(image)], {
       ...opts,
       timeoutMs: opts.timeoutMs ?? 60_000,
     });
@@ -227,7 +139,7 @@ export async function localImageStatus(images: readonly string[], opts: ToolOpti
 
 /** Names of the kind clusters on this machine (`kind get clusters`). */
 export async function listKindClusters(opts: ToolOptions = {}): Promise<string[]> {
-  const r = await runKindTool('kind', ['get', 'clusters'], { ...opts, timeoutMs: opts.timeoutMs ?? 30_000 });
+  const r = await runTool('kind', ['get', 'clusters'], { ...opts, timeoutMs: opts.timeoutMs ?? 30_000 });
   if (r.code !== 0) {
     if (DAEMON_DOWN.test(r.stderr)) throw daemonDown(r.stderr);
     throw new KindToolError(`kind get clusters failed: ${r.stderr.trim() || `exit ${r.code}`}`, 'failed');
@@ -274,7 +186,7 @@ export async function loadImagesIntoKind(
   // image, to say which one.
   if (total > 1) {
     for (const [index, image] of images.entries()) opts.onProgress?.({ image, index, total, state: 'loading' });
-    const r = await runKindTool('kind', ['load', 'docker-image', `--name=${cluster}`, '--', ...images], { ...opts, timeoutMs: opts.timeoutMs ?? 600_000 });
+    const r = await runTool('kind', ['load', 'docker-image', `--name=${cluster}`, '--', ...images], { ...opts, timeoutMs: opts.timeoutMs ?? 600_000 });
     if (r.code === 0) {
       for (const [index, image] of images.entries()) opts.onProgress?.({ image, index, total, state: 'loaded' });
       return images.map((image) => ({ image, loaded: true }));
@@ -284,7 +196,7 @@ export async function loadImagesIntoKind(
   const results: LoadResult[] = [];
   for (const [index, image] of images.entries()) {
     opts.onProgress?.({ image, index, total, state: 'loading' });
-    const r = await runKindTool('kind', ['load', 'docker-image', `--name=${cluster}`, '--', image], { ...opts, timeoutMs: opts.timeoutMs ?? 600_000 });
+    const r = await runTool('kind', ['load', 'docker-image', `--name=${cluster}`, '--', image], { ...opts, timeoutMs: opts.timeoutMs ?? 600_000 });
     if (r.code === 0) {
       results.push({ image, loaded: true });
       opts.onProgress?.({ image, index, total, state: 'loaded' });

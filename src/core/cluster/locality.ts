@@ -12,7 +12,8 @@ import * as dns from 'node:dns';
 import * as net from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { at, asString } from './serverObject';
-import { listKindClusters, runKindTool } from './kindImages';
+import { listKindClusters } from './kindImages';
+import { runTool } from '../kind/toolRunner';
 
 export type LocalKind = 'kind' | 'minikube' | 'docker-desktop' | 'loopback' | 'unix-socket';
 
@@ -140,7 +141,7 @@ async function kindEvidence(hosts: readonly string[], env: NodeJS.ProcessEnv | u
     clusters.slice(0, 20).map(async (name) => {
       const servers: string[] = [];
       for (const internal of [false, true]) {
-        const r = await runKindTool('kind', ['get', 'kubeconfig', `--name=${name}`, ...(internal ? ['--internal'] : [])], { env, timeoutMs }).catch(
+        const r = await runTool('kind', ['get', 'kubeconfig', `--name=${name}`, ...(internal ? ['--internal'] : [])], { env, timeoutMs }).catch(
           () => undefined,
         );
         const server = r?.code === 0 ? firstClusterServer(r.stdout) : undefined;
@@ -154,7 +155,7 @@ async function kindEvidence(hosts: readonly string[], env: NodeJS.ProcessEnv | u
 
 /** The control-plane container's addresses on its Docker networks, as https://IP:6443. */
 async function containerServers(cluster: string, env: NodeJS.ProcessEnv | undefined, timeoutMs: number): Promise<string[]> {
-  const r = await runKindTool('docker', ['inspect', '--type=container', '--format', '{{json .NetworkSettings.Networks}}', '--', `${cluster}-control-plane`], {
+  const r = await runTool('docker', ['inspect', '--type=container', '--format', '{{json .NetworkSettings.Networks}}', '--', `${cluster}-control-plane`], {
     env,
     timeoutMs,
   }).catch(() => undefined);

@@ -1,112 +1,16 @@
 /**
- * The user's `docker` and `kind`, run as programs (PATH, or $KUBE_TOPOLOGY_DOCKER / $KUBE_TOPOLOGY_KIND
- * like kind-load): whether they are there, their output line by line for progress, cancellation
- * that lets kind clean up, and what Docker knows about a kind cluster's node containers (the host
- * ports mapped to NodePorts). Every failure a person can act on is a KindToolError saying how.
+ * What kind-create and load ask the user's `docker` and `kind` (run by toolRunner.ts): whether they
+ * are there and which versions, the cgroup version, and what Docker knows about a kind cluster's
+ * node containers (the host ports mapped to NodePorts).
  */
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
-import { KindToolError, toolBinary } from '../cluster/kindImages';
+import { KindToolError, runTool } from './toolRunner';
 import { printableLine } from '../terminalText';
 
-export { KindToolError } from '../cluster/kindImages';
-
-/** How to get each tool, for the "not installed" message. */
-export const INSTALL_HELP = {
-  docker: 'install Docker Engine or Docker Desktop (https://docs.docker.com/engine/install/) and start it',
-  kind: 'install kind (https://kind.sigs.k8s.io/docs/user/quick-start/#installation), e.g. `go install sigs.k8s.io/kind@v0.33.0` or a release binary on PATH',
-} as const;
+export { INSTALL_HELP, KindToolError, runTool, type ToolRunOptions, type ToolRunResult } from './toolRunner';
 
 /** The NodePort range of a default API server (--service-node-port-range). */
 export const NODE_PORT_MIN = 30000;
 export const NODE_PORT_MAX = 32767;
-
-type Tool = 'docker' | 'kind';
-const ENV_VAR: Record<Tool, string> = { docker: 'KUBE_TOPOLOGY_DOCKER', kind: 'KUBE_TOPOLOGY_KIND' };
-/** Output kept per stream; kind's and docker's answers here are a few KB. */
-const MAX_OUTPUT = 1 << 20;
-
-export interface ToolRunOptions {
-  env?: NodeJS.ProcessEnv;
-  signal?: AbortSignal;
-  timeoutMs: number;
-  /** Each output line (stdout and stderr), made printable, as it arrives. */
-  onLine?: (line: string) => void;
-}
-
-export interface ToolRunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function notInstalled(tool: Tool, env: NodeJS.ProcessEnv): KindToolError {
-  const override = env[ENV_VAR[tool]];
-  return new KindToolError(
-    override ? `${tool} not found at ${override} (from ${ENV_VAR[tool]})` : `${tool} is not installed or not on PATH: ${INSTALL_HELP[tool]}`,
-    'not-installed',
-  );
-}
-
-/**
- * Runs docker or kind without a shell. On abort the program gets SIGINT (kind removes a half-made
- * node on it), then SIGTERM and SIGKILL if it lingers; the promise rejects as cancelled only once
- * the program has exited, so the caller's clean-up never races it.
- */
-export function runTool(tool: Tool, args: readonly string[], opts: ToolRunOptions): Promise<ToolRunResult> {
-  const env = opts.env ?? process.env;
-  const childEnv = { ...env };
-  // kind runs `docker` itself: give it the docker we were told to use.
-  if (tool === 'kind' && env.KUBE_TOPOLOGY_DOCKER) childEnv.PATH = `${path.dirname(env.KUBE_TOPOLOGY_DOCKER)}${path.delimiter}${env.PATH ?? ''}`;
-  return new Promise((resolve, reject) => {
-    if (opts.signal?.aborted) return reject(new KindToolError('cancelled', 'cancelled'));
-    const child = spawn(toolBinary(tool, env), args, { env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out = { stdout: '', stderr: '' };
-    const partial = { stdout: '', stderr: '' };
-    let outcome: 'timeout' | 'cancelled' | undefined;
-    const escalate: NodeJS.Timeout[] = [];
-    const stop = (why: 'timeout' | 'cancelled') => {
-      if (outcome) return;
-      outcome = why;
-      child.kill('SIGINT');
-      escalate.push(
-        setTimeout(() => child.kill('SIGTERM'), 10_000),
-        setTimeout(() => child.kill('SIGKILL'), 20_000),
-      );
-    };
-    const timer = setTimeout(() => stop('timeout'), opts.timeoutMs);
-    const onAbort = () => stop('cancelled');
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
-    for (const stream of ['stdout', 'stderr'] as const) {
-      child[stream].setEncoding('utf8').on('data', (d: string) => {
-        if (out[stream].length < MAX_OUTPUT) out[stream] += d.slice(0, MAX_OUTPUT - out[stream].length);
-        if (!opts.onLine) return;
-        const lines = (partial[stream] + d).split(/\r?\n|\r/);
-        partial[stream] = (lines.pop() ?? '').slice(-4096);
-        for (const l of lines) {
-          const line = printableLine(l);
-          if (line) opts.onLine(line);
-        }
-      });
-    }
-    const finish = () => {
-      clearTimeout(timer);
-      escalate.forEach(clearTimeout);
-      opts.signal?.removeEventListener('abort', onAbort);
-    };
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      finish();
-      reject(e.code === 'ENOENT' || e.code === 'EACCES' ? notInstalled(tool, env) : e);
-    });
-    child.on('close', (code) => {
-      finish();
-      if (outcome === 'cancelled') return reject(new KindToolError('cancelled', 'cancelled'));
-      if (outcome === 'timeout')
-        return reject(new KindToolError(`${tool} ${args[0] ?? ''} ${args[1] ?? ''}: no result after ${Math.round(opts.timeoutMs / 1000)} s`, 'failed'));
-      resolve({ code: code ?? 1, ...out });
-    });
-  });
-}
 
 const DAEMON_DOWN = /Cannot connect to the Docker daemon|Is the docker daemon running|error during connect|docker\.sock/i;
 

@@ -111,9 +111,11 @@ test('docker and kind missing from PATH: "not installed or not on PATH"', async 
     const env = { PATH: emptyDir, HOME: os.homedir() };
     await assert.rejects(localImageStatus(['x:v1'], { env }), {
       name: 'KindToolError',
-      message: 'docker is not installed or not on PATH (install it, or set KUBE_TOPOLOGY_DOCKER to its path)',
+      message: /^docker is not installed or not on PATH: install Docker Engine .*\(or set KUBE_TOPOLOGY_DOCKER to its path\)$/,
     });
-    await assert.rejects(listKindClusters({ env }), { message: 'kind is not installed or not on PATH (install it, or set KUBE_TOPOLOGY_KIND to its path)' });
+    await assert.rejects(listKindClusters({ env }), {
+      message: /^kind is not installed or not on PATH: install kind .*\(or set KUBE_TOPOLOGY_KIND to its path\)$/,
+    });
     await assert.rejects(loadImagesIntoKind(['x:v1'], 'kind', { env }), (e: unknown) => e instanceof KindToolError && e.problem === 'not-installed');
   } finally {
     fs.rmSync(emptyDir, { recursive: true, force: true });
