@@ -101,6 +101,9 @@ export async function runApply(argv: string[], rawIo: CliIo): Promise<number> {
       );
     return EXIT_FINDINGS;
   }
+  // Warnings do not stop an apply, but they are said first: a misspelt Service name is one.
+  const warnings = report.findings.filter((f) => f.severity === 'warning');
+  if (warnings.length && !json) io.stderr(formatText({ ...report, scope: undefined, findings: warnings }, false));
 
   if (!dryRun && !(await confirmRemote(io, context, 'Apply to', args.options.yes === true))) return EXIT_FINDINGS;
 

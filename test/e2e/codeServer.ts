@@ -307,20 +307,22 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   await eventually(
     async () => {
       if (!(await openPalette(page, `>${title}`))) return false;
-      if (
-        await row.waitFor({ timeout: ATTEMPT }).then(
+      // The palette can close between finding the row and clicking it (focus moving into a
+      // webview): then open it again rather than wait on a row that is gone.
+      const clicked = await row
+        .waitFor({ timeout: ATTEMPT })
+        .then(() => row.click({ timeout: ATTEMPT }))
+        .then(
           () => true,
           () => false,
-        )
-      )
-        return true;
+        );
+      if (clicked) return true;
       await closeQuickInput(page);
       return false;
     },
     Boolean,
-    `"${title}" listed in the command palette`,
+    `"${title}" listed in the command palette and clicked`,
   );
-  await row.click();
 }
 
 /** Opens the palette (F1) holding `text`; false when it did not open in one attempt. */

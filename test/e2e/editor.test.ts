@@ -31,7 +31,7 @@ const PLANTED = [
   { family: 'schema', file: 'model-deployment.yaml', code: 'schema-unknown-field', severity: 'error', at: 'replica: 1' },
   { family: 'API server', file: 'worker-deployment.yaml', code: 'selector-template-mismatch', severity: 'error', at: 'labels:' },
   { family: 'cross-resource', file: 'model-service.yaml', code: 'service-target-port-missing', severity: 'warning', at: 'targetPort: 8501' },
-  { family: 'cross-resource', file: 'predict-client.yaml', code: 'service-address-unresolved', severity: 'error', at: 'tf-serving-clothing-modle' },
+  { family: 'cross-resource', file: 'predict-client.yaml', code: 'service-address-unresolved', severity: 'warning', at: 'tf-serving-clothing-modle' },
   { family: 'kind trap', file: 'gateway-deployment.yaml', code: 'latest-image-pull-always', severity: 'warning', at: 'clothing-gateway:latest' },
   { family: 'removed API', file: 'legacy-ingress.yaml', code: 'api-version-removed', severity: 'error', at: 'extensions/v1beta1' },
 ] as const;

@@ -119,7 +119,8 @@ describe('the generator form in VS Code (code-server, packaged .vsix)', () => {
     await form.getByRole('button', { name: 'Generate' }).click();
     const written = await eventually(
       () => Promise.resolve(fs.existsSync(folder) ? fs.readdirSync(folder).sort() : []),
-      (names) => names.length === GENERATED.length,
+      // Each file is written to a temporary name and renamed: wait for the seven final names.
+      (names) => names.length === GENERATED.length && names.every((n) => !n.startsWith('.')),
       'seven files in k8s/',
     );
     assert.deepEqual(written, GENERATED);

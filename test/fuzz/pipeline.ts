@@ -39,13 +39,11 @@ const KNOWN_CODES = new Set(RULES.map((r) => r.code));
 const SYNTAX_CODES = new Set(['yaml-syntax', 'duplicate-key']);
 
 /**
- * The lines of a text as the core counts them: split at \n, and the \r of a CRLF is not part of
- * the line. A lone \r stays in its line (VS Code normalises line ends before the extension sees
- * the text; the CLI counts lines like grep -n).
+ * The lines of a text as the core counts them: a line ends at \n, \r\n or a lone \r (as go-yaml,
+ * kubectl and editors read it), and the line break is not part of the line.
  */
 export function editorLines(text: string): string[] {
-  const parts = text.split('\n');
-  return parts.map((l, i) => (i < parts.length - 1 && l.endsWith('\r') ? l.slice(0, -1) : l));
+  return text.split(/\r\n|\r|\n/);
 }
 
 export function rangeProblem(range: Range, lines: readonly string[]): string | undefined {

@@ -323,13 +323,14 @@ test('a misspelt model Service in TF_SERVING_HOST is caught before apply, fails 
     assert.ok(original.includes(`value: ${modelHost}`));
     fs.writeFileSync(topology, original.replace(`value: ${modelHost}`, `value: ${broken}`));
 
-    const v = await cli(env, ['validate', '--output', 'json', k8s]);
+    // A misspelt name is a warning (a guess never raises the severity); CI gates on it with --strict.
+    const v = await cli(env, ['validate', '--strict', '--output', 'json', k8s]);
     assert.equal(v.code, 1, show(v));
     const finding = (JSON.parse(v.stdout) as { findings: { code: string; severity: string; message: string }[] }).findings.find(
       (f) => f.code === 'service-address-unresolved',
     );
     assert.ok(finding, v.stdout);
-    assert.equal(finding.severity, 'error');
+    assert.equal(finding.severity, 'warning');
     assert.match(finding.message, /Did you mean clothing-model\?/);
 
     const g = await cli(env, ['graph', '--output', 'json', k8s]);
@@ -346,24 +347,11 @@ test('a misspelt model Service in TF_SERVING_HOST is caught before apply, fails 
     assert.equal(edge.broken, true);
     assert.equal(edge.code, 'service-address-unresolved');
 
-    // apply runs the same checks first and refuses; the cluster keeps the working gateway
-    const refused = await cli(env, ['apply', k8s]);
-    assert.equal(refused.code, 1, show(refused));
-    assert.match(refused.all, /service-address-unresolved/);
-    const liveHost = await cluster.kubectl([
-      'get',
-      'deployment',
-      'clothing-gateway',
-      '-n',
-      ns,
-      '-o',
-      'jsonpath={.spec.template.spec.containers[0].env[0].value}',
-    ]);
-    assert.equal(liveHost, modelHost);
-
-    // applied anyway: the gateway runs (its health check does not call the model) but cannot answer
-    const applied = await cli(env, ['apply', '--skip-validation', k8s]);
+    // apply runs the same checks first: a warning is shown but does not stop it (only errors do),
+    // so the broken gateway is applied; it runs (its health check does not call the model) but cannot answer
+    const applied = await cli(env, ['apply', k8s]);
     assert.equal(applied.code, 0, show(applied));
+    assert.match(applied.all, /service-address-unresolved/);
     // the old gateway pod must be gone, or the forward could still reach it
     const single = await eventually(async () => {
       const pods = await kubectlJson<{ items: { metadata: { deletionTimestamp?: string } }[] }>([

@@ -28,7 +28,8 @@ export class LineIndex {
       else hi = mid - 1;
     }
     // Between the \r and \n of a CRLF is no position an editor has: it belongs to the line's end.
-    const cr = o > this.starts[lo] && this.text.charCodeAt(o) === 10 && this.text.charCodeAt(o - 1) === 13 ? 1 : 0;
+    // So is the end of a text cut after the \r of a CRLF (a document's own text ends there).
+    const cr = o > this.starts[lo] && this.text.charCodeAt(o - 1) === 13 && (o === this.text.length || this.text.charCodeAt(o) === 10) ? 1 : 0;
     return { line: lo, character: o - this.starts[lo] - cr };
   }
 
@@ -38,5 +39,29 @@ export class LineIndex {
 
   range(start: number, end: number): Range {
     return { start: this.position(start), end: this.position(end) };
+  }
+}
+
+/**
+ * Positions in a copy of a text that has spaces put in front of some lines (to let the YAML library
+ * read it), reported in the columns of the original text the person sees.
+ */
+export class IndentedLineIndex extends LineIndex {
+  private readonly added: number[];
+
+  constructor(text: string, original: string) {
+    super(text);
+    const a = text.split('\n');
+    const o = original.split('\n');
+    this.added = a.map((l, i) => Math.max(0, l.length - (o[i]?.length ?? l.length)));
+  }
+
+  override position(offset: number): Position {
+    const p = super.position(offset);
+    return { line: p.line, character: Math.max(0, p.character - (this.added[p.line] ?? 0)) };
+  }
+
+  override offset(pos: Position): number {
+    return super.offset({ line: pos.line, character: pos.character + (this.added[pos.line] ?? 0) });
   }
 }

@@ -1,7 +1,7 @@
 import { parseAllDocuments, isAlias, isMap, isScalar, isSeq, visit, type Document, type YAMLMap, type Node as YamlNode } from 'yaml';
 import type { Finding, Range, Severity } from '../findings';
 import { shiftRange, ZERO_RANGE } from '../findings';
-import { LineIndex } from './lineIndex';
+import { IndentedLineIndex, LineIndex } from './lineIndex';
 import { splitDocuments } from './documentSplitter';
 import { recordMergeSources } from './locate';
 import { goYamlTags } from './goYamlSchema';
@@ -248,6 +248,8 @@ function parseYaml(text: string): Document.Parsed[] {
 
 function parseYamlChunk(source: string, limits: ParseLimits): ParsedDocument {
   let text = source;
+  /** The text as written, when the YAML library reads an indented copy (see below). */
+  let original: string | undefined;
   let docs: Document.Parsed[];
   try {
     docs = parseYaml(text);
@@ -259,6 +261,7 @@ function parseYamlChunk(source: string, limits: ParseLimits): ParsedDocument {
       if (indented !== text) {
         const again = parseYaml(indented);
         if (!again.some((d) => d.errors.some((e) => UNCLOSED_QUOTE.test(e.message)))) {
+          original = text;
           text = indented;
           docs = again;
         }
@@ -269,7 +272,7 @@ function parseYamlChunk(source: string, limits: ParseLimits): ParsedDocument {
     out.findings.push(localFinding('yaml-syntax', 'error', `YAML could not be parsed: ${errorText(e)}`, ZERO_RANGE));
     return out;
   }
-  const lines = new LineIndex(text);
+  const lines = original === undefined ? new LineIndex(text) : new IndentedLineIndex(text, original);
   const out: ParsedDocument = { text, lines, resources: [], findings: [], hasSyntaxErrors: false };
   if (text.includes('{{')) out.templated = docs.some((d) => hasTemplateAction(d, text));
   // The splitter gives one document per chunk; a stray marker the splitter did not see is still handled.
