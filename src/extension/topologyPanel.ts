@@ -14,6 +14,7 @@ import {
   type WebviewToHostMessage,
 } from '../shared/webviewProtocol';
 import { errorText } from '../core/errorText';
+import { isManifestDocument } from './manifestAnalysis';
 
 /**
  * The topology webview panel's host side.
@@ -129,7 +130,10 @@ export function showTopology(context: vscode.ExtensionContext, scope: TopologySc
  * one, the active editor's file; the whole workspace when there is neither.
  */
 export async function scopeFromUri(uri: vscode.Uri | undefined, kind?: TopologyScope['kind']): Promise<TopologyScope | undefined> {
-  const target = uri ?? vscode.window.activeTextEditor?.document.uri;
+  // The active editor counts only when it holds a manifest: with the Output panel or a log focused,
+  // Show Topology means the workspace, not that channel's text.
+  const active = vscode.window.activeTextEditor?.document;
+  const target = uri ?? (active && isManifestDocument(active) ? active.uri : undefined);
   if (!target) return workspaceScope();
   if (kind) return { kind, uri: target };
   try {

@@ -8,9 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  ATTEMPT,
   ROOT,
-  UI_WAIT,
   cursorPosition,
   eventually,
   openFile,
@@ -22,7 +20,7 @@ import {
   startSession,
   type Session,
 } from './codeServer';
-import { applyQuickFix, goTo, lineOf, readGraph, readProblems, showProblems, topologyFrame, waitForNodes, type ProblemRow } from './workbench';
+import { applyQuickFix, describeScreen, goTo, lineOf, readGraph, readProblems, showProblems, topologyFrame, waitForNodes, type ProblemRow } from './workbench';
 
 const FIXTURE = path.join(ROOT, 'test/e2e/fixtures/planted');
 
@@ -300,23 +298,15 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     await view.click();
     // The step re-renders as it expands: click its button once it is the expanded step's.
     await page.locator('.getting-started-step.expanded', { hasText: 'See the topology' }).waitFor();
-    // A click on a step that is still re-rendering is lost: click until the panel is there (Show
-    // Topology only reveals a panel that is already open, so a second click changes nothing).
-    await eventually(
-      async () => {
-        await view
-          .locator('.monaco-button', { hasText: 'Show Topology' })
-          .click({ timeout: ATTEMPT })
-          .catch(() => undefined);
-        return topologyFrame(page, 'Topology: workspace', 3 * ATTEMPT).then(
-          () => true,
-          () => false,
-        );
-      },
-      Boolean,
-      'the walkthrough button to open the workspace topology',
-      3 * UI_WAIT,
-    );
+    // The step's completion event is the command itself (onCommand), however it is run: run it
+    // from the palette. In 3 of ~20 runs the workspace topology did not appear after Show
+    // Topology here (first seen clicking the step's own button, then also from the palette; not
+    // reproduced with the report below in place): on a timeout the test prints what was on screen.
+    await runCommand(page, 'Kube Topology: Show Topology');
+    await topologyFrame(page, 'Topology: workspace').catch(async (e) => {
+      console.log(`# on screen: ${JSON.stringify(await describeScreen(page))}`);
+      throw e;
+    });
     const checked = () =>
       page
         .locator('.getting-started-step')
@@ -350,7 +340,26 @@ describe('Kube Topology in VS Code (code-server, packaged .vsix)', () => {
     assert.equal(fs.readFileSync(file, 'utf8'), onDisk, 'the unsaved edit was reverted, never written');
     // And the palette works again: a command runs.
     await runCommand(page, 'Kube Topology: Show Topology');
-    await topologyFrame(page, 'Topology: workspace');
+    await topologyFrame(page, 'Topology: workspace', 15000).catch(async (e) => {
+      const titles = await Promise.all(
+        page.frames().map(
+          async (f) =>
+            `${f.name()}|${f.url().slice(0, 60)}|${await f.title().catch(() => '?')}|svg=${await f
+              .locator('svg.kt-graph')
+              .count()
+              .catch(() => -1)}|${(
+              await f
+                .locator('body')
+                .innerText({ timeout: 500 })
+                .catch(() => '')
+            ).slice(0, 200)}`,
+        ),
+      );
+      const tabs = await page.locator('.tabs-container .tab').allTextContents();
+      const notes = await page.locator('.notifications-toasts .notification-list-item-message').allTextContents();
+      console.log(`# DIAG frames=${JSON.stringify(titles)} tabs=${JSON.stringify(tabs)} notes=${JSON.stringify(notes)}`);
+      throw e;
+    });
   });
 });
 

@@ -163,3 +163,19 @@ export async function waitForNodes(frame: Frame, count: number): Promise<DrawnGr
     UI_WAIT,
   );
 }
+
+/** What a failed wait saw: every frame (name, title, whether it drew a graph), the tabs, the notifications. */
+export async function describeScreen(page: Page): Promise<{ frames: string[]; tabs: string[]; notifications: string[] }> {
+  const frames = await Promise.all(
+    page.frames().map(
+      async (f) =>
+        `${f.name()} "${await f.title().catch(() => '?')}" graph=${await f
+          .locator('svg.kt-graph')
+          .count()
+          .catch(() => -1)}`,
+    ),
+  );
+  const tabs = await page.locator('.tabs-container .tab').allTextContents();
+  const notifications = await page.locator('.notifications-toasts .notification-list-item-message').allTextContents();
+  return { frames, tabs, notifications };
+}
