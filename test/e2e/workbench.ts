@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { UI_WAIT, eventually, runCommand } from './codeServer';
+import { ATTEMPT, UI_WAIT, eventually, runCommand } from './codeServer';
 
 export interface ProblemRow {
   file: string;
@@ -83,9 +83,19 @@ export async function goTo(page: Page, line: number, column: number): Promise<vo
 
 /** Ctrl+. at the cursor, then arrow keys to the code action whose title starts with `title`, and Enter. */
 export async function applyQuickFix(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Control+.');
   const menu = page.locator('.action-widget');
-  await menu.waitFor();
+  // Ctrl+. before the editor has the line's code actions shows nothing: press again until it does.
+  await eventually(
+    async () => {
+      await page.keyboard.press('Control+.');
+      return menu.waitFor({ timeout: ATTEMPT }).then(
+        () => true,
+        () => false,
+      );
+    },
+    Boolean,
+    `the quick fix menu for "${title}"`,
+  );
   // The menu puts a pointer-blocking layer over the workbench; keys are what reach it reliably.
   const rows = menu.locator('.monaco-list-row.action');
   await rows.first().waitFor();
