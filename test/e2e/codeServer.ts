@@ -338,8 +338,11 @@ async function openPalette(page: Page, text: string): Promise<boolean> {
     )
       return false;
   }
-  await input.fill(text);
-  return true;
+  // The palette can close again while focus settles (a webview taking it): then this attempt failed.
+  return input.fill(text, { timeout: ATTEMPT }).then(
+    () => true,
+    () => false,
+  );
 }
 
 async function closeQuickInput(page: Page): Promise<void> {
