@@ -23,7 +23,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UI_WAIT, eventually, openFile, runCommand, runSetup, startEachTestFresh, startSession, type Session } from './codeServer';
 import type { Frame } from 'playwright-core';
-import { topologyFrame } from './workbench';
+import { showFittedTopology } from './workbench';
 import { containersNamed, createKindCluster, kindTestBedProblem, listKindClusters, MODEL_ANSWER, type KindCluster } from '../kind/kindCluster';
 import { buildJourneyImages, CLI, cli, cliEnv, fullRef, httpGet, JOURNEY_FIXTURES, nodeImages, show, type JourneyImages } from '../kind/journeySupport';
 
@@ -74,16 +74,9 @@ async function notification(pattern: RegExp, timeout = CLUSTER_WAIT): Promise<st
   return text;
 }
 
-/** The generated file's topology, given the whole window and fitted, as a user would look at it. */
-async function showTopology(): Promise<Frame> {
-  const { page } = session();
-  await openFile(page, 'k8s/clothing.yaml');
-  await runCommand(page, 'Kube Topology: Show Topology');
-  const frame = await topologyFrame(page, 'Topology: clothing.yaml');
-  // Room for the graph: the panel's group maximized, then Fit.
-  await runCommand(page, 'View: Maximize Editor Group and Hide Side Bars');
-  await frame.getByTitle('Fit the whole graph (0)').click();
-  return frame;
+/** The manifest's topology, given the whole window and fitted. */
+function showTopology(): Promise<Frame> {
+  return showFittedTopology(session().page, 'k8s/clothing.yaml');
 }
 async function kubectl(...args: string[]): Promise<string> {
   assert.ok(cluster);

@@ -22,7 +22,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { UI_WAIT, eventually, openFile, paletteEntries, runCommand, runSetup, startEachTestFresh, startSession, type Session } from './codeServer';
-import { topologyFrame } from './workbench';
+import { showFittedTopology } from './workbench';
 import { containersNamed, defaultNodeImage, kindTestBedProblem, listKindClusters, runOk, trackKindCluster, type KindCluster } from '../kind/kindCluster';
 import { CLI, cliEnv } from '../kind/journeySupport';
 import { buildScalingImages, hpaStatus, loadObjectsLeft, scalingManifests } from '../kind/scalingSupport';
@@ -61,15 +61,9 @@ async function notification(pattern: RegExp, timeout = UI_WAIT * 2): Promise<str
   );
 }
 
-/** The manifest's topology, given the whole window and fitted, as a user would look at it. */
-async function showTopology(): Promise<Frame> {
-  const { page } = session();
-  await openFile(page, 'app.yaml');
-  await runCommand(page, 'Kube Topology: Show Topology');
-  const frame = await topologyFrame(page, 'Topology: app.yaml');
-  await runCommand(page, 'View: Maximize Editor Group and Hide Side Bars');
-  await frame.getByTitle('Fit the whole graph (0)').click();
-  return frame;
+/** The manifest's topology, given the whole window and fitted. */
+function showTopology(): Promise<Frame> {
+  return showFittedTopology(session().page, 'app.yaml');
 }
 
 /**

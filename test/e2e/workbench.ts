@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { ATTEMPT, UI_WAIT, eventually, runCommand } from './codeServer';
+import { ATTEMPT, UI_WAIT, eventually, openFile, runCommand } from './codeServer';
 
 export interface ProblemRow {
   file: string;
@@ -188,4 +188,15 @@ export async function describeScreen(page: Page): Promise<{ frames: string[]; ta
   const tabs = await page.locator('.tabs-container .tab').allTextContents();
   const notifications = await page.locator('.notifications-toasts .notification-list-item-message').allTextContents();
   return { frames, tabs, notifications };
+}
+
+/** A file's topology, given the whole window and fitted, as a user would look at it. */
+export async function showFittedTopology(page: Page, file: string): Promise<Frame> {
+  await openFile(page, file);
+  await runCommand(page, 'Kube Topology: Show Topology');
+  const frame = await topologyFrame(page, `Topology: ${path.basename(file)}`);
+  // Room for the graph: the panel's group maximized, then Fit.
+  await runCommand(page, 'View: Maximize Editor Group and Hide Side Bars');
+  await frame.getByTitle('Fit the whole graph (0)').click();
+  return frame;
 }
