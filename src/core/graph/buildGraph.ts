@@ -4,8 +4,18 @@ import type { ResourceIndex } from '../index/resourceIndex';
 import type { Resource } from '../parse/manifestParser';
 import { findNode, localRangeOf, rangeOf, type PathSegment } from '../parse/locate';
 import { shiftRange } from '../findings';
-import { referencesOf, type Reference, type ReferenceProblem, type PortMapping, type SelectsReference } from '../model/references';
-import { serviceType } from '../model/serviceAddress';
+import {
+  referencesOf,
+  type Reference,
+  type ReferenceProblem,
+  type References,
+  type PortMapping,
+  type SelectsReference,
+  type ServiceSelection,
+} from '../model/references';
+import { selectsReferences } from '../model/serviceSelects';
+import { mapServicePort, portGroupsOf, type PortGroup } from '../model/podPorts';
+import { cachedServicePortsOf, serviceType } from '../model/serviceAddress';
 import { ruleMeta } from '../rules/catalog';
 import { factsOf, hpaMetricTexts, labelsText } from './facts';
 import { makeBundle, sameTargetGroups, worthBundling } from './bundles';
@@ -116,18 +126,15 @@ function cachedRange(r: Resource, path: readonly PathSegment[] | 'resource'): Ra
 export function buildGraph(input: GraphInput, options: GraphOptions = {}): GraphModel {
   const { index } = input;
   const unitOf = new Map<string, string>();
-  let references: readonly Reference[];
+  const batches: Batch[] = [];
   if (input.units) {
-    const list: Reference[] = [];
     for (const { unit, index: unitIndex } of input.units) {
-      const home = new Set(unit.files);
       for (const f of unit.files) unitOf.set(f, unit.name);
       // A unit's references from its own files (its bases' are drawn by the bases' units).
-      for (const ref of referencesOf(unitIndex).all) if (home.has(ref.from.file)) list.push(ref);
+      batches.push(batchOf(referencesOf(unitIndex), new Set(unit.files)));
     }
-    references = list;
   } else {
-    references = referencesOf(index).all;
+    batches.push(batchOf(referencesOf(index)));
   }
   const nodes = new Map<string, GraphNode>();
   const nodeOf = new Map<Resource, GraphNode>();
@@ -211,23 +218,16 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
   };
   const ghostMessages = new Map<GraphNode, Set<string>>();
 
-  // Service → workload references are the one kind a selector makes pair by pair (S Services
-  // sharing a selector with T workloads give S × T). They wait here, per Service, until the scope
-  // is known; then dense fans become bundles and the rest single edges (see addFans).
-  const fans = new Map<GraphNode, FanPair[]>();
+  // Service → workload selections are the one reference a selector makes pair by pair (S Services
+  // sharing a selector with T workloads make S × T). They wait here, one entry per Service holding
+  // the target list it shares with the Services of the same selector, until the scope is known;
+  // then dense fans become bundles and the rest single edges (see addFans). Nothing here is per pair.
+  const fans = new Map<GraphNode, Fan[]>();
+  const targetNodes = new Map<readonly Resource[], FanTargets>();
 
-  for (const ref of references) {
+  const drawReference = (ref: Reference): void => {
     const fromNode = addResource(ref.from);
-    if (!fromNode) continue;
-    if (ref.type === 'selects' && ref.target) {
-      const target = addResource(ref.target);
-      if (target) {
-        const list = fans.get(fromNode);
-        if (list) list.push({ target, ref });
-        else fans.set(fromNode, [{ target, ref }]);
-      }
-      continue;
-    }
+    if (!fromNode) return;
     const site = cachedRange(ref.from, ref.path);
     const finding = findingFor(ref, findingsOf.get(fromNode.id) ?? []);
     const text = describe(ref);
@@ -252,9 +252,9 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
     const target = ref.target ? addResource(ref.target) : undefined;
     if (target) {
       addEdge({ ...base, to: target.id });
-      continue;
+      return;
     }
-    if (!ref.problem) continue;
+    if (!ref.problem) return;
     const ghost = ghostFor(ref, ref.problem, fromNode, site, finding, problemText ?? '');
     const existing = nodes.get(ghost.id);
     if (existing) {
@@ -268,6 +268,28 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
       nodes.set(ghost.id, ghost);
     }
     addEdge({ ...base, to: ghost.id });
+  };
+
+  for (const batch of batches) {
+    for (const s of batch.selections) {
+      if (!s.targets.length) {
+        // A broken selector: one reference, drawn to a ghost like any other.
+        const broken: SelectsReference[] = [];
+        selectsReferences(s, broken);
+        for (const ref of broken) drawReference(ref);
+        continue;
+      }
+      const fromNode = addResource(s.from);
+      if (!fromNode) continue;
+      let targets = targetNodes.get(s.targets);
+      if (!targets) targetNodes.set(s.targets, (targets = fanTargets(s.targets, addResource)));
+      if (!targets.positions.length) continue;
+      const fan: Fan = { selection: s, targets, positions: targets.positions };
+      const list = fans.get(fromNode);
+      if (list) list.push(fan);
+      else fans.set(fromNode, [fan]);
+    }
+    for (const ref of batch.references) drawReference(ref);
   }
 
   for (const node of nodes.values()) {
@@ -286,16 +308,41 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
       if (keep.has(e.from)) hop.add(e.to);
       if (keep.has(e.to)) hop.add(e.from);
     }
-    for (const [source, pairs] of fans) {
+    // Per shared target list, not per pair: a kept Service brings all its targets into view, a
+    // Service outside the scope comes in with the targets that are in it.
+    const spread = new Set<FanTargets>();
+    const touchesScope = new Map<FanTargets, boolean>();
+    for (const [source, list] of fans) {
       const kept = keep.has(source.id);
-      for (const p of pairs) {
-        if (kept) hop.add(p.target.id);
-        if (keep.has(p.target.id)) hop.add(source.id);
+      for (const { targets } of list) {
+        if (kept) {
+          if (!spread.has(targets)) {
+            spread.add(targets);
+            for (const i of targets.positions) hop.add(targets.nodes[i]!.id);
+          }
+          continue;
+        }
+        let touches = touchesScope.get(targets);
+        if (touches === undefined) touchesScope.set(targets, (touches = targets.positions.some((i) => keep!.has(targets.nodes[i]!.id))));
+        if (touches) hop.add(source.id);
       }
     }
-    // The pairs a scoped view draws: both ends in it, one of them in the scope's files.
-    for (const [source, pairs] of fans) {
-      const inScope = pairs.filter((p) => hop!.has(source.id) && hop!.has(p.target.id) && (keep!.has(source.id) || keep!.has(p.target.id)));
+    // The pairs a scoped view draws: both ends in it, one of them in the scope's files — all of a
+    // kept Service's, and those into the scope's files of a Service brought in by one hop.
+    const inScopePositions = new Map<FanTargets, number[]>();
+    for (const [source, list] of fans) {
+      if (!hop.has(source.id)) {
+        fans.delete(source);
+        continue;
+      }
+      if (keep.has(source.id)) continue;
+      const inScope: Fan[] = [];
+      for (const fan of list) {
+        const { targets } = fan;
+        let positions = inScopePositions.get(targets);
+        if (!positions) inScopePositions.set(targets, (positions = targets.positions.filter((i) => keep!.has(targets.nodes[i]!.id))));
+        if (positions.length) inScope.push({ ...fan, positions });
+      }
       if (inScope.length) fans.set(source, inScope);
       else fans.delete(source);
     }
@@ -315,99 +362,192 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
   return fitForWebview({ nodes: nodeList, edges: edgeList, ...(bundles.length ? { bundles } : {}) });
 }
 
-interface FanPair {
-  target: GraphNode;
-  ref: SelectsReference;
+/** The references one apply unit (or the whole index) draws: its Services' selections and the rest. */
+interface Batch {
+  selections: readonly ServiceSelection[];
+  references: readonly Reference[];
+}
+
+function batchOf(refs: References, home?: ReadonlySet<string>): Batch {
+  const references = ([] as Reference[]).concat(refs.scales, refs.routes, refs.calls, refs.uses);
+  if (!home) return { selections: refs.selections, references };
+  return { selections: refs.selections.filter((s) => home.has(s.from.file)), references: references.filter((r) => home.has(r.from.file)) };
+}
+
+/** A target list shared by the Services of one selector, as graph nodes: worked out once per list. */
+interface FanTargets {
+  resources: readonly Resource[];
+  /** The node of each target, by position; undefined for a resource that is no node (no name). */
+  nodes: readonly (GraphNode | undefined)[];
+  /** The positions that have a node. */
+  positions: readonly number[];
+  /** The port group (portGroupsOf) of each position, made on first use. */
+  groupAt?: Int32Array;
+}
+
+function fanTargets(resources: readonly Resource[], addResource: (r: Resource) => GraphNode | undefined): FanTargets {
+  const nodes = resources.map(addResource);
+  const positions: number[] = [];
+  nodes.forEach((n, i) => {
+    if (n) positions.push(i);
+  });
+  return { resources, nodes, positions };
+}
+
+function groupAt(targets: FanTargets): Int32Array {
+  if (!targets.groupAt) {
+    const at = new Int32Array(targets.resources.length);
+    portGroupsOf(targets.resources).forEach((g, gi) => {
+      for (const p of g.positions) at[p] = gi;
+    });
+    targets.groupAt = at;
+  }
+  return targets.groupAt;
+}
+
+/** One Service's selection as drawn: its shared targets and the positions of them in view. */
+interface Fan {
+  selection: ServiceSelection;
+  targets: FanTargets;
+  /** `targets.positions`, or fewer in a scoped view (shared by the fans of one list). */
+  positions: readonly number[];
+}
+
+/** The reference a Service makes to the workloads of one port group: all of them map its ports alike. */
+function groupReference(s: ServiceSelection, group: PortGroup): SelectsReference {
+  return {
+    type: 'selects',
+    from: s.from,
+    path: s.path,
+    selector: s.selector,
+    ports: cachedServicePortsOf(s.from).map((sp) => mapServicePort(sp, group.ports)),
+  };
+}
+
+interface EdgeWords {
+  reason: string;
+  label: string;
 }
 
 /**
- * Turns the collected Service → workload pairs into bundles (a group of Services with the same
- * selected workloads, where worth it: bundles.ts) and single edges (the rest, exactly as every
- * other reference becomes an edge). O(pairs · log) time; a bundle keeps O(Services + workloads).
- *
- * Everything an edge says about a pair but its port words comes from the Service alone (its
- * selector's place, the finding there), so it is worked out once per Service; the port words once
- * per Service and distinct port mapping.
+ * Turns the Services' selections into bundles (a group of Services with the same selected
+ * workloads, where worth it: bundles.ts) and single edges (the rest, exactly as every other
+ * reference becomes an edge). Everything is worked out per Service, per shared target list or per
+ * Service and kind of pod (port group), never per pair, except the single edges themselves:
+ * O(Services + workloads + edges drawn), so a bundle of S × T costs O(S + T).
  */
-function addFans(
-  fans: ReadonlyMap<GraphNode, FanPair[]>,
-  findingsOf: ReadonlyMap<string, Finding[]>,
-  addEdge: (e: Omit<GraphEdge, 'id'>) => void,
-): GraphBundle[] {
+function addFans(fans: ReadonlyMap<GraphNode, Fan[]>, findingsOf: ReadonlyMap<string, Finding[]>, addEdge: (e: Omit<GraphEdge, 'id'>) => void): GraphBundle[] {
+  // What an edge says about a pair but its port words comes from the Service alone (its
+  // selector's place, the finding there); the port words from the Service and the pod's ports.
   const findings = new Map<Resource, Finding | undefined>();
-  const findingOf = (ref: SelectsReference, from: GraphNode): Finding | undefined => {
-    if (findings.has(ref.from)) return findings.get(ref.from);
-    const f = findingFor(ref, findingsOf.get(from.id) ?? []);
-    findings.set(ref.from, f);
+  const findingOf = (fan: Fan, from: GraphNode): Finding | undefined => {
+    const svc = fan.selection.from;
+    if (findings.has(svc)) return findings.get(svc);
+    const group = portGroupsOf(fan.targets.resources)[0];
+    const f = findingFor(groupReference(fan.selection, group), findingsOf.get(from.id) ?? []);
+    findings.set(svc, f);
     return f;
   };
-  const texts = new Map<Resource, Map<string, { reason: string; label: string }>>();
-  const textOf = (ref: SelectsReference): { reason: string; label: string } => {
-    let bySignature = texts.get(ref.from);
-    if (!bySignature) texts.set(ref.from, (bySignature = new Map<string, { reason: string; label: string }>()));
-    // The words depend on the Service (selector, ports: the same objects for all its pairs) and
-    // on how each port lands in this workload.
-    let sig = '';
-    for (const m of ref.ports) sig += `${m.status}|${m.podPort ?? ''}|${m.containerPort?.containerPort ?? ''},`;
-    let text = bySignature.get(sig);
-    if (!text) bySignature.set(sig, (text = describe(ref)));
+  const texts = new Map<Resource, Map<PortGroup, EdgeWords>>();
+  const textOf = (fan: Fan, groupIndex: number): EdgeWords => {
+    const svc = fan.selection.from;
+    let byGroup = texts.get(svc);
+    if (!byGroup) texts.set(svc, (byGroup = new Map<PortGroup, EdgeWords>()));
+    const group = portGroupsOf(fan.targets.resources)[groupIndex];
+    let text = byGroup.get(group);
+    if (!text) byGroup.set(group, (text = describe(groupReference(fan.selection, group))));
     return text;
   };
+  // Per list of positions (shared by the fans of one target list): the port groups in order of
+  // their first position, with how many of the positions each holds.
+  const counts = new Map<readonly number[], { group: number; count: number }[]>();
+  const countsOf = (fan: Fan) => {
+    let list = counts.get(fan.positions);
+    if (!list) {
+      const at = groupAt(fan.targets);
+      const byGroup = new Map<number, { group: number; count: number }>();
+      for (const i of fan.positions) {
+        const entry = byGroup.get(at[i]);
+        if (entry) entry.count++;
+        else byGroup.set(at[i], { group: at[i], count: 1 });
+      }
+      counts.set(fan.positions, (list = [...byGroup.values()]));
+    }
+    return list;
+  };
 
-  const sources = [...fans.keys()];
+  // The distinct target nodes of each Service, as numbers for sameTargetGroups: once per list of
+  // positions, and each distinct list grouped once, however many Services share it.
   const number = new Map<GraphNode, number>();
-  const stamp: number[] = [];
-  const distinct: GraphNode[][] = [];
-  const sets = sources.map((source, i) => {
+  const distinctOf = (fans: readonly Fan[]): { nodes: GraphNode[]; numbers: number[] } => {
+    const seen = new Set<GraphNode>();
     const nodes: GraphNode[] = [];
     const numbers: number[] = [];
-    for (const { target } of fans.get(source)!) {
-      let n = number.get(target);
-      if (n === undefined) number.set(target, (n = number.size));
-      if (stamp[n] === i + 1) continue;
-      stamp[n] = i + 1;
-      nodes.push(target);
-      numbers.push(n);
+    for (const fan of fans) {
+      for (const i of fan.positions) {
+        const node = fan.targets.nodes[i]!;
+        if (seen.has(node)) continue;
+        seen.add(node);
+        let n = number.get(node);
+        if (n === undefined) number.set(node, (n = number.size));
+        nodes.push(node);
+        numbers.push(n);
+      }
     }
-    distinct.push(nodes);
-    return numbers;
-  });
+    return { nodes, numbers };
+  };
+  const byPositions = new Map<readonly number[], number>();
+  const lists: { nodes: GraphNode[]; numbers: number[]; sources: GraphNode[] }[] = [];
+  for (const [source, list] of fans) {
+    let at = list.length === 1 ? byPositions.get(list[0].positions) : undefined;
+    if (at === undefined) {
+      at = lists.length;
+      lists.push({ ...distinctOf(list), sources: [] });
+      // A Service defined twice merges its two selections: its list is its own.
+      if (list.length === 1) byPositions.set(list[0].positions, at);
+    }
+    lists[at].sources.push(source);
+  }
 
   const bundles: GraphBundle[] = [];
   const bundled = new Set<GraphNode>();
-  for (const group of sameTargetGroups(sets)) {
-    const targets = distinct[group[0]];
-    if (!worthBundling(group.length, targets.length)) continue;
-    const from = group.map((i) => sources[i]);
+  for (const group of sameTargetGroups(lists.map((l) => l.numbers))) {
+    const targets = lists[group[0]].nodes;
+    const from = group.flatMap((i) => lists[i].sources);
+    if (!worthBundling(from.length, targets.length)) continue;
     // Selectors match in their own namespace; a bundle never spans two (duplicates could, in theory).
     const ns = from[0].namespace;
     if (!from.every((n) => n.namespace === ns) || !targets.every((n) => n.namespace === ns)) continue;
     const members = new Map<string, BundleMember>();
     for (const source of from) {
-      members.set(source.id, memberOf(fans.get(source)!, source, findingOf, textOf));
+      members.set(source.id, memberOf(fans.get(source)!, source, findingOf, textOf, countsOf));
       bundled.add(source);
     }
     bundles.push(makeBundle('selects', from, targets, members));
   }
 
-  for (const [source, pairs] of fans) {
+  for (const [source, list] of fans) {
     if (bundled.has(source)) continue;
-    for (const { target, ref } of pairs) {
-      const site = cachedRange(ref.from, ref.path);
-      const finding = findingOf(ref, source);
-      const text = textOf(ref);
-      // What the loop in buildGraph makes of any reference, for one with a target and no problem.
-      addEdge({
-        from: source.id,
-        type: 'selects',
-        reason: finding?.message ? `${text.reason} — ${finding.message}` : text.reason,
-        label: text.label,
-        file: ref.from.file,
-        line: site.start.line + 1,
-        ...(finding?.severity === 'error' ? { broken: true } : {}),
-        ...(finding ? { code: finding.code, severity: finding.severity } : {}),
-        to: target.id,
-      });
+    for (const fan of list) {
+      const s = fan.selection;
+      const site = cachedRange(s.from, s.path);
+      const finding = findingOf(fan, source);
+      const at = groupAt(fan.targets);
+      for (const i of fan.positions) {
+        const text = textOf(fan, at[i]);
+        // What drawReference makes of any reference, for one with a target and no problem.
+        addEdge({
+          from: source.id,
+          type: 'selects',
+          reason: finding?.message ? `${text.reason} — ${finding.message}` : text.reason,
+          label: text.label,
+          file: s.from.file,
+          line: site.start.line + 1,
+          ...(finding?.severity === 'error' ? { broken: true } : {}),
+          ...(finding ? { code: finding.code, severity: finding.severity } : {}),
+          to: fan.targets.nodes[i]!.id,
+        });
+      }
     }
   }
   return bundles;
@@ -415,20 +555,23 @@ function addFans(
 
 /** What one Service's connections in a bundle say; port words that differ between workloads are listed with their counts. */
 function memberOf(
-  pairs: readonly FanPair[],
+  fans: readonly Fan[],
   source: GraphNode,
-  findingOf: (ref: SelectsReference, from: GraphNode) => Finding | undefined,
-  textOf: (ref: SelectsReference) => { reason: string; label: string },
+  findingOf: (fan: Fan, from: GraphNode) => Finding | undefined,
+  textOf: (fan: Fan, group: number) => EdgeWords,
+  countsOf: (fan: Fan) => readonly { group: number; count: number }[],
 ): BundleMember {
-  const first = pairs[0].ref;
+  const first = fans[0].selection;
   const site = cachedRange(first.from, first.path);
-  const finding = findingOf(first, source);
+  const finding = findingOf(fans[0], source);
   const variants = new Map<string, { label: string; count: number }>();
-  for (const { ref } of pairs) {
-    const t = textOf(ref);
-    const v = variants.get(t.reason);
-    if (v) v.count++;
-    else variants.set(t.reason, { label: t.label, count: 1 });
+  for (const fan of fans) {
+    for (const { group, count } of countsOf(fan)) {
+      const t = textOf(fan, group);
+      const v = variants.get(t.reason);
+      if (v) v.count += count;
+      else variants.set(t.reason, { label: t.label, count });
+    }
   }
   const [[firstReason, firstVariant]] = variants;
   let reason = firstReason;
