@@ -10,6 +10,8 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { WorkspaceIndex, type AnalysisResult } from '../../src/core/index/workspaceIndex';
 import { referencesOf } from '../../src/core/model/references';
+import * as podPorts from '../../src/core/model/podPorts';
+import { buildGraph } from '../../src/core/graph/buildGraph';
 import { manyKeysText, oneLineJsonText, sharedSelectorText } from './quadraticShapes';
 
 function analyze(name: string, text: string): { result: AnalysisResult; ms: number } {
@@ -43,6 +45,38 @@ test('2,000 Deployments and 2,000 Services on one selector: each broken Service 
   const targetLists = new Set(refs.selections.map((s) => s.targets));
   assert.equal(targetLists.size, 1, 'one target list shared by all 2,000 Services');
   assert.equal([...targetLists][0].length, 2000);
+});
+
+test('the graph of 2,000 + 2,000 on one selector is one bundle, drawn without a port mapping per Service × workload', () => {
+  const { result } = analyze('/shapes/shared-graph.yaml', sharedSelectorText(2000, 100));
+  // Every per-pair reference maps the Service's ports onto one workload (mappingsOf); the graph
+  // must work per shared target list and kind of pod instead. Counted by wrapping the export the
+  // compiled modules call through.
+  const exports = podPorts as unknown as { mappingsOf: typeof podPorts.mappingsOf };
+  const original = exports.mappingsOf;
+  let pairs = 0;
+  exports.mappingsOf = (svc, w) => {
+    pairs++;
+    return original(svc, w);
+  };
+  let g;
+  try {
+    const t0 = performance.now();
+    g = buildGraph(result);
+    process.stdout.write(`# shape ${JSON.stringify({ name: 'graph of shared-selector', ms: Math.round(performance.now() - t0) })}\n`);
+  } finally {
+    exports.mappingsOf = original;
+  }
+  assert.equal(pairs, 0, 'no per-pair port mapping');
+  assert.equal(g.bundles?.length, 1);
+  const [bundle] = g.bundles;
+  assert.equal(bundle.from.length, 2000);
+  assert.equal(bundle.to.length, 2000);
+  assert.equal(bundle.label, '2000 Services → 2000 Deployments');
+  assert.equal(g.edges.filter((e) => e.type === 'selects').length, 0);
+  const broken = bundle.members.filter((m) => m.broken);
+  assert.equal(broken.length, 20, 'every 100th Service names a port the pods lack');
+  assert.equal(bundle.code, 'service-target-port-missing');
 });
 
 test('one mapping with 50,000 keys: the key written twice is found, once, where it is', () => {
