@@ -5,12 +5,17 @@ import { join, relative } from 'node:path';
 import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 import { parseManifestFile, setFastPaths } from '../../src/core/parse/manifestParser';
 import { parseJsonObject } from '../../src/core/parse/jsonDocument';
+import { blockRange, parseBlockObject } from '../../src/core/parse/blockYaml';
+import { splitDocuments } from '../../src/core/parse/documentSplitter';
+import { localRangeOf, type PathSegment, type RangePart } from '../../src/core/parse/locate';
 
 /**
- * Plain JSON documents are read with JSON.parse (src/core/parse/jsonDocument.ts); everything
- * else, and every range, comes from the YAML parser. The two paths must give the same findings
- * and the same objects: compared over the fixtures and ../shared/real-world, as they are and with
- * every object they hold written as JSON (indented and on one line).
+ * Plain JSON documents are read with JSON.parse (src/core/parse/jsonDocument.ts), plain block YAML
+ * with the block reader (blockYaml.ts); everything else comes from the YAML parser, and so does
+ * every range the block reader's spans cannot give. The paths must give the same findings and the
+ * same objects: compared over the fixtures and ../shared/real-world, as they are and with every
+ * object they hold written as JSON (indented and on one line). test/fuzz/blockYaml.test.ts compares
+ * the block reader on generated documents.
  */
 
 const REPO = join(__dirname, '..', '..', '..');
@@ -65,6 +70,8 @@ function assertSamePaths(dir: string): void {
   const files = inputs(dir);
   const jsonDocs = [...files.entries()].filter(([name, text]) => name.endsWith('.json') && parseJsonObject(text));
   assert.ok(jsonDocs.length > 0, 'some documents take the JSON path');
+  const blockDocs = [...files.entries()].filter(([name, text]) => name.startsWith('/in/') && splitDocuments(text).some((c) => parseBlockObject(c.text)));
+  assert.ok(blockDocs.length > 0, 'some documents take the block YAML path');
   const full = analysis(files, false);
   const fast = analysis(files, true);
   assert.equal(fast.length, full.length);
@@ -115,4 +122,80 @@ test('a finding in a JSON document points where the YAML parser locates it', () 
   const fast = at(true);
   assert.ok(fast.length > 0, 'the invalid port is reported');
   assert.deepEqual(fast, at(false));
+});
+
+/** Every path in an object, plus one missing key or index under each mapping and sequence. */
+function pathsOf(value: unknown, base: PathSegment[] = [], out: PathSegment[][] = []): PathSegment[][] {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => pathsOf(v, [...base, i], out));
+    out.push([...base, value.length]);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) pathsOf(v, [...base, k], out);
+    out.push([...base, 'missing-key']);
+  }
+  out.push(base);
+  return out;
+}
+
+function assertSameRanges(dir: string): void {
+  let quick = 0;
+  for (const file of manifestFiles(dir)) {
+    const text = readFileSync(file, 'utf8').replace(/\r(?!\n)/g, '\n');
+    setFastPaths(false);
+    const full = parseManifestFile(file, text);
+    setFastPaths(true);
+    const fast = parseManifestFile(file, text);
+    fast.resources.forEach((r, i) => {
+      if (!parseBlockObject(r.doc.parsed.text)) return;
+      const t = full.resources[i];
+      for (const path of pathsOf(t.object)) {
+        for (const part of ['auto', 'key', 'value', 'pair'] as RangePart[]) {
+          if (blockRange(r.object, path, part)) quick++;
+          const a = localRangeOf(r, r.doc.parsed.lines, path, part);
+          const b = localRangeOf(t, t.doc.parsed.lines, path, part);
+          assert.deepEqual(a, b, `${file}: ${JSON.stringify(path)} (${part})`);
+        }
+      }
+    });
+  }
+  assert.ok(quick > 1000, `ranges came from the block reader's spans (${quick})`);
+}
+
+test('ranges from the block reader are those of the YAML tree, on every path and part: fixtures', () => {
+  assertSameRanges(FIXTURES);
+});
+
+test(
+  'ranges from the block reader are those of the YAML tree, on every path and part: ../shared/real-world',
+  { skip: !existsSync(REAL_WORLD) && 'no ../shared/real-world here' },
+  () => {
+    assertSameRanges(REAL_WORLD);
+  },
+);
+
+test('the block YAML path is taken only where it reads what YAML reads', () => {
+  const ok = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a # c\ndata:\n  k: "v"\n  list:\n  - 1\n  - x: |\n      line\n';
+  assert.deepEqual(parseBlockObject(ok), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'v', list: [1, { x: 'line\n' }] } });
+  assert.deepEqual(parseBlockObject(`---\n${ok}`), parseBlockObject(ok));
+  const refused = [
+    'data:\n  k: 1\n  k: 2', // a key twice: a finding on the YAML path
+    'data:\n  <<: {}',
+    'data: &a\n  k: 1',
+    'data:\n  k: *a',
+    'data:\n  k: !!str 1',
+    'data:\n  k: [a]',
+    'data:\n  k: >\n    folded',
+    'data:\n  k: |+\n    kept\n',
+    'data:\n  k: plain\n    continued',
+    'data:\n  k: "two\n    lines"',
+    'data:\n  k: a: b',
+    'data:\n  k: {{ .Values.x }}',
+    'data:\n\tk: tab',
+    'data:\n  yes: key that is a boolean',
+    'data:\n   k: 1\n  j: 2', // bad indentation
+  ];
+  for (const body of refused) assert.equal(parseBlockObject(`apiVersion: v1\nkind: ConfigMap\n${body}\n`), undefined, body);
+  assert.equal(parseBlockObject('apiVersion: v1\nkind: List\nitems: []\n'), undefined);
+  assert.equal(parseBlockObject('apiVersion: v1\n'), undefined);
+  assert.equal(parseBlockObject('apiVersion: v1\r\nkind: ConfigMap\r\n'), undefined);
 });

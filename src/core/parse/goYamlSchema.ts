@@ -68,3 +68,18 @@ export function goYamlTags(tags: Tags): Tags {
   const kept = tags.filter((t) => typeof t === 'string' || (t.tag !== 'tag:yaml.org,2002:bool' && t.tag !== 'tag:yaml.org,2002:int'));
   return [...kept, goBool, goInt, goBinary];
 }
+
+// logLevel: the library's own warnings (a mapping used as a key, say) go to process.emitWarning,
+// once per parse, into the extension host's log; they are findings here or harmless.
+// merge: `<<: *anchor` as kubectl reads it (Go's YAML decoder applies merge keys); scalars as
+// go-yaml v2 reads them (above); duplicate keys are found by the caller (the last one wins, as in kubectl).
+/** The YAML library's options for reading manifests as kubectl does (manifestParser, and blockYaml's scalars). */
+export const KUBECTL_YAML_OPTIONS = {
+  prettyErrors: false,
+  uniqueKeys: false,
+  strict: true,
+  merge: true,
+  logLevel: 'error',
+  schema: 'core',
+  customTags: goYamlTags,
+} as const;

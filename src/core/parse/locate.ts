@@ -2,6 +2,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Nod
 import type { Range } from '../findings';
 import type { Resource, ResourceData, ParsedDocument } from './manifestParser';
 import { shiftRange } from '../findings';
+import { blockRange } from './blockYaml';
 
 export type PathSegment = string | number;
 /** Which part of a `key: value` pair a finding should underline. */
@@ -100,6 +101,9 @@ function keyText(key: unknown): string | undefined {
  * the range of the deepest ancestor that exists (its key), which is where a person would add it.
  */
 export function localRangeOf(data: ResourceData, lines: ParsedDocument['lines'], path: readonly PathSegment[], part: RangePart = 'auto'): Range {
+  // A document read as plain block YAML knows where its keys and scalars are without its YAML tree.
+  const quick = blockRange(data.object, path, part);
+  if (quick) return lines.range(quick[0], Math.max(quick[1], quick[0]));
   const found = findNode(data.node, path);
   const complete = found.depth === path.length;
   const keyNode = found.pair?.key as YamlNode | undefined;

@@ -4,7 +4,8 @@ import { shiftRange, ZERO_RANGE } from '../findings';
 import { IndentedLineIndex, LineIndex } from './lineIndex';
 import { splitDocuments } from './documentSplitter';
 import { recordMergeSources } from './locate';
-import { goYamlTags } from './goYamlSchema';
+import { KUBECTL_YAML_OPTIONS } from './goYamlSchema';
+import { parseBlockObject } from './blockYaml';
 import { parseJsonObject } from './jsonDocument';
 import { errorText } from '../errorText';
 
@@ -176,7 +177,8 @@ function placeResource(data: ResourceData, id: string, file: string, doc: Placed
 let fastPaths = true;
 
 /**
- * Whether documents may be read by a fast path (plain JSON with JSON.parse). Off only to compare
+ * Whether documents may be read by a fast path (plain JSON with JSON.parse, plain block YAML with
+ * blockYaml.ts). Off only to compare
  * the two paths (test/unit/parseFastPath.test.ts): both must give the same findings.
  */
 export function setFastPaths(on: boolean): void {
@@ -184,12 +186,15 @@ export function setFastPaths(on: boolean): void {
 }
 
 function parseDocumentChunk(source: string, limits: ParseLimits): ParsedDocument {
-  const json = fastPaths ? parseJsonObject(source) : undefined;
-  return json ? jsonDocument(source, json, limits) : parseYamlChunk(source, limits);
+  const fast = fastPaths ? (parseJsonObject(source) ?? parseBlockObject(source)) : undefined;
+  return fast ? fastDocument(source, fast, limits) : parseYamlChunk(source, limits);
 }
 
-/** A document read by JSON.parse: its YAML tree (for ranges) is parsed from the same text on first use. */
-function jsonDocument(text: string, obj: Record<string, unknown>, limits: ParseLimits): ParsedDocument {
+/**
+ * A document read by a fast path (JSON.parse, or the plain block YAML reader): its YAML tree (for
+ * ranges) is parsed from the same text on first use.
+ */
+function fastDocument(text: string, obj: Record<string, unknown>, limits: ParseLimits): ParsedDocument {
   let full: ParsedDocument | undefined;
   const yamlPath = () => (full ??= parseYamlChunk(text, limits));
   const meta = obj.metadata && typeof obj.metadata === 'object' ? (obj.metadata as Record<string, unknown>) : undefined;
@@ -227,22 +232,8 @@ export function placeFinding(f: LocalFinding, file: string, startLine: number): 
   };
 }
 
-// logLevel: the library's own warnings (a mapping used as a key, say) go to process.emitWarning,
-// once per parse, into the extension host's log; they are findings here or harmless.
-// merge: `<<: *anchor` as kubectl reads it (Go's YAML decoder applies merge keys); scalars as
-// go-yaml v2 reads them (goYamlSchema.ts); duplicate keys are found here (the last one wins, as in kubectl).
-const YAML_OPTIONS = {
-  prettyErrors: false,
-  uniqueKeys: false,
-  strict: true,
-  merge: true,
-  logLevel: 'error',
-  schema: 'core',
-  customTags: goYamlTags,
-} as const;
-
 function parseYaml(text: string): Document.Parsed[] {
-  const docs = parseAllDocuments(text, YAML_OPTIONS) as Document.Parsed[];
+  const docs = parseAllDocuments(text, KUBECTL_YAML_OPTIONS) as Document.Parsed[];
   return Array.isArray(docs) ? docs : []; // EmptyStream: only comments or whitespace
 }
 

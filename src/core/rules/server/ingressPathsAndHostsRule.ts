@@ -39,7 +39,8 @@ function checkPath(ctx: ResourceCheckContext, base: PathSegment[], entry: Record
   if (path === undefined || hasTemplatePlaceholder(path)) return;
   const strict = pathType === 'Prefix' || pathType === 'Exact';
   if (!strict && pathType !== 'ImplementationSpecific') return; // an unknown pathType is the schema's enum finding
-  const range = 'path' in entry ? ctx.range([...base, 'path'], 'value') : ctx.range([...base, 'pathType'], 'key');
+  // Worked out only for a finding: a range needs the document's YAML tree, which a fast-path read builds on first use.
+  const range = () => ('path' in entry ? ctx.range([...base, 'path'], 'value') : ctx.range([...base, 'pathType'], 'key'));
 
   if (!path.startsWith('/') && (strict || path !== '')) {
     const fixes: Fix[] = [];
@@ -51,7 +52,7 @@ function checkPath(ctx: ResourceCheckContext, base: PathSegment[], entry: Record
       path === ''
         ? `${pathType === 'Exact' ? 'An' : 'A'} ${pathType} path must be an absolute path; the API server rejects an empty one. Use path: / to match every request.`
         : `Path "${path}" must be an absolute path starting with '/'; the API server rejects it.`,
-      range,
+      range(),
       { fixes },
     );
     return;
@@ -62,7 +63,7 @@ function checkPath(ctx: ResourceCheckContext, base: PathSegment[], entry: Record
     ctx.report(
       'ingress-invalid-path',
       `Path "${path}" must not contain '${bad}' when pathType is ${pathType}; the API server rejects it (use ImplementationSpecific for controller-specific patterns).`,
-      range,
+      range(),
     );
   }
 }

@@ -1,0 +1,462 @@
+import { Document, isScalar, type ScalarTag } from 'yaml';
+import { KUBECTL_YAML_OPTIONS } from './goYamlSchema';
+
+/**
+ * A document written in plain block YAML — what nearly every manifest is — read in one pass over
+ * its lines instead of through the YAML library's lexer, parser and composer (several times
+ * faster, and it allocates no tree). Like the JSON path (jsonDocument.ts) it is taken only when the
+ * result is certain to be what the YAML path gives, and the caller builds the YAML tree from the
+ * same text on first use (a finding that needs a range).
+ *
+ * Accepted: block mappings and sequences by indentation (a sequence may sit at its key's indent);
+ * plain scalars on one line, resolved by the same schema tags the YAML path uses (go-yaml's
+ * booleans and integers, goYamlSchema.ts); single- and double-quoted scalars on one line (double
+ * ones with JSON's escapes only); literal block scalars `|` and `|-`; `[]` and `{}`; comments and
+ * blank lines; one leading `---`. Anything else — anchors, aliases, tags, flow collections with
+ * content, multi-line plain or quoted scalars, folded or `|+` blocks, explicit or non-string keys,
+ * `<<`, a key written twice, tabs, CR, control or Unicode line-break characters, `{{`, a root that
+ * is not a mapping with a string apiVersion and kind, a `…List` kind — returns undefined and takes
+ * the YAML path, which also reports whatever is wrong with it. test/unit/parseFastPath.test.ts and
+ * test/fuzz/blockYaml.test.ts compare the two paths.
+ */
+
+/** Thrown (one shared object, no stack taken per document) when the document must take the YAML path. */
+const REJECT = new Error('not plain block YAML');
+
+/** Characters that make a document take the YAML path wherever they are. */
+// eslint-disable-next-line no-control-regex
+const UNSUPPORTED_CHARACTER = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
+
+/** First characters a plain scalar may not start with here (indicators, quotes handled apart). */
+const PLAIN_START_INDICATOR = new Set(['[', ']', '{', '}', ',', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '?', ':']);
+
+let tags: { plain: ScalarTag[]; string: ScalarTag } | undefined;
+
+/** A plain scalar's value as the YAML path reads it: the first default tag whose test matches, else a string. */
+function resolvePlain(source: string): unknown {
+  if (!tags) {
+    // The schema the YAML path builds from the same options, and the YAML library's own lookup.
+    const schema = new Document(null, KUBECTL_YAML_OPTIONS).schema;
+    tags = {
+      plain: schema.tags.filter((t): t is ScalarTag => typeof t === 'object' && t.default === true && 'test' in t && !!t.test),
+      string: (schema as unknown as Record<symbol, ScalarTag>)[Symbol.for('yaml.scalar')],
+    };
+  }
+  const tag = tags.plain.find((t) => t.test!.test(source)) ?? tags.string;
+  const value = tag.resolve(
+    source,
+    () => {
+      throw REJECT;
+    },
+    KUBECTL_YAML_OPTIONS,
+  );
+  return isScalar(value) ? value.value : value;
+}
+
+/**
+ * Where the keys and values of a read document are, per mapping and sequence object: for a
+ * mapping its keys in order and five numbers per key (key start and end, value start and end,
+ * value kind); for a sequence three per item (value start, end, kind). Kinds: {@link SCALAR} a
+ * scalar with text (its range is the YAML node's), {@link COLLECTION} a mapping or sequence (or
+ * `[]`/`{}`), {@link OTHER} an empty value or a block scalar (ranges from the YAML tree).
+ */
+interface Spans {
+  keys?: string[];
+  pos: number[];
+}
+const SCALAR = 0;
+const COLLECTION = 1;
+const OTHER = 2;
+const spansOf = new WeakMap<object, Spans>();
+
+class BlockReader {
+  /** Offset of the start of the current line. */
+  private pos = 0;
+  /** The span of the value `value()` or `blockBelow()` read last: start, end, kind. */
+  private vs = 0;
+  private ve = 0;
+  private vk = OTHER;
+
+  constructor(private readonly text: string) {}
+
+  read(): Record<string, unknown> {
+    this.skipLeadingMarker();
+    const line = this.nextContentLine();
+    if (!line || line.indent !== 0) throw REJECT;
+    const root = this.mapping(0, line.start);
+    if (this.nextContentLine()) throw REJECT;
+    return root;
+  }
+
+  // --- lines ----------------------------------------------------------------------------------
+
+  private lineEnd(from: number): number {
+    const nl = this.text.indexOf('\n', from);
+    return nl === -1 ? this.text.length : nl;
+  }
+
+  /** Skips blank and comment lines; the next line with content (not consumed), or undefined. */
+  private nextContentLine(): { indent: number; start: number } | undefined {
+    const t = this.text;
+    while (this.pos < t.length) {
+      let i = this.pos;
+      while (t.charCodeAt(i) === 0x20) i++;
+      const c = t.charCodeAt(i);
+      if (i >= t.length) return undefined;
+      if (c === 0x0a || c === 0x23 /* # */) {
+        const end = this.lineEnd(i);
+        this.pos = end + 1;
+        continue;
+      }
+      return { indent: i - this.pos, start: i };
+    }
+    return undefined;
+  }
+
+  /** One `---` line (alone or with a comment) before the content, as a chunk after the first starts. */
+  private skipLeadingMarker(): void {
+    const t = this.text;
+    const line = this.nextContentLine();
+    if (!line || !t.startsWith('---', line.start) || line.indent !== 0) return;
+    const end = this.lineEnd(line.start);
+    const rest = t.slice(line.start + 3, end);
+    if (!/^(?: +(?:#.*)?)?$/.test(rest)) throw REJECT;
+    this.pos = end + 1;
+  }
+
+  /** Moves to the next line after `end` (the end of the current line's content). */
+  private nextLine(end: number): void {
+    this.pos = end >= this.text.length ? this.text.length : end + 1;
+  }
+
+  // --- collections ------------------------------------------------------------------------------
+
+  /** A block mapping whose keys stand at column `indent`; its first key starts at `first` (on the current line). */
+  private mapping(indent: number, first: number): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const keys: string[] = [];
+    const pos: number[] = [];
+    spansOf.set(out, { keys, pos });
+    let at = first;
+    for (;;) {
+      const key = this.key(at);
+      if (!key) throw REJECT;
+      if (Object.hasOwn(out, key.name) || key.name === '__proto__' || key.name === '<<') throw REJECT;
+      out[key.name] = this.value(key.after, indent, true);
+      keys.push(key.name);
+      pos.push(key.start, key.end, this.vs, this.ve, this.vk);
+      const next = this.nextContentLine();
+      if (!next || next.indent < indent) break;
+      if (next.indent > indent) throw REJECT;
+      // A sequence entry at the mapping's own indent belongs to a key with no value; anywhere else it is wrong.
+      if (this.isEntry(next.start)) break;
+      at = next.start;
+    }
+    this.vk = COLLECTION;
+    return out;
+  }
+
+  /** A block sequence whose `-` stand at column `indent`; the current line starts with one. */
+  private sequence(indent: number): unknown[] {
+    const out: unknown[] = [];
+    const pos: number[] = [];
+    spansOf.set(out, { pos });
+    const t = this.text;
+    for (;;) {
+      const line = this.nextContentLine();
+      if (!line || line.indent < indent || line.indent > indent || !this.isEntry(line.start)) {
+        if (line && line.indent > indent) throw REJECT;
+        break;
+      }
+      let p = line.start + 1;
+      while (t.charCodeAt(p) === 0x20) p++;
+      const end = this.lineEnd(p);
+      if (p >= end || t.charCodeAt(p) === 0x23) {
+        // `-` alone: the item is the block on the next lines, or null.
+        this.nextLine(end);
+        out.push(this.blockBelow(indent, false));
+      } else if (this.isEntry(p)) {
+        throw REJECT; // `- - a`
+      } else if (this.key(p)) {
+        out.push(this.mapping(p - this.lineStartOf(p), p));
+      } else {
+        out.push(this.value(p, indent, false));
+      }
+      pos.push(this.vs, this.ve, this.vk);
+    }
+    this.vk = COLLECTION;
+    return out;
+  }
+
+  private lineStartOf(p: number): number {
+    return this.text.lastIndexOf('\n', p - 1) + 1;
+  }
+
+  /** `-` followed by a space or the end of the line. */
+  private isEntry(p: number): boolean {
+    const t = this.text;
+    if (t.charCodeAt(p) !== 0x2d) return false;
+    const c = t.charCodeAt(p + 1);
+    return c === 0x20 || c === 0x0a || p + 1 >= t.length;
+  }
+
+  /**
+   * The node below a key or `-` that has nothing after it on its line: a mapping or sequence on the
+   * next lines, more indented than `indent` (a mapping's value may also be a sequence at its key's
+   * indent), or null.
+   */
+  private blockBelow(indent: number, mapValue: boolean): unknown {
+    this.vk = OTHER;
+    const next = this.nextContentLine();
+    if (!next) return null;
+    if (next.indent > indent) {
+      if (this.isEntry(next.start)) return this.sequence(next.indent);
+      if (this.key(next.start)) return this.mapping(next.indent, next.start);
+      throw REJECT; // a scalar on the next line: multi-line
+    }
+    if (mapValue && next.indent === indent && this.isEntry(next.start)) return this.sequence(indent);
+    return null;
+  }
+
+  // --- keys and values ----------------------------------------------------------------------------
+
+  /** A key at `p` (plain or quoted, a string) followed by `:` and a space or the end of the line. */
+  private key(p: number): { name: string; after: number; start: number; end: number } | undefined {
+    const t = this.text;
+    const end = this.lineEnd(p);
+    const c = t[p];
+    let name: string;
+    let colon: number;
+    let keyEnd: number;
+    if (c === '"' || c === "'") {
+      const q = this.quoted(p, end);
+      if (!q) return undefined;
+      name = q.value;
+      colon = q.end;
+      keyEnd = q.end;
+    } else {
+      if (PLAIN_START_INDICATOR.has(c) || (c === '-' && this.isEntry(p))) return undefined;
+      colon = -1;
+      for (let i = p; i < end; i++) {
+        const d = t.charCodeAt(i);
+        if (d === 0x3a /* : */ && (i + 1 >= end || t.charCodeAt(i + 1) === 0x20)) {
+          colon = i;
+          break;
+        }
+        if (d === 0x23 /* # */ && t.charCodeAt(i - 1) === 0x20) return undefined;
+      }
+      if (colon === -1) return undefined;
+      name = t.slice(p, colon).replace(/ +$/, '');
+      if (!name || name.length > 1000) return undefined;
+      keyEnd = p + name.length;
+      // A key that reads as a number, boolean or null is not a string key.
+      if (resolvePlain(name) !== name) return undefined;
+    }
+    if (t.charCodeAt(colon) !== 0x3a || !(colon + 1 >= end || t.charCodeAt(colon + 1) === 0x20)) return undefined;
+    return { name, after: colon + 1, start: p, end: keyEnd };
+  }
+
+  /**
+   * The value that starts at or after `p` on the current line (after a key's colon or a `-`), with
+   * the lines it takes; `indent` is the column of its mapping's keys or its sequence's dashes.
+   */
+  private value(p: number, indent: number, mapValue: boolean): unknown {
+    const t = this.text;
+    const end = this.lineEnd(p);
+    while (p < end && t.charCodeAt(p) === 0x20) p++;
+    if (p >= end || t.charCodeAt(p) === 0x23) {
+      this.nextLine(end);
+      return this.blockBelow(indent, mapValue);
+    }
+    const c = t[p];
+    let value: unknown;
+    let after: number;
+    if (c === '"' || c === "'") {
+      const q = this.quoted(p, end);
+      if (!q) throw REJECT;
+      value = q.value;
+      after = q.end;
+      this.vk = SCALAR;
+    } else if (c === '|') {
+      const text = this.literal(p, end, indent);
+      this.vk = OTHER;
+      return text;
+    } else if (c === '[' || c === '{') {
+      const close = c === '[' ? ']' : '}';
+      if (t[p + 1] !== close) throw REJECT;
+      value = c === '[' ? [] : {};
+      after = p + 2;
+      this.vk = COLLECTION;
+    } else {
+      if (PLAIN_START_INDICATOR.has(c) || this.isEntry(p)) throw REJECT;
+      let stop = end;
+      for (let i = p; i < end; i++) {
+        const d = t.charCodeAt(i);
+        if (d === 0x23 && t.charCodeAt(i - 1) === 0x20) {
+          stop = i;
+          break;
+        }
+        // `a: b: c` (a mapping in a compact one) and a trailing `:` are errors on the YAML path.
+        if (d === 0x3a && (i + 1 >= end || t.charCodeAt(i + 1) === 0x20)) throw REJECT;
+      }
+      const source = t.slice(p, stop).replace(/ +$/, '');
+      value = resolvePlain(source);
+      if (value !== null && typeof value === 'object') throw REJECT;
+      after = p + source.length;
+      this.vk = SCALAR;
+    }
+    this.vs = p;
+    this.ve = after;
+    // Only spaces and a comment after the value.
+    let i = after;
+    while (i < end && t.charCodeAt(i) === 0x20) i++;
+    if (i < end && !(t.charCodeAt(i) === 0x23 && i > after)) throw REJECT;
+    this.nextLine(end);
+    return value;
+  }
+
+  /** A quoted scalar on one line from `p`: its value and the offset after the closing quote. */
+  private quoted(p: number, end: number): { value: string; end: number } | undefined {
+    const t = this.text;
+    const q = t[p];
+    if (q === "'") {
+      let value = '';
+      let i = p + 1;
+      for (;;) {
+        const close = t.indexOf("'", i);
+        if (close === -1 || close >= end) return undefined;
+        value += t.slice(i, close);
+        if (t[close + 1] === "'") {
+          value += "'";
+          i = close + 2;
+          continue;
+        }
+        return { value, end: close + 1 };
+      }
+    }
+    let escaped = false;
+    for (let i = p + 1; i < end; i++) {
+      const c = t[i];
+      if (c === '\\') {
+        // JSON's escapes read the same in YAML; YAML's others (\x, \e, \N, \_, \L, \P, \0, \a, \v, a line break) take the YAML path.
+        if (!'"\\/bfnrtu'.includes(t[i + 1] ?? '')) return undefined;
+        escaped = true;
+        i++;
+        continue;
+      }
+      if (c === '"') {
+        const body = t.slice(p, i + 1);
+        if (!escaped) return { value: body.slice(1, -1), end: i + 1 };
+        try {
+          return { value: JSON.parse(body) as string, end: i + 1 };
+        } catch {
+          return undefined;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** A literal block scalar (`|` or `|-`) whose header is at `p`, under a node at column `indent`. */
+  private literal(p: number, end: number, indent: number): string {
+    const t = this.text;
+    const header = /^\|(-?)(?: +(?:#.*)?)?$/.exec(t.slice(p, end));
+    if (!header || end >= t.length) throw REJECT;
+    const strip = header[1] === '-';
+    const lines: string[] = [];
+    let contentIndent = -1;
+    let blankRun: number[] = [];
+    let pos = end + 1;
+    let lastContentEnd = -1;
+    while (pos < t.length) {
+      const lineEnd = this.lineEnd(pos);
+      let i = pos;
+      while (i < lineEnd && t.charCodeAt(i) === 0x20) i++;
+      const spaces = i - pos;
+      if (i === lineEnd) {
+        // Blank: part of the scalar (as an empty line) if content follows at its indent.
+        blankRun.push(spaces);
+        pos = lineEnd + 1;
+        continue;
+      }
+      if (contentIndent === -1) {
+        if (spaces <= indent) break;
+        contentIndent = spaces;
+      } else if (spaces < contentIndent) break;
+      // A blank line with more spaces than the indent keeps them as content: not read here.
+      if (blankRun.some((s) => s > contentIndent)) throw REJECT;
+      for (let k = 0; k < blankRun.length; k++) lines.push('');
+      blankRun = [];
+      lines.push(t.slice(pos + contentIndent, lineEnd));
+      lastContentEnd = lineEnd;
+      pos = lineEnd + 1;
+    }
+    // Empty, ending without a line break, or trailing blank lines with more spaces than the indent.
+    if (contentIndent === -1 || lastContentEnd >= t.length || blankRun.some((s) => s > contentIndent)) throw REJECT;
+    this.pos = lastContentEnd + 1;
+    const body = lines.join('\n');
+    return strip ? body : `${body}\n`;
+  }
+}
+
+/** The object of a document in plain block YAML that reads the same on the YAML path, or undefined. */
+export function parseBlockObject(text: string): Record<string, unknown> | undefined {
+  if (UNSUPPORTED_CHARACTER.test(text) || text.includes('{{') || text.includes('\r')) return undefined;
+  let obj: Record<string, unknown>;
+  try {
+    obj = new BlockReader(text).read();
+  } catch (e) {
+    if (e === REJECT) return undefined;
+    throw e;
+  }
+  if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || obj.kind.endsWith('List')) return undefined;
+  return obj;
+}
+
+/** Which part of a key-value pair a range covers (locate.ts RangePart). */
+type Part = 'auto' | 'key' | 'value' | 'pair';
+
+/**
+ * The offsets of `path` in a document the reader took, as the YAML tree would give them
+ * (locate.ts localRangeOf), without building the tree; undefined when the reader did not take the
+ * document or the answer needs the tree (a missing path, an empty value, a block scalar, a
+ * collection's own range).
+ */
+export function blockRange(root: object, path: readonly (string | number)[], part: Part): [number, number] | undefined {
+  if (!path.length) return undefined;
+  let container: unknown = root;
+  let key: [number, number] | undefined;
+  let start = 0;
+  let end = 0;
+  let kind = OTHER;
+  for (const seg of path) {
+    const spans = container !== null && typeof container === 'object' ? spansOf.get(container) : undefined;
+    if (!spans) return undefined;
+    let at: number;
+    if (spans.keys) {
+      if (typeof seg !== 'string' || (at = spans.keys.indexOf(seg)) === -1) return undefined;
+      const p = spans.pos;
+      key = [p[5 * at], p[5 * at + 1]];
+      [start, end, kind] = [p[5 * at + 2], p[5 * at + 3], p[5 * at + 4]];
+      container = (container as Record<string, unknown>)[seg];
+    } else {
+      if (typeof seg !== 'number' || !Number.isInteger(seg) || seg < 0 || 3 * seg >= spans.pos.length) return undefined;
+      const p = spans.pos;
+      key = undefined;
+      [start, end, kind] = [p[3 * seg], p[3 * seg + 1], p[3 * seg + 2]];
+      container = (container as unknown[])[seg];
+    }
+  }
+  const value: [number, number] | undefined = kind === SCALAR ? [start, end] : undefined;
+  switch (part) {
+    case 'key':
+      return key ?? value;
+    case 'value':
+      return value;
+    case 'pair':
+      return key && value ? [key[0], value[1]] : undefined;
+    default:
+      // Scalars underline the value, collections the key.
+      return value ?? (kind === COLLECTION ? key : undefined);
+  }
+}

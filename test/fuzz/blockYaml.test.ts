@@ -1,0 +1,226 @@
+/**
+ * The plain block YAML reader (src/core/parse/blockYaml.ts) against the YAML path, on generated
+ * documents: whenever the reader takes a document, the YAML path must read it without a finding
+ * and to the same object; whenever the YAML path finds something wrong, the reader must have left
+ * the document to it. Two generators: lines drawn from a list of troublemakers at random
+ * indentation (most are refused; the point is that nothing wrong is accepted), and random objects
+ * written by a YAML printer in block style (most are accepted; the point is that they read alike).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
+import { blockRange, parseBlockObject } from '../../src/core/parse/blockYaml';
+import { parseManifestFile, setFastPaths, type ParsedFile } from '../../src/core/parse/manifestParser';
+import { localRangeOf, type PathSegment, type RangePart } from '../../src/core/parse/locate';
+
+function parsed(text: string, fast: boolean): ParsedFile {
+  setFastPaths(fast);
+  try {
+    return parseManifestFile('/fuzz.yaml', text);
+  } finally {
+    setFastPaths(true);
+  }
+}
+
+function yamlPath(text: string): { findings: string[]; objects: unknown[] } {
+  const full = parsed(text, false);
+  return { findings: full.findings.map((f) => `${f.code}: ${f.message}`), objects: full.resources.map((r) => r.object) };
+}
+
+/** Every path in an object, and one past the end of each mapping and sequence (a missing path). */
+function pathsOf(value: unknown, base: PathSegment[] = [], out: PathSegment[][] = []): PathSegment[][] {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => pathsOf(v, [...base, i], out));
+    out.push([...base, value.length]);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) pathsOf(v, [...base, k], out);
+    out.push([...base, 'missing-key']);
+  }
+  out.push(base);
+  return out;
+}
+
+const PARTS: RangePart[] = ['auto', 'key', 'value', 'pair'];
+
+/**
+ * Ranges of a document the reader took, worked out from its spans where they can be, against the
+ * YAML tree's: every path and every part. Returns how many of them came from the spans.
+ */
+function rangesAgree(text: string): number {
+  const fast = parsed(text, true).resources[0];
+  const full = parsed(text, false).resources[0];
+  let quick = 0;
+  for (const path of pathsOf(full.object)) {
+    for (const part of PARTS) {
+      if (blockRange(fast.object, path, part)) quick++;
+      const a = localRangeOf(fast, fast.doc.parsed.lines, path, part);
+      const b = localRangeOf(full, full.doc.parsed.lines, path, part);
+      assert.deepEqual(a, b, `range of ${JSON.stringify(path)} (${part}) differs:\n${text}`);
+    }
+  }
+  return quick;
+}
+
+let quickRanges = 0;
+
+/** The property: a document the reader takes reads the same, without findings, on the YAML path. */
+function agrees(text: string): boolean {
+  const fast = parseBlockObject(text);
+  if (!fast) return true;
+  const full = yamlPath(text);
+  assert.deepEqual(full.findings, [], `the reader took a document the YAML path finds fault with:\n${text}`);
+  assert.equal(full.objects.length, 1);
+  assert.equal(JSON.stringify(fast), JSON.stringify(full.objects[0]), `read differently:\n${text}`);
+  quickRanges += rangesAgree(text);
+  return true;
+}
+
+const KEYS = ['a', 'b', 'name', 'x y', '"q"', "'s'", '"a\\u00e9"', '1', 'on', 'y', 'null', '__proto__', '<<', 'a#b', 'a #b', 'k:', '-k', '? k', '&a k', '!t k'];
+const VALUES = [
+  '',
+  ' ',
+  'v',
+  'hello world',
+  '1',
+  '-1',
+  '+1',
+  '0644',
+  '08',
+  '1_000',
+  '0x1F',
+  '0b101',
+  '1e3',
+  '1.0',
+  '1.50',
+  '.inf',
+  '-.Inf',
+  '.nan',
+  '~',
+  'null',
+  'Null',
+  'yes',
+  'On',
+  'n',
+  'true',
+  'False',
+  '2024-01-01',
+  '12:30',
+  '"dq"',
+  '"a\\"b"',
+  '"\\x41"',
+  '"\\t\\u00e9\\/"',
+  '"\\ud83d"',
+  "'it''s'",
+  "'open",
+  '"open',
+  'a: b',
+  'a:b',
+  'http://x:80/y',
+  '# c',
+  'v # c',
+  'v#c',
+  '"x" # c',
+  "'x'#c",
+  '"x" y',
+  '[]',
+  '{}',
+  '[ ]',
+  '[a]',
+  '{a: 1}',
+  '|',
+  '|-',
+  '|+',
+  '|2',
+  '| # c',
+  '>',
+  '>-',
+  '&a v',
+  '*a',
+  '!!str 1',
+  '!!binary aGk=',
+  '- x',
+  '-',
+  '---',
+  '...',
+  '@x',
+  '`x',
+  '?x',
+  ':x',
+  '%x',
+  'x:',
+  'a  ',
+  'é ü',
+  '\u00a0x',
+  'a\tb',
+  'a\rb',
+  '{{ .Values.x }}',
+];
+
+const line = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc.tuple(fc.nat(8), fc.constantFrom(...KEYS), fc.constantFrom(...VALUES)).map(([i, k, v]) => `${' '.repeat(i)}${k}:${v ? ` ${v}` : ''}`),
+  },
+  { weight: 3, arbitrary: fc.tuple(fc.nat(8), fc.constantFrom(...VALUES)).map(([i, v]) => `${' '.repeat(i)}-${v ? ` ${v}` : ''}`) },
+  { weight: 3, arbitrary: fc.tuple(fc.nat(8), fc.constantFrom(...KEYS), fc.constantFrom(...VALUES)).map(([i, k, v]) => `${' '.repeat(i)}- ${k}: ${v}`) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.nat(10), fc.constantFrom('text', '# not a comment here?', 'key: in a block', '- item', '', '  '))
+      .map(([i, t]) => `${' '.repeat(i)}${t}`),
+  },
+  { weight: 1, arbitrary: fc.constantFrom('', '   ', '# comment', '  # indented comment', '---', '--- # c', '...', '%YAML 1.2', '\t- tab') },
+);
+
+const troublemakers = fc
+  .tuple(fc.boolean(), fc.constantFrom('ConfigMap', 'Deployment', 'List'), fc.array(line, { maxLength: 14 }), fc.constantFrom('', '\n', '\n\n', '\n  \n'))
+  .map(([marker, kind, lines, end]) => `${marker ? '---\n' : ''}apiVersion: v1\nkind: ${kind}\n${lines.join('\n')}${end}`);
+
+test('a document of troublemaker lines is either read as the YAML path reads it or left to it', () => {
+  let taken = 0;
+  fc.assert(
+    fc.property(troublemakers, (text) => {
+      if (parseBlockObject(text)) taken++;
+      return agrees(text);
+    }),
+    { numRuns: 4000, seed: 18 },
+  );
+  process.stdout.write(`# troublemakers taken by the reader: ${taken} of 4000\n`);
+  assert.ok(taken > 200, `the reader takes some (took ${taken} of 4000)`);
+});
+
+const scalar = fc.oneof(
+  fc.string({ maxLength: 12 }),
+  fc.constantFrom('yes', 'no', 'on', '0644', '1_000', '1e3', '.5', '-0', 'null', '~', '', ' lead', 'trail ', 'a: b', '# x', 'x #y', '- z', "it's", 'say "hi"'),
+  fc.integer(),
+  fc.double({ noNaN: true }),
+  fc.boolean(),
+  fc.constant(null),
+  fc.string({ maxLength: 30 }).map((s) => `${s}\nsecond line\n`),
+);
+const value = fc.letrec((tie) => ({
+  node: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, tie('map'), tie('seq')),
+  map: fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), tie('node'), { maxKeys: 5 }),
+  seq: fc.array(tie('node'), { maxLength: 4 }),
+})).map;
+
+const printed = fc
+  .tuple(value, fc.constantFrom(2, 4), fc.boolean(), fc.constantFrom<'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE'>('PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE'))
+  .map(([data, indent, indentSeq, defaultStringType]) =>
+    stringify({ apiVersion: 'v1', kind: 'ConfigMap', data }, { indent, indentSeq, defaultStringType, lineWidth: 0 }),
+  );
+
+test('objects written by a YAML printer in block style read alike on both paths', () => {
+  let taken = 0;
+  fc.assert(
+    fc.property(printed, (text) => {
+      if (parseBlockObject(text)) taken++;
+      return agrees(text);
+    }),
+    { numRuns: 3000, seed: 18 },
+  );
+  process.stdout.write(`# printed documents taken by the reader: ${taken} of 3000\n`);
+  assert.ok(taken > 1000, `the reader takes most printed documents (took ${taken} of 3000)`);
+  assert.ok(quickRanges > 10_000, `ranges come from the spans (${quickRanges})`);
+});
