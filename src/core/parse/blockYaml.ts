@@ -31,6 +31,8 @@ const UNSUPPORTED_CHARACTER = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2
 const PLAIN_START_INDICATOR = new Set(['[', ']', '{', '}', ',', '#', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '?', ':']);
 
 let tags: { plain: ScalarTag[]; string: ScalarTag } | undefined;
+/** Plain scalars already resolved: primitives only (null, not undefined, for an empty one). */
+const plainValues = new Map<string, unknown>();
 
 /** A plain scalar's value as the YAML path reads it: the first default tag whose test matches, else a string. */
 function resolvePlain(source: string): unknown {
@@ -42,23 +44,31 @@ function resolvePlain(source: string): unknown {
       string: (schema as unknown as Record<symbol, ScalarTag>)[Symbol.for('yaml.scalar')],
     };
   }
+  const known = plainValues.get(source);
+  if (known !== undefined) return known;
   const tag = tags.plain.find((t) => t.test!.test(source)) ?? tags.string;
-  const value = tag.resolve(
+  const resolved = tag.resolve(
     source,
     () => {
       throw REJECT;
     },
     KUBECTL_YAML_OPTIONS,
   );
-  return isScalar(value) ? value.value : value;
+  const value: unknown = isScalar(resolved) ? resolved.value : resolved;
+  // Keys and many values repeat across documents (`name`, `TCP`, `IfNotPresent`); the cache is bounded.
+  if (plainValues.size >= 20_000) plainValues.clear();
+  plainValues.set(source, value);
+  return value;
 }
 
 /**
- * Where the keys and values of a read document are, per mapping and sequence object: for a
- * mapping its keys in order and five numbers per key (key start and end, value start and end,
- * value kind); for a sequence three per item (value start, end, kind). Kinds: {@link SCALAR} a
- * scalar with text (its range is the YAML node's), {@link COLLECTION} a mapping or sequence (or
- * `[]`/`{}`), {@link OTHER} an empty value or a block scalar (ranges from the YAML tree).
+ * Where the keys and values of a read document are, per mapping and sequence (numbered in the
+ * order they are read; the root mapping is 0): for a mapping its keys in order and six numbers per
+ * key (key start and end, value start and end, value kind, the value's own number or -1); for a
+ * sequence four per item (value start, end, kind, number). Kinds: {@link SCALAR} a scalar with
+ * text (its range is the YAML node's), {@link COLLECTION} a mapping or sequence (or `[]`/`{}`),
+ * {@link OTHER} an empty value or a block scalar (ranges from the YAML tree). One entry per
+ * document in the weak map, found from the root object.
  */
 interface Spans {
   keys?: string[];
@@ -67,15 +77,18 @@ interface Spans {
 const SCALAR = 0;
 const COLLECTION = 1;
 const OTHER = 2;
-const spansOf = new WeakMap<object, Spans>();
+const spansOf = new WeakMap<object, Spans[]>();
 
 class BlockReader {
   /** Offset of the start of the current line. */
   private pos = 0;
-  /** The span of the value `value()` or `blockBelow()` read last: start, end, kind. */
+  /** The span of the value `value()` or `blockBelow()` read last: start, end, kind, collection number. */
   private vs = 0;
   private ve = 0;
   private vk = OTHER;
+  private vc = -1;
+  /** Spans of every mapping and sequence read, by number. */
+  readonly spans: Spans[] = [];
 
   constructor(private readonly text: string) {}
 
@@ -136,7 +149,7 @@ class BlockReader {
     const out: Record<string, unknown> = {};
     const keys: string[] = [];
     const pos: number[] = [];
-    spansOf.set(out, { keys, pos });
+    const id = this.spans.push({ keys, pos }) - 1;
     let at = first;
     for (;;) {
       const key = this.key(at);
@@ -144,7 +157,7 @@ class BlockReader {
       if (Object.hasOwn(out, key.name) || key.name === '__proto__' || key.name === '<<') throw REJECT;
       out[key.name] = this.value(key.after, indent, true);
       keys.push(key.name);
-      pos.push(key.start, key.end, this.vs, this.ve, this.vk);
+      pos.push(key.start, key.end, this.vs, this.ve, this.vk, this.vc);
       const next = this.nextContentLine();
       if (!next || next.indent < indent) break;
       if (next.indent > indent) throw REJECT;
@@ -153,6 +166,7 @@ class BlockReader {
       at = next.start;
     }
     this.vk = COLLECTION;
+    this.vc = id;
     return out;
   }
 
@@ -160,7 +174,7 @@ class BlockReader {
   private sequence(indent: number): unknown[] {
     const out: unknown[] = [];
     const pos: number[] = [];
-    spansOf.set(out, { pos });
+    const id = this.spans.push({ pos }) - 1;
     const t = this.text;
     for (;;) {
       const line = this.nextContentLine();
@@ -182,9 +196,10 @@ class BlockReader {
       } else {
         out.push(this.value(p, indent, false));
       }
-      pos.push(this.vs, this.ve, this.vk);
+      pos.push(this.vs, this.ve, this.vk, this.vc);
     }
     this.vk = COLLECTION;
+    this.vc = id;
     return out;
   }
 
@@ -207,6 +222,7 @@ class BlockReader {
    */
   private blockBelow(indent: number, mapValue: boolean): unknown {
     this.vk = OTHER;
+    this.vc = -1;
     const next = this.nextContentLine();
     if (!next) return null;
     if (next.indent > indent) {
@@ -271,6 +287,7 @@ class BlockReader {
     const c = t[p];
     let value: unknown;
     let after: number;
+    this.vc = -1;
     if (c === '"' || c === "'") {
       const q = this.quoted(p, end);
       if (!q) throw REJECT;
@@ -402,14 +419,16 @@ class BlockReader {
 /** The object of a document in plain block YAML that reads the same on the YAML path, or undefined. */
 export function parseBlockObject(text: string): Record<string, unknown> | undefined {
   if (UNSUPPORTED_CHARACTER.test(text) || text.includes('{{') || text.includes('\r')) return undefined;
+  const reader = new BlockReader(text);
   let obj: Record<string, unknown>;
   try {
-    obj = new BlockReader(text).read();
+    obj = reader.read();
   } catch (e) {
     if (e === REJECT) return undefined;
     throw e;
   }
   if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || obj.kind.endsWith('List')) return undefined;
+  spansOf.set(obj, reader.spans);
   return obj;
 }
 
@@ -423,28 +442,26 @@ type Part = 'auto' | 'key' | 'value' | 'pair';
  * collection's own range).
  */
 export function blockRange(root: object, path: readonly (string | number)[], part: Part): [number, number] | undefined {
-  if (!path.length) return undefined;
-  let container: unknown = root;
+  const all = spansOf.get(root);
+  if (!all || !path.length) return undefined;
+  let at = 0;
   let key: [number, number] | undefined;
   let start = 0;
   let end = 0;
   let kind = OTHER;
   for (const seg of path) {
-    const spans = container !== null && typeof container === 'object' ? spansOf.get(container) : undefined;
+    const spans = at >= 0 ? all[at] : undefined;
     if (!spans) return undefined;
-    let at: number;
+    const p = spans.pos;
     if (spans.keys) {
-      if (typeof seg !== 'string' || (at = spans.keys.indexOf(seg)) === -1) return undefined;
-      const p = spans.pos;
-      key = [p[5 * at], p[5 * at + 1]];
-      [start, end, kind] = [p[5 * at + 2], p[5 * at + 3], p[5 * at + 4]];
-      container = (container as Record<string, unknown>)[seg];
+      const i = typeof seg === 'string' ? spans.keys.indexOf(seg) : -1;
+      if (i === -1) return undefined;
+      key = [p[6 * i], p[6 * i + 1]];
+      [start, end, kind, at] = [p[6 * i + 2], p[6 * i + 3], p[6 * i + 4], p[6 * i + 5]];
     } else {
-      if (typeof seg !== 'number' || !Number.isInteger(seg) || seg < 0 || 3 * seg >= spans.pos.length) return undefined;
-      const p = spans.pos;
+      if (typeof seg !== 'number' || !Number.isInteger(seg) || seg < 0 || 4 * seg >= p.length) return undefined;
       key = undefined;
-      [start, end, kind] = [p[3 * seg], p[3 * seg + 1], p[3 * seg + 2]];
-      container = (container as unknown[])[seg];
+      [start, end, kind, at] = [p[4 * seg], p[4 * seg + 1], p[4 * seg + 2], p[4 * seg + 3]];
     }
   }
   const value: [number, number] | undefined = kind === SCALAR ? [start, end] : undefined;
