@@ -35,6 +35,8 @@ function rows(r: StressResult): StressBenchRow[] {
       unit: 'ms',
     },
     { name: `stress ${r.name}: peak heap`, ours: r.peakHeapMb, unit: 'MB', details: { peakRssMb: r.peakRssMb } },
+    // What stays in use: the index and the graph after a full collection (needs node --expose-gc).
+    ...(r.liveHeapMb !== undefined ? [{ name: `stress ${r.name}: heap in use after GC (target < 250 MB)`, ours: r.liveHeapMb, unit: 'MB' }] : []),
   ];
 }
 

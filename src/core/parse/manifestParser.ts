@@ -187,16 +187,18 @@ export function setFastPaths(on: boolean): void {
 
 function parseDocumentChunk(source: string, limits: ParseLimits): ParsedDocument {
   const fast = fastPaths ? (parseJsonObject(source) ?? parseBlockObject(source)) : undefined;
-  return fast ? fastDocument(source, fast, limits) : parseYamlChunk(source, limits);
+  return fast ? fastDocument(source, fast) : parseYamlChunk(source, limits);
 }
 
 /**
  * A document read by a fast path (JSON.parse, or the plain block YAML reader): its YAML tree (for
  * ranges) is parsed from the same text on first use.
  */
-function fastDocument(text: string, obj: Record<string, unknown>, limits: ParseLimits): ParsedDocument {
-  let full: ParsedDocument | undefined;
-  const yamlPath = () => (full ??= parseYamlChunk(text, limits));
+function fastDocument(text: string, obj: Record<string, unknown>): ParsedDocument {
+  // Only the tree is wanted (the object, findings and line table are already here): one YAML
+  // document whose root is the object's mapping, as both fast paths guarantee.
+  let tree: Document.Parsed | undefined;
+  const treeOf = () => (tree ??= parseYaml(text)[0]);
   const meta = obj.metadata && typeof obj.metadata === 'object' ? (obj.metadata as Record<string, unknown>) : undefined;
   const data = {
     apiVersion: obj.apiVersion as string,
@@ -206,12 +208,12 @@ function fastDocument(text: string, obj: Record<string, unknown>, limits: ParseL
     object: obj,
     itemPath: [],
   } as Omit<ResourceData, 'node'> as ResourceData;
-  Object.defineProperty(data, 'node', { enumerable: true, get: () => yamlPath().resources[0].node });
+  Object.defineProperty(data, 'node', { enumerable: true, get: () => treeOf().contents as YAMLMap });
   return {
     text,
     lines: new LineIndex(text),
     get yaml() {
-      return yamlPath().yaml;
+      return treeOf();
     },
     resources: [data],
     findings: [],
