@@ -33,8 +33,14 @@ interface WorkerInput {
 
 const WORKER_KIND = 'kube-topology/parse-worker';
 
-/** Below this much YAML, starting a worker (loading the bundle again) costs more than it saves. */
-export const PARALLEL_MIN_BYTES = 256 * 1024;
+/**
+ * Below this much YAML, starting a worker costs more than it saves. Since plain block YAML is read
+ * without the YAML library (blockYaml.ts), a worker's fixed costs — loading the bundle again and
+ * cloning its results back — outweigh the parse it takes over: at 2,000 and 20,000 resources
+ * (0.8 and 8 MB) one worker used 35–50 % more CPU than none and was not faster
+ * (docs/performance.md). Past 32 MB the parse share is large enough to try.
+ */
+export const PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
 
 /** Worker threads worth starting for this input: 0 means parse here. */
 export function workerCount(entries: readonly LoadEntry[]): number {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 import { loadInParallel, workerCount, type LoadEntry } from '../../src/cli/parallelLoad';
+import { blockRange } from '../../src/core/parse/blockYaml';
 
 /** Apps with something wrong in most of them: schema, server-side and cross-resource findings (with fixes). */
 function entries(apps: number): LoadEntry[] {
@@ -80,4 +81,21 @@ test('a worker thread parses part of the files and the findings come out the sam
 
 test('small inputs are parsed in this thread', () => {
   assert.equal(workerCount(entries(3)), 0);
+});
+
+test('documents a worker read as plain block YAML come back with their spans: ranges need no YAML tree', async () => {
+  const input: LoadEntry[] = [];
+  for (let i = 0; i < 40; i++) {
+    const text = `apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-${i}\nspec:\n  selector:\n    app: a-${i}\n  ports:\n    - port: 80\n`;
+    input.push({ file: `/ws/svc-${String(i).padStart(2, '0')}.yaml`, explicit: false, text });
+  }
+  const parallel = new WorkspaceIndex();
+  await loadInParallel(parallel, input, 1);
+  const resources = parallel.resources();
+  assert.equal(resources.length, 40);
+  for (const r of resources) {
+    const at = blockRange(r.object, ['metadata', 'name'], 'value');
+    assert.ok(at, `${r.id}: spans`);
+    assert.equal(r.doc.parsed.text.slice(at[0], at[1]), r.name);
+  }
 });

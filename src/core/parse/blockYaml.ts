@@ -70,7 +70,7 @@ function resolvePlain(source: string): unknown {
  * {@link OTHER} an empty value or a block scalar (ranges from the YAML tree). One entry per
  * document in the weak map, found from the root object.
  */
-interface Spans {
+export interface Spans {
   keys?: string[];
   pos: number[];
 }
@@ -430,6 +430,16 @@ export function parseBlockObject(text: string): Record<string, unknown> | undefi
   if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || obj.kind.endsWith('List')) return undefined;
   spansOf.set(obj, reader.spans);
   return obj;
+}
+
+/** The spans of a document the reader took (plain data, for a copy made in another thread), or undefined. */
+export function spansOfObject(root: object): Spans[] | undefined {
+  return spansOf.get(root);
+}
+
+/** Gives a copy of a read object (structured-cloned from a worker) the spans of its original. */
+export function adoptSpans(root: object, spans: Spans[]): void {
+  spansOf.set(root, spans);
 }
 
 /** Which part of a key-value pair a range covers (locate.ts RangePart). */

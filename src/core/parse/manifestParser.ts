@@ -5,7 +5,7 @@ import { IndentedLineIndex, LineIndex } from './lineIndex';
 import { splitDocuments } from './documentSplitter';
 import { recordMergeSources } from './locate';
 import { KUBECTL_YAML_OPTIONS } from './goYamlSchema';
-import { parseBlockObject } from './blockYaml';
+import { adoptSpans, parseBlockObject, spansOfObject, type Spans } from './blockYaml';
 import { parseJsonObject } from './jsonDocument';
 import { errorText } from '../errorText';
 
@@ -556,6 +556,8 @@ export interface PortableDocument {
   templated?: boolean;
   findings: LocalFinding[];
   resources: Omit<ResourceData, 'node'>[];
+  /** Where the keys and scalars of a document read by the block reader are (blockYaml.ts): ranges without its YAML tree. */
+  spans?: Spans[];
   /** Per-document findings (schema, per-resource rules) computed with the same options. */
   analysis: LocalFinding[];
 }
@@ -580,6 +582,7 @@ export function toPortable(parsed: ParsedFile, analysisOf: (doc: ParsedDocument)
       templated: d.parsed.templated,
       findings: d.parsed.findings,
       resources: d.parsed.resources.map(({ apiVersion, kind, name, namespace, object, itemPath }) => ({ apiVersion, kind, name, namespace, object, itemPath })),
+      spans: d.parsed.resources.length === 1 ? spansOfObject(d.parsed.resources[0].object) : undefined,
       analysis: analysisOf(d.parsed),
     })),
   };
@@ -612,6 +615,7 @@ export function restoreFile(p: PortableFile, analysisKey: string, limits: ParseL
     };
     const placed: PlacedDocument = { file: p.file, index: d.index, startLine: d.startLine, parsed };
     out.documents.push(placed);
+    if (d.spans && d.resources.length === 1) adoptSpans(d.resources[0].object, d.spans);
     d.resources.forEach((data, j) => {
       const id = data.itemPath.length ? `${p.file}#${d.index}.${j}` : `${p.file}#${d.index}`;
       const resource = { ...data, id, file: p.file, doc: placed } as Resource;
