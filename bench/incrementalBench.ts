@@ -85,8 +85,8 @@ export async function incrementalBench(lines = 5000, resources = 2000, samples =
       peer: p(t, 95),
       ratio: p(s, 95) / p(t, 95),
       unit: 'ms',
-      target: '< 20 ms and ≤ 0.2× peer',
-      pass: p(s, 95) < 20 && p(s, 95) <= 0.2 * p(t, 95),
+      target: '< 10 ms and ≤ 0.2× peer',
+      pass: p(s, 95) < 10 && p(s, 95) <= 0.2 * p(t, 95),
       details: `max ours ${s[s.length - 1].toFixed(1)} ms`,
     },
   ];
