@@ -12,7 +12,8 @@ import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { blockRange, parseBlockObject } from '../../src/core/parse/blockYaml';
 import { parseManifestFile, setFastPaths, type ParsedFile } from '../../src/core/parse/manifestParser';
-import { localRangeOf, type PathSegment, type RangePart } from '../../src/core/parse/locate';
+import { localRangeOf, type RangePart } from '../../src/core/parse/locate';
+import { pathsOf } from '../support/objectPaths';
 
 function parsed(text: string, fast: boolean): ParsedFile {
   setFastPaths(fast);
@@ -26,19 +27,6 @@ function parsed(text: string, fast: boolean): ParsedFile {
 function yamlPath(text: string): { findings: string[]; objects: unknown[] } {
   const full = parsed(text, false);
   return { findings: full.findings.map((f) => `${f.code}: ${f.message}`), objects: full.resources.map((r) => r.object) };
-}
-
-/** Every path in an object, and one past the end of each mapping and sequence (a missing path). */
-function pathsOf(value: unknown, base: PathSegment[] = [], out: PathSegment[][] = []): PathSegment[][] {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => pathsOf(v, [...base, i], out));
-    out.push([...base, value.length]);
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) pathsOf(v, [...base, k], out);
-    out.push([...base, 'missing-key']);
-  }
-  out.push(base);
-  return out;
 }
 
 const PARTS: RangePart[] = ['auto', 'key', 'value', 'pair'];

@@ -7,7 +7,8 @@ import { parseManifestFile, setFastPaths } from '../../src/core/parse/manifestPa
 import { parseJsonObject } from '../../src/core/parse/jsonDocument';
 import { blockRange, parseBlockObject } from '../../src/core/parse/blockYaml';
 import { splitDocuments } from '../../src/core/parse/documentSplitter';
-import { localRangeOf, type PathSegment, type RangePart } from '../../src/core/parse/locate';
+import { localRangeOf, type RangePart } from '../../src/core/parse/locate';
+import { pathsOf } from '../support/objectPaths';
 
 /**
  * Plain JSON documents are read with JSON.parse (src/core/parse/jsonDocument.ts), plain block YAML
@@ -123,19 +124,6 @@ test('a finding in a JSON document points where the YAML parser locates it', () 
   assert.ok(fast.length > 0, 'the invalid port is reported');
   assert.deepEqual(fast, at(false));
 });
-
-/** Every path in an object, plus one missing key or index under each mapping and sequence. */
-function pathsOf(value: unknown, base: PathSegment[] = [], out: PathSegment[][] = []): PathSegment[][] {
-  if (Array.isArray(value)) {
-    value.forEach((v, i) => pathsOf(v, [...base, i], out));
-    out.push([...base, value.length]);
-  } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) pathsOf(v, [...base, k], out);
-    out.push([...base, 'missing-key']);
-  }
-  out.push(base);
-  return out;
-}
 
 function assertSameRanges(dir: string): void {
   let quick = 0;
