@@ -47,6 +47,8 @@ try {
     outfile: join(work, 'page.js'),
     logLevel: 'error',
   });
+  // The host bundle runs from a temporary folder: it finds the schemas by the variable, not by its place.
+  process.env.KUBE_TOPOLOGY_SCHEMAS ??= join(root, 'schemas');
   const host = createRequire(import.meta.url)(join(work, 'host.cjs'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
