@@ -424,7 +424,8 @@ export function parseBlockObject(text: string): Record<string, unknown> | undefi
   try {
     obj = reader.read();
   } catch (e) {
-    if (e === REJECT) return undefined;
+    // A nesting too deep for the stack is the YAML path's to report, as it always was.
+    if (e === REJECT || e instanceof RangeError) return undefined;
     throw e;
   }
   if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string' || obj.kind.endsWith('List')) return undefined;
