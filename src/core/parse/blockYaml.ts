@@ -79,6 +79,14 @@ const COLLECTION = 1;
 const OTHER = 2;
 const spansOf = new WeakMap<object, Spans[]>();
 
+/** A mapping key: its string, where its text starts and ends, and the offset after its colon. */
+interface Key {
+  name: string;
+  after: number;
+  start: number;
+  end: number;
+}
+
 class BlockReader {
   /** Offset of the start of the current line. */
   private pos = 0;
@@ -96,7 +104,9 @@ class BlockReader {
     this.skipLeadingMarker();
     const line = this.nextContentLine();
     if (!line || line.indent !== 0) throw REJECT;
-    const root = this.mapping(0, line.start);
+    const first = this.key(line.start);
+    if (!first) throw REJECT;
+    const root = this.mapping(0, first);
     if (this.nextContentLine()) throw REJECT;
     return root;
   }
@@ -144,16 +154,14 @@ class BlockReader {
 
   // --- collections ------------------------------------------------------------------------------
 
-  /** A block mapping whose keys stand at column `indent`; its first key starts at `first` (on the current line). */
-  private mapping(indent: number, first: number): Record<string, unknown> {
+  /** A block mapping whose keys stand at column `indent`; `first` is its first key, read from the current line. */
+  private mapping(indent: number, first: Key): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const keys: string[] = [];
     const pos: number[] = [];
     const id = this.spans.push({ keys, pos }) - 1;
-    let at = first;
+    let key: Key | undefined = first;
     for (;;) {
-      const key = this.key(at);
-      if (!key) throw REJECT;
       if (Object.hasOwn(out, key.name) || key.name === '__proto__' || key.name === '<<') throw REJECT;
       out[key.name] = this.value(key.after, indent, true);
       keys.push(key.name);
@@ -163,7 +171,8 @@ class BlockReader {
       if (next.indent > indent) throw REJECT;
       // A sequence entry at the mapping's own indent belongs to a key with no value; anywhere else it is wrong.
       if (this.isEntry(next.start)) break;
-      at = next.start;
+      key = this.key(next.start);
+      if (!key) throw REJECT;
     }
     this.vk = COLLECTION;
     this.vc = id;
@@ -178,10 +187,9 @@ class BlockReader {
     const t = this.text;
     for (;;) {
       const line = this.nextContentLine();
-      if (!line || line.indent < indent || line.indent > indent || !this.isEntry(line.start)) {
-        if (line && line.indent > indent) throw REJECT;
-        break;
-      }
+      if (!line || line.indent < indent) break;
+      if (line.indent > indent) throw REJECT;
+      if (!this.isEntry(line.start)) break;
       let p = line.start + 1;
       while (t.charCodeAt(p) === 0x20) p++;
       const end = this.lineEnd(p);
@@ -191,10 +199,9 @@ class BlockReader {
         out.push(this.blockBelow(indent, false));
       } else if (this.isEntry(p)) {
         throw REJECT; // `- - a`
-      } else if (this.key(p)) {
-        out.push(this.mapping(p - this.lineStartOf(p), p));
       } else {
-        out.push(this.value(p, indent, false));
+        const key = this.key(p);
+        out.push(key ? this.mapping(p - this.lineStartOf(p), key) : this.value(p, indent, false));
       }
       pos.push(this.vs, this.ve, this.vk, this.vc);
     }
@@ -227,7 +234,8 @@ class BlockReader {
     if (!next) return null;
     if (next.indent > indent) {
       if (this.isEntry(next.start)) return this.sequence(next.indent);
-      if (this.key(next.start)) return this.mapping(next.indent, next.start);
+      const key = this.key(next.start);
+      if (key) return this.mapping(next.indent, key);
       throw REJECT; // a scalar on the next line: multi-line
     }
     if (mapValue && next.indent === indent && this.isEntry(next.start)) return this.sequence(indent);
@@ -237,7 +245,7 @@ class BlockReader {
   // --- keys and values ----------------------------------------------------------------------------
 
   /** A key at `p` (plain or quoted, a string) followed by `:` and a space or the end of the line. */
-  private key(p: number): { name: string; after: number; start: number; end: number } | undefined {
+  private key(p: number): Key | undefined {
     const t = this.text;
     const end = this.lineEnd(p);
     const c = t[p];

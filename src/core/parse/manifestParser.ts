@@ -178,8 +178,8 @@ let fastPaths = true;
 
 /**
  * Whether documents may be read by a fast path (plain JSON with JSON.parse, plain block YAML with
- * blockYaml.ts). Off only to compare
- * the two paths (test/unit/parseFastPath.test.ts): both must give the same findings.
+ * blockYaml.ts). Off only to compare the paths (test/unit/parseFastPath.test.ts): they must give
+ * the same findings.
  */
 export function setFastPaths(on: boolean): void {
   fastPaths = on;

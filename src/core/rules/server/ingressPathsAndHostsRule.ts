@@ -39,7 +39,7 @@ function checkPath(ctx: ResourceCheckContext, base: PathSegment[], entry: Record
   if (path === undefined || hasTemplatePlaceholder(path)) return;
   const strict = pathType === 'Prefix' || pathType === 'Exact';
   if (!strict && pathType !== 'ImplementationSpecific') return; // an unknown pathType is the schema's enum finding
-  // Worked out only for a finding: a range needs the document's YAML tree, which a fast-path read builds on first use.
+  // Worked out only for a finding: a range may need the document's YAML tree, which a fast-path read builds on first use.
   const range = () => ('path' in entry ? ctx.range([...base, 'path'], 'value') : ctx.range([...base, 'pathType'], 'key'));
 
   if (!path.startsWith('/') && (strict || path !== '')) {
