@@ -70,6 +70,14 @@ else
   cp "$(command -v rg)" "$tmp/rg/rg"
   tar -C "$tmp/rg" -czf "$tmp/tmp/vscode-ripgrep-cache-$RIPGREP_PKG_VERSION/$RIPGREP_ASSET" rg
   echo '{"name":"kube-topology-code-server","private":true}' >"$tmp/package.json"
+  # node-gyp builds the native modules whose prebuilt binaries are on GitHub (argon2) against the
+  # headers of the Node that runs it, and downloads those from nodejs.org unless told where they
+  # are: the nodejs package ships them beside the binary. (A user's ~/.npmrc may say the same;
+  # an empty HOME, as on a fresh CI machine, does not.)
+  node_prefix=$(node -p 'require("path").resolve(require("fs").realpathSync(process.execPath), "../..")')
+  if [ -z "${npm_config_nodedir:-}" ] && [ -f "$node_prefix/include/node/node_version.h" ]; then
+    export npm_config_nodedir=$node_prefix
+  fi
   # As root npm skips install scripts without unsafe_perm; node-pty's `npx node-gyp` would prompt.
   (
     cd "$tmp"
