@@ -10,9 +10,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { blockRange, parseBlockObject } from '../../src/core/parse/blockYaml';
+import { blockRange, blockRootRange, parseBlockObject } from '../../src/core/parse/blockYaml';
 import { parseManifestFile, setFastPaths, type ParsedFile } from '../../src/core/parse/manifestParser';
-import { localRangeOf, type RangePart } from '../../src/core/parse/locate';
+import { localRangeOf, localResourceRange, type RangePart } from '../../src/core/parse/locate';
 import { pathsOf } from '../support/objectPaths';
 
 function parsed(text: string, fast: boolean): ParsedFile {
@@ -39,6 +39,8 @@ function rangesAgree(text: string): number {
   const fast = parsed(text, true).resources[0];
   const full = parsed(text, false).resources[0];
   let quick = 0;
+  if (blockRootRange(fast.object)) quick++;
+  assert.deepEqual(localResourceRange(fast, fast.doc.parsed.lines), localResourceRange(full, full.doc.parsed.lines), `the object's range differs:\n${text}`);
   for (const path of pathsOf(full.object)) {
     for (const part of PARTS) {
       if (blockRange(fast.object, path, part)) quick++;

@@ -2,7 +2,7 @@ import { isPair, type Node as YamlNode } from 'yaml';
 import type { Finding, Range } from '../findings';
 import type { ResourceIndex } from '../index/resourceIndex';
 import type { Resource } from '../parse/manifestParser';
-import { findNode, localRangeOf, rangeOf, type PathSegment } from '../parse/locate';
+import { findNode, localRangeOf, localResourceRange, rangeOf, type PathSegment } from '../parse/locate';
 import { shiftRange } from '../findings';
 import {
   referencesOf,
@@ -110,12 +110,7 @@ function cachedRange(r: Resource, path: readonly PathSegment[] | 'resource'): Ra
   if (!byPath) localRanges.set(r.object, (byPath = new Map<readonly PathSegment[] | 'resource', Range>()));
   let local = byPath.get(path);
   if (!local) {
-    if (path === 'resource') {
-      const [s, , e] = r.node.range ?? [0, 0, 0];
-      local = r.doc.parsed.lines.range(s, e);
-    } else {
-      local = localRangeOf(r, r.doc.parsed.lines, path);
-    }
+    local = path === 'resource' ? localResourceRange(r, r.doc.parsed.lines) : localRangeOf(r, r.doc.parsed.lines, path);
     byPath.set(path, local);
   }
   // A fresh object each pass, so no caller can change the cached one.

@@ -73,6 +73,12 @@ function resolvePlain(source: string): unknown {
 export interface Spans {
   keys?: string[];
   pos: number[];
+  /**
+   * Root mapping only: where the YAML tree's mapping node ends (the start of the line after the
+   * last line with content), or -1 when comments follow the content — the YAML library counts
+   * some trailing comments into the mapping and not others, so the tree answers then.
+   */
+  end?: number;
 }
 const SCALAR = 0;
 const COLLECTION = 1;
@@ -97,6 +103,10 @@ class BlockReader {
   private vc = -1;
   /** Spans of every mapping and sequence read, by number. */
   readonly spans: Spans[] = [];
+  /** The start of the line after the last line with content read so far. */
+  private contentEnd = 0;
+  /** `contentEnd` when that line ended in an empty value (the tree's mapping then ends before the line break). */
+  private emptyValueEnd = -1;
 
   constructor(private readonly text: string) {}
 
@@ -108,6 +118,8 @@ class BlockReader {
     if (!first) throw REJECT;
     const root = this.mapping(0, first);
     if (this.nextContentLine()) throw REJECT;
+    const known = this.emptyValueEnd !== this.contentEnd && !this.text.includes('#', this.contentEnd);
+    this.spans[0].end = known ? this.contentEnd : -1;
     return root;
   }
 
@@ -150,6 +162,7 @@ class BlockReader {
   /** Moves to the next line after `end` (the end of the current line's content). */
   private nextLine(end: number): void {
     this.pos = end >= this.text.length ? this.text.length : end + 1;
+    this.contentEnd = this.pos;
   }
 
   // --- collections ------------------------------------------------------------------------------
@@ -230,15 +243,16 @@ class BlockReader {
   private blockBelow(indent: number, mapValue: boolean): unknown {
     this.vk = OTHER;
     this.vc = -1;
+    const empty = this.contentEnd;
     const next = this.nextContentLine();
-    if (!next) return null;
-    if (next.indent > indent) {
+    if (next && next.indent > indent) {
       if (this.isEntry(next.start)) return this.sequence(next.indent);
       const key = this.key(next.start);
       if (key) return this.mapping(next.indent, key);
       throw REJECT; // a scalar on the next line: multi-line
     }
-    if (mapValue && next.indent === indent && this.isEntry(next.start)) return this.sequence(indent);
+    if (next && mapValue && next.indent === indent && this.isEntry(next.start)) return this.sequence(indent);
+    this.emptyValueEnd = empty;
     return null;
   }
 
@@ -419,6 +433,7 @@ class BlockReader {
     // Empty, ending without a line break, or trailing blank lines with more spaces than the indent.
     if (contentIndent === -1 || lastContentEnd >= t.length || blankRun.some((s) => s > contentIndent)) throw REJECT;
     this.pos = lastContentEnd + 1;
+    this.contentEnd = this.pos;
     const body = lines.join('\n');
     return strip ? body : `${body}\n`;
   }
@@ -449,6 +464,16 @@ export function spansOfObject(root: object): Spans[] | undefined {
 /** Gives a copy of a read object (structured-cloned from a worker) the spans of its original. */
 export function adoptSpans(root: object, spans: Spans[]): void {
   spansOf.set(root, spans);
+}
+
+/**
+ * The offsets of a taken document's root mapping as the YAML tree gives them (its first key to the
+ * end of its content), or undefined when the reader did not take it or only the tree knows the end.
+ */
+export function blockRootRange(root: object): [number, number] | undefined {
+  const spans = spansOf.get(root)?.[0];
+  if (!spans?.pos.length || spans.end === undefined || spans.end < 0) return undefined;
+  return [spans.pos[0], spans.end];
 }
 
 /** Which part of a key-value pair a range covers (locate.ts RangePart). */

@@ -2,7 +2,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Nod
 import type { Range } from '../findings';
 import type { Resource, ResourceData, ParsedDocument } from './manifestParser';
 import { shiftRange } from '../findings';
-import { blockRange } from './blockYaml';
+import { blockRange, blockRootRange } from './blockYaml';
 
 export type PathSegment = string | number;
 /** Which part of a `key: value` pair a finding should underline. */
@@ -148,10 +148,18 @@ export function hasPath(data: ResourceData, path: readonly PathSegment[]): boole
   return findNode(data.node, path).depth === path.length;
 }
 
+/** The whole resource (its mapping node), in document-local lines. */
+export function localResourceRange(data: ResourceData, lines: ParsedDocument['lines']): Range {
+  // A document read as plain block YAML knows its mapping's extent without its YAML tree.
+  const quick = blockRootRange(data.object);
+  if (quick) return lines.range(quick[0], quick[1]);
+  const [s, , e] = data.node.range ?? [0, 0, 0];
+  return lines.range(s, e);
+}
+
 /** The whole resource (its mapping node), in file lines. */
 export function resourceRange(resource: Resource): Range {
-  const [s, , e] = resource.node.range ?? [0, 0, 0];
-  return shiftRange(resource.doc.parsed.lines.range(s, e), resource.doc.startLine);
+  return shiftRange(localResourceRange(resource, resource.doc.parsed.lines), resource.doc.startLine);
 }
 
 /** A data path as people read it: `spec.template.spec.containers[0].image`. */
