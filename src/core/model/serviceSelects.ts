@@ -36,6 +36,14 @@ const selectorOf = memoByObject((svc: Resource): Record<string, string> | undefi
 
 const SELECTOR_PATH: PathSegment[] = ['spec', 'selector'];
 
+/**
+ * The cluster runs its own pods in kube-system (CoreDNS keeps `k8s-app: kube-dns`, kube-proxy,
+ * the CNI): a Service there may select them (node-local DNS's `kube-dns-upstream` does), so a
+ * selector no workload of the unit matches is said at a lower severity, not judged.
+ */
+const CLUSTER_NAMESPACE = 'kube-system';
+export const CLUSTER_COMPONENTS = "the cluster's own components (kube-system)";
+
 /** The answers for one namespace and selector, shared by every Service that asks the same. */
 interface SelectorAnswer {
   matched: Resource[];
@@ -91,7 +99,7 @@ export class SelectionPass {
     // No workload at all in the namespace: the pods come from elsewhere (a chart, an operator); not judged.
     if (!index.workloads(ns).length) return { from: svc, path, selector, targets: [], problem: { reason: 'out-of-scope' } };
     const nearest = this.nearest(a, ns, selector, svc.name);
-    const makers = index.unit?.makers ?? [];
+    const makers = ns === CLUSTER_NAMESPACE ? [...(index.unit?.makers ?? []), CLUSTER_COMPONENTS] : (index.unit?.makers ?? []);
     const problem: ReferenceProblem = makers.length ? { reason: 'may-be-generated', makers, nearest: nearest?.workload } : { reason: 'no-match', nearest };
     return { from: svc, path, selector, targets: [], problem };
   }

@@ -52,6 +52,48 @@ test('service-selector-no-match: a one-letter typo is a warning with the nearest
   none(crossFindings(fixed));
 });
 
+test("service-selector-no-match: in kube-system, pods no workload of the unit has may be the cluster's own (CoreDNS): info, not a warning", () => {
+  // node-local DNS's shape: its own DaemonSet in kube-system, and a Service selecting the cluster's DNS pods.
+  const ds = `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: node-local-dns
+  namespace: kube-system
+spec:
+  selector:
+    matchLabels:
+      k8s-app: node-local-dns
+  template:
+    metadata:
+      labels:
+        k8s-app: node-local-dns
+    spec:
+      containers:
+        - name: node-cache
+          image: registry.k8s.io/dns/k8s-dns-node-cache:1.26.4
+`;
+  const upstream = `apiVersion: v1
+kind: Service
+metadata:
+  name: kube-dns-upstream
+  namespace: kube-system
+spec:
+  selector:
+    k8s-app: kube-dns
+  ports:
+    - name: dns
+      port: 53
+      protocol: UDP
+`;
+  const f = single(crossFindings({ 'ds.yaml': ds, 'svc.yaml': upstream }), 'service-selector-no-match');
+  assert.equal(f.severity, 'info');
+  assert.equal(at(f), located('svc.yaml', upstream, 'selector'));
+  assert.match(f.message, /Service kube-dns-upstream selects pods with k8s-app=kube-dns: .*the cluster runs its own pods in kube-system .*not checked further/);
+  // The same two objects in any other namespace: no workload there has the labels, a warning.
+  const other = (t: string) => t.replace('namespace: kube-system', 'namespace: dns');
+  assert.equal(single(crossFindings({ 'ds.yaml': other(ds), 'svc.yaml': other(upstream) }), 'service-selector-no-match').severity, 'warning');
+});
+
 test('service-selector-no-match: a quoted selector value keeps its quotes when fixed', () => {
   const svc = service('    app: "gatway-v3"\n');
   const deploy = DEPLOY.replace(/app: gateway/g, 'app: gateway-v3');

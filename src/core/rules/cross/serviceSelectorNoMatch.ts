@@ -1,5 +1,6 @@
 import type { Fix } from '../../findings';
 import { referencesOf } from '../../model/references';
+import { CLUSTER_COMPONENTS } from '../../model/serviceSelects';
 import { isLikelyTypo } from '../../model/nearNames';
 import type { Rule } from '../types';
 import { labelsText, nameOf, related, serviceRole, mayBeMadeText } from './wording';
@@ -28,10 +29,15 @@ export const serviceSelectorNoMatch: Rule = {
       const p = ref.problem;
       if (p?.reason === 'may-be-generated') {
         const svc = ref.from;
+        const what = `A workload with these pod labels (namespace ${ctx.index.namespaceOf(svc) ?? ''})`;
+        const onlyCluster = p.makers.length === 1 && p.makers[0] === CLUSTER_COMPONENTS;
         ctx.report(
           svc,
           CODE,
-          `Service ${svc.name} selects pods with ${labelsText(ref.selector)}: ${mayBeMadeText(`A workload with these pod labels (namespace ${ctx.index.namespaceOf(svc) ?? ''})`, p.makers)}`,
+          `Service ${svc.name} selects pods with ${labelsText(ref.selector)}: ` +
+            (onlyCluster
+              ? `${what} is not defined in this apply unit; the cluster runs its own pods in kube-system (CoreDNS with k8s-app=kube-dns, kube-proxy), which it may select; not checked further.`
+              : mayBeMadeText(what, p.makers)),
           ctx.range(svc, ['spec', 'selector'], 'key'),
           { severity: 'info' },
         );
