@@ -168,6 +168,57 @@ test('custom resources in a unit make an unresolved Service or selector a note: 
   );
 });
 
+test("kustomize labels with includeSelectors (and commonLabels) go into the Service selector and the pods: kwok's shape has endpoints", () => {
+  // kwok's kustomize/kwok: the Service selects app: kwok-controller, which only kustomize writes into the pod template.
+  const deploy =
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: kwok-controller\nspec:\n  template:\n    metadata:\n      labels: {}\n    spec:\n      containers:\n        - name: kwok\n          image: registry.k8s.io/kwok/kwok:v0.7.0\n          ports: [{containerPort: 10247}]\n';
+  const svc =
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: kwok-controller\nspec:\n  selector: {app: kwok-controller}\n  ports: [{port: 10247, targetPort: 10247}]\n';
+  const codesWith = (kustomization: string, folder = '/k') => {
+    const index = new WorkspaceIndex();
+    index.setFile(`${folder}/kustomization.yaml`, kustomization);
+    index.setFile(`${folder}/deployment.yaml`, deploy);
+    index.setFile(`${folder}/service.yaml`, svc);
+    const result = index.analyze();
+    return [...result.byFile.values()].flat().map((f) => `${f.code}/${f.severity}`);
+  };
+  const resources = 'resources:\n- service.yaml\n- deployment.yaml\n';
+  const includeSelectors = `${resources}labels:\n- includeSelectors: true\n  pairs:\n    app: kwok-controller\n`;
+  assert.ok(!codesWith(includeSelectors).some((c) => c.startsWith('service-selector-no-match')), codesWith(includeSelectors).join(', '));
+  const common = `${resources}commonLabels:\n  app: kwok-controller\n`;
+  assert.ok(!codesWith(common).some((c) => c.startsWith('service-selector-no-match')), codesWith(common).join(', '));
+  // Labels on metadata only (no includeSelectors, no includeTemplates) reach no pod: no endpoints.
+  const metadataOnly = `${resources}labels:\n- pairs:\n    app: kwok-controller\n`;
+  assert.ok(codesWith(metadataOnly).includes('service-selector-no-match/warning'), codesWith(metadataOnly).join(', '));
+  // includeTemplates: the pods get the label (the selector does not need it).
+  const templates = `${resources}labels:\n- includeTemplates: true\n  pairs:\n    app: kwok-controller\n`;
+  assert.ok(!codesWith(templates).some((c) => c.startsWith('service-selector-no-match')), codesWith(templates).join(', '));
+  // A selector label kustomize writes that the Service's other entries contradict on the pods stays a warning.
+  const other = `${resources}labels:\n- includeSelectors: true\n  pairs:\n    tier: sim\n`;
+  assert.ok(codesWith(other).includes('service-selector-no-match/warning'), codesWith(other).join(', '));
+});
+
+test("an overlay's labels are written over its base's: the overlay's unit sees both, the overlay's value winning", () => {
+  const index = new WorkspaceIndex();
+  index.setFile('/o/base/kustomization.yaml', 'resources:\n- svc.yaml\nlabels:\n- includeSelectors: true\n  pairs: {app: web, tier: base}\n');
+  index.setFile('/o/base/svc.yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n');
+  index.setFile(
+    '/o/prod/kustomization.yaml',
+    'resources:\n- ../base\n- cm.yaml\ncommonLabels:\n  tier: prod\nlabels:\n- includeTemplates: true\n  pairs: {track: stable}\n',
+  );
+  index.setFile('/o/prod/cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata: {a: b}\n');
+  const added = (dir: string) =>
+    index
+      .plan()
+      .units.find((u) => u.id === `kustomize:${dir}`)!
+      .labelsOf.get('/o/base/svc.yaml');
+  assert.deepEqual(added('/o/base'), { selector: { app: 'web', tier: 'base' }, template: { app: 'web', tier: 'base' } });
+  assert.deepEqual(added('/o/prod'), { selector: { app: 'web', tier: 'prod' }, template: { app: 'web', tier: 'prod', track: 'stable' } });
+  // The base's own unit judges its Service with the base's labels.
+  const [base] = index.analyze().units;
+  assert.deepEqual(base.index.labelsAddedTo(base.index.all[0])?.selector, { app: 'web', tier: 'base' });
+});
+
 test('the Job controller labels its pods with job-name; a Service selecting them has endpoints', () => {
   const index = new WorkspaceIndex();
   const job =

@@ -1,7 +1,10 @@
 import {
   isKustomizationFile,
   isRemoteRef,
+  mergeAddedLabels,
+  NO_ADDED_LABELS,
   parseKustomization,
+  type AddedLabels,
   type GeneratedObject,
   type ImageOverride,
   type KustomizationSpec,
@@ -64,6 +67,8 @@ export interface ApplyUnit {
   patches: string[];
   /** The namespace kustomize writes into the objects, per file of the unit (own and context). */
   namespaceOf: Map<string, string>;
+  /** The labels kustomize writes into selectors and pod templates, per file of the unit that gets any. */
+  labelsOf: Map<string, AddedLabels>;
   /** ConfigMaps and Secrets a kustomization generates. */
   generated: GeneratedObject[];
   /** A kustomization that builds the unit sets namePrefix or nameSuffix. */
@@ -165,6 +170,7 @@ export function planUnits(input: PlanInput): UnitPlan {
       contextFiles: [],
       patches: [],
       namespaceOf: new Map(),
+      labelsOf: new Map(),
       generated: [],
       incomplete: [],
       renamed: false,
@@ -298,7 +304,15 @@ export function planUnits(input: PlanInput): UnitPlan {
     const u = kustomizeUnits.get(node.spec.dir);
     if (!u) continue;
     const seen = new Set<string>();
-    const visit = (n: KustomizeNode, ns: string | undefined, asBase: boolean, addsLabels: boolean, vars: string[], images: ImageOverride[]) => {
+    const visit = (
+      n: KustomizeNode,
+      ns: string | undefined,
+      asBase: boolean,
+      addsLabels: boolean,
+      vars: string[],
+      images: ImageOverride[],
+      outerLabels: AddedLabels,
+    ) => {
       managedDirs.add(n.spec.dir);
       // An outer kustomization's image rewrite wins over an inner one's for the same name.
       const allImages = [...images, ...n.spec.images.filter((i) => !images.some((o) => o.name === i.name))];
@@ -307,12 +321,14 @@ export function planUnits(input: PlanInput): UnitPlan {
       // The outer kustomization's namespace wins over the inner one's.
       const namespace = ns ?? n.spec.namespace;
       const labels = addsLabels || n.spec.addsSelectorLabels;
+      const added = mergeAddedLabels(n.spec.addedLabels, outerLabels);
       const allVars = [...vars, ...n.spec.vars];
       u.incomplete.push(...n.incomplete);
       if (n.spec.renames) u.renamed = true;
       u.generated.push(...n.spec.generated.map((g) => ({ ...g, namespace: g.namespace ?? namespace })));
       for (const file of n.own) {
         if (namespace !== undefined) u.namespaceOf.set(file, namespace);
+        if (added !== NO_ADDED_LABELS) u.labelsOf.set(file, added);
         noteContext(file, labels, allVars, namespace !== undefined, allImages);
         managedDirs.add(dirKey(key(file)));
         // A base's files are judged in the base's own unit; a file two kustomizations name belongs to the nearer one.
@@ -331,14 +347,14 @@ export function planUnits(input: PlanInput): UnitPlan {
       }
       for (const c of n.components) {
         const cn = nodes.get(c);
-        if (cn) visit(cn, namespace, asBase, labels, allVars, allImages);
+        if (cn) visit(cn, namespace, asBase, labels, allVars, allImages, added);
       }
       for (const b of n.bases) {
         const bn = nodes.get(b);
-        if (bn) visit(bn, namespace, true, labels, allVars, allImages);
+        if (bn) visit(bn, namespace, true, labels, allVars, allImages, added);
       }
     };
-    visit(node, undefined, false, false, [], []);
+    visit(node, undefined, false, false, [], [], NO_ADDED_LABELS);
   }
   function noteContext(file: string, labels: boolean, vars: string[], namespace: boolean, images: ImageOverride[]): void {
     const c = contexts.get(file) ?? { role: roles.get(file) === 'patch' ? 'patch' : 'resource' };

@@ -47,6 +47,23 @@ export interface GeneratedObject {
   namespace?: string;
 }
 
+/** Labels a kustomization adds (later kustomizations' values win for the same key). */
+export interface AddedLabels {
+  /** Written into selectors (a Service's, a workload's) and pod templates: commonLabels, labels with includeSelectors. */
+  selector: Record<string, string>;
+  /** Written into pod templates: the above, and labels with includeTemplates. */
+  template: Record<string, string>;
+}
+
+export const NO_ADDED_LABELS: AddedLabels = Object.freeze({ selector: {}, template: {} });
+
+/** `outer`'s pairs over `inner`'s: an overlay's labels are applied after its bases'. */
+export function mergeAddedLabels(inner: AddedLabels, outer: AddedLabels): AddedLabels {
+  if (inner === NO_ADDED_LABELS) return outer;
+  if (outer === NO_ADDED_LABELS) return inner;
+  return { selector: { ...inner.selector, ...outer.selector }, template: { ...inner.template, ...outer.template } };
+}
+
 export interface KustomizationSpec {
   file: string;
   /** Folder key (pathKey) of the kustomization root. */
@@ -62,6 +79,8 @@ export interface KustomizationSpec {
   namespace?: string;
   /** commonLabels, or labels with includeSelectors: kustomize writes them into selectors and pod templates. */
   addsSelectorLabels: boolean;
+  /** The label pairs kustomize writes into selectors and into pod templates (`labels`, `commonLabels`). */
+  addedLabels: AddedLabels;
   /** `vars` names: `$(NAME)` in values is replaced at build time. */
   vars: string[];
   images: ImageOverride[];
@@ -108,6 +127,7 @@ export function parseKustomization(file: string, text: string): KustomizationSpe
     configFiles: [],
     generated: [],
     addsSelectorLabels: false,
+    addedLabels: NO_ADDED_LABELS,
     vars: [],
     images: [],
     renames: false,
@@ -160,6 +180,7 @@ export function parseKustomization(file: string, text: string): KustomizationSpe
   spec.renames = (typeof k.namePrefix === 'string' && k.namePrefix !== '') || (typeof k.nameSuffix === 'string' && k.nameSuffix !== '');
   const common = asRecord(k.commonLabels);
   spec.addsSelectorLabels = (common !== undefined && Object.keys(common).length > 0) || asArray(k.labels).some((l) => asRecord(l)?.includeSelectors === true);
+  spec.addedLabels = addedLabelsOf(common, asArray(k.labels));
   for (const v of asArray(k.vars)) {
     const rec = asRecord(v);
     if (rec && typeof rec.name === 'string') spec.vars.push(rec.name);
@@ -178,4 +199,21 @@ export function parseKustomization(file: string, text: string): KustomizationSpe
   if (asArray(k.helmCharts).length) spec.opaque.push('a Helm chart it inflates (helmCharts)');
   if (strings(k.generators).length) spec.opaque.push('generator plugins');
   return spec;
+}
+
+/** The pairs of commonLabels and of `labels` entries, by where kustomize writes them (string values only, as kustomize requires). */
+function addedLabelsOf(common: Record<string, unknown> | undefined, labels: unknown[]): AddedLabels {
+  const selector: Record<string, string> = {};
+  const template: Record<string, string> = {};
+  const add = (pairs: Record<string, unknown> | undefined, to: Record<string, string>[]) => {
+    for (const [key, value] of Object.entries(pairs ?? {})) if (typeof value === 'string') for (const t of to) t[key] = value;
+  };
+  add(common, [selector, template]);
+  for (const entry of labels) {
+    const rec = asRecord(entry);
+    if (!rec) continue;
+    if (rec.includeSelectors === true) add(asRecord(rec.pairs), [selector, template]);
+    else if (rec.includeTemplates === true) add(asRecord(rec.pairs), [template]);
+  }
+  return Object.keys(template).length ? { selector, template } : NO_ADDED_LABELS;
 }

@@ -1,7 +1,7 @@
 import type { Resource } from '../parse/manifestParser';
 import { effectiveNamespace, isClusterScoped, isWorkload } from '../model/kinds';
 import type { UnitKind } from './applyUnits';
-import type { PatchTarget } from './kustomization';
+import type { AddedLabels, PatchTarget } from './kustomization';
 
 export interface UnitPatch {
   /** The patch's file. */
@@ -58,6 +58,8 @@ export class ResourceIndex {
     readonly unit?: UnitScope,
     /** The namespace kustomize writes into a file's objects, by file. */
     private readonly forcedNamespaces?: ReadonlyMap<string, string>,
+    /** The labels kustomize writes into a file's selectors and pod templates, by file. */
+    private readonly addedLabels?: ReadonlyMap<string, AddedLabels>,
   ) {
     this.all = resources;
     for (const r of resources) {
@@ -68,6 +70,11 @@ export class ResourceIndex {
       if (k.nameKey !== undefined) push(this.byKey, k.nameKey, r);
       if (k.workloadNs !== undefined) push(this.workloadsByNs, k.workloadNs, r);
     }
+  }
+
+  /** Labels kustomize adds to `r`'s selectors and pod template, when it adds any. */
+  labelsAddedTo(r: Resource): AddedLabels | undefined {
+    return this.addedLabels?.get(r.file);
   }
 
   namespaceOf(r: Resource): string | undefined {

@@ -19,7 +19,7 @@ import { localRangeOf, rangeOf } from '../parse/locate';
 import { refOf, getPath, groupOf } from '../model/kinds';
 import { ResourceIndex, type UnitPatch } from './resourceIndex';
 import { PROJECT_CONFIG_FILE, planUnits, type ApplyUnit, type DeclaredUnit, type FileContext, type UnitPlan } from './applyUnits';
-import { isKustomizationFile } from './kustomization';
+import { isKustomizationFile, type AddedLabels } from './kustomization';
 import { baseName } from './unitPaths';
 import { isBuiltinApiGroup } from '../schema/schemaRules';
 import type { AnalysisOptions, IndexCheck, IndexCheckContext, ReportExtras, ResourceCheckContext } from '../rules/types';
@@ -317,8 +317,14 @@ export class WorkspaceIndex {
     }
     // Each file's objects are in the namespace its own unit gives them (kustomize's `namespace:`).
     const homeNamespaces = new Map<string, string>();
-    for (const unit of plan.units) for (const f of unit.files) if (unit.namespaceOf.has(f)) homeNamespaces.set(f, unit.namespaceOf.get(f)!);
-    const scope = new ResourceIndex(resources, this.options.defaultNamespace, undefined, homeNamespaces);
+    const homeLabels = new Map<string, AddedLabels>();
+    for (const unit of plan.units) {
+      for (const f of unit.files) {
+        if (unit.namespaceOf.has(f)) homeNamespaces.set(f, unit.namespaceOf.get(f)!);
+        if (unit.labelsOf.has(f)) homeLabels.set(f, unit.labelsOf.get(f)!);
+      }
+    }
+    const scope = new ResourceIndex(resources, this.options.defaultNamespace, undefined, homeNamespaces, homeLabels);
     const units: UnitAnalysis[] = [];
     for (const unit of plan.units) {
       const analysed = this.analyzeUnit(unit, plan, scope, byFile);
@@ -379,6 +385,7 @@ export class WorkspaceIndex {
         renamed: unit.renamed,
       },
       unit.namespaceOf,
+      unit.labelsOf,
     );
     const home = new Set([...ownFiles, ...patchFiles]);
     const options = this.options;

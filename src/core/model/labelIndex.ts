@@ -50,6 +50,8 @@ function controllerLabels(r: Resource, t: PodTemplateView): Map<string, string[]
 export class LabelIndex {
   private readonly byNs = new Map<string, Map<string, Map<string, Resource[]>>>();
   private readonly templates = new Map<Resource, PodTemplateView>();
+  /** The labels the pods get: the template's, and what kustomize adds to it. */
+  private readonly podLabels = new Map<Resource, Record<string, string>>();
   private readonly implied = new Map<Resource, Map<string, string[]>>();
 
   constructor(readonly index: ResourceIndex) {
@@ -64,9 +66,12 @@ export class LabelIndex {
     const t = templateOf(r);
     if (!t) return;
     this.templates.set(r, t);
+    const added = this.index.labelsAddedTo(r)?.template;
+    const labels = added ? { ...t.labels, ...added } : t.labels;
+    this.podLabels.set(r, labels);
     let keys = this.byNs.get(ns);
     if (!keys) this.byNs.set(ns, (keys = new Map<string, Map<string, Resource[]>>()));
-    const entries: [string, string][] = Object.entries(t.labels);
+    const entries: [string, string][] = Object.entries(labels);
     const implied = controllerLabels(r, t);
     if (implied.size) {
       this.implied.set(r, implied);
@@ -83,7 +88,7 @@ export class LabelIndex {
 
   /** Whether the pods of workload `w` carry every label of `selector` (controller labels included). */
   private podsMatch(w: Resource, selector: Record<string, string>): boolean {
-    const labels = this.templates.get(w)!.labels;
+    const labels = this.podLabels.get(w)!;
     const implied = this.implied.get(w);
     if (!implied) return selectorMatches(selector, labels);
     const keys = Object.keys(selector);
@@ -158,7 +163,7 @@ export class LabelIndex {
       } else if (s.matched === bestMatched && s.near === bestNear) best.push(w);
     }
     return best.map((w) => {
-      const labels = this.templates.get(w)!.labels;
+      const labels = this.podLabels.get(w)!;
       const differences: LabelDifference[] = [];
       for (const [k, v] of entries) if (labels[k] !== v) differences.push({ key: k, selectorValue: v, labelValue: labels[k] });
       return { workload: w, differences };

@@ -87,9 +87,12 @@ export class SelectionPass {
   }
 
   select(svc: Resource): ServiceSelection | undefined {
-    const selector = selectorOf(svc);
-    if (!selector) return undefined;
+    const written = selectorOf(svc);
+    if (!written) return undefined;
     const index = this.index;
+    // kustomize writes its selector labels into the Service's selector too (and into the pods').
+    const added = index.labelsAddedTo(svc)?.selector;
+    const selector = added && Object.keys(added).length ? { ...written, ...added } : written;
     const ns = index.namespaceOf(svc) ?? '';
     const path = SELECTOR_PATH;
     const a = this.answer(ns, selector);
