@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseManifestFile, type Resource } from '../parse/manifestParser';
 import { BODY_LIMITS, type ClusterClient } from '../cluster/clusterClient';
 import type { ApplyProgress, ApplyResult, DeleteResult } from '../cluster/applyTypes';
@@ -164,7 +165,8 @@ export async function installMetricsServer(client: ClusterClient, resources: rea
     const line = `waiting for metrics.k8s.io: ${state.detail ?? 'not answering yet'}`;
     if (line !== last) opts.onProgress?.({ type: 'waiting', message: line });
     last = line;
-    await sleep(1000, opts.signal);
+    // An abort ends the wait early (the loop then stops); timers/promises drops its listener either way.
+    await sleep(1000, undefined, { signal: opts.signal }).catch(() => undefined);
     state = await metricsApiState(client, opts.signal).catch((e: Error) => ({ ...state, answering: false, detail: e.message }));
   }
   return { apply, ready: state.answering, state, ...(state.answering ? { readyMs: Date.now() - t0 } : {}) };
@@ -195,11 +197,4 @@ export async function removeMetricsServer(client: ClusterClient, resources: read
   if (!ours.length) return { notOurs };
   const { deleteResources } = await import('../cluster/deleteEngine');
   return { result: await deleteResources(client, ours, { namespace: METRICS_SERVER_NAMESPACE, signal: opts.signal }), notOurs };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
-  });
 }
