@@ -4,7 +4,7 @@ import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIo } from './cliIo';
 import { parseDuration, terminalIo } from './clusterCommon';
 import { clusterNameProblem, createKindCluster, DEFAULT_KIND_CLUSTER_NAME, DEFAULT_NODE_PORT } from '../core/kind/kindCreate';
 import { KindToolError } from '../core/kind/kindTools';
-import { imageProblem } from '../core/load/podLoad';
+import { imageProblem } from '../core/cluster/kindImages';
 
 export const KIND_CREATE_HELP = `Usage: kube-topology kind-create [options]
 

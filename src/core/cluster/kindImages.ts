@@ -12,6 +12,7 @@
  */
 import { KindToolError, runTool } from '../kind/toolRunner';
 import { containersOf, effectiveNamespace, podTemplateOf } from '../model/kinds';
+import { printableLine } from '../terminalText';
 
 export interface ImageUser {
   kind: string;
@@ -46,6 +47,12 @@ const NAME = `(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})*`;
 const TAG = '[\\w][\\w.-]{0,127}';
 const DIGEST = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}';
 const REFERENCE = new RegExp(`^(${NAME})(?::${TAG})?(?:@${DIGEST})?$`);
+
+/** Why `image` is not an image reference (the grammar of distribution/reference, as kind-load checks it), in a sentence, or undefined. */
+export function imageProblem(image: string): string | undefined {
+  const problem = imageReferenceProblem(image);
+  return problem ? `${JSON.stringify(printableLine(image, 80))} is not a container image reference: ${problem}` : undefined;
+}
 
 /** Why `image` is not an image reference docker or kind would take, or undefined when it is one. */
 export function imageReferenceProblem(image: string): string | undefined {

@@ -12,13 +12,12 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { kindClusterNameProblem, listKindClusters } from '../cluster/kindImages';
+import { imageProblem, kindClusterNameProblem, listKindClusters } from '../cluster/kindImages';
 import { loadKubeconfig } from '../cluster/kubeconfig';
 import { BODY_LIMITS, openCluster, type ClusterClient } from '../cluster/clusterClient';
 import { resourcePath, type ApiPath } from '../cluster/requestPath';
 import { conditionsAt, numberAt, objectsAt } from '../cluster/serverObject';
 import { printableLine } from '../terminalText';
-import { imageProblem } from '../load/podLoad';
 import { dockerCgroupVersion, firstErrorLine, KindToolError, nodePortMappings, requireDockerAndKind, runTool, type NodePortMapping } from './kindTools';
 import { errorText } from '../errorText';
 

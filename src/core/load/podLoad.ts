@@ -11,7 +11,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { BODY_LIMITS, type ClusterClient } from '../cluster/clusterClient';
-import { imageReferenceProblem } from '../cluster/kindImages';
 import { describeClusterError, listAll } from '../cluster/liveConnection';
 import { resourcePath, type ApiPath } from '../cluster/requestPath';
 import { objectsAt, stringAt } from '../cluster/serverObject';
@@ -31,12 +30,6 @@ const CONTAINER = 'load';
 /** Time a pod gets to pull its image and start before the run counts as failed. */
 const START_TIMEOUT_MS = 180_000;
 const MAX_LINE = 200;
-
-/** Why `image` is not an image reference (the grammar of distribution/reference, as kind-load checks it), or undefined. */
-export function imageProblem(image: string): string | undefined {
-  const problem = imageReferenceProblem(image);
-  return problem ? `${JSON.stringify(printableLine(image, 80))} is not a container image reference: ${problem}` : undefined;
-}
 
 /**
  * The client script. Request n starts n/RPS seconds after the first (open loop), each in the
