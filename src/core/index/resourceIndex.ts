@@ -72,6 +72,31 @@ export class ResourceIndex {
     }
   }
 
+  /**
+   * An index over the same resources for an apply unit, sharing this one's tables when the unit
+   * holds exactly these resources in the same order, namespaces and added labels (a workspace
+   * folder that is one unit: every keystroke would otherwise build the same tables twice).
+   */
+  forUnit(
+    resources: readonly Resource[],
+    unit: UnitScope,
+    forcedNamespaces?: ReadonlyMap<string, string>,
+    addedLabels?: ReadonlyMap<string, AddedLabels>,
+  ): ResourceIndex {
+    const same =
+      resources.length === this.all.length &&
+      resources.every(
+        (r, i) =>
+          r === this.all[i] &&
+          forcedNamespaces?.get(r.file) === this.forcedNamespaces?.get(r.file) &&
+          addedLabels?.get(r.file) === this.addedLabels?.get(r.file),
+      );
+    if (!same) return new ResourceIndex(resources, this.defaultNamespace, unit, forcedNamespaces, addedLabels);
+    const shared = Object.create(ResourceIndex.prototype) as ResourceIndex;
+    // The tables are read-only once built; the unit's own maps answer for objects outside them (patches).
+    return Object.assign(shared, this, { unit, forcedNamespaces, addedLabels });
+  }
+
   /** Labels kustomize adds to `r`'s selectors and pod template, when it adds any. */
   labelsAddedTo(r: Resource): AddedLabels | undefined {
     return this.addedLabels?.get(r.file);

@@ -118,6 +118,8 @@ export class WorkspaceIndex {
   /** Bumped whenever something the unit plan reads changes (file names, kustomizations, settings). */
   private planVersion = 0;
   private planned?: { version: number; plan: UnitPlan };
+  /** Finding lists of the pass in progress that got findings after their file's sorted own ones. */
+  private readonly unsorted = new Set<Finding[]>();
 
   constructor(
     options: Partial<AnalysisOptions> = {},
@@ -311,6 +313,7 @@ export class WorkspaceIndex {
           range: { start: { line: parsed.documents[0]?.startLine ?? 0, character: 0 }, end: { line: parsed.documents[0]?.startLine ?? 0, character: 0 } },
         });
         if (f) list.push(f);
+        this.unsorted.add(list);
       }
       byFile.set(file, list);
       if (role === 'resource') resources.push(...parsed.resources);
@@ -330,7 +333,9 @@ export class WorkspaceIndex {
       const analysed = this.analyzeUnit(unit, plan, scope, byFile);
       if (analysed) units.push(analysed);
     }
-    for (const list of byFile.values()) list.sort(compareFindings);
+    // Each file's own list is kept sorted; only lists a unit (or the note above) added to are sorted again.
+    for (const list of this.unsorted) list.sort(compareFindings);
+    this.unsorted.clear();
     skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     return { byFile, resources, index: scope, units, plan, skipped, unchecked: uncheckedKinds(resources) };
   }
@@ -351,6 +356,7 @@ export class WorkspaceIndex {
       for (const doc of parsed.documents) {
         for (const f of this.documentFindings(doc.parsed, context)) list.push(placeFinding(f, file, doc.startLine));
       }
+      list.sort(compareFindings);
       own = { key, findings: list };
       this.placed.set(parsed, own);
     }
@@ -371,9 +377,8 @@ export class WorkspaceIndex {
       if (placement?.json6902) patches.push({ file: f, target: placement.target });
       else for (const resource of this.files.get(f)!.resources) patches.push({ file: f, resource, target: placement?.target });
     }
-    const index = new ResourceIndex(
+    const index = scope.forUnit(
       resources,
-      this.options.defaultNamespace,
       {
         name: unit.name,
         kind: unit.kind,
@@ -399,8 +404,10 @@ export class WorkspaceIndex {
         if (!f) return;
         const finding: Finding = { ...f, file: r.file, resource: { ...refOf(r, options.defaultNamespace), namespace: index.namespaceOf(r) }, unit: unit.name };
         const list = byFile.get(r.file);
-        if (list) list.push(finding);
-        else byFile.set(r.file, [finding]);
+        if (list) {
+          list.push(finding);
+          this.unsorted.add(list);
+        } else byFile.set(r.file, [finding]);
       },
     };
     for (const rule of INDEX_RULES) runIndexCheck(rule.check, rule.meta[0]?.code ?? 'check', ctx);

@@ -159,8 +159,14 @@ export interface ContainerView {
   init: boolean;
 }
 
-/** Containers (and init containers) of a pod spec with their paths. */
-export function containersOf(t: PodTemplateView, includeInit = false): ContainerView[] {
+/** containersOf's lists per template view (a view from the per-object `templateOf` lives as long as its object). */
+const containerLists = [new WeakMap<PodTemplateView, readonly ContainerView[]>(), new WeakMap<PodTemplateView, readonly ContainerView[]>()];
+
+/** Containers (and init containers) of a pod spec with their paths, once per template view (do not modify). */
+export function containersOf(t: PodTemplateView, includeInit = false): readonly ContainerView[] {
+  const memo = containerLists[includeInit ? 1 : 0];
+  const known = memo.get(t);
+  if (known) return known;
   const out: ContainerView[] = [];
   const lists: [string, boolean][] = includeInit
     ? [
@@ -174,6 +180,7 @@ export function containersOf(t: PodTemplateView, includeInit = false): Container
       if (rec) out.push({ container: rec, path: [...t.specPath, key, i], name: typeof rec.name === 'string' ? rec.name : '', init });
     });
   }
+  memo.set(t, out);
   return out;
 }
 

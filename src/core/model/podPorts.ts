@@ -33,9 +33,14 @@ export interface PortMapping {
   podPort?: number;
 }
 
-/** Containers that run for the pod's lifetime: regular containers and sidecar init containers. */
-export function longRunningContainers(t: PodTemplateView): ContainerView[] {
-  return containersOf(t, true).filter((c) => !c.init || c.container.restartPolicy === 'Always');
+/** longRunningContainers per template view (do not modify). */
+const longRunning = new WeakMap<PodTemplateView, readonly ContainerView[]>();
+
+/** Containers that run for the pod's lifetime: regular containers and sidecar init containers, once per template view (do not modify). */
+export function longRunningContainers(t: PodTemplateView): readonly ContainerView[] {
+  let list = longRunning.get(t);
+  if (!list) longRunning.set(t, (list = containersOf(t, true).filter((c) => !c.init || c.container.restartPolicy === 'Always')));
+  return list;
 }
 
 export function containerPortsOf(containers: readonly ContainerView[]): ContainerPortView[] {

@@ -13,8 +13,6 @@ export interface DocumentChunk {
   startLine: number;
 }
 
-const MARKER = /^(?:---|\.\.\.)(?=[ \t\r\n]|$)/;
-
 export function splitDocuments(text: string): DocumentChunk[] {
   const chunks: DocumentChunk[] = [];
   let chunkStart = 0;
@@ -22,24 +20,25 @@ export function splitDocuments(text: string): DocumentChunk[] {
   let line = 0;
   let sawContent = false;
   let offset = 0;
+  // Lines are looked at in place: only the first ones of a document are cut out (to see whether
+  // they hold content), so a keystroke in a long file does not copy every line.
   while (offset <= text.length) {
     const nl = text.indexOf('\n', offset);
     const lineEnd = nl === -1 ? text.length : nl;
-    const lineText = text.slice(offset, lineEnd);
-    if (lineText.startsWith('---') && MARKER.test(lineText) && sawContent) {
+    if (sawContent && isMarker(text, offset, lineEnd, 0x2d /* - */)) {
       chunks.push({ text: text.slice(chunkStart, offset), startOffset: chunkStart, startLine: chunkLine });
       chunkStart = offset;
       chunkLine = line;
       sawContent = false;
     }
-    if (lineText.startsWith('...') && MARKER.test(lineText)) {
+    if (isMarker(text, offset, lineEnd, 0x2e /* . */)) {
       // `...` ends the document; the next document starts on the following line.
       const next = nl === -1 ? text.length : nl + 1;
       chunks.push({ text: text.slice(chunkStart, next), startOffset: chunkStart, startLine: chunkLine });
       chunkStart = next;
       chunkLine = line + 1;
       sawContent = false;
-    } else if (!sawContent && isContentLine(lineText)) {
+    } else if (!sawContent && isContentLine(text.slice(offset, lineEnd))) {
       sawContent = true;
     }
     if (nl === -1) break;
@@ -50,6 +49,15 @@ export function splitDocuments(text: string): DocumentChunk[] {
     chunks.push({ text: text.slice(chunkStart), startOffset: chunkStart, startLine: chunkLine });
   }
   return chunks;
+}
+
+/** `---` (dash) or `...` (dot) in column 0 of the line at `start`, alone or followed by a space, tab or CR. */
+function isMarker(text: string, start: number, lineEnd: number, c: number): boolean {
+  if (text.charCodeAt(start) !== c || text.charCodeAt(start + 1) !== c || text.charCodeAt(start + 2) !== c || start + 3 > lineEnd) return false;
+  const after = start + 3;
+  if (after === lineEnd) return true;
+  const d = text.charCodeAt(after);
+  return d === 0x20 || d === 0x09 || d === 0x0d;
 }
 
 /** A line that makes the current chunk a document of its own (not blank, not only a comment or directive). */
