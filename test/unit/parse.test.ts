@@ -100,3 +100,22 @@ test('the document cache re-parses only changed documents', () => {
   assert.notEqual(a.documents[0].parsed, b.documents[0].parsed);
   assert.equal(a.documents[1].parsed, b.documents[1].parsed);
 });
+
+test('an edit keeps the placed documents and resources of the documents it did not touch or move (the same objects)', () => {
+  const cache = new DocumentCache();
+  const a = parseManifestFile('a.yaml', TWO_DOCS, { cache });
+  // A value changes in the first document: the second reads the same and stays on its line.
+  const b = parseManifestFile('a.yaml', TWO_DOCS.replace('replicas: 2', 'replicas: 3'), { cache, previous: a });
+  assert.notEqual(b.resources[0], a.resources[0]);
+  assert.equal(b.documents[1], a.documents[1]);
+  assert.equal(b.resources[1], a.resources[1]);
+  // A line added to the first document moves the second: a new placed document, at its new line.
+  const c = parseManifestFile('a.yaml', TWO_DOCS.replace('replicas: 2', 'replicas: 2\n  paused: false'), { cache, previous: b });
+  assert.notEqual(c.resources[1], b.resources[1]);
+  assert.equal(c.resources[1].doc.startLine, b.resources[1].doc.startLine + 1);
+  assert.equal(c.documents[1].parsed, b.documents[1].parsed, 'moved, not parsed again');
+  // Another file's previous parse is never taken for this one's.
+  const d = parseManifestFile('other.yaml', TWO_DOCS.replace('replicas: 2', 'replicas: 3'), { cache, previous: b });
+  assert.notEqual(d.resources[1], b.resources[1]);
+  assert.equal(d.resources[1].file, 'other.yaml');
+});

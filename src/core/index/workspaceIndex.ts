@@ -16,12 +16,12 @@ import {
   type ResourceData,
 } from '../parse/manifestParser';
 import { localRangeOf, rangeOf } from '../parse/locate';
-import { refOf, getPath, groupOf } from '../model/kinds';
+import { refOf, getPath } from '../model/kinds';
 import { ResourceIndex, type UnitPatch } from './resourceIndex';
 import { PROJECT_CONFIG_FILE, planUnits, type ApplyUnit, type DeclaredUnit, type FileContext, type UnitPlan } from './applyUnits';
 import { isKustomizationFile, type AddedLabels } from './kustomization';
 import { baseName } from './unitPaths';
-import { isBuiltinApiGroup } from '../schema/schemaRules';
+import { isBuiltinApiVersion } from '../schema/schemaRules';
 import type { AnalysisOptions, IndexCheck, IndexCheckContext, ReportExtras, ResourceCheckContext } from '../rules/types';
 import { DEFAULT_OPTIONS } from '../rules/types';
 import { INDEX_RULES, RESOURCE_RULES, ruleMeta } from '../rules/catalog';
@@ -160,7 +160,7 @@ export class WorkspaceIndex {
       return true;
     }
     if (baseName(file.replace(/\\/g, '/')) === PROJECT_CONFIG_FILE) return false;
-    const parsed = parseManifestFile(file, text, { limits: this.limits, cache: this.cache });
+    const parsed = parseManifestFile(file, text, { limits: this.limits, cache: this.cache, previous: this.files.get(file) });
     if (options.explicit) this.explicitFiles.add(file);
     else this.explicitFiles.delete(file);
     // Kube Topology templates hold ${...} placeholders that only make sense once rendered. A file
@@ -518,7 +518,7 @@ function makersOf(unit: ApplyUnit, resources: readonly Resource[]): string[] {
   const custom: string[] = [];
   for (const r of resources) {
     if (!r.kind || !r.apiVersion || r.kind === 'CustomResourceDefinition') continue;
-    if (!isBuiltinApiGroup(groupOf(r.apiVersion))) custom.push(`${r.kind} ${r.name ?? ''}`.trim());
+    if (!isBuiltinApiVersion(r.apiVersion)) custom.push(`${r.kind} ${r.name ?? ''}`.trim());
   }
   if (custom.length) out.push(`its custom resources (${custom.slice(0, 3).join(', ')}${custom.length > 3 ? ', …' : ''})`);
   return out;
@@ -527,7 +527,7 @@ function makersOf(unit: ApplyUnit, resources: readonly Resource[]): string[] {
 function uncheckedKinds(resources: readonly Resource[]): UncheckedKind[] {
   const counts = new Map<string, UncheckedKind>();
   for (const r of resources) {
-    if (!r.kind || !r.apiVersion || isBuiltinApiGroup(groupOf(r.apiVersion))) continue;
+    if (!r.kind || !r.apiVersion || isBuiltinApiVersion(r.apiVersion)) continue;
     const k = `${r.apiVersion} ${r.kind}`;
     const entry = counts.get(k);
     if (entry) entry.count++;

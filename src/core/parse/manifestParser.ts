@@ -112,7 +112,19 @@ export class DocumentCache {
   }
 }
 
-export function parseManifestFile(file: string, source: string, options: { limits?: ParseLimits; cache?: DocumentCache } = {}): ParsedFile {
+export function parseManifestFile(
+  file: string,
+  source: string,
+  options: {
+    limits?: ParseLimits;
+    cache?: DocumentCache;
+    /**
+     * The file's previous parse: a document that reads the same and stays where it was keeps its
+     * placed document and resources (the same objects), so caches keyed by them carry over an edit.
+     */
+    previous?: ParsedFile;
+  } = {},
+): ParsedFile {
   const limits = options.limits ?? DEFAULT_LIMITS;
   // A lone CR is a line break to go-yaml (and to editors); the YAML library and the splitter only
   // know LF and CRLF. Same length, so every offset stays where it was.
@@ -141,6 +153,7 @@ export function parseManifestFile(file: string, source: string, options: { limit
     return result;
   }
   const chunks = splitDocuments(text);
+  const previous = options.previous?.file === file ? placedResources(options.previous) : undefined;
   for (let i = 0; i < chunks.length; i++) {
     const chunk = chunks[i];
     if (i >= limits.maxDocuments) {
@@ -154,15 +167,33 @@ export function parseManifestFile(file: string, source: string, options: { limit
       break;
     }
     const parsed = options.cache ? options.cache.get(chunk.text, limits) : parseDocumentChunk(chunk.text, limits);
-    const placed: PlacedDocument = { file, index: i, startLine: chunk.startLine, parsed };
+    const before = options.previous?.documents[i];
+    const same = previous && before && before.parsed === parsed && before.startLine === chunk.startLine && before.index === i;
+    const placed: PlacedDocument = same ? before : { file, index: i, startLine: chunk.startLine, parsed };
     result.documents.push(placed);
     for (const f of parsed.findings) result.findings.push(placeFinding(f, file, chunk.startLine));
+    const kept = same ? previous.get(before) : undefined;
+    if (kept) {
+      result.resources.push(...kept);
+      continue;
+    }
     parsed.resources.forEach((data, j) => {
       const id = data.itemPath.length ? `${file}#${i}.${j}` : `${file}#${i}`;
       result.resources.push(placeResource(data, id, file, placed));
     });
   }
   return result;
+}
+
+/** A parsed file's resources by the placed document they are in. */
+function placedResources(parsed: ParsedFile): Map<PlacedDocument, Resource[]> {
+  const out = new Map<PlacedDocument, Resource[]>();
+  for (const r of parsed.resources) {
+    const list = out.get(r.doc);
+    if (list) list.push(r);
+    else out.set(r.doc, [r]);
+  }
+  return out;
 }
 
 /** A resource at its place; a node built on first use (a document read by a fast path) stays so. */

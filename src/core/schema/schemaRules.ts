@@ -7,7 +7,7 @@ import { findApiChange, REMOVED_ONLY_GROUPS, type ApiChange } from './removedApi
 import { apiAvailability, compareReleases, isGeneratedGroup, release, resolveRelease, schemasAvailable, splitApiVersion, type Release } from './store';
 import { closest, plainList, sameWord } from './suggest';
 import { validateAgainst } from './validator';
-import { getPath } from '../model/kinds';
+import { getPath, groupOf } from '../model/kinds';
 
 /** Schema and apiVersion codes (owned by the schema module). */
 export const SCHEMA_RULES: RuleMeta[] = [
@@ -28,6 +28,17 @@ export const SCHEMA_RULES: RuleMeta[] = [
 export function isBuiltinApiGroup(group: string): boolean {
   return isGeneratedGroup(group) || REMOVED_ONLY_GROUPS.has(group);
 }
+
+/** isBuiltinApiGroup of an apiVersion's group, remembered per apiVersion (asked for every object on every pass). */
+export function isBuiltinApiVersion(apiVersion: string): boolean {
+  let builtin = builtinByApiVersion.get(apiVersion);
+  if (builtin === undefined) {
+    if (builtinByApiVersion.size >= 10_000) builtinByApiVersion.clear();
+    builtinByApiVersion.set(apiVersion, (builtin = isBuiltinApiGroup(groupOf(apiVersion))));
+  }
+  return builtin;
+}
+const builtinByApiVersion = new Map<string, boolean>();
 
 function apiVersionFix(ctx: ResourceCheckContext, title: string, apiVersion: string, preferred: boolean): Fix {
   return { title, edits: [valueEdit(ctx, ['apiVersion'], 'value', apiVersion)], preferred: preferred || undefined };

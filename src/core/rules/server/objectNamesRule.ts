@@ -2,8 +2,7 @@ import type { Fix } from '../../findings';
 import { isClusterScoped } from '../../model/kinds';
 import type { AnalysisOptions, ResourceCheck, RuleMeta, Rule } from '../types';
 import { isBuiltin, kubernetesMinor, podContainers } from './builtinKinds';
-import { groupOf } from '../../model/kinds';
-import { isBuiltinApiGroup } from '../../schema/schemaRules';
+import { isBuiltinApiVersion } from '../../schema/schemaRules';
 import { dns1035Label, dns1123Label, dns1123Subdomain, hasTemplatePlaceholder } from './nameSyntax';
 import { nodeAt, replaceScalarEdit } from '../yamlEdits';
 
@@ -140,7 +139,7 @@ const check: ResourceCheck = (ctx) => {
  */
 function checkNamePresent(ctx: Parameters<ResourceCheck>[0]): void {
   const r = ctx.resource;
-  if (!r.apiVersion || !r.kind || r.kind === 'List' || r.kind.endsWith('List') || !isBuiltinApiGroup(groupOf(r.apiVersion))) return;
+  if (!r.apiVersion || !r.kind || r.kind === 'List' || r.kind.endsWith('List') || !isBuiltinApiVersion(r.apiVersion)) return;
   const meta = r.object.metadata;
   const record = meta !== null && typeof meta === 'object' && !Array.isArray(meta) ? (meta as Record<string, unknown>) : undefined;
   if (record && (record.name !== undefined || (typeof record.generateName === 'string' && record.generateName !== ''))) return;
