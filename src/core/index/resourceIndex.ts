@@ -73,6 +73,80 @@ export class ResourceIndex {
   }
 
   /**
+   * The scope's index for the next pass, from this one's tables when the only change is resources
+   * replaced in place by ones with the same keys (a value edited in a document: the usual
+   * keystroke): the tables are copied and the replaced entries swapped, so every list keeps the
+   * order a fresh build gives it. Anything else — a resource added, removed, renamed or moved to
+   * another namespace, other namespace settings, many replaced — builds the tables anew.
+   */
+  next(
+    resources: readonly Resource[],
+    defaultNamespace: string,
+    forcedNamespaces?: ReadonlyMap<string, string>,
+    addedLabels?: ReadonlyMap<string, AddedLabels>,
+  ): ResourceIndex {
+    const fresh = () => new ResourceIndex(resources, defaultNamespace, undefined, forcedNamespaces, addedLabels);
+    if (
+      this.unit ||
+      defaultNamespace !== this.defaultNamespace ||
+      resources.length !== this.all.length ||
+      !sameEntries(forcedNamespaces, this.forcedNamespaces) ||
+      !sameEntries(addedLabels, this.addedLabels)
+    ) {
+      return fresh();
+    }
+    const swaps: [before: Resource, after: Resource, keys?: ResourceKeys][] = [];
+    for (let i = 0; i < resources.length; i++) {
+      const before = this.all[i];
+      const after = resources[i];
+      if (before === after) continue;
+      if (swaps.length === MAX_SWAPS || before.kind !== after.kind) return fresh();
+      if (!after.kind) {
+        swaps.push([before, after]);
+        continue;
+      }
+      const forced = forcedNamespaces?.get(after.file);
+      const a = keysOf(before, before.kind!, defaultNamespace, forcedNamespaces?.get(before.file));
+      const b = keysOf(after, after.kind, defaultNamespace, forced);
+      if (a.ns !== b.ns || a.kindNs !== b.kindNs || a.nameKey !== b.nameKey || a.workloadNs !== b.workloadNs) return fresh();
+      swaps.push([before, after, b]);
+    }
+    const out = Object.create(ResourceIndex.prototype) as ResourceIndex;
+    const tables = {
+      byKey: new Map(this.byKey),
+      byKindNs: new Map(this.byKindNs),
+      workloadsByNs: new Map(this.workloadsByNs),
+      nsOf: new Map(this.nsOf),
+    };
+    const copied = new Set<Resource[]>();
+    const swapIn = (table: Map<string, Resource[]>, key: string | undefined, before: Resource, after: Resource): boolean => {
+      if (key === undefined) return true;
+      let list = table.get(key);
+      if (!list) return false;
+      if (!copied.has(list)) {
+        list = list.slice();
+        copied.add(list);
+        table.set(key, list);
+      }
+      const at = list.indexOf(before);
+      if (at === -1) return false;
+      list[at] = after;
+      return true;
+    };
+    for (const [before, after, k] of swaps) {
+      if (!k) continue;
+      const swapped =
+        swapIn(tables.byKindNs, k.kindNs, before, after) &&
+        swapIn(tables.byKey, k.nameKey, before, after) &&
+        swapIn(tables.workloadsByNs, k.workloadNs, before, after);
+      if (!swapped) return fresh();
+      tables.nsOf.delete(before);
+      tables.nsOf.set(after, k.ns);
+    }
+    return Object.assign(out, this, tables, { all: resources, forcedNamespaces, addedLabels });
+  }
+
+  /**
    * An index over the same resources for an apply unit, sharing this one's tables when the unit
    * holds exactly these resources in the same order, namespaces and added labels (a workspace
    * folder that is one unit: every keystroke would otherwise build the same tables twice).
@@ -183,6 +257,17 @@ function keysOf(r: Resource, kind: string, defaultNamespace: string, forced: str
     keysCache.set(r, k);
   }
   return k;
+}
+
+/** Past this many replaced resources a pass builds its tables anew (copying them would cost as much). */
+const MAX_SWAPS = 64;
+
+/** The same entries (values compared by identity), or both absent. */
+function sameEntries<V>(a: ReadonlyMap<string, V> | undefined, b: ReadonlyMap<string, V> | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.size !== b.size) return (a?.size ?? 0) === 0 && (b?.size ?? 0) === 0;
+  for (const [k, v] of a) if (b.get(k) !== v) return false;
+  return true;
 }
 
 function key(kind: string, ns: string | undefined, name: string): string {

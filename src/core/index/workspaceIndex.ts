@@ -118,6 +118,8 @@ export class WorkspaceIndex {
   /** Bumped whenever something the unit plan reads changes (file names, kustomizations, settings). */
   private planVersion = 0;
   private planned?: { version: number; plan: UnitPlan };
+  /** The scope's index of the last pass. */
+  private scope?: ResourceIndex;
   /** Finding lists of the pass in progress that got findings after their file's sorted own ones. */
   private readonly unsorted = new Set<Finding[]>();
 
@@ -327,7 +329,11 @@ export class WorkspaceIndex {
         if (unit.labelsOf.has(f)) homeLabels.set(f, unit.labelsOf.get(f)!);
       }
     }
-    const scope = new ResourceIndex(resources, this.options.defaultNamespace, undefined, homeNamespaces, homeLabels);
+    // Last pass's tables, updated where a keystroke only replaced resources (resourceIndex.ts `next`).
+    const scope = this.scope
+      ? this.scope.next(resources, this.options.defaultNamespace, homeNamespaces, homeLabels)
+      : new ResourceIndex(resources, this.options.defaultNamespace, undefined, homeNamespaces, homeLabels);
+    this.scope = scope;
     const units: UnitAnalysis[] = [];
     for (const unit of plan.units) {
       const analysed = this.analyzeUnit(unit, plan, scope, byFile);
