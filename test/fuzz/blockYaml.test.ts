@@ -10,9 +10,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { stringify } from 'yaml';
-import { blockRange, blockRootRange, parseBlockObject } from '../../src/core/parse/blockYaml';
+import { blockPairSpan, blockRange, blockRootRange, parseBlockObject } from '../../src/core/parse/blockYaml';
 import { parseManifestFile, setFastPaths, type ParsedFile } from '../../src/core/parse/manifestParser';
-import { localRangeOf, localResourceRange, type RangePart } from '../../src/core/parse/locate';
+import { localPairSpan, localRangeOf, localResourceRange, type RangePart } from '../../src/core/parse/locate';
 import { pathsOf } from '../support/objectPaths';
 
 function parsed(text: string, fast: boolean): ParsedFile {
@@ -42,6 +42,12 @@ function rangesAgree(text: string): number {
   if (blockRootRange(fast.object)) quick++;
   assert.deepEqual(localResourceRange(fast, fast.doc.parsed.lines), localResourceRange(full, full.doc.parsed.lines), `the object's range differs:\n${text}`);
   for (const path of pathsOf(full.object)) {
+    if (blockPairSpan(fast.object, path)) quick++;
+    assert.deepEqual(
+      localPairSpan(fast, fast.doc.parsed.lines, path),
+      localPairSpan(full, full.doc.parsed.lines, path),
+      `span of ${JSON.stringify(path)} differs:\n${text}`,
+    );
     for (const part of PARTS) {
       if (blockRange(fast.object, path, part)) quick++;
       const a = localRangeOf(fast, fast.doc.parsed.lines, path, part);

@@ -5,9 +5,9 @@ import { join, relative } from 'node:path';
 import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 import { parseManifestFile, setFastPaths } from '../../src/core/parse/manifestParser';
 import { parseJsonObject } from '../../src/core/parse/jsonDocument';
-import { blockRange, blockRootRange, parseBlockObject } from '../../src/core/parse/blockYaml';
+import { blockPairSpan, blockRange, blockRootRange, parseBlockObject } from '../../src/core/parse/blockYaml';
 import { splitDocuments } from '../../src/core/parse/documentSplitter';
-import { localRangeOf, localResourceRange, type RangePart } from '../../src/core/parse/locate';
+import { localPairSpan, localRangeOf, localResourceRange, type RangePart } from '../../src/core/parse/locate';
 import { pathsOf } from '../support/objectPaths';
 
 /**
@@ -128,6 +128,7 @@ test('a finding in a JSON document points where the YAML parser locates it', () 
 function assertSameRanges(dir: string): void {
   let quick = 0;
   let roots = 0;
+  let spans = 0;
   for (const file of manifestFiles(dir)) {
     const text = readFileSync(file, 'utf8').replace(/\r(?!\n)/g, '\n');
     setFastPaths(false);
@@ -140,6 +141,8 @@ function assertSameRanges(dir: string): void {
       if (blockRootRange(r.object)) roots++;
       assert.deepEqual(localResourceRange(r, r.doc.parsed.lines), localResourceRange(t, t.doc.parsed.lines), `${file}: the object's range`);
       for (const path of pathsOf(t.object)) {
+        if (blockPairSpan(r.object, path)) spans++;
+        assert.deepEqual(localPairSpan(r, r.doc.parsed.lines, path), localPairSpan(t, t.doc.parsed.lines, path), `${file}: span of ${JSON.stringify(path)}`);
         for (const part of ['auto', 'key', 'value', 'pair'] as RangePart[]) {
           if (blockRange(r.object, path, part)) quick++;
           const a = localRangeOf(r, r.doc.parsed.lines, path, part);
@@ -151,6 +154,7 @@ function assertSameRanges(dir: string): void {
   }
   assert.ok(quick > 1000, `ranges came from the block reader's spans (${quick})`);
   assert.ok(roots > 20, `objects' ranges came from the block reader's spans (${roots})`);
+  assert.ok(spans > 500, `spans of keys and values came from the block reader (${spans})`);
 }
 
 test('ranges from the block reader are those of the YAML tree, on every path and part: fixtures', () => {

@@ -1,8 +1,7 @@
-import { isPair, type Node as YamlNode } from 'yaml';
 import type { Finding, Range } from '../findings';
 import type { ResourceIndex } from '../index/resourceIndex';
 import type { Resource } from '../parse/manifestParser';
-import { findNode, localRangeOf, localResourceRange, rangeOf, type PathSegment } from '../parse/locate';
+import { localPairSpan, localRangeOf, localResourceRange, rangeOf, type PathSegment } from '../parse/locate';
 import { shiftRange } from '../findings';
 import {
   referencesOf,
@@ -843,13 +842,8 @@ function findingFor(ref: Reference, findings: readonly Finding[]): Finding | und
 
 /** The whole extent of a path's key and value in the file (not just its first line). */
 function pathSpan(r: Resource, path: readonly PathSegment[]): Range {
-  const found = findNode(r.node, path);
-  const key = found.pair && isPair(found.pair) ? (found.pair.key as YamlNode | undefined) : undefined;
-  const value = found.node;
-  const start = key?.range?.[0] ?? value?.range?.[0];
-  const end = value?.range?.[1] ?? key?.range?.[1];
-  if (start === undefined || end === undefined) return rangeOf(r, path);
-  return shiftRange(r.doc.parsed.lines.range(start, Math.max(start, end)), r.doc.startLine);
+  const span = localPairSpan(r, r.doc.parsed.lines, path);
+  return span ? shiftRange(span, r.doc.startLine) : rangeOf(r, path);
 }
 
 function intersects(a: Range, b: Range): boolean {

@@ -79,6 +79,14 @@ export interface Spans {
    * some trailing comments into the mapping and not others, so the tree answers then.
    */
   end?: number;
+  /** Where the collection's YAML node starts (its first key or `-`). */
+  start?: number;
+  /**
+   * Where the YAML node's value ends (`range[1]`: the start of the line after its last line with
+   * content), or -1 when its last value is empty (the tree ends it before the line break) or
+   * comments follow it.
+   */
+  valueEnd?: number;
 }
 const SCALAR = 0;
 const COLLECTION = 1;
@@ -172,7 +180,7 @@ class BlockReader {
     const out: Record<string, unknown> = {};
     const keys: string[] = [];
     const pos: number[] = [];
-    const id = this.spans.push({ keys, pos }) - 1;
+    const id = this.spans.push({ keys, pos, start: first.start }) - 1;
     let key: Key | undefined = first;
     for (;;) {
       if (Object.hasOwn(out, key.name) || key.name === '__proto__' || key.name === '<<') throw REJECT;
@@ -187,8 +195,7 @@ class BlockReader {
       key = this.key(next.start);
       if (!key) throw REJECT;
     }
-    this.vk = COLLECTION;
-    this.vc = id;
+    this.endCollection(id);
     return out;
   }
 
@@ -196,13 +203,15 @@ class BlockReader {
   private sequence(indent: number): unknown[] {
     const out: unknown[] = [];
     const pos: number[] = [];
-    const id = this.spans.push({ pos }) - 1;
+    const spans: Spans = { pos };
+    const id = this.spans.push(spans) - 1;
     const t = this.text;
     for (;;) {
       const line = this.nextContentLine();
       if (!line || line.indent < indent) break;
       if (line.indent > indent) throw REJECT;
       if (!this.isEntry(line.start)) break;
+      spans.start ??= line.start;
       let p = line.start + 1;
       while (t.charCodeAt(p) === 0x20) p++;
       const end = this.lineEnd(p);
@@ -218,9 +227,22 @@ class BlockReader {
       }
       pos.push(this.vs, this.ve, this.vk, this.vc);
     }
+    this.endCollection(id);
+    return out;
+  }
+
+  /**
+   * The collection just read is the last value read: where it ends, and its number. Its loop has
+   * looked ahead to the next line with content; comments between that line and its own last one
+   * are counted into it by the YAML library in some shapes and not in others, so then only the
+   * tree knows the end.
+   */
+  private endCollection(id: number): void {
+    const comment = this.text.indexOf('#', this.contentEnd);
+    const known = this.emptyValueEnd !== this.contentEnd && (comment === -1 || comment >= this.pos);
+    this.spans[id].valueEnd = known ? this.contentEnd : -1;
     this.vk = COLLECTION;
     this.vc = id;
-    return out;
   }
 
   private lineStartOf(p: number): number {
@@ -486,6 +508,44 @@ type Part = 'auto' | 'key' | 'value' | 'pair';
  * collection's own range).
  */
 export function blockRange(root: object, path: readonly (string | number)[], part: Part): [number, number] | undefined {
+  const at = walk(root, path);
+  if (!at) return undefined;
+  const { key, start, end, kind } = at;
+  const value: [number, number] | undefined = kind === SCALAR ? [start, end] : undefined;
+  switch (part) {
+    case 'key':
+      return key ?? value;
+    case 'value':
+      return value;
+    case 'pair':
+      return key && value ? [key[0], value[1]] : undefined;
+    default:
+      // Scalars underline the value, collections the key.
+      return value ?? (kind === COLLECTION ? key : undefined);
+  }
+}
+
+/**
+ * From the start of `path`'s key (or of the item, in a sequence) to where its value ends, as the
+ * YAML tree gives them (`key.range[0]` or `value.range[0]`, to `value.range[1]`), in a document
+ * the reader took; undefined when the path is missing or only the tree knows.
+ */
+export function blockPairSpan(root: object, path: readonly (string | number)[]): [number, number] | undefined {
+  const at = walk(root, path);
+  if (!at) return undefined;
+  const { key, start, end, kind, collection } = at;
+  if (kind === SCALAR) return [key ? key[0] : start, end];
+  if (kind !== COLLECTION || !collection) return undefined;
+  const from = key ? key[0] : collection.start;
+  const to = collection.valueEnd;
+  return from !== undefined && to !== undefined && to >= 0 ? [from, to] : undefined;
+}
+
+/** The spans of the place `path` leads to in a taken document: its key, its value's offsets and kind, its collection. */
+function walk(
+  root: object,
+  path: readonly (string | number)[],
+): { key?: [number, number]; start: number; end: number; kind: number; collection?: Spans } | undefined {
   const all = spansOf.get(root);
   if (!all || !path.length) return undefined;
   let at = 0;
@@ -508,16 +568,5 @@ export function blockRange(root: object, path: readonly (string | number)[], par
       [start, end, kind, at] = [p[4 * seg], p[4 * seg + 1], p[4 * seg + 2], p[4 * seg + 3]];
     }
   }
-  const value: [number, number] | undefined = kind === SCALAR ? [start, end] : undefined;
-  switch (part) {
-    case 'key':
-      return key ?? value;
-    case 'value':
-      return value;
-    case 'pair':
-      return key && value ? [key[0], value[1]] : undefined;
-    default:
-      // Scalars underline the value, collections the key.
-      return value ?? (kind === COLLECTION ? key : undefined);
-  }
+  return { key, start, end, kind, collection: at >= 0 ? all[at] : undefined };
 }

@@ -2,7 +2,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Nod
 import type { Range } from '../findings';
 import type { Resource, ResourceData, ParsedDocument } from './manifestParser';
 import { shiftRange } from '../findings';
-import { blockRange, blockRootRange } from './blockYaml';
+import { blockPairSpan, blockRange, blockRootRange } from './blockYaml';
 
 export type PathSegment = string | number;
 /** Which part of a `key: value` pair a finding should underline. */
@@ -146,6 +146,22 @@ export function rangeOf(resource: Resource, path: readonly PathSegment[], part: 
 /** Whether the path exists in the YAML (not just in defaults). */
 export function hasPath(data: ResourceData, path: readonly PathSegment[]): boolean {
   return findNode(data.node, path).depth === path.length;
+}
+
+/**
+ * From `path`'s key (or item) to the end of its value, in document-local lines: the whole place a
+ * reference is written, which findings on any part of it overlap. For a missing path, the deepest
+ * ancestor that exists; undefined when the YAML has no range for it.
+ */
+export function localPairSpan(data: ResourceData, lines: ParsedDocument['lines'], path: readonly PathSegment[]): Range | undefined {
+  const quick = blockPairSpan(data.object, path);
+  if (quick) return lines.range(quick[0], Math.max(quick[0], quick[1]));
+  const found = findNode(data.node, path);
+  const key = found.pair && isPair(found.pair) ? (found.pair.key as YamlNode | undefined) : undefined;
+  const value = found.node;
+  const start = key?.range?.[0] ?? value?.range?.[0];
+  const end = value?.range?.[1] ?? key?.range?.[1];
+  return start === undefined || end === undefined ? undefined : lines.range(start, Math.max(start, end));
 }
 
 /** The whole resource (its mapping node), in document-local lines. */
