@@ -47,10 +47,13 @@ export interface UnitScope {
  */
 export class ResourceIndex {
   readonly all: readonly Resource[];
-  private readonly byKey = new Map<string, Resource[]>();
-  private readonly byKindNs = new Map<string, Resource[]>();
-  private readonly workloadsByNs = new Map<string, Resource[]>();
-  private readonly nsOf = new Map<Resource, string | undefined>();
+  /** The tables as first built for the scope. */
+  private readonly base: Tables = emptyTables();
+  /**
+   * Lists (by key) and namespaces (by resource) that later passes changed, read before `base`:
+   * a keystroke that replaced a few resources touches a few entries here, not whole tables.
+   */
+  private readonly changed?: Tables;
 
   constructor(
     resources: readonly Resource[],
@@ -62,22 +65,29 @@ export class ResourceIndex {
     private readonly addedLabels?: ReadonlyMap<string, AddedLabels>,
   ) {
     this.all = resources;
+    const t = this.base;
     for (const r of resources) {
       if (!r.kind) continue;
       const k = keysOf(r, r.kind, defaultNamespace, forcedNamespaces?.get(r.file));
-      this.nsOf.set(r, k.ns);
-      push(this.byKindNs, k.kindNs, r);
-      if (k.nameKey !== undefined) push(this.byKey, k.nameKey, r);
-      if (k.workloadNs !== undefined) push(this.workloadsByNs, k.workloadNs, r);
+      t.nsOf.set(r, k.ns);
+      push(t.byKindNs, k.kindNs, r);
+      if (k.nameKey !== undefined) push(t.byKey, k.nameKey, r);
+      if (k.workloadNs !== undefined) push(t.workloadsByNs, k.workloadNs, r);
     }
+  }
+
+  /** A list of one table, as changed by later passes. */
+  private list(table: TableName, key: string): Resource[] | undefined {
+    return this.changed?.[table].get(key) ?? this.base[table].get(key);
   }
 
   /**
    * The scope's index for the next pass, from this one's tables when the only change is resources
    * replaced in place by ones with the same keys (a value edited in a document: the usual
-   * keystroke): the tables are copied and the replaced entries swapped, so every list keeps the
-   * order a fresh build gives it. Anything else — a resource added, removed, renamed or moved to
-   * another namespace, other namespace settings, many replaced — builds the tables anew.
+   * keystroke): the lists that held them are copied with the entries swapped, every list in the
+   * order a fresh build gives it, and the rest is shared. Anything else — a resource added,
+   * removed, renamed or moved to another namespace, other namespace settings, many replaced —
+   * builds the tables anew.
    */
   next(
     resources: readonly Resource[],
@@ -90,6 +100,7 @@ export class ResourceIndex {
       this.unit ||
       defaultNamespace !== this.defaultNamespace ||
       resources.length !== this.all.length ||
+      (this.changed?.nsOf.size ?? 0) > MAX_CHANGED ||
       !sameEntries(forcedNamespaces, this.forcedNamespaces) ||
       !sameEntries(addedLabels, this.addedLabels)
     ) {
@@ -105,28 +116,26 @@ export class ResourceIndex {
         swaps.push([before, after]);
         continue;
       }
-      const forced = forcedNamespaces?.get(after.file);
       const a = keysOf(before, before.kind!, defaultNamespace, forcedNamespaces?.get(before.file));
-      const b = keysOf(after, after.kind, defaultNamespace, forced);
+      const b = keysOf(after, after.kind, defaultNamespace, forcedNamespaces?.get(after.file));
       if (a.ns !== b.ns || a.kindNs !== b.kindNs || a.nameKey !== b.nameKey || a.workloadNs !== b.workloadNs) return fresh();
       swaps.push([before, after, b]);
     }
-    const out = Object.create(ResourceIndex.prototype) as ResourceIndex;
-    const tables = {
-      byKey: new Map(this.byKey),
-      byKindNs: new Map(this.byKindNs),
-      workloadsByNs: new Map(this.workloadsByNs),
-      nsOf: new Map(this.nsOf),
+    const changed: Tables = {
+      byKey: new Map(this.changed?.byKey),
+      byKindNs: new Map(this.changed?.byKindNs),
+      workloadsByNs: new Map(this.changed?.workloadsByNs),
+      nsOf: new Map(this.changed?.nsOf),
     };
     const copied = new Set<Resource[]>();
-    const swapIn = (table: Map<string, Resource[]>, key: string | undefined, before: Resource, after: Resource): boolean => {
+    const swapIn = (table: TableName, key: string | undefined, before: Resource, after: Resource): boolean => {
       if (key === undefined) return true;
-      let list = table.get(key);
+      let list = changed[table].get(key) ?? this.base[table].get(key);
       if (!list) return false;
       if (!copied.has(list)) {
         list = list.slice();
         copied.add(list);
-        table.set(key, list);
+        changed[table].set(key, list);
       }
       const at = list.indexOf(before);
       if (at === -1) return false;
@@ -135,15 +144,14 @@ export class ResourceIndex {
     };
     for (const [before, after, k] of swaps) {
       if (!k) continue;
-      const swapped =
-        swapIn(tables.byKindNs, k.kindNs, before, after) &&
-        swapIn(tables.byKey, k.nameKey, before, after) &&
-        swapIn(tables.workloadsByNs, k.workloadNs, before, after);
-      if (!swapped) return fresh();
-      tables.nsOf.delete(before);
-      tables.nsOf.set(after, k.ns);
+      if (!swapIn('byKindNs', k.kindNs, before, after) || !swapIn('byKey', k.nameKey, before, after) || !swapIn('workloadsByNs', k.workloadNs, before, after)) {
+        return fresh();
+      }
+      changed.nsOf.delete(before);
+      changed.nsOf.set(after, k.ns);
     }
-    return Object.assign(out, this, tables, { all: resources, forcedNamespaces, addedLabels });
+    const out = Object.create(ResourceIndex.prototype) as ResourceIndex;
+    return Object.assign(out, this, { all: resources, changed, forcedNamespaces, addedLabels });
   }
 
   /**
@@ -177,42 +185,44 @@ export class ResourceIndex {
   }
 
   namespaceOf(r: Resource): string | undefined {
-    if (this.nsOf.has(r)) return this.nsOf.get(r);
+    if (this.changed?.nsOf.has(r)) return this.changed.nsOf.get(r);
+    if (this.base.nsOf.has(r)) return this.base.nsOf.get(r);
     const forced = this.forcedNamespaces?.get(r.file);
     return forced !== undefined && !isClusterScoped(r.kind) ? forced : effectiveNamespace(r, this.defaultNamespace);
   }
 
   /** All resources of a kind with this name in this namespace (more than one is a duplicate). */
   find(kind: string, namespace: string | undefined, name: string): Resource[] {
-    return this.byKey.get(key(kind, namespace, name)) ?? [];
+    return this.list('byKey', key(kind, namespace, name)) ?? [];
   }
 
   first(kind: string, namespace: string | undefined, name: string): Resource | undefined {
-    return this.byKey.get(key(kind, namespace, name))?.[0];
+    return this.list('byKey', key(kind, namespace, name))?.[0];
   }
 
   ofKind(kind: string, namespace?: string): Resource[] {
-    if (namespace !== undefined) return this.byKindNs.get(`${kind}/${namespace}`) ?? [];
+    if (namespace !== undefined) return this.list('byKindNs', `${kind}/${namespace}`) ?? [];
     const out: Resource[] = [];
-    for (const [k, list] of this.byKindNs) if (k.startsWith(`${kind}/`)) out.push(...list);
+    for (const [k, list] of this.base.byKindNs) if (k.startsWith(`${kind}/`)) out.push(...(this.changed?.byKindNs.get(k) ?? list));
     return out;
   }
 
   workloads(namespace: string): Resource[] {
-    return this.workloadsByNs.get(namespace) ?? [];
+    return this.list('workloadsByNs', namespace) ?? [];
   }
 
   /** Resources sharing kind, namespace and name (two or more), in order of the first one's place in `all`. */
   sameKeyGroups(): Resource[][] {
     const out: Resource[][] = [];
     // A Map iterates in insertion order, which is the order each key first appeared in.
-    for (const list of this.byKey.values()) if (list.length > 1) out.push(list);
+    for (const [k, list] of this.base.byKey) if (list.length > 1) out.push(this.changed?.byKey.get(k) ?? list);
     return out;
   }
 
   /** Namespaces with workloads, in the order their first workload appears in `all`. */
   workloadNamespaces(): IterableIterator<string> {
-    return this.workloadsByNs.keys();
+    // A later pass never adds or removes a key (it would build the tables anew).
+    return this.base.workloadsByNs.keys();
   }
 
   /** Same name in any namespace, for "did you mean the one in namespace X" hints. */
@@ -222,7 +232,8 @@ export class ResourceIndex {
 
   namespaces(): string[] {
     const s = new Set<string>();
-    for (const ns of this.nsOf.values()) if (ns) s.add(ns);
+    // Replaced resources keep their namespace, so the first tables name them all.
+    for (const ns of this.base.nsOf.values()) if (ns) s.add(ns);
     return [...s].sort();
   }
 }
@@ -261,6 +272,20 @@ function keysOf(r: Resource, kind: string, defaultNamespace: string, forced: str
 
 /** Past this many replaced resources a pass builds its tables anew (copying them would cost as much). */
 const MAX_SWAPS = 64;
+/** Past this many resources replaced since the tables were built, they are built anew. */
+const MAX_CHANGED = 512;
+
+type TableName = 'byKey' | 'byKindNs' | 'workloadsByNs';
+interface Tables {
+  byKey: Map<string, Resource[]>;
+  byKindNs: Map<string, Resource[]>;
+  workloadsByNs: Map<string, Resource[]>;
+  nsOf: Map<Resource, string | undefined>;
+}
+
+function emptyTables(): Tables {
+  return { byKey: new Map(), byKindNs: new Map(), workloadsByNs: new Map(), nsOf: new Map() };
+}
 
 /** The same entries (values compared by identity), or both absent. */
 function sameEntries<V>(a: ReadonlyMap<string, V> | undefined, b: ReadonlyMap<string, V> | undefined): boolean {
