@@ -74,8 +74,13 @@ test('the index carried over edits answers as one built afresh, and reuses the t
       texts[f][d] = doc(pick(KINDS), name, ns, 1); // another kind
     else if (edit < 0.97)
       texts[f].splice(d, 1, doc(kind, name, ns, 1), doc(pick(KINDS), pick(NAMES), pick(NAMESPACES), 1)); // one more
-    else if (texts[f].length > 1) texts[f].splice(d, 1); // one fewer
-    files = files.map((p, i) => (i === f ? parseManifestFile(p.file, texts[i].join('---\n'), { cache, previous: p }) : p));
+    else if (edit < 0.985 && texts[f].length > 1) texts[f].splice(d, 1); // one fewer
+    if (edit >= 0.985) {
+      // Two files change places (the same objects in another order), as when files are put back in the order named.
+      const g = (f + 1) % files.length;
+      [files[f], files[g]] = [files[g], files[f]];
+      [texts[f], texts[g]] = [texts[g], texts[f]];
+    } else files = files.map((p, i) => (i === f ? parseManifestFile(p.file, texts[i].join('---\n'), { cache, previous: p }) : p));
     const resources = resourcesOf(files);
     const carried = index.next(resources, 'default');
     assert.deepEqual(answers(carried), answers(new ResourceIndex(resources)), `step ${step}`);
@@ -99,4 +104,11 @@ test('other namespace settings or a unit build the tables anew', () => {
   const forced = new Map([['/w/a.yaml', 'kust']]);
   assert.equal(index.next(a.resources, 'default', forced).namespaceOf(a.resources[0]), 'kust');
   assert.equal(index.next(a.resources, 'default', forced).find('Deployment', 'kust', 'web')[0], a.resources[0]);
+  // Two objects with the same keys that change places (files put in another order): each one's
+  // entry must follow it, not be swapped into its twin's place.
+  const x = parseManifestFile('/w/x.yaml', doc('Deployment', 'web', undefined, 1)).resources[0];
+  const y = parseManifestFile('/w/y.yaml', doc('Deployment', 'web', undefined, 2)).resources[0];
+  const moved = new ResourceIndex([x, y]).next([y, x], 'default');
+  assert.deepEqual(answers(moved), answers(new ResourceIndex([y, x])));
+  assert.equal(moved.first('Deployment', 'default', 'web'), y);
 });

@@ -76,6 +76,11 @@ export class ResourceIndex {
     }
   }
 
+  /** Whether `r` is (or was, before a later pass replaced it) in this index's tables. */
+  private holds(r: Resource): boolean {
+    return this.base.nsOf.has(r) || (this.changed?.nsOf.has(r) ?? false);
+  }
+
   /** A list of one table, as changed by later passes. */
   private list(table: TableName, key: string): Resource[] | undefined {
     return this.changed?.[table].get(key) ?? this.base[table].get(key);
@@ -111,7 +116,9 @@ export class ResourceIndex {
       const before = this.all[i];
       const after = resources[i];
       if (before === after) continue;
-      if (swaps.length === MAX_SWAPS || before.kind !== after.kind) return fresh();
+      // An object this index already holds has moved (files reordered): swapping entries in place
+      // could put it where its twin was, so the order is built anew.
+      if (swaps.length === MAX_SWAPS || before.kind !== after.kind || this.holds(after)) return fresh();
       if (!after.kind) {
         swaps.push([before, after]);
         continue;
