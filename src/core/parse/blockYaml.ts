@@ -73,12 +73,6 @@ function resolvePlain(source: string): unknown {
 export interface Spans {
   keys?: string[];
   pos: number[];
-  /**
-   * Root mapping only: where the YAML tree's mapping node ends (the start of the line after the
-   * last line with content), or -1 when comments follow the content — the YAML library counts
-   * some trailing comments into the mapping and not others, so the tree answers then.
-   */
-  end?: number;
   /** Where the collection's YAML node starts (its first key or `-`). */
   start?: number;
   /**
@@ -126,8 +120,6 @@ class BlockReader {
     if (!first) throw REJECT;
     const root = this.mapping(0, first);
     if (this.nextContentLine()) throw REJECT;
-    const known = this.emptyValueEnd !== this.contentEnd && !this.text.includes('#', this.contentEnd);
-    this.spans[0].end = known ? this.contentEnd : -1;
     return root;
   }
 
@@ -491,11 +483,12 @@ export function adoptSpans(root: object, spans: Spans[]): void {
 /**
  * The offsets of a taken document's root mapping as the YAML tree gives them (its first key to the
  * end of its content), or undefined when the reader did not take it or only the tree knows the end.
+ * With no comment after the content (else `valueEnd` is -1) the node ends where its value does.
  */
 export function blockRootRange(root: object): [number, number] | undefined {
   const spans = spansOf.get(root)?.[0];
-  if (!spans?.pos.length || spans.end === undefined || spans.end < 0) return undefined;
-  return [spans.pos[0], spans.end];
+  if (spans?.start === undefined || spans.valueEnd === undefined || spans.valueEnd < 0) return undefined;
+  return [spans.start, spans.valueEnd];
 }
 
 /** Which part of a key-value pair a range covers (locate.ts RangePart). */

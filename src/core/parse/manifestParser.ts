@@ -168,7 +168,7 @@ export function parseManifestFile(
     }
     const parsed = options.cache ? options.cache.get(chunk.text, limits) : parseDocumentChunk(chunk.text, limits);
     const before = options.previous?.documents[i];
-    const same = previous && before && before.parsed === parsed && before.startLine === chunk.startLine && before.index === i;
+    const same = previous && before && before.parsed === parsed && before.startLine === chunk.startLine;
     const placed: PlacedDocument = same ? before : { file, index: i, startLine: chunk.startLine, parsed };
     result.documents.push(placed);
     for (const f of parsed.findings) result.findings.push(placeFinding(f, file, chunk.startLine));
