@@ -15,6 +15,7 @@ import { runKindCreate } from './kindCreateCommand';
 import { runKindAddons } from './kindAddonsCommand';
 import { runLoad } from './loadCommand';
 import { errorText } from '../core/errorText';
+import { COMMAND_NAMES, type CommandName } from './commandNames';
 
 const HELP = `kube-topology ${TOOL_VERSION} — validate, draw, generate and apply Kubernetes topologies
 
@@ -43,7 +44,7 @@ error and exit status 2. Either way, work that was started (an apply) is finishe
 
 type Command = (argv: string[], io: CliIo) => Promise<number>;
 
-const COMMANDS: Record<string, Command> = {
+const COMMANDS: Record<CommandName, Command> = {
   status: runStatus,
   'port-forward': (argv, io) => runPortForward(argv, io),
   'kind-load': runKindLoad,
@@ -69,7 +70,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stdout(`${TOOL_VERSION}\n`);
     return EXIT_OK;
   }
-  const command = COMMANDS[name];
+  const command = (COMMAND_NAMES as readonly string[]).includes(name) ? COMMANDS[name as CommandName] : undefined;
   if (!command) {
     io.stderr(`kube-topology: unknown command "${name}"\n\n${HELP}`);
     return EXIT_USAGE;
@@ -96,7 +97,7 @@ function oneLineMessage(e: unknown): string {
  * connection, a timer or a child it gave up on would otherwise keep Node running. Nothing unexpected
  * reaches the user as a stack trace.
  */
-async function main(): Promise<void> {
+export async function main(): Promise<void> {
   const io = processIo();
   const fatal = (e: unknown) => {
     io.stderr(`kube-topology: unexpected failure: ${oneLineMessage(e)}\n`);
@@ -121,5 +122,6 @@ async function main(): Promise<void> {
   process.exit(code);
 }
 
-// A parse worker (parallelLoad.ts) loads this same bundle; only the main thread runs the CLI.
+// The executable (bin.ts) calls main(); run directly, the bundle starts itself. A parse worker
+// (parallelLoad.ts) loads this same bundle and runs only its own part.
 if (require.main === module && isMainThread) void main();

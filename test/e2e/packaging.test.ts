@@ -117,7 +117,10 @@ describe('packaged extension (.vsix)', () => {
   test('the bundles in the package load nothing from node_modules', () => {
     const names = new Set(entries.map((e) => e.name));
     const bundles = [...names].filter((n) => /^extension\/dist\/.+\.js$/.test(n)).map((n) => n.slice('extension/dist/'.length));
-    assert.ok(bundles.includes('extension.js') && bundles.includes('cli.js') && bundles.includes('webview/main.js'), bundles.join(', '));
+    assert.ok(
+      bundles.includes('extension.js') && bundles.includes('cli.js') && bundles.includes('cli-main.js') && bundles.includes('webview/main.js'),
+      bundles.join(', '),
+    );
     for (const file of bundles) {
       const source = policy.readEntry(vsix, `extension/dist/${file}`).toString('utf8');
       const beside: string[] = [];
