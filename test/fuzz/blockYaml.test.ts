@@ -4,15 +4,17 @@
  * and to the same object; whenever the YAML path finds something wrong, the reader must have left
  * the document to it. Two generators: lines drawn from a list of troublemakers at random
  * indentation (most are refused; the point is that nothing wrong is accepted), and random objects
- * written by a YAML printer in block style (most are accepted; the point is that they read alike).
+ * written by a YAML printer, some collections in flow style (most are accepted; the point is that
+ * they read alike).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { stringify } from 'yaml';
-import { blockPairSpan, blockRange, blockRootRange, parseBlockObject } from '../../src/core/parse/blockYaml';
+import { Document, visit } from 'yaml';
+import { blockMapAppendPoint, blockPairPlace, blockPairSpan, blockRange, blockRootRange, parseBlockObject } from '../../src/core/parse/blockYaml';
+import { appendToBlockMapAt, deletePairLines, indentUnit } from '../../src/core/rules/yamlEdits';
 import { parseManifestFile, setFastPaths, type ParsedFile } from '../../src/core/parse/manifestParser';
-import { localPairSpan, localRangeOf, localResourceRange, type RangePart } from '../../src/core/parse/locate';
+import { hasPath, localPairSpan, localRangeOf, localResourceRange, type RangePart } from '../../src/core/parse/locate';
 import { pathsOf } from '../support/objectPaths';
 
 function parsed(text: string, fast: boolean): ParsedFile {
@@ -41,7 +43,19 @@ function rangesAgree(text: string): number {
   let quick = 0;
   if (blockRootRange(fast.object)) quick++;
   assert.deepEqual(localResourceRange(fast, fast.doc.parsed.lines), localResourceRange(full, full.doc.parsed.lines), `the object's range differs:\n${text}`);
-  for (const path of pathsOf(full.object)) {
+  assert.equal(indentUnit(fast.doc.parsed, fast), indentUnit(full.doc.parsed, full), `indentation step differs:\n${text}`);
+  for (const path of [[], ...pathsOf(full.object)]) {
+    if (blockMapAppendPoint(fast.object, path)) quick++;
+    const lines = ['added: 1', '  nested: 2'];
+    assert.deepEqual(
+      appendToBlockMapAt(fast.doc.parsed, fast, path, lines),
+      appendToBlockMapAt(full.doc.parsed, full, path, lines),
+      `append at ${JSON.stringify(path)} differs:\n${text}`,
+    );
+    if (!path.length) continue;
+    assert.equal(hasPath(fast, path), hasPath(full, path), `has ${JSON.stringify(path)} differs:\n${text}`);
+    if (blockPairPlace(fast.object, path)) quick++;
+    assert.deepEqual(deletePairLines(fast, path), deletePairLines(full, path), `deleting ${JSON.stringify(path)} differs:\n${text}`);
     if (blockPairSpan(fast.object, path)) quick++;
     assert.deepEqual(
       localPairSpan(fast, fast.doc.parsed.lines, path),
@@ -151,6 +165,69 @@ const VALUES = [
   'a\tb',
   'a\rb',
   '{{ .Values.x }}',
+  // Flow collections: the ones on one line are read, the rest left to the YAML path.
+  '{a: 1, b: [x, "y"]}',
+  '[a, b]',
+  '[ a , b ]',
+  '[a,b]',
+  '{a: b,c: d}',
+  '{ a: b }',
+  '{a: b, }',
+  '[a,]',
+  '[,]',
+  '[a,,b]',
+  '{a:b}',
+  '{a: b:c}',
+  '{a: b: c}',
+  '{"a":1}',
+  '{"a": 1}',
+  "{'a': 'b'}",
+  '[-1, -]',
+  '[-a, - a]',
+  '[-]',
+  '{a: }',
+  '{a}',
+  '{a, b: c}',
+  '[a: b]',
+  '{a: [}',
+  '[{k: v}, {k: w}]',
+  '{x: http://h:80/p}',
+  '[http://h:80, a:b]',
+  '[a #c]',
+  '[a, b] # c',
+  '[a]x',
+  '[a]#x',
+  '{a: 1, a: 2}',
+  '{<<: x}',
+  '{__proto__: x}',
+  '{on: 1, y: n}',
+  '{1: x}',
+  '{a : b}',
+  "['q', \"r\", 'it''s']",
+  '["a\\"b", "\\u00e9"]',
+  '{ }',
+  '[[]]',
+  '[{}]',
+  '[[a, [b]], {c: {d: e}}]',
+  '{a: {}}',
+  '[a b, c  d ]',
+  '[true, 0644, ~, null, 1e3, .5, -0, 1_000]',
+  '[!t a]',
+  '[&x a, *x]',
+  '[a]]',
+  '{a: b}}',
+  '[{a: b}: c]',
+  '["a" ]',
+  "['a'b]",
+  '[a, {b: c, d: [e, f]}, "g"]',
+  '[a, b',
+  '{a: 1,',
+  '[é, ü]',
+  '[a?, b%, c@]',
+  '[?a]',
+  '[:a]',
+  '[a:]',
+  '{a: b?}',
 ];
 
 const line = fc.oneof(
@@ -201,13 +278,30 @@ const value = fc.letrec((tie) => ({
   seq: fc.array(tie('node'), { maxLength: 4 }),
 })).map;
 
+/** Some collections printed in flow style (`{a: 1}`, `[x, y]`), as the flags say, in the order they are visited. */
+function withFlow(data: unknown, flags: boolean[]): Document {
+  const doc = new Document({ apiVersion: 'v1', kind: 'ConfigMap', data });
+  let n = 0;
+  visit(doc, {
+    Map: (_, node) => void (node.flow = flags[n++ % flags.length] && n > 1),
+    Seq: (_, node) => void (node.flow = flags[n++ % flags.length]),
+  });
+  return doc;
+}
+
 const printed = fc
-  .tuple(value, fc.constantFrom(2, 4), fc.boolean(), fc.constantFrom<'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE'>('PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE'))
-  .map(([data, indent, indentSeq, defaultStringType]) =>
-    stringify({ apiVersion: 'v1', kind: 'ConfigMap', data }, { indent, indentSeq, defaultStringType, lineWidth: 0 }),
+  .tuple(
+    value,
+    fc.constantFrom(2, 4),
+    fc.boolean(),
+    fc.constantFrom<'PLAIN' | 'QUOTE_DOUBLE' | 'QUOTE_SINGLE'>('PLAIN', 'QUOTE_DOUBLE', 'QUOTE_SINGLE'),
+    fc.array(fc.boolean(), { minLength: 1, maxLength: 8 }),
+  )
+  .map(([data, indent, indentSeq, defaultStringType, flags]) =>
+    withFlow(data, flags).toString({ indent, indentSeq, defaultStringType, lineWidth: 0, flowCollectionPadding: flags[0] }),
   );
 
-test('objects written by a YAML printer in block style read alike on both paths', () => {
+test('objects written by a YAML printer (block style, some collections flow) read alike on both paths', () => {
   let taken = 0;
   fc.assert(
     fc.property(printed, (text) => {

@@ -5,9 +5,10 @@ import { join, relative } from 'node:path';
 import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 import { parseManifestFile, setFastPaths } from '../../src/core/parse/manifestParser';
 import { parseJsonObject } from '../../src/core/parse/jsonDocument';
-import { blockPairSpan, blockRange, blockRootRange, parseBlockObject } from '../../src/core/parse/blockYaml';
+import { blockMapAppendPoint, blockPairPlace, blockPairSpan, blockRange, blockRootRange, parseBlockObject } from '../../src/core/parse/blockYaml';
+import { appendToBlockMapAt, deletePairLines, indentUnit } from '../../src/core/rules/yamlEdits';
 import { splitDocuments } from '../../src/core/parse/documentSplitter';
-import { localPairSpan, localRangeOf, localResourceRange, type RangePart } from '../../src/core/parse/locate';
+import { hasPath, localPairSpan, localRangeOf, localResourceRange, type RangePart } from '../../src/core/parse/locate';
 import { pathsOf } from '../support/objectPaths';
 
 /**
@@ -129,6 +130,7 @@ function assertSameRanges(dir: string): void {
   let quick = 0;
   let roots = 0;
   let spans = 0;
+  let appends = 0;
   for (const file of manifestFiles(dir)) {
     const text = readFileSync(file, 'utf8').replace(/\r(?!\n)/g, '\n');
     setFastPaths(false);
@@ -140,7 +142,19 @@ function assertSameRanges(dir: string): void {
       const t = full.resources[i];
       if (blockRootRange(r.object)) roots++;
       assert.deepEqual(localResourceRange(r, r.doc.parsed.lines), localResourceRange(t, t.doc.parsed.lines), `${file}: the object's range`);
-      for (const path of pathsOf(t.object)) {
+      assert.equal(indentUnit(r.doc.parsed, r), indentUnit(t.doc.parsed, t), `${file}: the indentation step`);
+      for (const path of [[], ...pathsOf(t.object)]) {
+        if (blockMapAppendPoint(r.object, path)) appends++;
+        const lines = ['added: 1', '  nested: 2'];
+        assert.deepEqual(
+          appendToBlockMapAt(r.doc.parsed, r, path, lines),
+          appendToBlockMapAt(t.doc.parsed, t, path, lines),
+          `${file}: append at ${JSON.stringify(path)}`,
+        );
+        if (!path.length) continue;
+        assert.equal(hasPath(r, path), hasPath(t, path), `${file}: has ${JSON.stringify(path)}`);
+        if (blockPairPlace(r.object, path)) appends++;
+        assert.deepEqual(deletePairLines(r, path), deletePairLines(t, path), `${file}: deleting ${JSON.stringify(path)}`);
         if (blockPairSpan(r.object, path)) spans++;
         assert.deepEqual(localPairSpan(r, r.doc.parsed.lines, path), localPairSpan(t, t.doc.parsed.lines, path), `${file}: span of ${JSON.stringify(path)}`);
         for (const part of ['auto', 'key', 'value', 'pair'] as RangePart[]) {
@@ -155,6 +169,7 @@ function assertSameRanges(dir: string): void {
   assert.ok(quick > 1000, `ranges came from the block reader's spans (${quick})`);
   assert.ok(roots > 20, `objects' ranges came from the block reader's spans (${roots})`);
   assert.ok(spans > 500, `spans of keys and values came from the block reader (${spans})`);
+  assert.ok(appends > 100, `places to append to or delete from a mapping came from the block reader (${appends})`);
 }
 
 test('ranges from the block reader are those of the YAML tree, on every path and part: fixtures', () => {
@@ -173,13 +188,21 @@ test('the block YAML path is taken only where it reads what YAML reads', () => {
   const ok = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a # c\ndata:\n  k: "v"\n  list:\n  - 1\n  - x: |\n      line\n';
   assert.deepEqual(parseBlockObject(ok), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' }, data: { k: 'v', list: [1, { x: 'line\n' }] } });
   assert.deepEqual(parseBlockObject(`---\n${ok}`), parseBlockObject(ok));
+  // Flow collections that close on their line.
+  const flow = 'apiVersion: v1\nkind: ConfigMap\ndata:\n  k: [a, "b", {c: 1, d: [e]}] # c\n  r: { cpu: 100m, memory: 128Mi }\n  e: [ ]\n';
+  assert.deepEqual(parseBlockObject(flow)?.data, { k: ['a', 'b', { c: 1, d: ['e'] }], r: { cpu: '100m', memory: '128Mi' }, e: [] });
   const refused = [
     'data:\n  k: 1\n  k: 2', // a key twice: a finding on the YAML path
     'data:\n  <<: {}',
     'data: &a\n  k: 1',
     'data:\n  k: *a',
     'data:\n  k: !!str 1',
-    'data:\n  k: [a]',
+    'data:\n  k: [a,\n    b]', // a flow collection over two lines
+    'data:\n  k: [a, b,]', // a trailing comma
+    'data:\n  k: {"a":1}', // JSON's key: value without a space
+    'data:\n  k: {a: 1, a: 2}',
+    'data:\n  k: [a: b]', // a one-pair mapping in a sequence
+    'data:\n  k: {a}',
     'data:\n  k: >\n    folded',
     'data:\n  k: |+\n    kept\n',
     'data:\n  k: plain\n    continued',

@@ -11,9 +11,10 @@ import { KUBECTL_YAML_OPTIONS } from './goYamlSchema';
  * Accepted: block mappings and sequences by indentation (a sequence may sit at its key's indent);
  * plain scalars on one line, resolved by the same schema tags the YAML path uses (go-yaml's
  * booleans and integers, goYamlSchema.ts); single- and double-quoted scalars on one line (double
- * ones with JSON's escapes only); literal block scalars `|` and `|-`; `[]` and `{}`; comments and
- * blank lines; one leading `---`. Anything else — anchors, aliases, tags, flow collections with
- * content, multi-line plain or quoted scalars, folded or `|+` blocks, explicit or non-string keys,
+ * ones with JSON's escapes only); literal block scalars `|` and `|-`; flow collections that close
+ * on their line (`{cpu: 100m}`, `[a, "b"]`, nested); comments and blank lines; one leading `---`.
+ * Anything else — anchors, aliases, tags, flow collections over several lines or with a trailing
+ * comma or an empty entry, multi-line plain or quoted scalars, folded or `|+` blocks, explicit or non-string keys,
  * `<<`, a key written twice, tabs, CR, control or Unicode line-break characters, `{{`, a root that
  * is not a mapping with a string apiVersion and kind, a `…List` kind — returns undefined and takes
  * the YAML path, which also reports whatever is wrong with it. test/unit/parseFastPath.test.ts and
@@ -81,6 +82,8 @@ export interface Spans {
    * comments follow it.
    */
   valueEnd?: number;
+  /** A flow collection (`{…}`, `[…]`). */
+  flow?: true;
 }
 const SCALAR = 0;
 const COLLECTION = 1;
@@ -335,11 +338,8 @@ class BlockReader {
       this.vk = OTHER;
       return text;
     } else if (c === '[' || c === '{') {
-      const close = c === '[' ? ']' : '}';
-      if (t[p + 1] !== close) throw REJECT;
-      value = c === '[' ? [] : {};
-      after = p + 2;
-      this.vk = COLLECTION;
+      value = this.flowCollection(p, end);
+      after = this.flowAt;
     } else {
       if (PLAIN_START_INDICATOR.has(c) || this.isEntry(p)) throw REJECT;
       let stop = end;
@@ -366,6 +366,140 @@ class BlockReader {
     if (i < end && !(t.charCodeAt(i) === 0x23 && i > after)) throw REJECT;
     this.nextLine(end);
     return value;
+  }
+
+  // --- flow collections on one line ---------------------------------------------------------------
+
+  /**
+   * A flow mapping or sequence that starts at `p` and closes on the same line: items separated by
+   * `, `, keys followed by `: `, scalars plain (ending at a flow indicator) or quoted, nested flow
+   * collections. Left to the YAML path: a collection over several lines, a trailing comma, an
+   * empty item or value, a key with no value, a `:` a plain scalar could end at, a comment, `"a":b`.
+   * Sets the value's span (`vs`, `ve`, `vk`, `vc`) and `flowAt`, the offset after it.
+   */
+  private flowCollection(p: number, end: number): unknown {
+    const t = this.text;
+    const isMap = t.charCodeAt(p) === 0x7b; /* { */
+    const close = isMap ? 0x7d : 0x5d; /* } ] */
+    let i = this.skipSpaces(p + 1, end);
+    if (t.charCodeAt(i) === close) {
+      // `[]`, `{ }`: no span of their own (ranges of an empty collection come from the tree).
+      this.setFlowSpan(p, i + 1, COLLECTION, -1);
+      return isMap ? {} : [];
+    }
+    const keys: string[] = [];
+    const pos: number[] = [];
+    const id = this.spans.push(isMap ? { keys, pos, start: p, flow: true } : { pos, start: p, flow: true }) - 1;
+    const map: Record<string, unknown> = {};
+    const seq: unknown[] = [];
+    for (;;) {
+      if (isMap) {
+        const key = this.flowKey(i, end);
+        if (Object.hasOwn(map, key.name) || key.name === '__proto__' || key.name === '<<') throw REJECT;
+        map[key.name] = this.flowValue(key.after, end);
+        keys.push(key.name);
+        pos.push(key.start, key.end, this.vs, this.ve, this.vk, this.vc);
+      } else {
+        seq.push(this.flowValue(i, end));
+        pos.push(this.vs, this.ve, this.vk, this.vc);
+      }
+      i = this.skipSpaces(this.flowAt, end);
+      const d = t.charCodeAt(i);
+      if (d === close) break;
+      if (d !== 0x2c /* , */) throw REJECT;
+      i = this.skipSpaces(i + 1, end);
+      if (i >= end || t.charCodeAt(i) === close) throw REJECT;
+    }
+    this.spans[id].valueEnd = i + 1;
+    this.setFlowSpan(p, i + 1, COLLECTION, id);
+    return isMap ? map : seq;
+  }
+
+  /** Offset after the value a flow collection's part read last. */
+  private flowAt = 0;
+
+  private setFlowSpan(start: number, end: number, kind: number, collection: number): void {
+    this.vs = start;
+    this.ve = end;
+    this.vk = kind;
+    this.vc = collection;
+    this.flowAt = end;
+  }
+
+  private skipSpaces(i: number, end: number): number {
+    while (i < end && this.text.charCodeAt(i) === 0x20) i++;
+    return i;
+  }
+
+  /** A key in a flow mapping at `p`: a string written plain or quoted, then `: ` right after it. */
+  private flowKey(p: number, end: number): Key {
+    const t = this.text;
+    let name: string;
+    let keyEnd: number;
+    if (t[p] === '"' || t[p] === "'") {
+      const q = this.quoted(p, end);
+      if (!q) throw REJECT;
+      name = q.value;
+      keyEnd = q.end;
+    } else {
+      keyEnd = this.flowPlainEnd(p, end, true);
+      name = t.slice(p, keyEnd);
+      if (name.length > 1000 || resolvePlain(name) !== name) throw REJECT;
+    }
+    if (t.charCodeAt(keyEnd) !== 0x3a || t.charCodeAt(keyEnd + 1) !== 0x20) throw REJECT;
+    return { name, start: p, end: keyEnd, after: this.skipSpaces(keyEnd + 1, end) };
+  }
+
+  /** A value or item in a flow collection at `p`: a scalar or a nested flow collection. */
+  private flowValue(p: number, end: number): unknown {
+    const t = this.text;
+    const c = t[p];
+    if (c === '[' || c === '{') return this.flowCollection(p, end);
+    if (c === '"' || c === "'") {
+      const q = this.quoted(p, end);
+      if (!q) throw REJECT;
+      this.setFlowSpan(p, q.end, SCALAR, -1);
+      return q.value;
+    }
+    const stop = this.flowPlainEnd(p, end, false);
+    const value = resolvePlain(t.slice(p, stop));
+    if (value !== null && typeof value === 'object') throw REJECT;
+    this.setFlowSpan(p, stop, SCALAR, -1);
+    return value;
+  }
+
+  /**
+   * Where a plain scalar in a flow collection that starts at `p` ends (its last non-space
+   * character + 1): before a flow indicator, or for a key before its `: `. Anything it could be
+   * read otherwise at — a `:` before a space or an indicator, a comment, the end of the line, an
+   * indicator where it starts — takes the YAML path.
+   */
+  private flowPlainEnd(p: number, end: number, key: boolean): number {
+    const t = this.text;
+    const c = t[p];
+    if (c === undefined || PLAIN_START_INDICATOR.has(c)) throw REJECT;
+    // `-` starts a plain scalar only before a character that may be in one (`-1`, not `- a` or `-]`).
+    if (c === '-' && (p + 1 >= end || ' ,[]{}'.includes(t[p + 1]))) throw REJECT;
+    let i = p;
+    for (; i < end; i++) {
+      const d = t.charCodeAt(i);
+      if (d === 0x2c || d === 0x5b || d === 0x5d || d === 0x7b || d === 0x7d) break;
+      if (d === 0x23 /* # */ && t.charCodeAt(i - 1) === 0x20) throw REJECT;
+      if (d === 0x3a /* : */) {
+        const e = t.charCodeAt(i + 1);
+        const ends = i + 1 >= end || e === 0x20 || e === 0x2c || e === 0x5b || e === 0x5d || e === 0x7b || e === 0x7d;
+        if (!ends) continue;
+        if (key && e === 0x20) break;
+        throw REJECT;
+      }
+    }
+    if (i >= end) throw REJECT;
+    let last = i;
+    while (last > p && t.charCodeAt(last - 1) === 0x20) last--;
+    // A key written `a : b`: its range on the YAML path is not worth a rule of its own here.
+    if (last === p || (key && last !== i)) throw REJECT;
+    if (key && t.charCodeAt(i) !== 0x3a) throw REJECT;
+    return last;
   }
 
   /** A quoted scalar on one line from `p`: its value and the offset after the closing quote. */
@@ -532,6 +666,70 @@ export function blockPairSpan(root: object, path: readonly (string | number)[]):
   const from = key ? key[0] : collection.start;
   const to = collection.valueEnd;
   return from !== undefined && to !== undefined && to >= 0 ? [from, to] : undefined;
+}
+
+/**
+ * Where lines appended to the block mapping at `path` (the root for `[]`) go, as the YAML tree
+ * says (yamlEdits.ts appendToBlockMap): the offset of its first key (whose column the new lines
+ * take) and where its last entry's text ends. Undefined when the reader did not take the
+ * document, the path is not a block mapping with entries, or only the tree knows the end (an
+ * empty last value, a block scalar, an empty `{}`, a nested end the tree decides).
+ */
+export function blockMapAppendPoint(root: object, path: readonly (string | number)[]): { firstKey: number; end: number } | undefined {
+  const all = spansOf.get(root);
+  if (!all) return undefined;
+  let map: Spans | undefined = all[0];
+  if (path.length) {
+    const at = walk(root, path);
+    map = at?.kind === COLLECTION ? at.collection : undefined;
+  }
+  if (!map?.keys?.length || map.flow) return undefined;
+  const last = 6 * (map.keys.length - 1);
+  const [valueEnd, kind, id] = [map.pos[last + 3], map.pos[last + 4], map.pos[last + 5]];
+  const end = kind === SCALAR ? valueEnd : kind === COLLECTION && id >= 0 ? all[id].valueEnd : undefined;
+  return end !== undefined && end >= 0 ? { firstKey: map.pos[0], end } : undefined;
+}
+
+/**
+ * Each top-level key whose value is a block mapping with entries, with that mapping's first key,
+ * in order (yamlEdits.ts indentUnit reads the nesting step from them); undefined when the reader
+ * did not take the document.
+ */
+export function blockFirstNestedKeys(root: object): { parentKey: number; childKey: number }[] | undefined {
+  const all = spansOf.get(root);
+  const top = all?.[0];
+  if (!all || !top?.keys) return undefined;
+  const out: { parentKey: number; childKey: number }[] = [];
+  for (let i = 0; i < top.keys.length; i++) {
+    const kind = top.pos[6 * i + 4];
+    const id = top.pos[6 * i + 5];
+    const child = kind === COLLECTION && id >= 0 ? all[id] : undefined;
+    if (child?.keys?.length && !child.flow) out.push({ parentKey: top.pos[6 * i], childKey: child.pos[0] });
+  }
+  return out;
+}
+
+/**
+ * The key-value pair at `path` (its last segment a mapping key) in a taken document: where its key
+ * starts, where its text ends (yamlEdits.ts pairEnd), and how many entries its mapping has — 0
+ * when that mapping is a flow one. Undefined when the reader did not take the document, the pair
+ * is missing, or only the tree knows its end.
+ */
+export function blockPairPlace(root: object, path: readonly (string | number)[]): { keyStart: number; end: number; blockSiblings: number } | undefined {
+  const all = spansOf.get(root);
+  if (!all || !path.length || typeof path[path.length - 1] !== 'string') return undefined;
+  const parent = path.length === 1 ? all[0] : walk(root, path.slice(0, -1))?.collection;
+  const at = walk(root, path);
+  if (!parent?.keys || !at?.key) return undefined;
+  const end = at.kind === SCALAR ? at.end : at.kind === COLLECTION ? at.collection?.valueEnd : undefined;
+  if (end === undefined || end < 0) return undefined;
+  return { keyStart: at.key[0], end, blockSiblings: parent.flow ? 0 : parent.keys.length };
+}
+
+/** Whether `path` exists in a taken document (a null value counts); undefined when the reader did not take it. */
+export function blockHasPath(root: object, path: readonly (string | number)[]): boolean | undefined {
+  if (!spansOf.has(root)) return undefined;
+  return path.length === 0 || walk(root, path) !== undefined;
 }
 
 /** The spans of the place `path` leads to in a taken document: its key, its value's offsets and kind, its collection. */

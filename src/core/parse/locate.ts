@@ -2,7 +2,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, visit, type Document, type Nod
 import type { Range } from '../findings';
 import type { Resource, ResourceData, ParsedDocument } from './manifestParser';
 import { shiftRange } from '../findings';
-import { blockPairSpan, blockRange, blockRootRange } from './blockYaml';
+import { blockHasPath, blockPairSpan, blockRange, blockRootRange } from './blockYaml';
 
 export type PathSegment = string | number;
 /** Which part of a `key: value` pair a finding should underline. */
@@ -145,7 +145,7 @@ export function rangeOf(resource: Resource, path: readonly PathSegment[], part: 
 
 /** Whether the path exists in the YAML (not just in defaults). */
 export function hasPath(data: ResourceData, path: readonly PathSegment[]): boolean {
-  return findNode(data.node, path).depth === path.length;
+  return blockHasPath(data.object, path) ?? findNode(data.node, path).depth === path.length;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { Range, TextEdit } from '../findings';
 import { shiftRange } from '../findings';
 import type { ParsedDocument, Resource, ResourceData } from '../parse/manifestParser';
 import { findNode, rangeOf, type PathSegment } from '../parse/locate';
+import { blockFirstNestedKeys, blockMapAppendPoint, blockPairPlace } from '../parse/blockYaml';
 
 /**
  * The one module for quick-fix edits, which change YAML the way a person would: a new key is a
@@ -64,6 +65,15 @@ export function startsLine(doc: ParsedDocument, offset: number): boolean {
  * nested under a top-level key (`metadata:` → `name:`); 2 when nothing tells.
  */
 export function indentUnit(doc: ParsedDocument, resource: ResourceData): number {
+  // A document the block reader took answers from its spans, without building the YAML tree.
+  const nested = blockFirstNestedKeys(resource.object);
+  if (nested) {
+    for (const { parentKey, childKey } of nested) {
+      const step = columnAt(doc, childKey) - columnAt(doc, parentKey);
+      if (step > 0) return step;
+    }
+    return 2;
+  }
   for (const item of resource.node.items) {
     if (!isPair(item) || !isBlockMapWithItems(item.value)) continue;
     const parent = keyColumn(doc, item);
@@ -124,10 +134,15 @@ export function insertLinesBefore(doc: ParsedDocument, offset: number, column: n
  */
 export function removePairEdit(doc: ParsedDocument, pair: Pair | undefined): TextEdit | undefined {
   const key = pair?.key as YamlNode | undefined;
-  if (!pair || !key?.range || !startsLine(doc, key.range[0])) return undefined;
+  if (!pair || !key?.range) return undefined;
+  return removeLinesEdit(doc, key.range[0], pairEnd(pair) ?? key.range[1]);
+}
+
+/** Deletes the lines from the one a key starts at `keyStart` (alone at its line's start) to the one its value ends on at `end`. */
+function removeLinesEdit(doc: ParsedDocument, keyStart: number, end: number): TextEdit | undefined {
+  if (!startsLine(doc, keyStart)) return undefined;
   const { text, lines } = doc;
-  const start = lines.lineStart(lines.position(key.range[0]).line);
-  let end = pairEnd(pair) ?? key.range[1];
+  const start = lines.lineStart(lines.position(keyStart).line);
   if (text[end - 1] !== '\n') {
     const nl = text.indexOf('\n', end);
     end = nl === -1 ? text.length : nl + 1;
@@ -154,6 +169,17 @@ export function appendToBlockMap(doc: ParsedDocument, map: YAMLMap, lines: strin
   const end = pairEnd(last);
   if (column === undefined || end === undefined) return undefined;
   return insertLinesAfterOffset(doc, end, column, lines);
+}
+
+/**
+ * {@link appendToBlockMap} for the mapping at `path` in `resource` (the root for `[]`), from the
+ * block reader's spans when it took the document (no YAML tree built), else from the tree.
+ */
+export function appendToBlockMapAt(doc: ParsedDocument, resource: ResourceData, path: readonly PathSegment[], lines: string[]): TextEdit | undefined {
+  const point = blockMapAppendPoint(resource.object, path);
+  if (point) return insertLinesAfterOffset(doc, point.end, columnAt(doc, point.firstKey), lines);
+  const map = path.length ? nodeAt(resource, path) : resource.node;
+  return isBlockMapWithItems(map) ? appendToBlockMap(doc, map, lines) : undefined;
 }
 
 /** Adds `key: value` entries to a flow mapping written on one line (`{app: x}`). */
@@ -248,14 +274,19 @@ export function replaceInString(r: Resource, path: readonly PathSegment[], start
  * lines to itself (a comment after it goes with it) and is not the mapping's only entry.
  */
 export function deletePairLines(r: Resource, path: readonly PathSegment[]): TextEdit | undefined {
+  const doc = r.doc.parsed;
+  const alone = (end: number) => {
+    const rest = doc.text.slice(end, lineEndOffset(doc, end)).trim();
+    return rest === '' || rest.startsWith('#');
+  };
+  // A document the block reader took answers from its spans, without building the YAML tree.
+  const quick = blockPairPlace(r.object, path);
+  if (quick) return quick.blockSiblings >= 2 && alone(quick.end) ? placed(r, removeLinesEdit(doc, quick.keyStart, quick.end)) : undefined;
   const parent = path.length === 1 ? r.node : nodeAt(r, path.slice(0, -1));
   if (!isMap(parent) || parent.flow || parent.items.length < 2) return undefined;
   const pair = pairAt(r, path);
   const end = pair && pairEnd(pair);
-  if (end === undefined) return undefined;
-  const doc = r.doc.parsed;
-  const rest = doc.text.slice(end, lineEndOffset(doc, end)).trim();
-  if (rest !== '' && !rest.startsWith('#')) return undefined;
+  if (end === undefined || !alone(end)) return undefined;
   return placed(r, removePairEdit(doc, pair));
 }
 

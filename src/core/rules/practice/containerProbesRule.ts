@@ -2,7 +2,7 @@ import { asArray, asRecord, type ContainerView } from '../../model/kinds';
 import type { Fix } from '../../findings';
 import type { ResourceCheck, ResourceCheckContext, RuleMeta, Rule } from '../types';
 import { isBuiltin, LONG_RUNNING_KINDS, podContainers } from '../server/builtinKinds';
-import { appendToBlockMap, indentUnit, isBlockMapWithItems, nodeAt } from '../yamlEdits';
+import { appendToBlockMapAt, indentUnit } from '../yamlEdits';
 
 const META: RuleMeta[] = [
   {
@@ -50,10 +50,8 @@ function firstContainerPort(c: ContainerView): number | undefined {
 
 /** A tcpSocket readiness probe on the declared port, added as the container's last key. */
 function tcpReadinessFix(ctx: ResourceCheckContext, c: ContainerView, port: number): Fix | undefined {
-  const container = nodeAt(ctx.resource, c.path);
-  if (!isBlockMapWithItems(container)) return undefined;
   const pad = ' '.repeat(indentUnit(ctx.doc, ctx.resource));
-  const edit = appendToBlockMap(ctx.doc, container, ['readinessProbe:', `${pad}tcpSocket:`, `${pad}${pad}port: ${port}`]);
+  const edit = appendToBlockMapAt(ctx.doc, ctx.resource, c.path, ['readinessProbe:', `${pad}tcpSocket:`, `${pad}${pad}port: ${port}`]);
   return edit ? { title: `Add a tcpSocket readinessProbe on port ${port}`, edits: [edit] } : undefined;
 }
 
