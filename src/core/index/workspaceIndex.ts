@@ -114,6 +114,8 @@ export class WorkspaceIndex {
   private readonly placed = new WeakMap<ParsedFile, { key: string; findings: Finding[] }>();
   private options: AnalysisOptions;
   private optionsKey: string;
+  /** The rules with a code still on (activeRules). */
+  private rules: ReturnType<typeof activeRules>;
   private unitSettings: UnitSettings = {};
   /** Bumped whenever something the unit plan reads changes (file names, kustomizations, settings). */
   private planVersion = 0;
@@ -129,11 +131,13 @@ export class WorkspaceIndex {
   ) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
     this.optionsKey = JSON.stringify(this.options);
+    this.rules = activeRules(this.options);
   }
 
   setOptions(options: Partial<AnalysisOptions>): void {
     this.options = { ...this.options, ...options };
     this.optionsKey = JSON.stringify(this.options);
+    this.rules = activeRules(this.options);
   }
 
   getOptions(): AnalysisOptions {
@@ -416,7 +420,7 @@ export class WorkspaceIndex {
         } else byFile.set(r.file, [finding]);
       },
     };
-    for (const rule of INDEX_RULES) runIndexCheck(rule.check, rule.meta[0]?.code ?? 'check', ctx);
+    for (const rule of this.rules.index) runIndexCheck(rule.check, rule.meta[0]?.code ?? 'check', ctx);
     return { unit, index };
   }
 
@@ -445,7 +449,7 @@ export class WorkspaceIndex {
             if (f) findings.push({ ...f, resource: refOf(resource as Resource, this.options.defaultNamespace) });
           },
         };
-        for (const rule of RESOURCE_RULES) {
+        for (const rule of this.rules.resource) {
           if (context.role === 'patch' && !rule.onPatches) continue;
           try {
             rule.check(ctx);
@@ -503,6 +507,16 @@ export function runIndexCheck(check: IndexCheck, code: string, outer: IndexCheck
     const first = ctx.index.all[0];
     if (first) ctx.report(first, 'internal-error', `Kube Topology could not finish the ${code} check: ${errorText(e)}`, ctx.range(first, []));
   }
+}
+
+/**
+ * The rules worth running: one whose every code is switched off (`disabledRules`, a severity
+ * override `off`) would only have its findings dropped, so it does not run at all.
+ */
+function activeRules(options: AnalysisOptions): { resource: typeof RESOURCE_RULES; index: typeof INDEX_RULES } {
+  const on = (rule: { meta: readonly { code: string }[] }) =>
+    rule.meta.length === 0 || rule.meta.some((m) => !options.disabledRules.includes(m.code) && options.severityOverrides[m.code] !== 'off');
+  return { resource: RESOURCE_RULES.filter(on), index: INDEX_RULES.filter(on) };
 }
 
 /** Some document is shaped like a Kubernetes object: it declares apiVersion, or kind and metadata. */
