@@ -17,8 +17,17 @@ export interface PortField {
 const PROBES = ['readinessProbe', 'livenessProbe', 'startupProbe'];
 const HANDLERS = ['httpGet', 'tcpSocket', 'grpc'];
 
-/** Every port number or name field of a built-in Pod workload, Service or Ingress. */
-export function portFieldsOf(r: ResourceData): PortField[] {
+/** Per object: two rules read the same fields, and an unchanged document keeps its object between passes. */
+const fieldsCache = new WeakMap<object, readonly PortField[]>();
+
+/** Every port number or name field of a built-in Pod workload, Service or Ingress (shared: read only). */
+export function portFieldsOf(r: ResourceData): readonly PortField[] {
+  let fields = fieldsCache.get(r.object);
+  if (!fields) fieldsCache.set(r.object, (fields = collectPortFields(r)));
+  return fields;
+}
+
+function collectPortFields(r: ResourceData): PortField[] {
   const out: PortField[] = [];
   for (const c of podContainers(r, { init: true })) {
     const label = `container ${c.name || String(c.path[c.path.length - 1])}`;
@@ -30,6 +39,7 @@ export function portFieldsOf(r: ResourceData): PortField[] {
       if ('hostPort' in port) out.push({ role: 'hostPort', path: [...base, 'hostPort'], value: port.hostPort, where: label });
     });
     for (const probe of PROBES) {
+      if (!asRecord(c.container[probe])) continue;
       for (const handler of HANDLERS) {
         const path = [...c.path, probe, handler, 'port'];
         const value = getPath(r.object, path);
