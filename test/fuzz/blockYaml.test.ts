@@ -11,11 +11,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Document, visit } from 'yaml';
-import { blockMapAppendPoint, blockPairPlace, blockPairSpan, blockRange, blockRootRange, parseBlockObject } from '../../src/core/parse/blockYaml';
-import { appendToBlockMapAt, deletePairLines, indentUnit } from '../../src/core/rules/yamlEdits';
+import { parseBlockObject } from '../../src/core/parse/blockYaml';
 import { parseManifestFile, setFastPaths, type ParsedFile } from '../../src/core/parse/manifestParser';
-import { hasPath, localPairSpan, localRangeOf, localResourceRange, type RangePart } from '../../src/core/parse/locate';
-import { pathsOf } from '../support/objectPaths';
+import { assertSpansAgree, type SpanAnswers } from '../support/blockAgreement';
 
 function parsed(text: string, fast: boolean): ParsedFile {
   setFastPaths(fast);
@@ -31,45 +29,14 @@ function yamlPath(text: string): { findings: string[]; objects: unknown[] } {
   return { findings: full.findings.map((f) => `${f.code}: ${f.message}`), objects: full.resources.map((r) => r.object) };
 }
 
-const PARTS: RangePart[] = ['auto', 'key', 'value', 'pair'];
-
 /**
- * Ranges of a document the reader took, worked out from its spans where they can be, against the
- * YAML tree's: every path and every part. Returns how many of them came from the spans.
+ * Ranges and edits of a document the reader took, worked out from its spans where they can be,
+ * against the YAML tree's. Returns how many of them came from the spans.
  */
 function rangesAgree(text: string): number {
-  const fast = parsed(text, true).resources[0];
-  const full = parsed(text, false).resources[0];
-  let quick = 0;
-  if (blockRootRange(fast.object)) quick++;
-  assert.deepEqual(localResourceRange(fast, fast.doc.parsed.lines), localResourceRange(full, full.doc.parsed.lines), `the object's range differs:\n${text}`);
-  assert.equal(indentUnit(fast.doc.parsed, fast), indentUnit(full.doc.parsed, full), `indentation step differs:\n${text}`);
-  for (const path of [[], ...pathsOf(full.object)]) {
-    if (blockMapAppendPoint(fast.object, path)) quick++;
-    const lines = ['added: 1', '  nested: 2'];
-    assert.deepEqual(
-      appendToBlockMapAt(fast.doc.parsed, fast, path, lines),
-      appendToBlockMapAt(full.doc.parsed, full, path, lines),
-      `append at ${JSON.stringify(path)} differs:\n${text}`,
-    );
-    if (!path.length) continue;
-    assert.equal(hasPath(fast, path), hasPath(full, path), `has ${JSON.stringify(path)} differs:\n${text}`);
-    if (blockPairPlace(fast.object, path)) quick++;
-    assert.deepEqual(deletePairLines(fast, path), deletePairLines(full, path), `deleting ${JSON.stringify(path)} differs:\n${text}`);
-    if (blockPairSpan(fast.object, path)) quick++;
-    assert.deepEqual(
-      localPairSpan(fast, fast.doc.parsed.lines, path),
-      localPairSpan(full, full.doc.parsed.lines, path),
-      `span of ${JSON.stringify(path)} differs:\n${text}`,
-    );
-    for (const part of PARTS) {
-      if (blockRange(fast.object, path, part)) quick++;
-      const a = localRangeOf(fast, fast.doc.parsed.lines, path, part);
-      const b = localRangeOf(full, full.doc.parsed.lines, path, part);
-      assert.deepEqual(a, b, `range of ${JSON.stringify(path)} (${part}) differs:\n${text}`);
-    }
-  }
-  return quick;
+  const counts: SpanAnswers = { roots: 0, spans: 0, ranges: 0, edits: 0 };
+  assertSpansAgree(parsed(text, true).resources[0], parsed(text, false).resources[0], `differs in\n${text}\n`, counts);
+  return counts.roots + counts.spans + counts.ranges + counts.edits;
 }
 
 let quickRanges = 0;

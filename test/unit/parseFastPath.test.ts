@@ -5,11 +5,9 @@ import { join, relative } from 'node:path';
 import { WorkspaceIndex } from '../../src/core/index/workspaceIndex';
 import { parseManifestFile, setFastPaths } from '../../src/core/parse/manifestParser';
 import { parseJsonObject } from '../../src/core/parse/jsonDocument';
-import { blockMapAppendPoint, blockPairPlace, blockPairSpan, blockRange, blockRootRange, parseBlockObject } from '../../src/core/parse/blockYaml';
-import { appendToBlockMapAt, deletePairLines, indentUnit } from '../../src/core/rules/yamlEdits';
+import { parseBlockObject } from '../../src/core/parse/blockYaml';
 import { splitDocuments } from '../../src/core/parse/documentSplitter';
-import { hasPath, localPairSpan, localRangeOf, localResourceRange, type RangePart } from '../../src/core/parse/locate';
-import { pathsOf } from '../support/objectPaths';
+import { assertSpansAgree, type SpanAnswers } from '../support/blockAgreement';
 
 /**
  * Plain JSON documents are read with JSON.parse (src/core/parse/jsonDocument.ts), plain block YAML
@@ -127,10 +125,7 @@ test('a finding in a JSON document points where the YAML parser locates it', () 
 });
 
 function assertSameRanges(dir: string): void {
-  let quick = 0;
-  let roots = 0;
-  let spans = 0;
-  let appends = 0;
+  const counts: SpanAnswers = { roots: 0, spans: 0, ranges: 0, edits: 0 };
   for (const file of manifestFiles(dir)) {
     const text = readFileSync(file, 'utf8').replace(/\r(?!\n)/g, '\n');
     setFastPaths(false);
@@ -138,38 +133,13 @@ function assertSameRanges(dir: string): void {
     setFastPaths(true);
     const fast = parseManifestFile(file, text);
     fast.resources.forEach((r, i) => {
-      if (!parseBlockObject(r.doc.parsed.text)) return;
-      const t = full.resources[i];
-      if (blockRootRange(r.object)) roots++;
-      assert.deepEqual(localResourceRange(r, r.doc.parsed.lines), localResourceRange(t, t.doc.parsed.lines), `${file}: the object's range`);
-      assert.equal(indentUnit(r.doc.parsed, r), indentUnit(t.doc.parsed, t), `${file}: the indentation step`);
-      for (const path of [[], ...pathsOf(t.object)]) {
-        if (blockMapAppendPoint(r.object, path)) appends++;
-        const lines = ['added: 1', '  nested: 2'];
-        assert.deepEqual(
-          appendToBlockMapAt(r.doc.parsed, r, path, lines),
-          appendToBlockMapAt(t.doc.parsed, t, path, lines),
-          `${file}: append at ${JSON.stringify(path)}`,
-        );
-        if (!path.length) continue;
-        assert.equal(hasPath(r, path), hasPath(t, path), `${file}: has ${JSON.stringify(path)}`);
-        if (blockPairPlace(r.object, path)) appends++;
-        assert.deepEqual(deletePairLines(r, path), deletePairLines(t, path), `${file}: deleting ${JSON.stringify(path)}`);
-        if (blockPairSpan(r.object, path)) spans++;
-        assert.deepEqual(localPairSpan(r, r.doc.parsed.lines, path), localPairSpan(t, t.doc.parsed.lines, path), `${file}: span of ${JSON.stringify(path)}`);
-        for (const part of ['auto', 'key', 'value', 'pair'] as RangePart[]) {
-          if (blockRange(r.object, path, part)) quick++;
-          const a = localRangeOf(r, r.doc.parsed.lines, path, part);
-          const b = localRangeOf(t, t.doc.parsed.lines, path, part);
-          assert.deepEqual(a, b, `${file}: ${JSON.stringify(path)} (${part})`);
-        }
-      }
+      if (parseBlockObject(r.doc.parsed.text)) assertSpansAgree(r, full.resources[i], file, counts);
     });
   }
-  assert.ok(quick > 1000, `ranges came from the block reader's spans (${quick})`);
-  assert.ok(roots > 20, `objects' ranges came from the block reader's spans (${roots})`);
-  assert.ok(spans > 500, `spans of keys and values came from the block reader (${spans})`);
-  assert.ok(appends > 100, `places to append to or delete from a mapping came from the block reader (${appends})`);
+  assert.ok(counts.ranges > 1000, `ranges came from the block reader's spans (${counts.ranges})`);
+  assert.ok(counts.roots > 20, `objects' ranges came from the block reader's spans (${counts.roots})`);
+  assert.ok(counts.spans > 500, `spans of keys and values came from the block reader (${counts.spans})`);
+  assert.ok(counts.edits > 100, `places to append to or delete from a mapping came from the block reader (${counts.edits})`);
 }
 
 test('ranges from the block reader are those of the YAML tree, on every path and part: fixtures', () => {
