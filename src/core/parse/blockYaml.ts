@@ -14,11 +14,11 @@ import { KUBECTL_YAML_OPTIONS } from './goYamlSchema';
  * ones with JSON's escapes only); literal block scalars `|` and `|-`; flow collections that close
  * on their line (`{cpu: 100m}`, `[a, "b"]`, nested); comments and blank lines; one leading `---`.
  * Anything else — anchors, aliases, tags, flow collections over several lines or with a trailing
- * comma or an empty entry, multi-line plain or quoted scalars, folded or `|+` blocks, explicit or non-string keys,
- * `<<`, a key written twice, tabs, CR, control or Unicode line-break characters, `{{`, a root that
- * is not a mapping with a string apiVersion and kind, a `…List` kind — returns undefined and takes
- * the YAML path, which also reports whatever is wrong with it. test/unit/parseFastPath.test.ts and
- * test/fuzz/blockYaml.test.ts compare the two paths.
+ * comma or an empty entry, multi-line plain or quoted scalars, folded or `|+` blocks, explicit or
+ * non-string keys, `<<`, a key written twice, tabs, CR, control or Unicode line-break characters,
+ * `{{`, a root that is not a mapping with a string apiVersion and kind, a `…List` kind — returns
+ * undefined and takes the YAML path, which also reports whatever is wrong with it.
+ * test/unit/parseFastPath.test.ts and test/fuzz/blockYaml.test.ts compare the two paths.
  */
 
 /** Thrown (one shared object, no stack taken per document) when the document must take the YAML path. */
