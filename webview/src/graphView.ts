@@ -20,6 +20,7 @@ import { LiveLayer, chipRows, type LiveAction, type LiveOptions, type MeasureTex
 import { chipTextMeasure } from './chipMeasure';
 import { NODE_WIDTH } from '../../src/core/graph/layout/types';
 import { liveAriaText } from './liveText';
+import { pushTo } from '../../src/core/multimap';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const MIN_ZOOM = 0.08;
@@ -148,9 +149,7 @@ export class GraphView {
     const perNs = new Map<string, typeof graph.nodes>();
     for (const n of graph.nodes) {
       if (!layout.nodes[n.id]) continue;
-      const list = perNs.get(n.namespace);
-      if (list) list.push(n);
-      else perNs.set(n.namespace, [n]);
+      pushTo(perNs, n.namespace, n);
     }
     this.layers.groups.replaceChildren(...layout.groups.map((g) => toDom(groupScene(g, perNs.get(g.namespace) ?? []))));
 

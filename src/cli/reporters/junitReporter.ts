@@ -1,4 +1,5 @@
 import type { ValidationReport, ReportedFinding } from './findingReport';
+import { pushTo } from '../../core/multimap';
 
 export interface JunitOptions {
   /** Warnings fail too (as `validate --strict` exits 1 on them). */
@@ -15,9 +16,7 @@ export function formatJunit(report: ValidationReport, options: JunitOptions = {}
   const byFile = new Map<string, ReportedFinding[]>();
   for (const file of report.files) byFile.set(file, []);
   for (const f of report.findings) {
-    const list = byFile.get(f.file);
-    if (list) list.push(f);
-    else byFile.set(f.file, [f]);
+    pushTo(byFile, f.file, f);
   }
   const fails = (f: ReportedFinding) => f.severity === 'error' || (options.strict === true && f.severity === 'warning');
 

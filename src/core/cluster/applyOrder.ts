@@ -1,3 +1,4 @@
+import { pushTo } from '../multimap';
 /**
  * The order resources are applied in: what others depend on first (a namespace before what lives
  * in it, a CRD before its custom resources, a ConfigMap before the pods that mount it, a
@@ -32,9 +33,7 @@ export function groupByTier<T>(items: readonly T[], tierOf: (item: T) => number,
   const map = new Map<number, T[]>();
   for (const item of items) {
     const t = tierOf(item);
-    const list = map.get(t);
-    if (list) list.push(item);
-    else map.set(t, [item]);
+    pushTo(map, t, item);
   }
   const tiers = [...map.keys()].sort((a, b) => (reverse ? b - a : a - b));
   return tiers.map((t) => map.get(t) as T[]);

@@ -13,6 +13,7 @@ import { BODY_LIMITS, type ClusterClient, type ClusterResponse } from './cluster
 import type { ApiPath } from './requestPath';
 import { runBounded } from './applyOrder';
 import { asObject, objectsAt, stringAt, type JsonObject } from './serverObject';
+import { pushTo } from '../multimap';
 
 export interface LiveTarget {
   apiVersion: string;
@@ -45,9 +46,7 @@ export async function readLiveObjects<T extends LiveTarget>(
   const byCollection = new Map<string, T[]>();
   for (const t of targets) {
     const key = `${t.apiVersion} ${t.kind} ${t.collection}`;
-    const group = byCollection.get(key);
-    if (group) group.push(t);
-    else byCollection.set(key, [t]);
+    pushTo(byCollection, key, t);
   }
   const gets: T[] = [];
   const lists: T[][] = [];

@@ -32,6 +32,7 @@ import {
   type NodeFacts,
   type Severity,
 } from './types';
+import { pushTo } from '../multimap';
 
 /**
  * Builds the topology graph from the resolved references of one analysis pass
@@ -178,9 +179,7 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
         const node = nodes.get(id);
         if (!node) continue;
         node.problems.push({ code: f.code, severity: f.severity, message: f.message });
-        const perResource = findingsOf.get(id);
-        if (perResource) perResource.push(f);
-        else findingsOf.set(id, [f]);
+        pushTo(findingsOf, id, f);
       }
     }
   }
@@ -279,9 +278,7 @@ export function buildGraph(input: GraphInput, options: GraphOptions = {}): Graph
       if (!targets) targetNodes.set(s.targets, (targets = fanTargets(s.targets, addResource)));
       if (!targets.positions.length) continue;
       const fan: Fan = { selection: s, targets, positions: targets.positions };
-      const list = fans.get(fromNode);
-      if (list) list.push(fan);
-      else fans.set(fromNode, [fan]);
+      pushTo(fans, fromNode, fan);
     }
     for (const ref of batch.references) drawReference(ref);
   }

@@ -1,5 +1,6 @@
 import type { GraphBundle, GraphEdge, GraphModel, GraphNode, NodeCategory } from './types';
 import { bundleEdges, restrictBundle } from './bundles';
+import { pushTo } from '../multimap';
 
 /** What the person chose to see. */
 export interface GraphFilter {
@@ -45,9 +46,7 @@ export function filterGraph(full: GraphModel, f: GraphFilter): FilteredGraph {
   const brokenFrom = new Map<string, string[]>();
   for (const e of full.edges) {
     if (!e.broken) continue;
-    const list = brokenFrom.get(e.to);
-    if (list) list.push(e.from);
-    else brokenFrom.set(e.to, [e.from]);
+    pushTo(brokenFrom, e.to, e.from);
   }
   const keep = new Set<string>();
   const configCounts = new Map<string, number>();

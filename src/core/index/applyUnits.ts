@@ -11,6 +11,7 @@ import {
   type PatchTarget,
 } from './kustomization';
 import { baseName, dirKey, isWithin, joinKey, pathKey, relativeKey } from './unitPaths';
+import { pushTo } from '../multimap';
 
 /**
  * Apply units: the sets of files that are applied together, so that duplicates and references
@@ -238,9 +239,7 @@ export function planUnits(input: PlanInput): UnitPlan {
       const file = fileOfKey.get(k);
       if (file !== undefined) {
         node.own.push(file);
-        const list = listedAsResource.get(file);
-        if (list) list.push(spec.dir);
-        else listedAsResource.set(file, [spec.dir]);
+        pushTo(listedAsResource, file, spec.dir);
         return;
       }
       node.incomplete.push(dirsWithFiles.has(k) ? `a folder without a kustomization (${ref})` : `a file that is not here (${ref})`);

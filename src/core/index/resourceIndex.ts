@@ -2,6 +2,7 @@ import type { Resource } from '../parse/manifestParser';
 import { effectiveNamespace, isClusterScoped, isWorkload } from '../model/kinds';
 import type { UnitKind } from './applyUnits';
 import type { AddedLabels, PatchTarget } from './kustomization';
+import { pushTo } from '../multimap';
 
 export interface UnitPatch {
   /** The patch's file. */
@@ -70,9 +71,9 @@ export class ResourceIndex {
       if (!r.kind) continue;
       const k = keysOf(r, r.kind, defaultNamespace, forcedNamespaces?.get(r.file));
       t.nsOf.set(r, k.ns);
-      push(t.byKindNs, k.kindNs, r);
-      if (k.nameKey !== undefined) push(t.byKey, k.nameKey, r);
-      if (k.workloadNs !== undefined) push(t.workloadsByNs, k.workloadNs, r);
+      pushTo(t.byKindNs, k.kindNs, r);
+      if (k.nameKey !== undefined) pushTo(t.byKey, k.nameKey, r);
+      if (k.workloadNs !== undefined) pushTo(t.workloadsByNs, k.workloadNs, r);
     }
   }
 
@@ -304,10 +305,4 @@ function sameEntries<V>(a: ReadonlyMap<string, V> | undefined, b: ReadonlyMap<st
 
 function key(kind: string, ns: string | undefined, name: string): string {
   return `${kind}/${ns ?? ''}/${name}`;
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
 }

@@ -1,6 +1,7 @@
 import type { Resource } from '../parse/manifestParser';
 import type { ResourceIndex } from '../index/resourceIndex';
 import { groupOf } from './kinds';
+import { pushTo } from '../multimap';
 
 /** Built-in kinds that moved API group: the old group addresses the same object. */
 const CANONICAL_GROUP: Record<string, string> = {
@@ -30,9 +31,7 @@ export function findDuplicates(index: ResourceIndex): Resource[][] {
     for (const x of same) {
       if (x.doc.parsed.hasSyntaxErrors) continue;
       const key = canonicalGroup(x);
-      const list = groups.get(key);
-      if (list) list.push(x);
-      else groups.set(key, [x]);
+      pushTo(groups, key, x);
     }
     for (const list of groups.values()) if (list.length > 1) out.push(list);
   }

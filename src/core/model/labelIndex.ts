@@ -4,6 +4,7 @@ import { podTemplateOf, selectorMatches, type PodTemplateView } from './kinds';
 import { memoByObject } from './memo';
 import { isLikelyTypo } from './nearNames';
 import type { LabelDifference, NearestWorkload } from './references';
+import { pushTo } from '../multimap';
 
 const labelIndexes = new WeakMap<ResourceIndex, LabelIndex>();
 
@@ -80,9 +81,7 @@ export class LabelIndex {
     for (const [k, v] of entries) {
       let values = keys.get(k);
       if (!values) keys.set(k, (values = new Map<string, Resource[]>()));
-      const list = values.get(v);
-      if (list) list.push(r);
-      else values.set(v, [r]);
+      pushTo(values, v, r);
     }
   }
 

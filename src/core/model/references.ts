@@ -10,6 +10,7 @@ import { hpaScales } from './hpaScales';
 import { ingressRoutes } from './ingressRoutes';
 import { addressContextToken, workloadCalls, workloadOutgoing } from './workloadRefs';
 import { findDuplicates } from './duplicates';
+import { pushTo } from '../multimap';
 
 export { LabelIndex } from './labelIndex';
 export { containerPortsOf, longRunningContainers, mapServicePort, type ContainerPortView, type PortMapping } from './podPorts';
@@ -258,8 +259,8 @@ export function computeReferences(index: ResourceIndex): References {
     fromMap = new Map();
     toMap = new Map();
     for (const ref of allOf()) {
-      push(fromMap, ref.from, ref);
-      if (ref.target) push(toMap, ref.target, ref);
+      pushTo(fromMap, ref.from, ref);
+      if (ref.target) pushTo(toMap, ref.target, ref);
     }
   };
   return {
@@ -286,10 +287,4 @@ export function computeReferences(index: ResourceIndex): References {
     labels,
     resolver,
   };
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
 }

@@ -3,6 +3,7 @@ import type { Resource } from '../parse/manifestParser';
 import type { ResourceIndex } from '../index/resourceIndex';
 import { asArray, asRecord, getPath } from './kinds';
 import { nearestName } from './nearNames';
+import { pushTo } from '../multimap';
 
 /**
  * Service DNS addresses inside free text (env values, args, command strings), and their
@@ -459,9 +460,7 @@ export class NameLookup {
       names = new Map();
       for (const r of this.index.ofKind(kind)) {
         if (!r.name) continue;
-        const list = names.get(r.name);
-        if (list) list.push(r);
-        else names.set(r.name, [r]);
+        pushTo(names, r.name, r);
       }
       this.byKind.set(kind, names);
     }

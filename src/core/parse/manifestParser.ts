@@ -8,6 +8,7 @@ import { KUBECTL_YAML_OPTIONS } from './goYamlSchema';
 import { adoptSpans, parseBlockObject, spansOfObject, type Spans } from './blockYaml';
 import { parseJsonObject } from './jsonDocument';
 import { errorText } from '../errorText';
+import { pushTo } from '../multimap';
 
 /** Limits that turn hostile input into a finding instead of a hang. */
 export interface ParseLimits {
@@ -189,9 +190,7 @@ export function parseManifestFile(
 function placedResources(parsed: ParsedFile): Map<PlacedDocument, Resource[]> {
   const out = new Map<PlacedDocument, Resource[]>();
   for (const r of parsed.resources) {
-    const list = out.get(r.doc);
-    if (list) list.push(r);
-    else out.set(r.doc, [r]);
+    pushTo(out, r.doc, r);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { pushTo } from '../multimap';
 
 /**
  * The committed schemas/ directory (written by scripts/generate-schemas.mjs), loaded lazily:
@@ -185,9 +186,7 @@ export class Release {
       const map = new Map<string, string[]>();
       for (const [apiVersion, kinds] of Object.entries(this.manifest.kinds)) {
         for (const k of Object.keys(kinds)) {
-          const list = map.get(k);
-          if (list) list.push(apiVersion);
-          else map.set(k, [apiVersion]);
+          pushTo(map, k, apiVersion);
         }
       }
       this.byKindCache = map;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { Finding, Severity } from '../../core/findings';
 import { toVsRange } from '../diagnosticsPublisher';
+import { pushTo } from '../../core/multimap';
 
 export const APPLY_DIAGNOSTICS = 'kube-topology-apply';
 
@@ -26,9 +27,7 @@ export class ApplyDiagnostics implements vscode.Disposable {
       const d = new vscode.Diagnostic(toVsRange(f.range), f.message, SEVERITY[f.severity]);
       d.source = APPLY_DIAGNOSTICS;
       d.code = f.code;
-      const list = byFile.get(f.file);
-      if (list) list.push(d);
-      else byFile.set(f.file, [d]);
+      pushTo(byFile, f.file, d);
     }
     for (const [file, list] of byFile) this.collection.set(toUri(file), list);
     return findings.length;

@@ -22,6 +22,7 @@ import {
   type LayoutMemory,
   type Point,
 } from './types';
+import { pushTo } from '../../multimap';
 
 /**
  * The one layout every view uses (webview, `graph --output svg|html`): namespaces stacked top to
@@ -627,9 +628,7 @@ class SpatialGrid {
 
   add(b: Box): void {
     for (const key of this.keys(b)) {
-      const list = this.cells.get(key);
-      if (list) list.push(b);
-      else this.cells.set(key, [b]);
+      pushTo(this.cells, key, b);
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Point } from './types';
+import { pushTo } from '../../multimap';
 
 /**
  * Orthogonal edge routes for a left-to-right layered layout whose node positions are known (dagre
@@ -87,8 +88,8 @@ export function routeOrthogonal(nodes: readonly RouterNode[], edges: readonly Ro
   for (const p of plans) {
     if (!p.forward) continue;
     // A bundle's lines all meet the junction at its middle (their other end spreads as usual).
-    if (p.edge.bundle?.side !== 'out') push(outgoing, p.edge.from, p);
-    if (p.edge.bundle?.side !== 'in') push(incoming, p.edge.to, p);
+    if (p.edge.bundle?.side !== 'out') pushTo(outgoing, p.edge.from, p);
+    if (p.edge.bundle?.side !== 'in') pushTo(incoming, p.edge.to, p);
   }
   const spread = (list: Plan[], node: RouterNode, index: (p: Plan) => number, neighbour: (p: Plan) => number) => {
     list.sort((p, q) => neighbour(p) - neighbour(q) || (p.edge.id < q.edge.id ? -1 : 1));
@@ -134,7 +135,7 @@ export function routeOrthogonal(nodes: readonly RouterNode[], edges: readonly Ro
       const run = { plan: p, step: s, lo: Math.min(y1, y2), hi: Math.max(y1, y2), track: 0 };
       const b = p.edge.bundle;
       if (!b) {
-        push(perChannel, p.cols[s], run);
+        pushTo(perChannel, p.cols[s], run);
         continue;
       }
       const key = `${p.cols[s]}\u0000${b.side}\u0000${b.id}`;
@@ -144,7 +145,7 @@ export function routeOrthogonal(nodes: readonly RouterNode[], edges: readonly Ro
         trunk.hi = Math.max(trunk.hi, run.hi);
       } else {
         trunks.set(key, run);
-        push(perChannel, p.cols[s], run);
+        pushTo(perChannel, p.cols[s], run);
       }
       sharing.set(`${p.edge.id}#${s}`, trunks.get(key)!);
     }
@@ -269,10 +270,4 @@ function simplify(pts: Point[]): Point[] {
 
 function round(v: number): number {
   return Math.round(v * 10) / 10;
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const list = m.get(k);
-  if (list) list.push(v);
-  else m.set(k, [v]);
 }

@@ -5,6 +5,7 @@ import { bundleCaption, bundlePairs, thousands } from '../bundles';
 import { iconPath } from './icons';
 import { fitText, textWidth } from '../text';
 import { LABEL_FONT, labelText } from '../layout/layout';
+import { pushTo } from '../../multimap';
 
 /**
  * The drawing as a small tree of SVG elements, built once from a graph and its layout. The webview
@@ -340,9 +341,7 @@ export function graphScene(graph: GraphModel, layout: GraphLayout, options: Scen
   const perNs = new Map<string, GraphNode[]>();
   for (const n of graph.nodes) {
     if (!layout.nodes[n.id]) continue;
-    const list = perNs.get(n.namespace);
-    if (list) list.push(n);
-    else perNs.set(n.namespace, [n]);
+    pushTo(perNs, n.namespace, n);
   }
   const groups = layout.groups.map((g) => groupScene(g, perNs.get(g.namespace) ?? []));
   const edges: SceneElement[] = [];

@@ -1,6 +1,7 @@
 import type { GraphBundle, GraphEdge, GraphModel, GraphNode } from '../types';
 import { EDGE_LABELS } from '../types';
 import { bundlePairs, thousands } from '../bundles';
+import { pushTo } from '../../multimap';
 
 /** Graphviz DOT and Mermaid renderings of the graph (text; laid out by those tools). */
 
@@ -33,9 +34,7 @@ function nodeTitle(n: GraphNode): string {
 function byNamespace(graph: GraphModel): Map<string, GraphNode[]> {
   const out = new Map<string, GraphNode[]>();
   for (const n of graph.nodes) {
-    const list = out.get(n.namespace);
-    if (list) list.push(n);
-    else out.set(n.namespace, [n]);
+    pushTo(out, n.namespace, n);
   }
   return new Map([...out].sort(([a], [b]) => (a === b ? 0 : a === '' ? 1 : b === '' ? -1 : a < b ? -1 : 1)));
 }
@@ -47,9 +46,7 @@ function bundlesByNamespace(graph: GraphModel): Map<string, GraphBundle[]> {
   const ns = new Map(graph.nodes.map((n) => [n.id, n.namespace]));
   for (const b of graph.bundles) {
     const key = ns.get(b.from[0]) ?? '';
-    const list = out.get(key);
-    if (list) list.push(b);
-    else out.set(key, [b]);
+    pushTo(out, key, b);
   }
   return out;
 }
