@@ -661,11 +661,20 @@ export function blockPairSpan(root: object, path: readonly (string | number)[]):
   const at = walk(root, path);
   if (!at) return undefined;
   const { key, start, end, kind, collection } = at;
-  if (kind === SCALAR) return [key ? key[0] : start, end];
-  if (kind !== COLLECTION || !collection) return undefined;
-  const from = key ? key[0] : collection.start;
-  const to = collection.valueEnd;
-  return from !== undefined && to !== undefined && to >= 0 ? [from, to] : undefined;
+  const from = key ? key[0] : kind === SCALAR ? start : collection?.start;
+  const to = valueEndOf(kind, end, collection);
+  return from !== undefined && to !== undefined ? [from, to] : undefined;
+}
+
+/**
+ * Where a value's text ends as the tree gives it (`range[1]`), from its span: a scalar's end, a
+ * collection's `valueEnd`; undefined when only the tree knows (an empty value, a block scalar,
+ * `[]`/`{}`, a collection with comments after it).
+ */
+function valueEndOf(kind: number, end: number, collection: Spans | undefined): number | undefined {
+  if (kind === SCALAR) return end;
+  const to = kind === COLLECTION ? collection?.valueEnd : undefined;
+  return to !== undefined && to >= 0 ? to : undefined;
 }
 
 /**
@@ -685,9 +694,13 @@ export function blockMapAppendPoint(root: object, path: readonly (string | numbe
   }
   if (!map?.keys?.length || map.flow) return undefined;
   const last = 6 * (map.keys.length - 1);
-  const [valueEnd, kind, id] = [map.pos[last + 3], map.pos[last + 4], map.pos[last + 5]];
-  const end = kind === SCALAR ? valueEnd : kind === COLLECTION && id >= 0 ? all[id].valueEnd : undefined;
-  return end !== undefined && end >= 0 ? { firstKey: map.pos[0], end } : undefined;
+  const end = valueEndOf(map.pos[last + 4], map.pos[last + 3], collectionAt(all, map.pos[last + 5]));
+  return end !== undefined ? { firstKey: map.pos[0], end } : undefined;
+}
+
+/** The spans of collection number `id` (-1: a value that is no collection, or `[]`/`{}`). */
+function collectionAt(all: readonly Spans[], id: number): Spans | undefined {
+  return id >= 0 ? all[id] : undefined;
 }
 
 /**
@@ -701,9 +714,7 @@ export function blockFirstNestedKeys(root: object): { parentKey: number; childKe
   if (!all || !top?.keys) return undefined;
   const out: { parentKey: number; childKey: number }[] = [];
   for (let i = 0; i < top.keys.length; i++) {
-    const kind = top.pos[6 * i + 4];
-    const id = top.pos[6 * i + 5];
-    const child = kind === COLLECTION && id >= 0 ? all[id] : undefined;
+    const child = top.pos[6 * i + 4] === COLLECTION ? collectionAt(all, top.pos[6 * i + 5]) : undefined;
     if (child?.keys?.length && !child.flow) out.push({ parentKey: top.pos[6 * i], childKey: child.pos[0] });
   }
   return out;
@@ -719,11 +730,11 @@ export function blockPairPlace(root: object, path: readonly (string | number)[])
   const all = spansOf.get(root);
   if (!all || !path.length || typeof path[path.length - 1] !== 'string') return undefined;
   const parent = path.length === 1 ? all[0] : walk(root, path.slice(0, -1))?.collection;
-  const at = walk(root, path);
-  if (!parent?.keys || !at?.key) return undefined;
-  const end = at.kind === SCALAR ? at.end : at.kind === COLLECTION ? at.collection?.valueEnd : undefined;
-  if (end === undefined || end < 0) return undefined;
-  return { keyStart: at.key[0], end, blockSiblings: parent.flow ? 0 : parent.keys.length };
+  const i = parent?.keys ? parent.keys.indexOf(path[path.length - 1] as string) : -1;
+  if (!parent?.keys || i === -1) return undefined;
+  const p = parent.pos;
+  const end = valueEndOf(p[6 * i + 4], p[6 * i + 3], collectionAt(all, p[6 * i + 5]));
+  return end !== undefined ? { keyStart: p[6 * i], end, blockSiblings: parent.flow ? 0 : parent.keys.length } : undefined;
 }
 
 /** Whether `path` exists in a taken document (a null value counts); undefined when the reader did not take it. */
@@ -759,5 +770,5 @@ function walk(
       [start, end, kind, at] = [p[4 * seg], p[4 * seg + 1], p[4 * seg + 2], p[4 * seg + 3]];
     }
   }
-  return { key, start, end, kind, collection: at >= 0 ? all[at] : undefined };
+  return { key, start, end, kind, collection: collectionAt(all, at) };
 }
