@@ -74,12 +74,12 @@ function resolvePlain(source: string): unknown {
 export interface Spans {
   keys?: string[];
   pos: number[];
-  /** Where the collection's YAML node starts (its first key or `-`). */
+  /** Where the collection's YAML node starts (its first key or `-`; a flow one's `{` or `[`). */
   start?: number;
   /**
    * Where the YAML node's value ends (`range[1]`: the start of the line after its last line with
-   * content), or -1 when its last value is empty (the tree ends it before the line break) or
-   * comments follow it.
+   * content, after a flow one's closing bracket), or -1 when its last value is empty (the tree
+   * ends it before the line break) or comments follow it.
    */
   valueEnd?: number;
   /** A flow collection (`{…}`, `[…]`). */
