@@ -3,6 +3,7 @@ import { effectiveNamespace, isClusterScoped, isWorkload } from '../model/kinds'
 import type { UnitKind } from './applyUnits';
 import type { AddedLabels, PatchTarget } from './kustomization';
 import { pushTo } from '../multimap';
+import { nearestName } from '../model/nearNames';
 
 export interface UnitPatch {
   /** The patch's file. */
@@ -55,6 +56,12 @@ export class ResourceIndex {
    * a keystroke that replaced a few resources touches a few entries here, not whole tables.
    */
   private readonly changed?: Tables;
+  /**
+   * "Did you mean" answers by kind/namespace and name, as a place in the kind's list (-1: none).
+   * Later passes share it: they keep every name and every list's order (they only swap in
+   * resources with the same keys), so the place still holds the same name.
+   */
+  private readonly nearestPlaces = new Map<string, Map<string, number>>();
 
   constructor(
     resources: readonly Resource[],
@@ -187,6 +194,15 @@ export class ResourceIndex {
     return Object.assign(shared, this, { unit, forcedNamespaces, addedLabels });
   }
 
+  /** The same default namespace, and the same namespaces and labels kustomize writes into each file. */
+  sameSettings(other: ResourceIndex): boolean {
+    return (
+      this.defaultNamespace === other.defaultNamespace &&
+      sameEntries(this.forcedNamespaces, other.forcedNamespaces) &&
+      sameEntries(this.addedLabels, other.addedLabels)
+    );
+  }
+
   /** Labels kustomize adds to `r`'s selectors and pod template, when it adds any. */
   labelsAddedTo(r: Resource): AddedLabels | undefined {
     return this.addedLabels?.get(r.file);
@@ -213,6 +229,21 @@ export class ResourceIndex {
     const out: Resource[] = [];
     for (const [k, list] of this.base.byKindNs) if (k.startsWith(`${kind}/`)) out.push(...(this.changed?.byKindNs.get(k) ?? list));
     return out;
+  }
+
+  /** The resource of this kind in `namespace` whose name `name` most likely meant (nearNames.ts). */
+  nearest(kind: string, namespace: string, name: string): Resource | undefined {
+    const kindNs = `${kind}/${namespace}`;
+    const candidates = this.list('byKindNs', kindNs) ?? [];
+    let places = this.nearestPlaces.get(kindNs);
+    if (!places) this.nearestPlaces.set(kindNs, (places = new Map<string, number>()));
+    let place = places.get(name);
+    if (place === undefined) {
+      const found = nearestName(name, candidates, (r) => r.name);
+      place = found ? candidates.indexOf(found) : -1;
+      places.set(name, place);
+    }
+    return place === -1 ? undefined : candidates[place];
   }
 
   workloads(namespace: string): Resource[] {

@@ -17,6 +17,7 @@ import {
 } from '../parse/manifestParser';
 import { localRangeOf, rangeOf } from '../parse/locate';
 import { refOf, getPath } from '../model/kinds';
+import { followReferences } from '../model/references';
 import { ResourceIndex, type UnitPatch } from './resourceIndex';
 import { PROJECT_CONFIG_FILE, planUnits, type ApplyUnit, type DeclaredUnit, type FileContext, type UnitPlan } from './applyUnits';
 import { isKustomizationFile, type AddedLabels } from './kustomization';
@@ -122,6 +123,8 @@ export class WorkspaceIndex {
   private planned?: { version: number; plan: UnitPlan };
   /** The scope's index of the last pass. */
   private scope?: ResourceIndex;
+  /** Each unit's index of the last pass, by unit name: a keystroke's references reuse its unchanged ones. */
+  private unitIndexes = new Map<string, ResourceIndex>();
   /** Finding lists of the pass in progress that got findings after their file's sorted own ones. */
   private readonly unsorted = new Set<Finding[]>();
 
@@ -337,12 +340,18 @@ export class WorkspaceIndex {
     const scope = this.scope
       ? this.scope.next(resources, this.options.defaultNamespace, homeNamespaces, homeLabels)
       : new ResourceIndex(resources, this.options.defaultNamespace, undefined, homeNamespaces, homeLabels);
+    followReferences(scope, this.scope);
     this.scope = scope;
     const units: UnitAnalysis[] = [];
+    const unitIndexes = new Map<string, ResourceIndex>();
     for (const unit of plan.units) {
       const analysed = this.analyzeUnit(unit, plan, scope, byFile);
-      if (analysed) units.push(analysed);
+      if (analysed) {
+        units.push(analysed);
+        unitIndexes.set(unit.name, analysed.index);
+      }
     }
+    this.unitIndexes = unitIndexes;
     // Each file's own list is kept sorted; only lists a unit (or the note above) added to are sorted again.
     for (const list of this.unsorted) list.sort(compareFindings);
     this.unsorted.clear();
@@ -402,6 +411,7 @@ export class WorkspaceIndex {
       unit.namespaceOf,
       unit.labelsOf,
     );
+    followReferences(index, this.unitIndexes.get(unit.name));
     const home = new Set([...ownFiles, ...patchFiles]);
     const options = this.options;
     const ctx: IndexCheckContext = {

@@ -5,6 +5,7 @@ import { SCALABLE_KINDS, WORKLOAD_KINDS, asArray, asRecord, getPath, groupOf } f
 import { memoByObject } from './memo';
 import type { NameLookup } from './serviceAddress';
 import { findOutside, missingProblem } from './unitLookup';
+import { lookupKey } from './referenceCarry';
 import type { ReferenceProblem, ResourceMetric, ScalesReference } from './references';
 
 /** HorizontalPodAutoscaler → the workload it scales, with its range and metrics. */
@@ -84,7 +85,8 @@ const scaleOutgoingOf = memoByObject((hpa: Resource): ScaleOutgoing | undefined 
 
 const SCALE_TARGET_PATH: PathSegment[] = ['spec', 'scaleTargetRef'];
 
-export function hpaScales(hpa: Resource, index: ResourceIndex, names: NameLookup, out: ScalesReference[]): void {
+/** `deps` gets the keys of the lookups (referenceCarry.ts). */
+export function hpaScales(hpa: Resource, index: ResourceIndex, names: NameLookup, out: ScalesReference[], deps: string[]): void {
   const plan = scaleOutgoingOf(hpa);
   if (!plan) return;
   const base: ScalesReference = {
@@ -102,6 +104,7 @@ export function hpaScales(hpa: Resource, index: ResourceIndex, names: NameLookup
   const name = plan.scaleTargetRef.name;
   if (!lookupKind || !name) return;
   const ns = index.namespaceOf(hpa) ?? '';
+  deps.push(lookupKey.name(lookupKind, ns, name));
   if (plan.custom) {
     const found = index.first(lookupKind, ns, name);
     if (found) base.target = found;
@@ -121,12 +124,12 @@ export function hpaScales(hpa: Resource, index: ResourceIndex, names: NameLookup
   }
   // A wrong kind is the problem to fix first; an old apiVersion of the right group gives way to a missing target.
   if (base.problem && !(base.problem.reason === 'kind-invalid' && base.problem.detail === 'api-version')) return;
-  const elsewhere = names.anyNamespace(lookupKind, name);
+  const elsewhere = names.anyNamespace(lookupKind, name, deps);
   if (elsewhere.length) {
     base.problem = { reason: 'other-namespace', candidates: elsewhere };
     return;
   }
-  base.problem = missingProblem(index, names.nearest(lookupKind, ns, name));
+  base.problem = missingProblem(index, names.nearest(lookupKind, ns, name, deps));
 }
 
 function hpaMetrics(hpa: Resource): ResourceMetric[] {

@@ -6,6 +6,7 @@ import { memoByObject } from './memo';
 import { cachedServicePortsOf, serviceType, toPortNumber, type NameLookup } from './serviceAddress';
 import type { RoutesReference } from './references';
 import { findOutside, missingProblem } from './unitLookup';
+import { lookupKey } from './referenceCarry';
 
 /** Ingress → the Service port each rule path (or the default backend) sends traffic to. */
 
@@ -55,7 +56,8 @@ const backendsOf = memoByObject((ing: Resource): BackendOutgoing[] => {
   return out;
 });
 
-export function ingressRoutes(ing: Resource, index: ResourceIndex, names: NameLookup, out: RoutesReference[]): void {
+/** `deps` gets the keys of the lookups (referenceCarry.ts). */
+export function ingressRoutes(ing: Resource, index: ResourceIndex, names: NameLookup, out: RoutesReference[], deps: string[]): void {
   const backends = backendsOf(ing);
   if (!backends.length) return;
   const ns = index.namespaceOf(ing) ?? '';
@@ -63,6 +65,7 @@ export function ingressRoutes(ing: Resource, index: ResourceIndex, names: NameLo
     const { serviceName, port } = backend;
     const ref: RoutesReference = { type: 'routes', from: ing, ...backend };
     out.push(ref);
+    deps.push(lookupKey.name('Service', ns, serviceName));
     const target = index.first('Service', ns, serviceName);
     if (!target) {
       const there = findOutside(index, 'Service', ns, serviceName);
@@ -71,8 +74,10 @@ export function ingressRoutes(ing: Resource, index: ResourceIndex, names: NameLo
         ref.outside = true;
         continue;
       }
-      const elsewhere = names.anyNamespace('Service', serviceName);
-      ref.problem = elsewhere.length ? { reason: 'other-namespace', candidates: elsewhere } : missingProblem(index, names.nearest('Service', ns, serviceName));
+      const elsewhere = names.anyNamespace('Service', serviceName, deps);
+      ref.problem = elsewhere.length
+        ? { reason: 'other-namespace', candidates: elsewhere }
+        : missingProblem(index, names.nearest('Service', ns, serviceName, deps));
       continue;
     }
     ref.target = target;

@@ -47,6 +47,28 @@ function controllerLabels(r: Resource, t: PodTemplateView): Map<string, string[]
   return out;
 }
 
+/** The labels a workload's pods carry under an index: the template's, what kustomize adds, and the controller's. */
+export interface PodLabels {
+  template: PodTemplateView;
+  /** Template labels with kustomize's added ones. */
+  labels: Record<string, string>;
+  /** Controller labels (several values for a StatefulSet's per-pod labels). */
+  implied: Map<string, string[]>;
+  /** Every key and value a selector can match: `labels`, then each implied value. */
+  entries: [string, string][];
+}
+
+export function podLabelsOf(index: ResourceIndex, r: Resource): PodLabels | undefined {
+  const template = templateOf(r);
+  if (!template) return undefined;
+  const added = index.labelsAddedTo(r)?.template;
+  const labels = added ? { ...template.labels, ...added } : template.labels;
+  const entries: [string, string][] = Object.entries(labels);
+  const implied = controllerLabels(r, template);
+  for (const [k, vs] of implied) for (const v of vs) entries.push([k, v]);
+  return { template, labels, implied, entries };
+}
+
 /** Pod templates of all workloads, indexed by namespace → label key → value (template and controller labels). */
 export class LabelIndex {
   private readonly byNs = new Map<string, Map<string, Map<string, Resource[]>>>();
@@ -64,21 +86,14 @@ export class LabelIndex {
   }
 
   private add(ns: string, r: Resource): void {
-    const t = templateOf(r);
-    if (!t) return;
-    this.templates.set(r, t);
-    const added = this.index.labelsAddedTo(r)?.template;
-    const labels = added ? { ...t.labels, ...added } : t.labels;
-    this.podLabels.set(r, labels);
+    const pod = podLabelsOf(this.index, r);
+    if (!pod) return;
+    this.templates.set(r, pod.template);
+    this.podLabels.set(r, pod.labels);
+    if (pod.implied.size) this.implied.set(r, pod.implied);
     let keys = this.byNs.get(ns);
     if (!keys) this.byNs.set(ns, (keys = new Map<string, Map<string, Resource[]>>()));
-    const entries: [string, string][] = Object.entries(labels);
-    const implied = controllerLabels(r, t);
-    if (implied.size) {
-      this.implied.set(r, implied);
-      for (const [k, vs] of implied) for (const v of vs) entries.push([k, v]);
-    }
-    for (const [k, v] of entries) {
+    for (const [k, v] of pod.entries) {
       let values = keys.get(k);
       if (!values) keys.set(k, (values = new Map<string, Resource[]>()));
       pushTo(values, v, r);

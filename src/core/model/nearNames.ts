@@ -3,28 +3,39 @@
  * "did you mean": field names and kinds (schema), object names and label values (references).
  */
 
+/** Rows of {@link editDistance}, reused: a "did you mean" over thousands of names allocates nothing per name. */
+let rows = new Int32Array(3 * 64);
+
 /** Optimal string alignment distance (Levenshtein plus adjacent transpositions), giving up (max + 1) beyond `max`. */
 export function editDistance(a: string, b: string, max = Infinity): number {
   if (a === b) return 0;
   if (Math.abs(a.length - b.length) > max) return max + 1;
   const m = b.length;
-  let prev2 = new Array<number>(m + 1).fill(0);
-  let prev = Array.from({ length: m + 1 }, (_, j) => j);
-  let cur = new Array<number>(m + 1).fill(0);
+  const width = m + 1;
+  if (rows.length < 3 * width) rows = new Int32Array(3 * width * 2);
+  // Three rows of one buffer: the one before the previous (for transpositions), the previous, the current.
+  let prev2 = 0;
+  let prev = width;
+  let cur = 2 * width;
+  for (let j = 0; j <= m; j++) rows[prev + j] = j;
   for (let i = 1; i <= a.length; i++) {
-    cur[0] = i;
+    rows[cur] = i;
     let rowMin = i;
+    const ai = a.charCodeAt(i - 1);
     for (let j = 1; j <= m; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2] + 1);
-      cur[j] = v;
+      const bj = b.charCodeAt(j - 1);
+      let v = Math.min(rows[prev + j] + 1, rows[cur + j - 1] + 1, rows[prev + j - 1] + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) v = Math.min(v, rows[prev2 + j - 2] + 1);
+      rows[cur + j] = v;
       if (v < rowMin) rowMin = v;
     }
     if (rowMin > max) return max + 1;
-    [prev2, prev, cur] = [prev, cur, prev2];
+    const t = prev2;
+    prev2 = prev;
+    prev = cur;
+    cur = t;
   }
-  return prev[m];
+  return rows[prev + m];
 }
 
 /**
@@ -39,7 +50,28 @@ export function typoBound(a: string, b: string): number {
 
 /** Names that differ only in their digits are siblings (`worker-1`, `worker-2`; `api-v1`, `api-v2`), not typos. */
 export function differOnlyInDigits(a: string, b: string): boolean {
-  return a !== b && a.replace(/[0-9]+/g, '#') === b.replace(/[0-9]+/g, '#');
+  if (a === b) return false;
+  // Compared as tokens, each run of digits one token that equals any other run (and a literal `#`),
+  // without building the two masked strings: this runs once per candidate of every "did you mean".
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(j);
+    const xDigits = isDigit(x);
+    const yDigits = isDigit(y);
+    if (xDigits) while (i < a.length && isDigit(a.charCodeAt(i))) i++;
+    else i++;
+    if (yDigits) while (j < b.length && isDigit(b.charCodeAt(j))) j++;
+    else j++;
+    if ((xDigits ? HASH : x) !== (yDigits ? HASH : y)) return false;
+  }
+  return i === a.length && j === b.length;
+}
+
+const HASH = 0x23;
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
 }
 
 /** Whether `candidate` is likely what `name` was meant to be. */

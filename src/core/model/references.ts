@@ -5,7 +5,8 @@ import { isWorkload, type ContainerView } from './kinds';
 import { ServiceAddressResolver, type ServiceAddress, type ServicePortView } from './serviceAddress';
 import { labelsOf, type LabelIndex } from './labelIndex';
 import type { PortMapping } from './podPorts';
-import { SelectionPass, selectsReferences, type ServiceSelection } from './serviceSelects';
+import { SelectionPass, selectsReferences, type SelectorAnswers, type ServiceSelection } from './serviceSelects';
+import { changedLookups, touches } from './referenceCarry';
 import { hpaScales } from './hpaScales';
 import { ingressRoutes } from './ingressRoutes';
 import { addressContextToken, workloadCalls, workloadOutgoing } from './workloadRefs';
@@ -196,6 +197,30 @@ export interface References {
 
 const memo = new WeakMap<ResourceIndex, References>();
 
+/** The references written in one resource (not a Service's selection), and the lookups they read. */
+interface Written {
+  deps: string[];
+  scales?: ScalesReference[];
+  routes?: RoutesReference[];
+  calls?: CallsReference[];
+  uses?: UsesReference[];
+}
+
+/** What a pass leaves for the next pass over the same unit. */
+interface PassState {
+  index: ResourceIndex;
+  written: Map<Resource, Written>;
+  answers: SelectorAnswers;
+  /** The namespaces with objects: an address into one without any is not judged. */
+  populated: string;
+  /** The Service names and namespaces addresses were found under (workloadRefs.ts). */
+  addressToken: object;
+}
+
+const passStates = new WeakMap<References, PassState>();
+/** The index of the pass before, for an index whose references are not computed yet. */
+const predecessors = new WeakMap<ResourceIndex, ResourceIndex>();
+
 /** The references of one analysis pass, computed on first use and shared by every check and the graph. */
 export function referencesOf(index: ResourceIndex): References {
   let refs = memo.get(index);
@@ -206,39 +231,79 @@ export function referencesOf(index: ResourceIndex): References {
   return refs;
 }
 
+/**
+ * `next` is the same unit's index one pass after `previous`: its references may reuse the ones
+ * of `previous` that read nothing that changed (referenceCarry.ts). Only an index whose references
+ * were computed is remembered, so no chain of passes is kept alive.
+ */
+export function followReferences(next: ResourceIndex, previous: ResourceIndex | undefined): void {
+  if (previous && previous !== next && memo.has(previous)) predecessors.set(next, previous);
+}
+
 export function computeReferences(index: ResourceIndex): References {
   const labels = labelsOf(index);
   const resolver = new ServiceAddressResolver(index);
   const addressToken = addressContextToken(resolver);
+  const populated = [...resolver.populated].join('\n');
+  const previousIndex = predecessors.get(index);
+  predecessors.delete(index);
+  const previousRefs = previousIndex && memo.get(previousIndex);
+  const previous = previousRefs && passStates.get(previousRefs);
+  const changed = previous && previousIndex ? changedLookups(previousIndex, index) : undefined;
+  const reuse = changed && previous && previous.index !== index ? previous : undefined;
   const selections: ServiceSelection[] = [];
-  const selectionPass = new SelectionPass(index, labels);
+  const selectionPass = new SelectionPass(index, labels, changed && previous ? { answers: previous.answers, changed } : undefined);
   const scales: ScalesReference[] = [];
   const routes: RoutesReference[] = [];
   const calls: CallsReference[] = [];
   const uses: UsesReference[] = [];
+  const written = new Map<Resource, Written>();
+  // Which addresses a workload's strings hold depends on every Service name and namespace, and how
+  // they resolve on which namespaces have objects: a workload's calls are reused only under the same.
+  const addressesMayDiffer = !reuse || reuse.addressToken !== addressToken || reuse.populated !== populated;
 
   // What each resource points at is read from its object once (cached with the parsed document);
-  // per pass only the lookups against this index run.
+  // per pass only the lookups against this index run, and on a keystroke only those whose
+  // entries changed (the rest is taken from the pass before).
   for (const r of index.all) {
-    switch (r.kind) {
-      case 'Service':
-        {
-          const s = selectionPass.select(r);
-          if (s) selections.push(s);
-        }
-        break;
-      case 'HorizontalPodAutoscaler':
-        hpaScales(r, index, resolver.names, scales);
-        break;
-      case 'Ingress':
-        ingressRoutes(r, index, resolver.names, routes);
-        break;
-      default:
-        if (isWorkload(r)) {
-          const out = workloadOutgoing(r);
-          if (out) workloadCalls(r, out, addressToken, index, resolver, calls, uses);
-        }
+    if (r.kind === 'Service') {
+      const s = selectionPass.select(r);
+      if (s) selections.push(s);
+      continue;
     }
+    const hpa = r.kind === 'HorizontalPodAutoscaler';
+    const ingress = !hpa && r.kind === 'Ingress';
+    const workload = !hpa && !ingress && isWorkload(r);
+    if (!hpa && !ingress && !workload) continue;
+    const before = reuse?.written.get(r);
+    if (before && !(workload && addressesMayDiffer) && !touches(before.deps, changed!)) {
+      written.set(r, before);
+      if (before.scales) scales.push(...before.scales);
+      if (before.routes) routes.push(...before.routes);
+      if (before.calls) calls.push(...before.calls);
+      if (before.uses) uses.push(...before.uses);
+      continue;
+    }
+    const w: Written = { deps: [] };
+    if (hpa) {
+      const at = scales.length;
+      hpaScales(r, index, resolver.names, scales, w.deps);
+      if (scales.length > at) w.scales = scales.slice(at);
+    } else if (ingress) {
+      const at = routes.length;
+      ingressRoutes(r, index, resolver.names, routes, w.deps);
+      if (routes.length > at) w.routes = routes.slice(at);
+    } else {
+      const out = workloadOutgoing(r);
+      if (out) {
+        const c = calls.length;
+        const u = uses.length;
+        workloadCalls(r, out, addressToken, index, resolver, calls, uses, w.deps);
+        if (calls.length > c) w.calls = calls.slice(c);
+        if (uses.length > u) w.uses = uses.slice(u);
+      }
+    }
+    written.set(r, w);
   }
 
   const duplicates = findDuplicates(index);
@@ -263,7 +328,7 @@ export function computeReferences(index: ResourceIndex): References {
       if (ref.target) pushTo(toMap, ref.target, ref);
     }
   };
-  return {
+  const refs: References = {
     selections,
     get selects() {
       return selectsOf();
@@ -287,4 +352,6 @@ export function computeReferences(index: ResourceIndex): References {
     labels,
     resolver,
   };
+  passStates.set(refs, { index, written, answers: selectionPass.settle(), populated, addressToken });
+  return refs;
 }

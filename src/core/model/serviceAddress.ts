@@ -2,8 +2,8 @@ import type { PathSegment } from '../parse/locate';
 import type { Resource } from '../parse/manifestParser';
 import type { ResourceIndex } from '../index/resourceIndex';
 import { asArray, asRecord, getPath } from './kinds';
-import { nearestName } from './nearNames';
 import { pushTo } from '../multimap';
+import { lookupKey } from './referenceCarry';
 
 /**
  * Service DNS addresses inside free text (env values, args, command strings), and their
@@ -449,12 +449,12 @@ export function isHeadless(service: { object: Record<string, unknown> }): boolea
  */
 export class NameLookup {
   private readonly byKind = new Map<string, Map<string, Resource[]>>();
-  private readonly nearestCache = new Map<string, Resource | undefined>();
 
   constructor(readonly index: ResourceIndex) {}
 
-  /** Resources of this kind and name, in every namespace. */
-  anyNamespace(kind: string, name: string): Resource[] {
+  /** Resources of this kind and name, in every namespace. `deps` gets the lookup's key (referenceCarry.ts). */
+  anyNamespace(kind: string, name: string, deps?: string[]): Resource[] {
+    deps?.push(lookupKey.anyNamespace(kind, name));
     let names = this.byKind.get(kind);
     if (!names) {
       names = new Map();
@@ -468,12 +468,9 @@ export class NameLookup {
   }
 
   /** The resource of this kind in `namespace` whose name is the likely intended one. */
-  nearest(kind: string, namespace: string, name: string): Resource | undefined {
-    const key = `${kind}/${namespace}/${name}`;
-    if (this.nearestCache.has(key)) return this.nearestCache.get(key);
-    const found = nearestName(name, this.index.ofKind(kind, namespace), (r) => r.name);
-    this.nearestCache.set(key, found);
-    return found;
+  nearest(kind: string, namespace: string, name: string, deps?: string[]): Resource | undefined {
+    deps?.push(lookupKey.kindList(kind, namespace));
+    return this.index.nearest(kind, namespace, name);
   }
 }
 
@@ -497,7 +494,7 @@ export class ServiceAddressResolver {
   readonly serviceNames = new Set<string>();
   readonly namespaces = new Set<string>();
   /** Namespaces at least one resource of the workspace is in. */
-  private readonly populated = new Set<string>();
+  readonly populated = new Set<string>();
 
   readonly names: NameLookup;
 
@@ -524,9 +521,10 @@ export class ServiceAddressResolver {
     });
   }
 
-  /** Where `address`, used from a pod in `fromNamespace`, leads. */
-  resolve(address: ServiceAddress, fromNamespace: string): AddressResolution {
+  /** Where `address`, used from a pod in `fromNamespace`, leads. `deps` gets the keys of the lookups (referenceCarry.ts). */
+  resolve(address: ServiceAddress, fromNamespace: string, deps?: string[]): AddressResolution {
     const namespace = address.namespace ?? fromNamespace;
+    deps?.push(lookupKey.name('Service', namespace, address.name));
     // The API server's own Service exists in every cluster.
     if (address.name === 'kubernetes' && namespace === 'default' && !this.index.first('Service', namespace, address.name))
       return { status: 'out-of-scope', namespace };
@@ -546,10 +544,10 @@ export class ServiceAddressResolver {
       if (!ports.length) return { status: 'resolved', namespace, service };
       return { status: 'port-missing', namespace, service, port: wanted, ports };
     }
-    const elsewhere = this.names.anyNamespace('Service', address.name).filter((s) => this.index.namespaceOf(s) !== namespace);
+    const elsewhere = this.names.anyNamespace('Service', address.name, deps).filter((s) => this.index.namespaceOf(s) !== namespace);
     if (elsewhere.length) return { status: 'other-namespace', namespace, candidates: elsewhere };
     if (!this.hasAnything(namespace)) return { status: 'out-of-scope', namespace };
-    return { status: 'not-found', namespace, nearest: this.names.nearest('Service', namespace, address.name) };
+    return { status: 'not-found', namespace, nearest: this.names.nearest('Service', namespace, address.name, deps) };
   }
 
   private hasAnything(namespace: string): boolean {

@@ -7,6 +7,7 @@ import { serviceType } from './serviceAddress';
 import { labelsOf, type LabelIndex } from './labelIndex';
 import { mappingsOf } from './podPorts';
 import type { NearestWorkload, ReferenceProblem, SelectsReference } from './references';
+import { lookupKey, touches } from './referenceCarry';
 
 /**
  * Service → the workloads whose pod templates its selector matches, one {@link ServiceSelection}
@@ -51,6 +52,17 @@ interface SelectorAnswer {
   elsewhere: Resource[];
   /** Computed on first need: the best-scoring workloads, and the first of them per name. */
   nearest?: { first?: NearestWorkload; byName: Map<string, NearestWorkload> };
+  /** Keys of the index entries the answer read (referenceCarry.ts); the nearest workload adds its own. */
+  deps: string[];
+}
+
+/** Answers of a pass, by namespace and selector. */
+export type SelectorAnswers = ReadonlyMap<string, SelectorAnswer>;
+
+/** Answers of the pass before, and the lookups that changed since: what may be reused. */
+export interface PreviousAnswers {
+  answers: SelectorAnswers;
+  changed: ReadonlySet<string>;
 }
 
 /** One pass over an index: selector answers are cached per namespace and selector. */
@@ -59,18 +71,37 @@ export class SelectionPass {
   constructor(
     private readonly index: ResourceIndex,
     private readonly labels: LabelIndex,
+    /** Answers a keystroke's pass may take from the one before; dropped by {@link settle}. */
+    private previous?: PreviousAnswers,
   ) {}
+
+  /** This pass's answers, for the next pass to reuse. */
+  settle(): SelectorAnswers {
+    this.previous = undefined;
+    return this.answers;
+  }
 
   private answer(ns: string, selector: Record<string, string>): SelectorAnswer {
     const key = selectorKey(ns, selector);
     let a = this.answers.get(key);
     if (a) return a;
+    const before = this.previous?.answers.get(key);
+    if (before && !touches(before.deps, this.previous!.changed)) {
+      this.answers.set(key, before);
+      return before;
+    }
+    const deps: string[] = [];
+    for (const k in selector) deps.push(lookupKey.label(ns, k, selector[k]));
     const matched = this.labels.select(ns, selector);
     // Pods of another unit in the same namespace: resolved there, judged there.
     const outsideIndex = this.index.unit?.outside;
     const outside = matched.length || !outsideIndex ? [] : labelsOf(outsideIndex).select(ns, selector);
-    const elsewhere = matched.length || outside.length ? [] : this.labels.selectElsewhere(ns, selector);
-    a = { matched, outside, elsewhere };
+    let elsewhere: Resource[] = [];
+    if (!matched.length && !outside.length) {
+      elsewhere = this.labels.selectElsewhere(ns, selector);
+      for (const k in selector) deps.push(lookupKey.labelAnyNamespace(k, selector[k]));
+    }
+    a = { matched, outside, elsewhere, deps };
     this.answers.set(key, a);
     return a;
   }
@@ -78,6 +109,7 @@ export class SelectionPass {
   /** The nearest workload for a selector, preferring one named like the Service among equally near ones. */
   private nearest(a: SelectorAnswer, ns: string, selector: Record<string, string>, name: string | undefined): NearestWorkload | undefined {
     if (!a.nearest) {
+      for (const k in selector) a.deps.push(lookupKey.labelKey(ns, k));
       const best = this.labels.nearestAll(ns, selector);
       const byName = new Map<string, NearestWorkload>();
       for (const n of best) if (n.workload.name !== undefined && !byName.has(n.workload.name)) byName.set(n.workload.name, n);

@@ -7,6 +7,7 @@ import { templateOf } from './labelIndex';
 import type { ServiceAddress, ServiceAddressResolver } from './serviceAddress';
 import type { CallsReference, UsesReference } from './references';
 import { findOutside, missingProblem } from './unitLookup';
+import { lookupKey } from './referenceCarry';
 
 /** Workload → the Services it calls by DNS name (env, args, command) and the ConfigMaps and Secrets it reads. */
 
@@ -146,6 +147,7 @@ function foundCalls(out: WorkloadOutgoing, token: object, resolver: ServiceAddre
   return calls;
 }
 
+/** `deps` gets the keys of the lookups (referenceCarry.ts). */
 export function workloadCalls(
   w: Resource,
   out: WorkloadOutgoing,
@@ -154,11 +156,12 @@ export function workloadCalls(
   resolver: ServiceAddressResolver,
   calls: CallsReference[],
   uses: UsesReference[],
+  deps: string[],
 ): void {
   const ns = index.namespaceOf(w) ?? '';
   for (const { container, path, address, envName } of foundCalls(out, token, resolver)) {
     const ref: CallsReference = { type: 'calls', from: w, path, container, envName, address, namespace: address.namespace ?? ns };
-    const res = resolver.resolve(address, ns);
+    const res = resolver.resolve(address, ns, deps);
     const there = res.status === 'resolved' || res.status === 'port-missing' ? undefined : findOutside(index, 'Service', res.namespace, address.name);
     if (there) {
       ref.target = there;
@@ -189,6 +192,7 @@ export function workloadCalls(
   }
   for (const use of out.uses) {
     const u: UsesReference = { type: 'uses', from: w, ...use };
+    deps.push(lookupKey.name(u.targetKind, ns, u.name));
     const target = index.first(u.targetKind, ns, u.name);
     const there = target ? undefined : findOutside(index, u.targetKind, ns, u.name);
     if (there) {
@@ -198,7 +202,7 @@ export function workloadCalls(
       // A kustomize generator makes it (with a hash suffix kustomize also writes into the reference).
       u.problem = index.unit?.generated.has(`${u.targetKind}/${u.name}`)
         ? { reason: 'out-of-scope' }
-        : missingProblem(index, resolver.names.nearest(u.targetKind, ns, u.name));
+        : missingProblem(index, resolver.names.nearest(u.targetKind, ns, u.name, deps));
     } else {
       u.target = target;
       if (u.key !== undefined && !hasDataKey(target, u.key)) u.problem = { reason: 'key-missing', key: u.key };
@@ -256,12 +260,18 @@ function hasDataKey(target: Resource, key: string): boolean {
 /**
  * Which addresses a text holds depends on the workspace's Service names and namespaces (short
  * forms count only for known ones): addresses found under one set of names are reused while the
- * sets stay the same, recognised by this token.
+ * sets stay the same, recognised by this token. One token per set (several units each have
+ * theirs, and analyse one after the other), the oldest dropped past a bound.
  */
-let lastAddressContext: { signature: string; token: object } = { signature: '', token: {} };
+const addressContexts = new Map<string, object>();
+const MAX_ADDRESS_CONTEXTS = 64;
 
 export function addressContextToken(resolver: ServiceAddressResolver): object {
   const signature = `${resolver.clusterDomain}\n${[...resolver.serviceNames].join(',')}\n${[...resolver.namespaces].join(',')}`;
-  if (signature !== lastAddressContext.signature) lastAddressContext = { signature, token: {} };
-  return lastAddressContext.token;
+  let token = addressContexts.get(signature);
+  if (!token) {
+    if (addressContexts.size >= MAX_ADDRESS_CONTEXTS) addressContexts.delete(addressContexts.keys().next().value!);
+    addressContexts.set(signature, (token = {}));
+  }
+  return token;
 }

@@ -1,0 +1,238 @@
+/**
+ * A keystroke's pass reuses the references of the pass before that read nothing that changed
+ * (src/core/model/referenceCarry.ts). After every edit of long random sequences — values,
+ * renames, labels, selectors, namespaces, ports, addresses, documents added and removed, broken
+ * syntax, kustomizations that set a namespace or labels — the references of the scope and of
+ * every unit, the findings and the graph must equal those of a fresh index over the same texts;
+ * and the sequences must have taken the reuse path (else this proves nothing).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
+import { computeReferences, referencesOf, type References } from '../../../src/core/model/references';
+import { buildGraph } from '../../../src/core/graph/buildGraph';
+
+// Names of four characters or more get "did you mean" guesses (`gatway` → `gateway`); siblings differ in digits.
+const NAMES = ['gateway', 'gatway', 'catalog', 'catalogue', 'model-1', 'model-2', 'db'];
+const NAMESPACES = [undefined, 'shop', 'data'];
+const KINDS = ['Deployment', 'StatefulSet', 'Service', 'HorizontalPodAutoscaler', 'Ingress', 'ConfigMap', 'Job'] as const;
+
+interface Doc {
+  kind: (typeof KINDS)[number];
+  name: string;
+  ns?: string;
+  /** Pod label / selector value. */
+  label: string;
+  tier: string;
+  /** What it points at: a Service (calls, routes), a workload (HPA), a ConfigMap (uses). */
+  target: string;
+  targetNs?: string;
+  port: number;
+  replicas: number;
+  broken: boolean;
+}
+
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+}
+
+function render(d: Doc): string {
+  const meta = `metadata:\n  name: ${d.name}\n${d.ns ? `  namespace: ${d.ns}\n` : ''}`;
+  const address = d.targetNs ? `${d.target}.${d.targetNs}` : d.target;
+  const pod = `  template:
+    metadata:
+      labels:
+        app: ${d.label}
+        tier: ${d.tier}
+    spec:
+      containers:
+        - name: main
+          image: example/${d.name}:1
+          args: ["--upstream", "${address}:${d.port}"]
+          env:
+            - name: BACKEND_URL
+              value: http://${address}:${d.port}/
+            - name: SETTING
+              valueFrom:
+                configMapKeyRef:
+                  name: ${d.target}-config
+                  key: setting
+          ports:
+            - containerPort: ${d.port}
+              name: http
+`;
+  let body: string;
+  switch (d.kind) {
+    case 'Deployment':
+    case 'StatefulSet':
+      body = `apiVersion: apps/v1\nkind: ${d.kind}\n${meta}spec:\n  replicas: ${d.replicas}\n  selector:\n    matchLabels:\n      app: ${d.label}\n${pod}`;
+      break;
+    case 'Job':
+      body = `apiVersion: batch/v1\nkind: Job\n${meta}spec:\n${pod.replace('      containers:', '      restartPolicy: Never\n      containers:')}`;
+      break;
+    case 'Service':
+      body = `apiVersion: v1\nkind: Service\n${meta}spec:\n  selector:\n    app: ${d.label}\n${d.replicas % 2 ? `    tier: ${d.tier}\n` : ''}  ports:\n    - port: ${d.port}\n      targetPort: http\n`;
+      break;
+    case 'HorizontalPodAutoscaler':
+      body = `apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n${meta}spec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: ${d.replicas % 3 ? 'Deployment' : 'StatefulSet'}\n    name: ${d.target}\n  minReplicas: 1\n  maxReplicas: ${d.replicas + 1}\n`;
+      break;
+    case 'Ingress':
+      body = `apiVersion: networking.k8s.io/v1\nkind: Ingress\n${meta}spec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            pathType: Prefix\n            backend:\n              service:\n                name: ${d.target}\n                port:\n                  ${d.replicas % 2 ? `number: ${d.port}` : 'name: http'}\n`;
+      break;
+    case 'ConfigMap':
+      body = `apiVersion: v1\nkind: ConfigMap\n${meta.replace(`name: ${d.name}`, `name: ${d.name}-config`)}data:\n  ${d.replicas % 2 ? 'setting' : 'other'}: "on"\n`;
+      break;
+  }
+  return d.broken ? `${body}  bad: [unclosed\n` : body;
+}
+
+/** Resources become text: identity differs between the two computations, content and place must not. */
+function snapshot(value: unknown): string {
+  return JSON.stringify(value, (key, v) => {
+    if (key === 'labels' || key === 'resolver') return undefined;
+    if (v && typeof v === 'object' && 'doc' in v && 'object' in v && 'file' in v) {
+      const r = v as { id: string; kind?: string; name?: string; doc: { startLine: number } };
+      return `${r.id} ${r.kind}/${r.name} @${r.doc.startLine}`;
+    }
+    return v;
+  });
+}
+
+function referencesSnapshot(refs: References): string {
+  const { selections, selects, scales, routes, calls, uses, duplicates } = refs;
+  return snapshot({ selections, selects, scales, routes, calls, uses, duplicates });
+}
+
+/** Reference objects shared by two passes: taken over, not computed again. */
+function sharedReferences(before: References | undefined, after: References): number {
+  if (!before) return 0;
+  const old = new Set<object>([...before.scales, ...before.routes, ...before.calls, ...before.uses]);
+  let n = 0;
+  for (const r of [...after.scales, ...after.routes, ...after.calls, ...after.uses]) if (old.has(r)) n++;
+  return n;
+}
+
+for (const seed of [7, 18, 2026]) {
+  test(`references carried over 300 random edits equal fresh ones (seed ${seed})`, () => {
+    const next = random(seed);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
+    const newDoc = (): Doc => ({
+      kind: pick(KINDS),
+      name: pick(NAMES),
+      ns: pick(NAMESPACES),
+      label: pick(NAMES),
+      tier: pick(['a', 'b']),
+      target: pick(NAMES),
+      targetNs: next() < 0.2 ? pick(['shop', 'data', 'elsewhere']) : undefined,
+      port: pick([80, 8080]),
+      replicas: 1 + Math.floor(next() * 4),
+      broken: false,
+    });
+    const folders = ['apps', 'base', 'overlay'];
+    const docs = new Map<string, Doc[]>();
+    for (const folder of folders) for (let f = 0; f < 3; f++) docs.set(`/w/${folder}/f${f}.yaml`, Array.from({ length: 4 }, newDoc));
+    const kustomization = (folder: string, ns: boolean, labels: boolean) =>
+      `resources:\n${[0, 1, 2].map((f) => `  - f${f}.yaml\n`).join('')}${ns ? `namespace: ${folder}-ns\n` : ''}${labels ? 'commonLabels:\n  team: blue\n' : ''}`;
+    const kustomizations = new Map([
+      ['/w/base/kustomization.yaml', [false, false]],
+      ['/w/overlay/kustomization.yaml', [true, false]],
+    ]);
+
+    const index = new WorkspaceIndex();
+    const texts = new Map<string, string>();
+    const setFile = (file: string, text: string) => {
+      texts.set(file, text);
+      index.setFile(file, text);
+    };
+    for (const [file, [ns, labels]] of kustomizations) setFile(file, kustomization(file.split('/')[2], ns, labels));
+    for (const [file, list] of docs) setFile(file, list.map(render).join('---\n'));
+
+    let previous = new Map<string, References>();
+    let stepsReusing = 0;
+    for (let step = 0; step < 300; step++) {
+      const file = pick([...docs.keys()]);
+      const list = docs.get(file)!;
+      const at = Math.floor(next() * list.length);
+      const d = list[at];
+      const edit = next();
+      if (edit < 0.45) d.replicas = 1 + Math.floor(next() * 4);
+      else if (edit < 0.55) d.name = pick(NAMES);
+      else if (edit < 0.62) d.label = pick(NAMES);
+      else if (edit < 0.66) d.tier = pick(['a', 'b']);
+      else if (edit < 0.72) d.target = pick(NAMES);
+      else if (edit < 0.75) d.targetNs = next() < 0.5 ? undefined : pick(['shop', 'data', 'elsewhere']);
+      else if (edit < 0.78) d.ns = pick(NAMESPACES);
+      else if (edit < 0.82) d.port = pick([80, 8080]);
+      else if (edit < 0.85) d.broken = !d.broken;
+      else if (edit < 0.88) list.splice(at, 0, newDoc());
+      else if (edit < 0.91 && list.length > 1) list.splice(at, 1);
+      else if (edit < 0.93) d.kind = pick(KINDS);
+      else if (edit < 0.95) {
+        const k = pick([...kustomizations.keys()]);
+        const [ns, labels] = kustomizations.get(k)!;
+        const flip = next() < 0.5;
+        kustomizations.set(k, [flip ? !ns : ns, flip ? labels : !labels]);
+        setFile(k, kustomization(k.split('/')[2], ...(kustomizations.get(k)! as [boolean, boolean])));
+      }
+      setFile(file, list.map(render).join('---\n'));
+
+      const result = index.analyze();
+      const fresh = new WorkspaceIndex();
+      for (const [f, text] of texts) fresh.setFile(f, text);
+      const expected = fresh.analyze();
+      const label = `seed ${seed}, step ${step}`;
+      for (const [f, findings] of expected.byFile) assert.equal(snapshot(result.byFile.get(f)), snapshot(findings), `${label}: findings in ${f}`);
+      const now = new Map<string, References>();
+      let reused = 0;
+      for (const unit of result.units) {
+        const refs = referencesOf(unit.index);
+        assert.equal(referencesSnapshot(refs), referencesSnapshot(computeReferences(unit.index)), `${label}: references of ${unit.unit.name}`);
+        reused += sharedReferences(previous.get(unit.unit.name), refs);
+        now.set(unit.unit.name, refs);
+      }
+      const scopeRefs = referencesOf(result.index);
+      assert.equal(referencesSnapshot(scopeRefs), referencesSnapshot(referencesOf(expected.index)), `${label}: references of the scope`);
+      if (step % 10 === 0) assert.deepEqual(buildGraph(result), buildGraph(expected), `${label}: graph`);
+      previous = now;
+      if (reused > 0) stepsReusing++;
+    }
+    assert.ok(stepsReusing > 100, `only ${stepsReusing} of 300 passes reused references`);
+  });
+}
+
+test('a call into a namespace is judged again when the namespace gets its first object, though the workload did not change', () => {
+  const caller = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: gateway
+  namespace: apps
+spec:
+  selector:
+    matchLabels:
+      app: gateway
+  template:
+    metadata:
+      labels:
+        app: gateway
+    spec:
+      containers:
+        - name: main
+          image: example/gateway:1
+          env:
+            - name: MODEL_URL
+              value: http://model.default:8500/
+`;
+  const index = new WorkspaceIndex();
+  index.setFile('/w/gateway.yaml', caller);
+  const before = referencesOf(index.analyze().units[0].index);
+  assert.equal(before.calls[0].problem?.reason, 'out-of-scope', 'nothing of the workspace is in namespace default');
+  index.setFile('/w/settings.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  a: "1"\n');
+  const units = index.analyze().units;
+  const after = referencesOf(units[0].index);
+  assert.equal(after.calls[0].problem?.reason, 'not-found', 'namespace default now has objects, and no Service model');
+  assert.equal(referencesSnapshot(after), referencesSnapshot(computeReferences(units[0].index)));
+});
