@@ -180,13 +180,15 @@ export class ResourceIndex {
     forcedNamespaces?: ReadonlyMap<string, string>,
     addedLabels?: ReadonlyMap<string, AddedLabels>,
   ): ResourceIndex {
+    // Without kustomize namespaces or labels on either side (the usual folder) only the objects are compared.
+    const settingsApart = !!(forcedNamespaces?.size || this.forcedNamespaces?.size || addedLabels?.size || this.addedLabels?.size);
     const same =
       resources.length === this.all.length &&
       resources.every(
         (r, i) =>
           r === this.all[i] &&
-          forcedNamespaces?.get(r.file) === this.forcedNamespaces?.get(r.file) &&
-          addedLabels?.get(r.file) === this.addedLabels?.get(r.file),
+          (!settingsApart ||
+            (forcedNamespaces?.get(r.file) === this.forcedNamespaces?.get(r.file) && addedLabels?.get(r.file) === this.addedLabels?.get(r.file))),
       );
     if (!same) return new ResourceIndex(resources, this.defaultNamespace, unit, forcedNamespaces, addedLabels);
     const shared = Object.create(ResourceIndex.prototype) as ResourceIndex;
@@ -252,10 +254,11 @@ export class ResourceIndex {
 
   /** Resources sharing kind, namespace and name (two or more), in order of the first one's place in `all`. */
   sameKeyGroups(): Resource[][] {
-    const out: Resource[][] = [];
-    // A Map iterates in insertion order, which is the order each key first appeared in.
-    for (const [k, list] of this.base.byKey) if (list.length > 1) out.push(this.changed?.byKey.get(k) ?? list);
-    return out;
+    // A Map iterates in insertion order, which is the order each key first appeared in. Later
+    // passes keep every key and list length, so the keys are found once per tables.
+    const base = this.base;
+    base.sharedKeys ??= [...base.byKey].filter(([, list]) => list.length > 1).map(([k]) => k);
+    return base.sharedKeys.map((k) => this.changed?.byKey.get(k) ?? base.byKey.get(k)!);
   }
 
   /** Namespaces with workloads, in the order their first workload appears in `all`. */
@@ -317,6 +320,8 @@ const MAX_CHANGED = 512;
 type TableName = 'byKey' | 'byKindNs' | 'workloadsByNs';
 interface Tables {
   byKey: Map<string, Resource[]>;
+  /** Keys of byKey with two or more resources, in order (found on first use). */
+  sharedKeys?: string[];
   byKindNs: Map<string, Resource[]>;
   workloadsByNs: Map<string, Resource[]>;
   nsOf: Map<Resource, string | undefined>;

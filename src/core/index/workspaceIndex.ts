@@ -308,7 +308,8 @@ export class WorkspaceIndex {
       }
       if (role !== 'resource' && role !== 'patch' && role !== 'unreferenced') continue;
       const context = plan.contextOf(file);
-      let list = this.fileFindings(file, parsed, context).slice();
+      // The file's own cached list; copied when a unit or the note below adds to it.
+      let list = this.fileFindings(file, parsed, context);
       if (role === 'unreferenced') {
         // Nothing applies the file: what would fail if it were applied is worth a warning, not an error.
         list = list.map((f) => (f.severity === 'error' ? { ...f, severity: 'warning' } : f));
@@ -423,11 +424,16 @@ export class WorkspaceIndex {
         const f = this.makeFinding(code, message, range, r, extras);
         if (!f) return;
         const finding: Finding = { ...f, file: r.file, resource: { ...refOf(r, options.defaultNamespace), namespace: index.namespaceOf(r) }, unit: unit.name };
-        const list = byFile.get(r.file);
-        if (list) {
+        let list = byFile.get(r.file);
+        if (!list) byFile.set(r.file, [finding]);
+        else {
+          if (!this.unsorted.has(list)) {
+            list = list.slice();
+            byFile.set(r.file, list);
+            this.unsorted.add(list);
+          }
           list.push(finding);
-          this.unsorted.add(list);
-        } else byFile.set(r.file, [finding]);
+        }
       },
     };
     for (const rule of this.rules.index) runIndexCheck(rule.check, rule.meta[0]?.code ?? 'check', ctx);

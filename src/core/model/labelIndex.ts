@@ -15,6 +15,15 @@ export function labelsOf(index: ResourceIndex): LabelIndex {
   return labels;
 }
 
+/**
+ * `to` is the next pass's index over the same workloads, in the same order, under the same
+ * settings (referenceCarry.ts): it answers with `from`'s label index instead of building its own.
+ */
+export function shareLabels(from: ResourceIndex, to: ResourceIndex): void {
+  const labels = labelIndexes.get(from);
+  if (labels && !labelIndexes.has(to)) labelIndexes.set(to, labels);
+}
+
 /** podTemplateOf, computed once per object. */
 export const templateOf = memoByObject((r: Resource): PodTemplateView | undefined => podTemplateOf(r));
 
@@ -77,16 +86,16 @@ export class LabelIndex {
   private readonly podLabels = new Map<Resource, Record<string, string>>();
   private readonly implied = new Map<Resource, Map<string, string[]>>();
 
-  constructor(readonly index: ResourceIndex) {
+  constructor(index: ResourceIndex) {
     // Per namespace from the index's workload lists (in `all` order): the same tables as a walk
     // over every resource, without looking at the ones that are not workloads.
     for (const ns of index.workloadNamespaces()) {
-      for (const r of index.workloads(ns)) this.add(ns, r);
+      for (const r of index.workloads(ns)) this.add(index, ns, r);
     }
   }
 
-  private add(ns: string, r: Resource): void {
-    const pod = podLabelsOf(this.index, r);
+  private add(index: ResourceIndex, ns: string, r: Resource): void {
+    const pod = podLabelsOf(index, r);
     if (!pod) return;
     this.templates.set(r, pod.template);
     this.podLabels.set(r, pod.labels);

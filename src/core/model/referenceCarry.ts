@@ -37,28 +37,37 @@ export function touches(deps: readonly string[], changed: ReadonlySet<string>): 
   return false;
 }
 
+/** What changed between two passes' indexes of the same unit. */
+export interface Changes {
+  /** The lookup keys whose answers may differ. */
+  keys: Set<string>;
+  /** Whether a workload of the unit itself was added, removed or replaced (its pod label index differs). */
+  workloads: boolean;
+}
+
 /**
- * The lookup keys whose answers may differ between two passes' indexes of the same unit, or
- * undefined when nothing can be reused: other namespace settings or unit, or too many changes
- * for reuse to pay.
+ * The changes between two passes' indexes of the same unit, or undefined when nothing can be
+ * reused: other namespace settings or unit, or too many changes for reuse to pay.
  */
-export function changedLookups(before: ResourceIndex, after: ResourceIndex): Set<string> | undefined {
+export function changedLookups(before: ResourceIndex, after: ResourceIndex): Changes | undefined {
   if (!after.sameSettings(before) || !sameUnit(before.unit, after.unit)) return undefined;
-  const changed = new Set<string>();
-  if (!markDifference(before, after, changed)) return undefined;
+  const changes: Changes = { keys: new Set(), workloads: false };
+  if (!markDifference(before, after, changes)) return undefined;
+  const own = changes.workloads;
   const outBefore = before.unit?.outside;
   const outAfter = after.unit?.outside;
   if (outBefore && outAfter && (outBefore.all !== before.all || outAfter.all !== after.all)) {
-    if (!outAfter.sameSettings(outBefore) || !markDifference(outBefore, outAfter, changed)) return undefined;
+    if (!outAfter.sameSettings(outBefore) || !markDifference(outBefore, outAfter, changes)) return undefined;
   }
-  return changed;
+  changes.workloads = own;
+  return changes;
 }
 
 /**
  * Marks the keys of the objects between the first and the last that differ: a keystroke replaces
  * the objects of one document (or one file), everything before and after stays the same object.
  */
-function markDifference(before: ResourceIndex, after: ResourceIndex, into: Set<string>): boolean {
+function markDifference(before: ResourceIndex, after: ResourceIndex, into: Changes): boolean {
   const a = before.all;
   const b = after.all;
   let start = 0;
@@ -80,9 +89,10 @@ function markDifference(before: ResourceIndex, after: ResourceIndex, into: Set<s
 const MIN_REUSE_LIMIT = 64;
 
 /** Every key under which `r` can be found in `index`. */
-function markKeys(index: ResourceIndex, r: Resource, into: Set<string>): void {
+function markKeys(index: ResourceIndex, r: Resource, changes: Changes): void {
   const kind = r.kind;
   if (!kind) return;
+  const into = changes.keys;
   const ns = index.namespaceOf(r) ?? '';
   if (r.name !== undefined) {
     into.add(lookupKey.name(kind, ns, r.name));
@@ -90,6 +100,7 @@ function markKeys(index: ResourceIndex, r: Resource, into: Set<string>): void {
   }
   into.add(lookupKey.kindList(kind, ns));
   if (!isWorkload(r)) return;
+  changes.workloads = true;
   for (const [k, v] of podLabelsOf(index, r)?.entries ?? []) {
     into.add(lookupKey.label(ns, k, v));
     into.add(lookupKey.labelAnyNamespace(k, v));

@@ -3,7 +3,7 @@ import type { Resource } from '../parse/manifestParser';
 import type { ResourceIndex } from '../index/resourceIndex';
 import { isWorkload, type ContainerView } from './kinds';
 import { ServiceAddressResolver, type ServiceAddress, type ServicePortView } from './serviceAddress';
-import { labelsOf, type LabelIndex } from './labelIndex';
+import { labelsOf, shareLabels, type LabelIndex } from './labelIndex';
 import type { PortMapping } from './podPorts';
 import { SelectionPass, selectsReferences, type SelectorAnswers, type ServiceSelection } from './serviceSelects';
 import { changedLookups, touches } from './referenceCarry';
@@ -200,16 +200,25 @@ const memo = new WeakMap<ResourceIndex, References>();
 /** The references written in one resource (not a Service's selection), and the lookups they read. */
 interface Written {
   deps: string[];
+  /** The last pass of its lineage it was computed or found valid in. */
+  pass: number;
   scales?: ScalesReference[];
   routes?: RoutesReference[];
   calls?: CallsReference[];
   uses?: UsesReference[];
 }
 
-/** What a pass leaves for the next pass over the same unit. */
-interface PassState {
+/**
+ * One unit's references over its passes: what each pass leaves for the next. Kept in place, not
+ * copied per keystroke (what a pass allocates and keeps is what the next young-generation
+ * collection has to copy).
+ */
+interface Lineage {
+  /** Passes computed so far; a record counts only if valid in the last one. */
+  pass: number;
+  /** The index of the last pass. */
   index: ResourceIndex;
-  written: Map<Resource, Written>;
+  written: WeakMap<Resource, Written>;
   answers: SelectorAnswers;
   /** The namespaces with objects: an address into one without any is not judged. */
   populated: string;
@@ -217,7 +226,7 @@ interface PassState {
   addressToken: object;
 }
 
-const passStates = new WeakMap<References, PassState>();
+const lineages = new WeakMap<References, Lineage>();
 /** The index of the pass before, for an index whose references are not computed yet. */
 const predecessors = new WeakMap<ResourceIndex, ResourceIndex>();
 
@@ -241,26 +250,31 @@ export function followReferences(next: ResourceIndex, previous: ResourceIndex | 
 }
 
 export function computeReferences(index: ResourceIndex): References {
+  const previousIndex = predecessors.get(index);
+  predecessors.delete(index);
+  const previousRefs = previousIndex && memo.get(previousIndex);
+  const before = previousRefs && lineages.get(previousRefs);
+  // The lineage goes on only from the pass it ended with (another index may have followed it already).
+  const changes = before && before.index === previousIndex && previousIndex !== index ? changedLookups(previousIndex, index) : undefined;
+  const lineage: Lineage | undefined = changes ? before : undefined;
+  // No workload added, removed or replaced: the pod label index of the pass before holds the same.
+  if (changes && !changes.workloads) shareLabels(previousIndex!, index);
   const labels = labelsOf(index);
   const resolver = new ServiceAddressResolver(index);
   const addressToken = addressContextToken(resolver);
   const populated = [...resolver.populated].join('\n');
-  const previousIndex = predecessors.get(index);
-  predecessors.delete(index);
-  const previousRefs = previousIndex && memo.get(previousIndex);
-  const previous = previousRefs && passStates.get(previousRefs);
-  const changed = previous && previousIndex ? changedLookups(previousIndex, index) : undefined;
-  const reuse = changed && previous && previous.index !== index ? previous : undefined;
   const selections: ServiceSelection[] = [];
-  const selectionPass = new SelectionPass(index, labels, changed && previous ? { answers: previous.answers, changed } : undefined);
+  const selectionPass = new SelectionPass(index, labels, lineage && changes ? { answers: lineage.answers, changed: changes.keys } : undefined);
   const scales: ScalesReference[] = [];
   const routes: RoutesReference[] = [];
   const calls: CallsReference[] = [];
   const uses: UsesReference[] = [];
-  const written = new Map<Resource, Written>();
+  const written = lineage?.written ?? new WeakMap<Resource, Written>();
+  const last = lineage?.pass ?? 0;
+  const pass = last + 1;
   // Which addresses a workload's strings hold depends on every Service name and namespace, and how
   // they resolve on which namespaces have objects: a workload's calls are reused only under the same.
-  const addressesMayDiffer = !reuse || reuse.addressToken !== addressToken || reuse.populated !== populated;
+  const addressesMayDiffer = !lineage || lineage.addressToken !== addressToken || lineage.populated !== populated;
 
   // What each resource points at is read from its object once (cached with the parsed document);
   // per pass only the lookups against this index run, and on a keystroke only those whose
@@ -275,16 +289,16 @@ export function computeReferences(index: ResourceIndex): References {
     const ingress = !hpa && r.kind === 'Ingress';
     const workload = !hpa && !ingress && isWorkload(r);
     if (!hpa && !ingress && !workload) continue;
-    const before = reuse?.written.get(r);
-    if (before && !(workload && addressesMayDiffer) && !touches(before.deps, changed!)) {
-      written.set(r, before);
-      if (before.scales) scales.push(...before.scales);
-      if (before.routes) routes.push(...before.routes);
-      if (before.calls) calls.push(...before.calls);
-      if (before.uses) uses.push(...before.uses);
+    const kept = lineage && written.get(r);
+    if (kept && kept.pass === last && !(workload && addressesMayDiffer) && !touches(kept.deps, changes!.keys)) {
+      kept.pass = pass;
+      if (kept.scales) scales.push(...kept.scales);
+      if (kept.routes) routes.push(...kept.routes);
+      if (kept.calls) calls.push(...kept.calls);
+      if (kept.uses) uses.push(...kept.uses);
       continue;
     }
-    const w: Written = { deps: [] };
+    const w: Written = { deps: [], pass };
     if (hpa) {
       const at = scales.length;
       hpaScales(r, index, resolver.names, scales, w.deps);
@@ -352,6 +366,6 @@ export function computeReferences(index: ResourceIndex): References {
     labels,
     resolver,
   };
-  passStates.set(refs, { index, written, answers: selectionPass.settle(), populated, addressToken });
+  lineages.set(refs, { pass, index, written, answers: selectionPass.settle(), populated, addressToken });
   return refs;
 }

@@ -236,3 +236,28 @@ spec:
   assert.equal(after.calls[0].problem?.reason, 'not-found', 'namespace default now has objects, and no Service model');
   assert.equal(referencesSnapshot(after), referencesSnapshot(computeReferences(units[0].index)));
 });
+
+test('an object that leaves its unit and comes back is judged again, not from before it left', () => {
+  const deployment = (name: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: main\n          image: example/web:1\n`;
+  const hpa =
+    'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n  maxReplicas: 3\n';
+  const kustomization = (files: string[]) => `resources:\n${files.map((f) => `  - ${f}\n`).join('')}`;
+  const index = new WorkspaceIndex();
+  index.setFile('/w/kustomization.yaml', kustomization(['deployment.yaml', 'hpa.yaml']));
+  index.setFile('/w/deployment.yaml', deployment('web'));
+  index.setFile('/w/hpa.yaml', hpa);
+  const scalesOf = () => {
+    const unit = index.analyze().units.find((u) => u.unit.name === '/w')!;
+    return { refs: referencesOf(unit.index), unit };
+  };
+  assert.equal(scalesOf().refs.scales[0].target?.name, 'web');
+  index.setFile('/w/kustomization.yaml', kustomization(['deployment.yaml'])); // the HPA leaves the unit
+  assert.equal(scalesOf().refs.scales.length, 0);
+  index.setFile('/w/deployment.yaml', deployment('webapp')); // renamed while the HPA is out
+  scalesOf();
+  index.setFile('/w/kustomization.yaml', kustomization(['deployment.yaml', 'hpa.yaml'])); // the same HPA object is back
+  const { refs, unit } = scalesOf();
+  assert.equal(refs.scales[0].target, undefined, 'the Deployment it named was renamed while it was out');
+  assert.equal(referencesSnapshot(refs), referencesSnapshot(computeReferences(unit.index)));
+});

@@ -2,7 +2,7 @@ import type { RelatedLocation, TextEdit } from '../../findings';
 import type { Resource } from '../../parse/manifestParser';
 import type { ResourceIndex } from '../../index/resourceIndex';
 import { findNode, type PathSegment } from '../../parse/locate';
-import { asArray, asRecord, getPath, type ContainerView } from '../../model/kinds';
+import { asArray, asRecord, getPath, type ContainerView, type PodTemplateView } from '../../model/kinds';
 import { longRunningContainers, referencesOf } from '../../model/references';
 import type { Rule } from '../types';
 import { listText, nameOf, related } from './wording';
@@ -48,8 +48,7 @@ export const hpaMissingResourceRequests: Rule = {
       for (const metric of ref.metrics) {
         const res = metric.resource;
         if (metric.targetType !== 'Utilization' || !(res in DEFAULT_REQUEST) || defaults.has(res)) continue;
-        const containers = longRunningContainers(t).filter((c) => !metric.container || c.name === metric.container);
-        const missing = containers.filter((c) => !hasAmount(c, 'requests', res) && !hasAmount(c, 'limits', res));
+        const missing = containersWithout(t, res, metric.container);
         if (!missing.length) continue;
         const word = RESOURCE_WORD[res];
         const names = listText(missing.map((c) => c.name || '(unnamed)'));
@@ -87,6 +86,25 @@ export const hpaMissingResourceRequests: Rule = {
     }
   },
 };
+
+const withoutMemo = new WeakMap<PodTemplateView, Map<string, readonly ContainerView[]>>();
+
+/**
+ * The long-running containers (the one named, for a ContainerResource metric) with neither a
+ * request nor a limit for `res`: once per pod template, which is shared while its document is
+ * unchanged, so a keystroke re-judges only the workloads it edited.
+ */
+function containersWithout(t: PodTemplateView, res: string, container: string | undefined): readonly ContainerView[] {
+  let byKey = withoutMemo.get(t);
+  if (!byKey) withoutMemo.set(t, (byKey = new Map<string, readonly ContainerView[]>()));
+  const key = container ? `${res}\u0000${container}` : res;
+  let missing = byKey.get(key);
+  if (!missing) {
+    missing = longRunningContainers(t).filter((c) => (!container || c.name === container) && !hasAmount(c, 'requests', res) && !hasAmount(c, 'limits', res));
+    byKey.set(key, missing);
+  }
+  return missing;
+}
 
 function hasAmount(c: ContainerView, field: 'requests' | 'limits', res: string): boolean {
   const v = getPath(c.container, ['resources', field, res]);
