@@ -9,7 +9,7 @@ import {
   type AddressContext,
 } from '../../../src/core/model/serviceAddress';
 import { ResourceIndex } from '../../../src/core/index/resourceIndex';
-import { editDistance, isLikelyTypo, nearestName } from '../../../src/core/model/nearNames';
+import { differOnlyInDigits, editDistance, isLikelyTypo, nearestName } from '../../../src/core/model/nearNames';
 import { parseManifestFile } from '../../../src/core/parse/manifestParser';
 
 const short = (text: string, ctx: AddressContext = {}) =>
@@ -194,6 +194,21 @@ test('edit distance and nearest names', () => {
   assert.equal(nearestName('gatewya', names, id), 'gateway');
   assert.equal(nearestName('frontend', names, id), undefined);
   assert.equal(nearestName('gateway', names, id), undefined, 'an exact match is not a "nearest"');
+  // The rows are reused between calls: a long pair after short ones, and the short ones again.
+  const long = 'model-server-'.repeat(20);
+  assert.equal(editDistance(long, `${long}xy`), 2);
+  assert.equal(editDistance(`x${long}`, long.slice(1), 5), 2);
+  assert.equal(editDistance('gateway', 'gatway'), 1);
+});
+
+test('siblings that differ only in digits: each run of digits is one token', () => {
+  assert.equal(differOnlyInDigits('worker-1', 'worker-22'), true);
+  assert.equal(differOnlyInDigits('api-v1-eu3', 'api-v2-eu4'), true);
+  assert.equal(differOnlyInDigits('worker-1', 'worker-1'), false, 'the same name');
+  assert.equal(differOnlyInDigits('worker-1', 'worker-'), false, 'digits against none');
+  assert.equal(differOnlyInDigits('worker1a', 'worker1b'), false);
+  assert.equal(differOnlyInDigits('a12b', 'a1-2b'), false, 'one run against two');
+  assert.equal(differOnlyInDigits('1abc', '2abc'), true);
 });
 
 test('a name inside another, a short name or a sibling that differs in digits is not a typo', () => {
