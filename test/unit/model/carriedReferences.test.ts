@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
 import { computeReferences, referencesOf, type References } from '../../../src/core/model/references';
 import { buildGraph } from '../../../src/core/graph/buildGraph';
+import { referencesSnapshot, snapshot } from '../../support/referencesSnapshot';
 
 // Names of four characters or more get "did you mean" guesses (`gatway` → `gateway`); siblings differ in digits.
 const NAMES = ['gateway', 'gatway', 'catalog', 'catalogue', 'model-1', 'model-2', 'db'];
@@ -88,23 +89,6 @@ function render(d: Doc): string {
       break;
   }
   return d.broken ? `${body}  bad: [unclosed\n` : body;
-}
-
-/** Resources become text: identity differs between the two computations, content and place must not. */
-function snapshot(value: unknown): string {
-  return JSON.stringify(value, (key, v) => {
-    if (key === 'labels' || key === 'resolver') return undefined;
-    if (v && typeof v === 'object' && 'doc' in v && 'object' in v && 'file' in v) {
-      const r = v as { id: string; kind?: string; name?: string; doc: { startLine: number } };
-      return `${r.id} ${r.kind}/${r.name} @${r.doc.startLine}`;
-    }
-    return v;
-  });
-}
-
-function referencesSnapshot(refs: References): string {
-  const { selections, selects, scales, routes, calls, uses, duplicates } = refs;
-  return snapshot({ selections, selects, scales, routes, calls, uses, duplicates });
 }
 
 /** Reference objects shared by two passes: taken over, not computed again. */

@@ -3,8 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkspaceIndex, type AnalysisResult } from '../../../src/core/index/workspaceIndex';
-import { referencesOf, type References } from '../../../src/core/model/references';
+import { referencesOf } from '../../../src/core/model/references';
 import { buildGraph } from '../../../src/core/graph/buildGraph';
+import { referencesSnapshot, snapshot } from '../../support/referencesSnapshot';
 
 /**
  * References, findings and the graph are cached per parsed object across keystrokes
@@ -109,22 +110,6 @@ ${backends
   )
   .join('\n')}
 `;
-
-/** Resources become text: identity differs between the two indexes, content and place must not. */
-function snapshot(value: unknown): string {
-  return JSON.stringify(value, (_key, v) => {
-    if (v && typeof v === 'object' && 'doc' in v && 'node' in v && 'object' in v) {
-      const r = v as { id: string; kind?: string; name?: string; doc: { startLine: number } };
-      return `${r.id} ${r.kind}/${r.name} @${r.doc.startLine}`;
-    }
-    return v;
-  });
-}
-
-function referencesSnapshot(refs: References): string {
-  const { selects, scales, routes, calls, uses, duplicates, all } = refs;
-  return snapshot({ selects, scales, routes, calls, uses, duplicates, all: all.length });
-}
 
 function assertSame(step: string, files: Map<string, string>, incremental: WorkspaceIndex): void {
   const fresh = new WorkspaceIndex();
