@@ -224,6 +224,8 @@ interface Lineage {
   populated: string;
   /** The Service names and namespaces addresses were found under (workloadRefs.ts). */
   addressToken: object;
+  /** A later pass went on from this one: no other may (their records would mix). */
+  taken?: boolean;
 }
 
 const lineages = new WeakMap<References, Lineage>();
@@ -254,9 +256,10 @@ export function computeReferences(index: ResourceIndex): References {
   predecessors.delete(index);
   const previousRefs = previousIndex && memo.get(previousIndex);
   const before = previousRefs && lineages.get(previousRefs);
-  // The lineage goes on only from the pass it ended with (another index may have followed it already).
-  const changes = before && before.index === previousIndex && previousIndex !== index ? changedLookups(previousIndex, index) : undefined;
+  // The lineage goes on from the pass it ended with, once.
+  const changes = before && !before.taken && before.index === previousIndex && previousIndex !== index ? changedLookups(previousIndex, index) : undefined;
   const lineage: Lineage | undefined = changes ? before : undefined;
+  if (lineage) lineage.taken = true;
   // No workload added, removed or replaced: the pod label index of the pass before holds the same.
   if (changes && !changes.workloads) shareLabels(previousIndex!, index);
   const labels = labelsOf(index);

@@ -9,7 +9,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkspaceIndex } from '../../../src/core/index/workspaceIndex';
-import { computeReferences, referencesOf, type References } from '../../../src/core/model/references';
+import { computeReferences, followReferences, referencesOf, type References } from '../../../src/core/model/references';
+import { ResourceIndex } from '../../../src/core/index/resourceIndex';
+import { DocumentCache, parseManifestFile } from '../../../src/core/parse/manifestParser';
 import { buildGraph } from '../../../src/core/graph/buildGraph';
 import { referencesSnapshot, snapshot } from '../../support/referencesSnapshot';
 
@@ -244,4 +246,29 @@ test('an object that leaves its unit and comes back is judged again, not from be
   const { refs, unit } = scalesOf();
   assert.equal(refs.scales[0].target, undefined, 'the Deployment it named was renamed while it was out');
   assert.equal(referencesSnapshot(refs), referencesSnapshot(computeReferences(unit.index)));
+});
+
+test('two passes that follow the same pass do not mix their references', () => {
+  const cache = new DocumentCache();
+  const deployment = (name: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: main\n          image: example/web:1\n`;
+  const hpa = parseManifestFile(
+    '/w/hpa.yaml',
+    'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n  maxReplicas: 3\n',
+    { cache },
+  ).resources;
+  const index = (name: string) => new ResourceIndex([...parseManifestFile('/w/deployment.yaml', deployment(name), { cache }).resources, ...hpa]);
+  const a = index('web');
+  referencesOf(a);
+  const b = index('webapp');
+  const c = index('web');
+  followReferences(b, a);
+  followReferences(c, a);
+  assert.equal(referencesOf(b).scales[0].target, undefined, 'renamed in b');
+  assert.equal(referencesOf(c).scales[0].target?.name, 'web');
+  // d goes on from b with the same objects: it must answer as b does, whatever c computed.
+  const d = b.next(b.all, b.defaultNamespace);
+  followReferences(d, b);
+  assert.equal(referencesOf(d).scales[0].target, undefined);
+  assert.equal(referencesSnapshot(referencesOf(d)), referencesSnapshot(computeReferences(d)));
 });
