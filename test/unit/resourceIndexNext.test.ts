@@ -9,7 +9,9 @@ import { parseManifestFile, DocumentCache, type ParsedFile, type Resource } from
 import { ResourceIndex } from '../../src/core/index/resourceIndex';
 
 const KINDS = ['Deployment', 'Service', 'ConfigMap', 'StatefulSet'];
-const NAMES = ['web', 'api', 'db'];
+// Long enough for "did you mean" guesses (`webapp` for `webap`).
+const NAMES = ['webapp', 'apiserver', 'dbase'];
+const TYPOS = ['webap', 'apiservr', 'dbse', 'webapp'];
 const NAMESPACES = [undefined, 'shop', 'default'];
 
 /** A small deterministic generator (the same sequence on every run). */
@@ -41,6 +43,7 @@ function answers(index: ResourceIndex): unknown {
       out[`ofKind ${kind} ${ns}`] = index.ofKind(kind, ns ?? 'default').map((r) => r.id);
       out[`workloads ${ns}`] = index.workloads(ns ?? 'default').map((r) => r.id);
       for (const name of NAMES) out[`find ${kind} ${ns} ${name}`] = index.find(kind, ns ?? 'default', name).map((r) => r.id);
+      for (const name of TYPOS) out[`nearest ${kind} ${ns} ${name}`] = index.nearest(kind, ns ?? 'default', name)?.id;
     }
   }
   return out;

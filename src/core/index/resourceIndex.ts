@@ -58,8 +58,8 @@ export class ResourceIndex {
   private readonly changed?: Tables;
   /**
    * "Did you mean" answers by kind/namespace and name, as a place in the kind's list (-1: none).
-   * Later passes share it: they keep every name and every list's order (they only swap in
-   * resources with the same keys), so the place still holds the same name.
+   * Later passes that rename nothing share it: they keep every name and every list's order, so
+   * the place still holds the same name; a pass that renames starts its own.
    */
   private readonly nearestPlaces = new Map<string, Map<string, number>>();
 
@@ -96,11 +96,11 @@ export class ResourceIndex {
 
   /**
    * The scope's index for the next pass, from this one's tables when the only change is resources
-   * replaced in place by ones with the same keys (a value edited in a document: the usual
-   * keystroke): the lists that held them are copied with the entries swapped, every list in the
-   * order a fresh build gives it, and the rest is shared. Anything else — a resource added,
-   * removed, renamed or moved to another namespace, other namespace settings, many replaced —
-   * builds the tables anew.
+   * replaced in place by ones of the same kind and namespace (a value or a name edited in a
+   * document: the usual keystroke): the lists that held them are copied with the entries swapped
+   * (a renamed one moved from its old name's list to its new name's), every list in the order a
+   * fresh build gives it, and the rest is shared. Anything else — a resource added, removed or
+   * moved to another namespace, other namespace settings, many replaced — builds the tables anew.
    */
   next(
     resources: readonly Resource[],
@@ -119,7 +119,8 @@ export class ResourceIndex {
     ) {
       return fresh();
     }
-    const swaps: [before: Resource, after: Resource, keys?: ResourceKeys][] = [];
+    const swaps: [before: Resource, after: Resource, keys?: ResourceKeys, oldNameKey?: string][] = [];
+    let renamedNow = false;
     for (let i = 0; i < resources.length; i++) {
       const before = this.all[i];
       const after = resources[i];
@@ -133,40 +134,69 @@ export class ResourceIndex {
       }
       const a = keysOf(before, before.kind!, defaultNamespace, forcedNamespaces?.get(before.file));
       const b = keysOf(after, after.kind, defaultNamespace, forcedNamespaces?.get(after.file));
-      if (a.ns !== b.ns || a.kindNs !== b.kindNs || a.nameKey !== b.nameKey || a.workloadNs !== b.workloadNs) return fresh();
-      swaps.push([before, after, b]);
+      if (a.ns !== b.ns || a.kindNs !== b.kindNs || a.workloadNs !== b.workloadNs) return fresh();
+      if (a.nameKey !== b.nameKey) renamedNow = true;
+      swaps.push([before, after, b, a.nameKey]);
     }
     const changed: Tables = {
       byKey: new Map(this.changed?.byKey),
       byKindNs: new Map(this.changed?.byKindNs),
       workloadsByNs: new Map(this.changed?.workloadsByNs),
       nsOf: new Map(this.changed?.nsOf),
+      renamed: renamedNow || this.changed?.renamed,
     };
     const copied = new Set<Resource[]>();
-    const swapIn = (table: TableName, key: string | undefined, before: Resource, after: Resource): boolean => {
-      if (key === undefined) return true;
-      let list = changed[table].get(key) ?? this.base[table].get(key);
-      if (!list) return false;
+    const writable = (table: TableName, key: string): Resource[] => {
+      let list = changed[table].get(key) ?? this.base[table].get(key) ?? [];
       if (!copied.has(list)) {
         list = list.slice();
         copied.add(list);
         changed[table].set(key, list);
       }
+      return list;
+    };
+    const swapIn = (table: TableName, key: string | undefined, before: Resource, after: Resource): boolean => {
+      if (key === undefined) return true;
+      const list = writable(table, key);
       const at = list.indexOf(before);
       if (at === -1) return false;
       list[at] = after;
       return true;
     };
-    for (const [before, after, k] of swaps) {
-      if (!k) continue;
-      if (!swapIn('byKindNs', k.kindNs, before, after) || !swapIn('byKey', k.nameKey, before, after) || !swapIn('workloadsByNs', k.workloadNs, before, after)) {
-        return fresh();
+    // Places in `all` (the same in both passes: every swap is in place), for the rare rename into a
+    // name other objects already have.
+    let places: Map<Resource, number> | undefined;
+    const placeOf = (r: Resource) => {
+      places ??= new Map([...this.all.map((x, i): [Resource, number] => [x, i]), ...resources.map((x, i): [Resource, number] => [x, i])]);
+      return places.get(r) ?? -1;
+    };
+    const rename = (before: Resource, after: Resource, from: string | undefined, to: string | undefined): boolean => {
+      if (from !== undefined) {
+        const list = writable('byKey', from);
+        const at = list.indexOf(before);
+        if (at === -1) return false;
+        list.splice(at, 1);
       }
+      if (to !== undefined) {
+        const list = writable('byKey', to);
+        const place = placeOf(after);
+        let at = 0;
+        while (at < list.length && placeOf(list[at]) < place) at++;
+        list.splice(at, 0, after);
+      }
+      return true;
+    };
+    for (const [before, after, k, oldNameKey] of swaps) {
+      if (!k) continue;
+      const named = oldNameKey === k.nameKey ? swapIn('byKey', k.nameKey, before, after) : rename(before, after, oldNameKey, k.nameKey);
+      if (!named || !swapIn('byKindNs', k.kindNs, before, after) || !swapIn('workloadsByNs', k.workloadNs, before, after)) return fresh();
       changed.nsOf.delete(before);
       changed.nsOf.set(after, k.ns);
     }
     const out = Object.create(ResourceIndex.prototype) as ResourceIndex;
-    return Object.assign(out, this, { all: resources, changed, forcedNamespaces, addedLabels });
+    // "Did you mean" places hold only while every name stays.
+    const nearestPlaces = renamedNow ? new Map<string, Map<string, number>>() : this.nearestPlaces;
+    return Object.assign(out, this, { all: resources, changed, forcedNamespaces, addedLabels, nearestPlaces });
   }
 
   /**
@@ -254,9 +284,25 @@ export class ResourceIndex {
 
   /** Resources sharing kind, namespace and name (two or more), in order of the first one's place in `all`. */
   sameKeyGroups(): Resource[][] {
-    // A Map iterates in insertion order, which is the order each key first appeared in. Later
-    // passes keep every key and list length, so the keys are found once per tables.
     const base = this.base;
+    const changed = this.changed;
+    if (changed?.renamed) {
+      // Names changed since the tables were built: the groups are among every list, in the order
+      // of their first object's place (which is the order a fresh build's keys appear in).
+      const groups: Resource[][] = [];
+      for (const [k, list] of base.byKey) {
+        const now = changed.byKey.get(k) ?? list;
+        if (now.length > 1) groups.push(now);
+      }
+      for (const [k, list] of changed.byKey) if (list.length > 1 && !base.byKey.has(k)) groups.push(list);
+      if (groups.length > 1) {
+        const places = new Map(this.all.map((r, i) => [r, i]));
+        groups.sort((a, b) => places.get(a[0])! - places.get(b[0])!);
+      }
+      return groups;
+    }
+    // A Map iterates in insertion order, which is the order each key first appeared in. Passes
+    // that only swap objects keep every key and list length, so the keys are found once per tables.
     base.sharedKeys ??= [...base.byKey].filter(([, list]) => list.length > 1).map(([k]) => k);
     return base.sharedKeys.map((k) => this.changed?.byKey.get(k) ?? base.byKey.get(k)!);
   }
@@ -322,6 +368,8 @@ interface Tables {
   byKey: Map<string, Resource[]>;
   /** Keys of byKey with two or more resources, in order (found on first use). */
   sharedKeys?: string[];
+  /** A later pass renamed objects (in `changed`): keys were added to or emptied in byKey. */
+  renamed?: boolean;
   byKindNs: Map<string, Resource[]>;
   workloadsByNs: Map<string, Resource[]>;
   nsOf: Map<Resource, string | undefined>;
