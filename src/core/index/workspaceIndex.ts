@@ -300,6 +300,7 @@ export class WorkspaceIndex {
       skipped.push({ file, reason: role === 'helm-chart' || role === 'helm-template' || role === 'kustomize-config' ? role : reason });
     }
     const resources: Resource[] = [];
+    const customs: Resource[] = [];
     for (const [file, parsed] of this.files) {
       const role = plan.roleOf(file);
       if (role === 'helm-template' || role === 'helm-chart' || role === 'kustomize-config') {
@@ -326,7 +327,10 @@ export class WorkspaceIndex {
         this.unsorted.add(list);
       }
       byFile.set(file, list);
-      if (role === 'resource') resources.push(...parsed.resources);
+      if (role === 'resource') {
+        resources.push(...parsed.resources);
+        for (const r of customResourcesOf(parsed)) customs.push(r);
+      }
     }
     // Each file's objects are in the namespace its own unit gives them (kustomize's `namespace:`).
     const homeNamespaces = new Map<string, string>();
@@ -357,7 +361,7 @@ export class WorkspaceIndex {
     for (const list of this.unsorted) list.sort(compareFindings);
     this.unsorted.clear();
     skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
-    return { byFile, resources, index: scope, units, plan, skipped, unchecked: uncheckedKinds(resources) };
+    return { byFile, resources, index: scope, units, plan, skipped, unchecked: uncheckedKinds(customs) };
   }
 
   /** Parse findings and per-document findings of a file, placed in the file (cached per parse, options and context). */
@@ -389,8 +393,13 @@ export class WorkspaceIndex {
     const patchFiles = unit.patches.filter((f) => this.files.has(f));
     if (!ownFiles.length && !patchFiles.length) return undefined;
     const resources: Resource[] = [];
-    for (const f of ownFiles) resources.push(...this.files.get(f)!.resources);
-    for (const f of unit.contextFiles) if (this.files.has(f) && plan.roleOf(f) === 'resource') resources.push(...this.files.get(f)!.resources);
+    const customs: Resource[] = [];
+    const take = (parsed: ParsedFile) => {
+      resources.push(...parsed.resources);
+      for (const r of customResourcesOf(parsed)) customs.push(r);
+    };
+    for (const f of ownFiles) take(this.files.get(f)!);
+    for (const f of unit.contextFiles) if (this.files.has(f) && plan.roleOf(f) === 'resource') take(this.files.get(f)!);
     const patches: UnitPatch[] = [];
     for (const f of patchFiles) {
       const placement = plan.patchOf(f);
@@ -403,7 +412,7 @@ export class WorkspaceIndex {
         name: unit.name,
         kind: unit.kind,
         outside: scope,
-        makers: makersOf(unit, resources),
+        makers: makersOf(unit, customs),
         generated: new Set(unit.generated.map((g) => `${g.kind}/${g.name}`)),
         patches,
         complete: unit.incomplete.length === 0,
@@ -548,26 +557,40 @@ const RESOURCE_CONTEXT: FileContext = { role: 'resource' };
 /** Shape findings that do not apply to a patch: a JSON 6902 patch is a list, a targeted patch may omit kind. */
 const PATCH_SHAPE_CODES = new Set(['not-an-object', 'missing-api-version', 'missing-kind']);
 
-/** What may create objects a unit's files do not define: its custom resources, and what kustomize or helm adds. */
-function makersOf(unit: ApplyUnit, resources: readonly Resource[]): string[] {
-  const out = [...unit.incomplete];
-  const custom: string[] = [];
-  for (const r of resources) {
-    if (!r.kind || !r.apiVersion || r.kind === 'CustomResourceDefinition') continue;
-    if (!isBuiltinApiVersion(r.apiVersion)) custom.push(`${r.kind} ${r.name ?? ''}`.trim());
+/** A file's objects of kinds that are not built in (custom resources), once per parse of the file. */
+const customResources = new WeakMap<ParsedFile, Resource[]>();
+
+function customResourcesOf(parsed: ParsedFile): Resource[] {
+  let out = customResources.get(parsed);
+  if (!out) {
+    out = parsed.resources.filter((r) => r.kind && r.apiVersion && !isBuiltinApiVersion(r.apiVersion));
+    customResources.set(parsed, out);
   }
-  if (custom.length) out.push(`its custom resources (${custom.slice(0, 3).join(', ')}${custom.length > 3 ? ', …' : ''})`);
   return out;
 }
 
-function uncheckedKinds(resources: readonly Resource[]): UncheckedKind[] {
+/** What may create objects a unit's files do not define: its custom resources, and what kustomize or helm adds. */
+function makersOf(unit: ApplyUnit, customs: readonly Resource[]): string[] {
+  const out = [...unit.incomplete];
+  const makers = customs.filter((r) => r.kind !== 'CustomResourceDefinition');
+  if (makers.length)
+    out.push(
+      `its custom resources (${makers
+        .slice(0, 3)
+        .map((r) => `${r.kind} ${r.name ?? ''}`.trim())
+        .join(', ')}${makers.length > 3 ? ', …' : ''})`,
+    );
+  return out;
+}
+
+/** Custom kinds whose fields were not checked, with how many objects each, most first. */
+function uncheckedKinds(customs: readonly Resource[]): UncheckedKind[] {
   const counts = new Map<string, UncheckedKind>();
-  for (const r of resources) {
-    if (!r.kind || !r.apiVersion || isBuiltinApiVersion(r.apiVersion)) continue;
+  for (const r of customs) {
     const k = `${r.apiVersion} ${r.kind}`;
     const entry = counts.get(k);
     if (entry) entry.count++;
-    else counts.set(k, { apiVersion: r.apiVersion, kind: r.kind, count: 1 });
+    else counts.set(k, { apiVersion: r.apiVersion!, kind: r.kind!, count: 1 });
   }
   return [...counts.values()].sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1));
 }
