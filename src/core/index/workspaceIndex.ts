@@ -12,6 +12,7 @@ import {
   type ParseLimits,
   type ParsedDocument,
   type ParsedFile,
+  type PlacedDocument,
   type Resource,
   type ResourceData,
 } from '../parse/manifestParser';
@@ -113,6 +114,7 @@ export class WorkspaceIndex {
   private readonly explicitFiles = new Set<string>();
   private readonly cache = new DocumentCache();
   private readonly placed = new WeakMap<ParsedFile, { key: string; findings: Finding[] }>();
+  private readonly placedDocuments = new WeakMap<PlacedDocument, { local: LocalFinding[]; findings: Finding[] }>();
   private options: AnalysisOptions;
   private optionsKey: string;
   /** The rules with a code still on (activeRules). */
@@ -378,7 +380,14 @@ export class WorkspaceIndex {
         if (adjusted) list.push(adjusted);
       }
       for (const doc of parsed.documents) {
-        for (const f of this.documentFindings(doc.parsed, context)) list.push(placeFinding(f, file, doc.startLine));
+        // A document that kept its place (the same placed document) keeps its placed findings.
+        const local = this.documentFindings(doc.parsed, context);
+        let placed = this.placedDocuments.get(doc);
+        if (placed?.local !== local) {
+          placed = { local, findings: local.map((f) => placeFinding(f, file, doc.startLine)) };
+          this.placedDocuments.set(doc, placed);
+        }
+        for (const f of placed.findings) list.push(f);
       }
       list.sort(compareFindings);
       own = { key, findings: list };

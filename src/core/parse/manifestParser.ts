@@ -167,8 +167,15 @@ export function parseManifestFile(
       });
       break;
     }
-    const parsed = options.cache ? options.cache.get(chunk.text, limits) : parseDocumentChunk(chunk.text, limits);
-    const before = options.previous?.documents[i];
+    const before = previous ? options.previous!.documents[i] : undefined;
+    // The document at the same place reading the same is the usual case after a keystroke: compared
+    // directly (a memory compare), not hashed again for the cache (a 5,000-line file has hundreds).
+    const parsed =
+      before && before.parsed.text === chunk.text
+        ? before.parsed
+        : options.cache
+          ? options.cache.get(chunk.text, limits)
+          : parseDocumentChunk(chunk.text, limits);
     const same = previous && before && before.parsed === parsed && before.startLine === chunk.startLine;
     const placed: PlacedDocument = same ? before : { file, index: i, startLine: chunk.startLine, parsed };
     result.documents.push(placed);
