@@ -24,6 +24,19 @@ export function shareLabels(from: ResourceIndex, to: ResourceIndex): void {
   if (labels && !labelIndexes.has(to)) labelIndexes.set(to, labels);
 }
 
+/**
+ * `to` is the next pass's index where the only workload changes are workloads replaced in place
+ * (same place, same namespace) by ones whose pods carry the same labels (an image or a replica
+ * count edited): its label index is `from`'s with those entries swapped, the lists copied where
+ * they changed and shared elsewhere. Nothing is set when that does not hold (the index is built).
+ */
+export function carryLabels(from: ResourceIndex, to: ResourceIndex, swaps: readonly (readonly [before: Resource, after: Resource])[]): void {
+  const labels = labelIndexes.get(from);
+  if (!labels || labelIndexes.has(to)) return;
+  const next = labels.replaced(to, swaps);
+  if (next) labelIndexes.set(to, next);
+}
+
 /** podTemplateOf, computed once per object. */
 export const templateOf = memoByObject((r: Resource): PodTemplateView | undefined => podTemplateOf(r));
 
@@ -80,18 +93,63 @@ export function podLabelsOf(index: ResourceIndex, r: Resource): PodLabels | unde
 
 /** Pod templates of all workloads, indexed by namespace → label key → value (template and controller labels). */
 export class LabelIndex {
-  private readonly byNs = new Map<string, Map<string, Map<string, Resource[]>>>();
-  private readonly templates = new Map<Resource, PodTemplateView>();
+  private byNs = new Map<string, Map<string, Map<string, Resource[]>>>();
+  private templates = new Map<Resource, PodTemplateView>();
   /** The labels the pods get: the template's, and what kustomize adds to it. */
-  private readonly podLabels = new Map<Resource, Record<string, string>>();
-  private readonly implied = new Map<Resource, Map<string, string[]>>();
+  private podLabels = new Map<Resource, Record<string, string>>();
+  private implied = new Map<Resource, Map<string, string[]>>();
 
-  constructor(index: ResourceIndex) {
+  constructor(index?: ResourceIndex) {
+    if (!index) return;
     // Per namespace from the index's workload lists (in `all` order): the same tables as a walk
     // over every resource, without looking at the ones that are not workloads.
     for (const ns of index.workloadNamespaces()) {
       for (const r of index.workloads(ns)) this.add(index, ns, r);
     }
+  }
+
+  /** This index with workloads swapped for ones with the same pod labels (see carryLabels), or undefined. */
+  replaced(index: ResourceIndex, swaps: readonly (readonly [before: Resource, after: Resource])[]): LabelIndex | undefined {
+    const next = new LabelIndex();
+    next.byNs = new Map(this.byNs);
+    next.templates = new Map(this.templates);
+    next.podLabels = new Map(this.podLabels);
+    next.implied = new Map(this.implied);
+    const copied = new Set<object>();
+    const writable = <T extends Map<unknown, unknown> | Resource[]>(value: T): T => {
+      if (copied.has(value)) return value;
+      const copy = (Array.isArray(value) ? value.slice() : new Map(value)) as T;
+      copied.add(copy);
+      return copy;
+    };
+    for (const [before, after] of swaps) {
+      next.templates.delete(before);
+      next.podLabels.delete(before);
+      next.implied.delete(before);
+      const pod = podLabelsOf(index, after);
+      if (!pod) continue; // neither has a pod template: in no list
+      next.templates.set(after, pod.template);
+      next.podLabels.set(after, pod.labels);
+      if (pod.implied.size) next.implied.set(after, pod.implied);
+      const ns = index.namespaceOf(after) ?? '';
+      const keysBefore = next.byNs.get(ns);
+      if (!keysBefore) return undefined;
+      const keys = writable(keysBefore);
+      next.byNs.set(ns, keys);
+      for (const [k, v] of pod.entries) {
+        const valuesBefore = keys.get(k);
+        const listBefore = valuesBefore?.get(v);
+        if (!valuesBefore || !listBefore) return undefined;
+        const values = writable(valuesBefore);
+        keys.set(k, values);
+        const list = writable(listBefore);
+        values.set(v, list);
+        const at = list.indexOf(before);
+        if (at === -1) return undefined;
+        list[at] = after;
+      }
+    }
+    return next;
   }
 
   private add(index: ResourceIndex, ns: string, r: Resource): void {

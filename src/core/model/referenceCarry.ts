@@ -43,6 +43,11 @@ export interface Changes {
   keys: Set<string>;
   /** Whether a workload of the unit itself was added, removed or replaced (its pod label index differs). */
   workloads: boolean;
+  /**
+   * The unit's workload changes when each is a workload replaced in place by one in the same
+   * namespace whose pods carry the same labels (labelIndex.ts carryLabels); undefined otherwise.
+   */
+  workloadSwaps?: [before: Resource, after: Resource][];
 }
 
 /**
@@ -52,8 +57,10 @@ export interface Changes {
 export function changedLookups(before: ResourceIndex, after: ResourceIndex): Changes | undefined {
   if (!after.sameSettings(before) || !sameUnit(before.unit, after.unit)) return undefined;
   const changes: Changes = { keys: new Set(), workloads: false };
-  if (!markDifference(before, after, changes)) return undefined;
+  const span = markDifference(before, after, changes);
+  if (!span) return undefined;
   const own = changes.workloads;
+  if (own) changes.workloadSwaps = workloadSwaps(before, after, span);
   const outBefore = before.unit?.outside;
   const outAfter = after.unit?.outside;
   if (outBefore && outAfter && (outBefore.all !== before.all || outAfter.all !== after.all)) {
@@ -67,7 +74,7 @@ export function changedLookups(before: ResourceIndex, after: ResourceIndex): Cha
  * Marks the keys of the objects between the first and the last that differ: a keystroke replaces
  * the objects of one document (or one file), everything before and after stays the same object.
  */
-function markDifference(before: ResourceIndex, after: ResourceIndex, into: Changes): boolean {
+function markDifference(before: ResourceIndex, after: ResourceIndex, into: Changes): Span | undefined {
   const a = before.all;
   const b = after.all;
   let start = 0;
@@ -79,10 +86,38 @@ function markDifference(before: ResourceIndex, after: ResourceIndex, into: Chang
     endA--;
     endB--;
   }
-  if (endA - start + (endB - start) > Math.max(MIN_REUSE_LIMIT, b.length >> 3)) return false;
+  if (endA - start + (endB - start) > Math.max(MIN_REUSE_LIMIT, b.length >> 3)) return undefined;
   for (let i = start; i < endA; i++) markKeys(before, a[i], into);
   for (let i = start; i < endB; i++) markKeys(after, b[i], into);
-  return true;
+  return { start, endBefore: endA, endAfter: endB };
+}
+
+/** Where two passes' lists differ: from `start` to the two ends (exclusive). */
+interface Span {
+  start: number;
+  endBefore: number;
+  endAfter: number;
+}
+
+/** The workloads between the first and the last difference, when each is swapped in place for one with the same pod labels. */
+function workloadSwaps(before: ResourceIndex, after: ResourceIndex, span: Span): [Resource, Resource][] | undefined {
+  const a = before.all;
+  const b = after.all;
+  if (span.endBefore !== span.endAfter) return undefined;
+  const swaps: [Resource, Resource][] = [];
+  for (let i = span.start; i < span.endAfter; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x === y || (!isWorkload(x) && !isWorkload(y))) continue;
+    if (!isWorkload(x) || !isWorkload(y) || (before.namespaceOf(x) ?? '') !== (after.namespaceOf(y) ?? '')) return undefined;
+    const ex = podLabelsOf(before, x)?.entries;
+    const ey = podLabelsOf(after, y)?.entries;
+    if (!ex || !ey) {
+      if (ex || ey) return undefined;
+    } else if (ex.length !== ey.length || ex.some(([k, v], j) => ey[j][0] !== k || ey[j][1] !== v)) return undefined;
+    swaps.push([x, y]);
+  }
+  return swaps;
 }
 
 /** Past this many changed objects (or an eighth of them all) every reference is computed again. */

@@ -3,7 +3,7 @@ import type { Resource } from '../parse/manifestParser';
 import type { ResourceIndex } from '../index/resourceIndex';
 import { isWorkload, type ContainerView } from './kinds';
 import { ServiceAddressResolver, type ServiceAddress, type ServicePortView } from './serviceAddress';
-import { labelsOf, shareLabels, type LabelIndex } from './labelIndex';
+import { carryLabels, labelsOf, shareLabels, type LabelIndex } from './labelIndex';
 import type { PortMapping } from './podPorts';
 import { SelectionPass, selectsReferences, type SelectorAnswers, type ServiceSelection } from './serviceSelects';
 import { changedLookups, touches } from './referenceCarry';
@@ -262,6 +262,8 @@ export function computeReferences(index: ResourceIndex): References {
   if (lineage) lineage.taken = true;
   // No workload added, removed or replaced: the pod label index of the pass before holds the same.
   if (changes && !changes.workloads) shareLabels(previousIndex!, index);
+  // Workloads swapped for ones with the same pod labels (an image edited): the index with them swapped.
+  else if (changes?.workloadSwaps) carryLabels(previousIndex!, index, changes.workloadSwaps);
   const labels = labelsOf(index);
   const resolver = new ServiceAddressResolver(index);
   const addressToken = addressContextToken(resolver);

@@ -26,6 +26,7 @@ interface Doc {
   ns?: string;
   /** Pod label / selector value. */
   label: string;
+  /** A second pod label; empty: none (a label removed). */
   tier: string;
   /** What it points at: a Service (calls, routes), a workload (HPA), a ConfigMap (uses). */
   target: string;
@@ -50,8 +51,7 @@ function render(d: Doc): string {
     metadata:
       labels:
         app: ${d.label}
-        tier: ${d.tier}
-    spec:
+${d.tier ? `        tier: ${d.tier}\n` : ''}    spec:
       containers:
         - name: main
           image: example/${d.name}:1
@@ -78,7 +78,7 @@ function render(d: Doc): string {
       body = `apiVersion: batch/v1\nkind: Job\n${meta}spec:\n${pod.replace('      containers:', '      restartPolicy: Never\n      containers:')}`;
       break;
     case 'Service':
-      body = `apiVersion: v1\nkind: Service\n${meta}spec:\n  selector:\n    app: ${d.label}\n${d.replicas % 2 ? `    tier: ${d.tier}\n` : ''}  ports:\n    - port: ${d.port}\n      targetPort: http\n`;
+      body = `apiVersion: v1\nkind: Service\n${meta}spec:\n  selector:\n    app: ${d.label}\n${d.replicas % 2 && d.tier ? `    tier: ${d.tier}\n` : ''}  ports:\n    - port: ${d.port}\n      targetPort: http\n`;
       break;
     case 'HorizontalPodAutoscaler':
       body = `apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\n${meta}spec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: ${d.replicas % 3 ? 'Deployment' : 'StatefulSet'}\n    name: ${d.target}\n  minReplicas: 1\n  maxReplicas: ${d.replicas + 1}\n`;
@@ -111,7 +111,7 @@ for (const seed of [7, 18, 2026]) {
       name: pick(NAMES),
       ns: pick(NAMESPACES),
       label: pick(NAMES),
-      tier: pick(['a', 'b']),
+      tier: pick(['a', 'b', '']),
       target: pick(NAMES),
       targetNs: next() < 0.2 ? pick(['shop', 'data', 'elsewhere']) : undefined,
       port: pick([80, 8080]),
@@ -148,7 +148,7 @@ for (const seed of [7, 18, 2026]) {
       if (edit < 0.45) d.replicas = 1 + Math.floor(next() * 4);
       else if (edit < 0.55) d.name = pick(NAMES);
       else if (edit < 0.62) d.label = pick(NAMES);
-      else if (edit < 0.66) d.tier = pick(['a', 'b']);
+      else if (edit < 0.66) d.tier = pick(['a', 'b', '']);
       else if (edit < 0.72) d.target = pick(NAMES);
       else if (edit < 0.75) d.targetNs = next() < 0.5 ? undefined : pick(['shop', 'data', 'elsewhere']);
       else if (edit < 0.78) d.ns = pick(NAMESPACES);
@@ -271,4 +271,33 @@ test('two passes that follow the same pass do not mix their references', () => {
   followReferences(d, b);
   assert.equal(referencesOf(d).scales[0].target, undefined);
   assert.equal(referencesSnapshot(referencesOf(d)), referencesSnapshot(computeReferences(d)));
+});
+
+test('the label index is carried with a workload swapped in place only when its pods keep every label', () => {
+  const cache = new DocumentCache();
+  const deployment = (labels: string, image: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n${labels}    spec:\n      containers:\n        - name: main\n          image: ${image}\n`;
+  const service = parseManifestFile(
+    '/w/service.yaml',
+    'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n    tier: front\n  ports:\n    - port: 80\n',
+    { cache },
+  ).resources;
+  const index = (labels: string, image: string) =>
+    new ResourceIndex([...parseManifestFile('/w/deployment.yaml', deployment(labels, image), { cache }).resources, ...service]);
+  let previous = index('        app: web\n        tier: front\n', 'web:1');
+  referencesOf(previous);
+  for (const [labels, image, selected] of [
+    ['        app: web\n        tier: front\n', 'web:2', true], // the image edited: swapped in place
+    ['        app: web\n', 'web:2', false], // a label removed
+    ['        app: web\n        tier: front\n', 'web:2', true], // and back
+    ['        tier: front\n        app: web\n', 'web:3', true], // the same labels in another order
+  ] as const) {
+    const next = index(labels, image);
+    followReferences(next, previous);
+    const refs = referencesOf(next);
+    assert.equal(refs.selections[0].targets.length, selected ? 1 : 0, labels);
+    if (selected) assert.equal(refs.selections[0].targets[0], next.all[0], 'the current object, not the one it replaced');
+    assert.equal(referencesSnapshot(refs), referencesSnapshot(computeReferences(next)), labels);
+    previous = next;
+  }
 });
