@@ -143,7 +143,7 @@ export class ResourceIndex {
       byKindNs: new Map(this.changed?.byKindNs),
       workloadsByNs: new Map(this.changed?.workloadsByNs),
       nsOf: new Map(this.changed?.nsOf),
-      renamed: renamedNow || this.changed?.renamed,
+      sharedKeys: this.changed?.sharedKeys,
     };
     const copied = new Set<Resource[]>();
     const writable = (table: TableName, key: string): Resource[] => {
@@ -163,14 +163,16 @@ export class ResourceIndex {
       list[at] = after;
       return true;
     };
-    // Places in `all` (the same in both passes: every swap is in place), for the rare rename into a
-    // name other objects already have.
-    let places: Map<Resource, number> | undefined;
+    // The place in `all` (the same in both passes: every swap is in place) of an object of a list
+    // being renamed into, which may not be swapped in yet. Such lists are short (one name).
     const placeOf = (r: Resource) => {
-      places ??= new Map([...this.all.map((x, i): [Resource, number] => [x, i]), ...resources.map((x, i): [Resource, number] => [x, i])]);
-      return places.get(r) ?? -1;
+      const at = resources.indexOf(r);
+      return at !== -1 ? at : this.all.indexOf(r);
     };
+    const renamedKeys: string[] = [];
     const rename = (before: Resource, after: Resource, from: string | undefined, to: string | undefined): boolean => {
+      if (from !== undefined) renamedKeys.push(from);
+      if (to !== undefined) renamedKeys.push(to);
       if (from !== undefined) {
         const list = writable('byKey', from);
         const at = list.indexOf(before);
@@ -192,6 +194,15 @@ export class ResourceIndex {
       if (!named || !swapIn('byKindNs', k.kindNs, before, after) || !swapIn('workloadsByNs', k.workloadNs, before, after)) return fresh();
       changed.nsOf.delete(before);
       changed.nsOf.set(after, k.ns);
+    }
+    if (renamedNow) {
+      // Names that two or more objects share: the ones before, and the renamed ones that now do,
+      // in the order of their first object's place (a fresh build's order).
+      const candidates = new Set([...this.sharedKeys(), ...renamedKeys]);
+      const listOf = (k: string) => changed.byKey.get(k) ?? this.base.byKey.get(k) ?? [];
+      const shared = [...candidates].filter((k) => listOf(k).length > 1);
+      const firstPlace = new Map(shared.map((k) => [k, placeOf(listOf(k)[0])]));
+      changed.sharedKeys = shared.sort((x, y) => firstPlace.get(x)! - firstPlace.get(y)!);
     }
     const out = Object.create(ResourceIndex.prototype) as ResourceIndex;
     // "Did you mean" places hold only while every name stays.
@@ -284,27 +295,17 @@ export class ResourceIndex {
 
   /** Resources sharing kind, namespace and name (two or more), in order of the first one's place in `all`. */
   sameKeyGroups(): Resource[][] {
+    return this.sharedKeys().map((k) => this.changed?.byKey.get(k) ?? this.base.byKey.get(k)!);
+  }
+
+  /** Keys of the names two or more objects share, in the order of their first object's place. */
+  private sharedKeys(): string[] {
+    if (this.changed?.sharedKeys) return this.changed.sharedKeys;
+    // A Map iterates in insertion order, which is the order each key first appeared in; passes that
+    // only swap objects keep every list's length, and a pass that renames works out its own (next).
     const base = this.base;
-    const changed = this.changed;
-    if (changed?.renamed) {
-      // Names changed since the tables were built: the groups are among every list, in the order
-      // of their first object's place (which is the order a fresh build's keys appear in).
-      const groups: Resource[][] = [];
-      for (const [k, list] of base.byKey) {
-        const now = changed.byKey.get(k) ?? list;
-        if (now.length > 1) groups.push(now);
-      }
-      for (const [k, list] of changed.byKey) if (list.length > 1 && !base.byKey.has(k)) groups.push(list);
-      if (groups.length > 1) {
-        const places = new Map(this.all.map((r, i) => [r, i]));
-        groups.sort((a, b) => places.get(a[0])! - places.get(b[0])!);
-      }
-      return groups;
-    }
-    // A Map iterates in insertion order, which is the order each key first appeared in. Passes
-    // that only swap objects keep every key and list length, so the keys are found once per tables.
     base.sharedKeys ??= [...base.byKey].filter(([, list]) => list.length > 1).map(([k]) => k);
-    return base.sharedKeys.map((k) => this.changed?.byKey.get(k) ?? base.byKey.get(k)!);
+    return base.sharedKeys;
   }
 
   /** Namespaces with workloads, in the order their first workload appears in `all`. */
@@ -366,10 +367,11 @@ const MAX_CHANGED = 512;
 type TableName = 'byKey' | 'byKindNs' | 'workloadsByNs';
 interface Tables {
   byKey: Map<string, Resource[]>;
-  /** Keys of byKey with two or more resources, in order (found on first use). */
+  /**
+   * Keys of byKey with two or more resources, in order: found on first use for the first tables,
+   * set by a later pass that renamed objects (and kept by the passes after it).
+   */
   sharedKeys?: string[];
-  /** A later pass renamed objects (in `changed`): keys were added to or emptied in byKey. */
-  renamed?: boolean;
   byKindNs: Map<string, Resource[]>;
   workloadsByNs: Map<string, Resource[]>;
   nsOf: Map<Resource, string | undefined>;
