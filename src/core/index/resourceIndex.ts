@@ -201,8 +201,12 @@ export class ResourceIndex {
       const candidates = new Set([...this.sharedKeys(), ...renamedKeys]);
       const listOf = (k: string) => changed.byKey.get(k) ?? this.base.byKey.get(k) ?? [];
       const shared = [...candidates].filter((k) => listOf(k).length > 1);
-      const firstPlace = new Map(shared.map((k) => [k, placeOf(listOf(k)[0])]));
-      changed.sharedKeys = shared.sort((x, y) => firstPlace.get(x)! - firstPlace.get(y)!);
+      if (shared.length > 1) {
+        // Every object is swapped in by now: its place is in `resources`.
+        const places = new Map(resources.map((r, i) => [r, i]));
+        shared.sort((x, y) => places.get(listOf(x)[0])! - places.get(listOf(y)[0])!);
+      }
+      changed.sharedKeys = shared;
     }
     const out = Object.create(ResourceIndex.prototype) as ResourceIndex;
     // "Did you mean" places hold only while every name stays.
