@@ -56,25 +56,22 @@ export interface Changes {
  */
 export function changedLookups(before: ResourceIndex, after: ResourceIndex): Changes | undefined {
   if (!after.sameSettings(before) || !sameUnit(before.unit, after.unit)) return undefined;
-  const changes: Changes = { keys: new Set(), workloads: false };
-  const span = markDifference(before, after, changes);
+  const keys = new Set<string>();
+  const span = markDifference(before, after, keys);
   if (!span) return undefined;
-  const own = changes.workloads;
-  if (own) changes.workloadSwaps = workloadSwaps(before, after, span);
   const outBefore = before.unit?.outside;
   const outAfter = after.unit?.outside;
   if (outBefore && outAfter && (outBefore.all !== before.all || outAfter.all !== after.all)) {
-    if (!outAfter.sameSettings(outBefore) || !markDifference(outBefore, outAfter, changes)) return undefined;
+    if (!outAfter.sameSettings(outBefore) || !markDifference(outBefore, outAfter, keys)) return undefined;
   }
-  changes.workloads = own;
-  return changes;
+  return { keys, workloads: span.workloads, workloadSwaps: span.workloads ? workloadSwaps(before, after, span) : undefined };
 }
 
 /**
  * Marks the keys of the objects between the first and the last that differ: a keystroke replaces
  * the objects of one document (or one file), everything before and after stays the same object.
  */
-function markDifference(before: ResourceIndex, after: ResourceIndex, into: Changes): Span | undefined {
+function markDifference(before: ResourceIndex, after: ResourceIndex, into: Set<string>): Span | undefined {
   const a = before.all;
   const b = after.all;
   let start = 0;
@@ -87,9 +84,10 @@ function markDifference(before: ResourceIndex, after: ResourceIndex, into: Chang
     endB--;
   }
   if (endA - start + (endB - start) > Math.max(MIN_REUSE_LIMIT, b.length >> 3)) return undefined;
-  for (let i = start; i < endA; i++) markKeys(before, a[i], into);
-  for (let i = start; i < endB; i++) markKeys(after, b[i], into);
-  return { start, endBefore: endA, endAfter: endB };
+  let workloads = false;
+  for (let i = start; i < endA; i++) if (markKeys(before, a[i], into)) workloads = true;
+  for (let i = start; i < endB; i++) if (markKeys(after, b[i], into)) workloads = true;
+  return { start, endBefore: endA, endAfter: endB, workloads };
 }
 
 /** Where two passes' lists differ: from `start` to the two ends (exclusive). */
@@ -97,6 +95,8 @@ interface Span {
   start: number;
   endBefore: number;
   endAfter: number;
+  /** Whether a workload is among the objects in it. */
+  workloads: boolean;
 }
 
 /** The workloads between the first and the last difference, when each is swapped in place for one with the same pod labels. */
@@ -123,24 +123,23 @@ function workloadSwaps(before: ResourceIndex, after: ResourceIndex, span: Span):
 /** Past this many changed objects (or an eighth of them all) every reference is computed again. */
 const MIN_REUSE_LIMIT = 64;
 
-/** Every key under which `r` can be found in `index`. */
-function markKeys(index: ResourceIndex, r: Resource, changes: Changes): void {
+/** Marks every key under which `r` can be found in `index`; true when `r` is a workload. */
+function markKeys(index: ResourceIndex, r: Resource, into: Set<string>): boolean {
   const kind = r.kind;
-  if (!kind) return;
-  const into = changes.keys;
+  if (!kind) return false;
   const ns = index.namespaceOf(r) ?? '';
   if (r.name !== undefined) {
     into.add(lookupKey.name(kind, ns, r.name));
     into.add(lookupKey.anyNamespace(kind, r.name));
   }
   into.add(lookupKey.kindList(kind, ns));
-  if (!isWorkload(r)) return;
-  changes.workloads = true;
+  if (!isWorkload(r)) return false;
   for (const [k, v] of podLabelsOf(index, r)?.entries ?? []) {
     into.add(lookupKey.label(ns, k, v));
     into.add(lookupKey.labelAnyNamespace(k, v));
     into.add(lookupKey.labelKey(ns, k));
   }
+  return true;
 }
 
 /** The parts of a unit references read (the makers of missing objects, generated ConfigMaps, another unit to look in). */

@@ -269,7 +269,7 @@ export function computeReferences(index: ResourceIndex): References {
   const addressToken = addressContextToken(resolver);
   const populated = [...resolver.populated].join('\n');
   const selections: ServiceSelection[] = [];
-  const selectionPass = new SelectionPass(index, labels, lineage && changes ? { answers: lineage.answers, changed: changes.keys } : undefined);
+  const selectionPass = new SelectionPass(index, labels, lineage ? { answers: lineage.answers, changed: changes!.keys } : undefined);
   const scales: ScalesReference[] = [];
   const routes: RoutesReference[] = [];
   const calls: CallsReference[] = [];
@@ -303,25 +303,19 @@ export function computeReferences(index: ResourceIndex): References {
       if (kept.uses) uses.push(...kept.uses);
       continue;
     }
+    // What this resource adds to each list is kept with it, to be taken over by the next pass.
+    const at = { scales: scales.length, routes: routes.length, calls: calls.length, uses: uses.length };
     const w: Written = { deps: [], pass };
-    if (hpa) {
-      const at = scales.length;
-      hpaScales(r, index, resolver.names, scales, w.deps);
-      if (scales.length > at) w.scales = scales.slice(at);
-    } else if (ingress) {
-      const at = routes.length;
-      ingressRoutes(r, index, resolver.names, routes, w.deps);
-      if (routes.length > at) w.routes = routes.slice(at);
-    } else {
+    if (hpa) hpaScales(r, index, resolver.names, scales, w.deps);
+    else if (ingress) ingressRoutes(r, index, resolver.names, routes, w.deps);
+    else {
       const out = workloadOutgoing(r);
-      if (out) {
-        const c = calls.length;
-        const u = uses.length;
-        workloadCalls(r, out, addressToken, index, resolver, calls, uses, w.deps);
-        if (calls.length > c) w.calls = calls.slice(c);
-        if (uses.length > u) w.uses = uses.slice(u);
-      }
+      if (out) workloadCalls(r, out, addressToken, index, resolver, calls, uses, w.deps);
     }
+    w.scales = addedSince(scales, at.scales);
+    w.routes = addedSince(routes, at.routes);
+    w.calls = addedSince(calls, at.calls);
+    w.uses = addedSince(uses, at.uses);
     written.set(r, w);
   }
 
@@ -373,4 +367,9 @@ export function computeReferences(index: ResourceIndex): References {
   };
   lineages.set(refs, { pass, index, written, answers: selectionPass.settle(), populated, addressToken });
   return refs;
+}
+
+/** The entries pushed onto `list` since it had `length` of them, or undefined for none. */
+function addedSince<T>(list: readonly T[], length: number): T[] | undefined {
+  return list.length > length ? list.slice(length) : undefined;
 }
