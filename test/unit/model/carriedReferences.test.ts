@@ -102,6 +102,29 @@ function sharedReferences(before: References | undefined, after: References): nu
   return n;
 }
 
+/** A Deployment with one container, for the focused tests: its pods labelled `app` unless `labels` says otherwise. */
+function deploymentYaml(o: {
+  name?: string;
+  namespace?: string;
+  app?: string;
+  labels?: Record<string, string>;
+  image?: string;
+  env?: Record<string, string>;
+}): string {
+  const app = o.app ?? 'web';
+  const labels = Object.entries(o.labels ?? { app }).map(([k, v]) => `        ${k}: ${v}\n`);
+  const env = Object.entries(o.env ?? {}).map(([k, v]) => `            - name: ${k}\n              value: ${v}\n`);
+  return (
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${o.name ?? 'web'}\n${o.namespace ? `  namespace: ${o.namespace}\n` : ''}` +
+    `spec:\n  selector:\n    matchLabels:\n      app: ${app}\n  template:\n    metadata:\n      labels:\n${labels.join('')}` +
+    `    spec:\n      containers:\n        - name: main\n          image: ${o.image ?? `example/${app}:1`}\n${env.length ? `          env:\n${env.join('')}` : ''}`
+  );
+}
+
+/** An autoscaler of Deployment web. */
+const HPA_FOR_WEB =
+  'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n  maxReplicas: 3\n';
+
 for (const seed of [7, 18, 2026]) {
   test(`references carried over 300 random edits equal fresh ones (seed ${seed})`, () => {
     const next = random(seed);
@@ -191,27 +214,7 @@ for (const seed of [7, 18, 2026]) {
 }
 
 test('a call into a namespace is judged again when the namespace gets its first object, though the workload did not change', () => {
-  const caller = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: gateway
-  namespace: apps
-spec:
-  selector:
-    matchLabels:
-      app: gateway
-  template:
-    metadata:
-      labels:
-        app: gateway
-    spec:
-      containers:
-        - name: main
-          image: example/gateway:1
-          env:
-            - name: MODEL_URL
-              value: http://model.default:8500/
-`;
+  const caller = deploymentYaml({ name: 'gateway', namespace: 'apps', app: 'gateway', env: { MODEL_URL: 'http://model.default:8500/' } });
   const index = new WorkspaceIndex();
   index.setFile('/w/gateway.yaml', caller);
   const before = referencesOf(index.analyze().units[0].index);
@@ -224,15 +227,12 @@ spec:
 });
 
 test('an object that leaves its unit and comes back is judged again, not from before it left', () => {
-  const deployment = (name: string) =>
-    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: main\n          image: example/web:1\n`;
-  const hpa =
-    'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n  maxReplicas: 3\n';
+  const deployment = (name: string) => deploymentYaml({ name });
   const kustomization = (files: string[]) => `resources:\n${files.map((f) => `  - ${f}\n`).join('')}`;
   const index = new WorkspaceIndex();
   index.setFile('/w/kustomization.yaml', kustomization(['deployment.yaml', 'hpa.yaml']));
   index.setFile('/w/deployment.yaml', deployment('web'));
-  index.setFile('/w/hpa.yaml', hpa);
+  index.setFile('/w/hpa.yaml', HPA_FOR_WEB);
   const scalesOf = () => {
     const unit = index.analyze().units.find((u) => u.unit.name === '/w')!;
     return { refs: referencesOf(unit.index), unit };
@@ -250,13 +250,8 @@ test('an object that leaves its unit and comes back is judged again, not from be
 
 test('two passes that follow the same pass do not mix their references', () => {
   const cache = new DocumentCache();
-  const deployment = (name: string) =>
-    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n        - name: main\n          image: example/web:1\n`;
-  const hpa = parseManifestFile(
-    '/w/hpa.yaml',
-    'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n  scaleTargetRef:\n    apiVersion: apps/v1\n    kind: Deployment\n    name: web\n  maxReplicas: 3\n',
-    { cache },
-  ).resources;
+  const deployment = (name: string) => deploymentYaml({ name });
+  const hpa = parseManifestFile('/w/hpa.yaml', HPA_FOR_WEB, { cache }).resources;
   const index = (name: string) => new ResourceIndex([...parseManifestFile('/w/deployment.yaml', deployment(name), { cache }).resources, ...hpa]);
   const a = index('web');
   referencesOf(a);
@@ -275,29 +270,27 @@ test('two passes that follow the same pass do not mix their references', () => {
 
 test('the label index is carried with a workload swapped in place only when its pods keep every label', () => {
   const cache = new DocumentCache();
-  const deployment = (labels: string, image: string) =>
-    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n${labels}    spec:\n      containers:\n        - name: main\n          image: ${image}\n`;
   const service = parseManifestFile(
     '/w/service.yaml',
     'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n    tier: front\n  ports:\n    - port: 80\n',
     { cache },
   ).resources;
-  const index = (labels: string, image: string) =>
-    new ResourceIndex([...parseManifestFile('/w/deployment.yaml', deployment(labels, image), { cache }).resources, ...service]);
-  let previous = index('        app: web\n        tier: front\n', 'web:1');
+  const index = (labels: Record<string, string>, image: string) =>
+    new ResourceIndex([...parseManifestFile('/w/deployment.yaml', deploymentYaml({ labels, image }), { cache }).resources, ...service]);
+  let previous = index({ app: 'web', tier: 'front' }, 'web:1');
   referencesOf(previous);
   for (const [labels, image, selected] of [
-    ['        app: web\n        tier: front\n', 'web:2', true], // the image edited: swapped in place
-    ['        app: web\n', 'web:2', false], // a label removed
-    ['        app: web\n        tier: front\n', 'web:2', true], // and back
-    ['        tier: front\n        app: web\n', 'web:3', true], // the same labels in another order
+    [{ app: 'web', tier: 'front' }, 'web:2', true], // the image edited: swapped in place
+    [{ app: 'web' }, 'web:2', false], // a label removed
+    [{ app: 'web', tier: 'front' }, 'web:2', true], // and back
+    [{ tier: 'front', app: 'web' }, 'web:3', true], // the same labels in another order
   ] as const) {
     const next = index(labels, image);
     followReferences(next, previous);
     const refs = referencesOf(next);
-    assert.equal(refs.selections[0].targets.length, selected ? 1 : 0, labels);
+    assert.equal(refs.selections[0].targets.length, selected ? 1 : 0, JSON.stringify(labels));
     if (selected) assert.equal(refs.selections[0].targets[0], next.all[0], 'the current object, not the one it replaced');
-    assert.equal(referencesSnapshot(refs), referencesSnapshot(computeReferences(next)), labels);
+    assert.equal(referencesSnapshot(refs), referencesSnapshot(computeReferences(next)), JSON.stringify(labels));
     previous = next;
   }
 });
