@@ -202,8 +202,11 @@ export class ResourceIndex {
       const listOf = (k: string) => changed.byKey.get(k) ?? this.base.byKey.get(k) ?? [];
       const shared = [...candidates].filter((k) => listOf(k).length > 1);
       if (shared.length > 1) {
-        // Every object is swapped in by now: its place is in `resources`.
-        const places = new Map(resources.map((r, i) => [r, i]));
+        // Every object is swapped in by now: its place is in `resources`. Only the first object of
+        // each shared name is placed (not a map of every object on every renaming keystroke).
+        const firsts = new Set(shared.map((k) => listOf(k)[0]));
+        const places = new Map<Resource, number>();
+        for (let i = 0; i < resources.length; i++) if (firsts.has(resources[i])) places.set(resources[i], i);
         shared.sort((x, y) => places.get(listOf(x)[0])! - places.get(listOf(y)[0])!);
       }
       changed.sharedKeys = shared;
@@ -229,12 +232,13 @@ export class ResourceIndex {
     const settingsApart = !!(forcedNamespaces?.size || this.forcedNamespaces?.size || addedLabels?.size || this.addedLabels?.size);
     const same =
       resources.length === this.all.length &&
-      resources.every(
-        (r, i) =>
-          r === this.all[i] &&
-          (!settingsApart ||
-            (forcedNamespaces?.get(r.file) === this.forcedNamespaces?.get(r.file) && addedLabels?.get(r.file) === this.addedLabels?.get(r.file))),
-      );
+      ((resources === this.all && !settingsApart) ||
+        resources.every(
+          (r, i) =>
+            r === this.all[i] &&
+            (!settingsApart ||
+              (forcedNamespaces?.get(r.file) === this.forcedNamespaces?.get(r.file) && addedLabels?.get(r.file) === this.addedLabels?.get(r.file))),
+        ));
     if (!same) return new ResourceIndex(resources, this.defaultNamespace, unit, forcedNamespaces, addedLabels);
     const shared = Object.create(ResourceIndex.prototype) as ResourceIndex;
     // The tables are read-only once built; the unit's own maps answer for objects outside them (patches).

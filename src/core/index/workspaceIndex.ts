@@ -20,7 +20,7 @@ import { localRangeOf, rangeOf } from '../parse/locate';
 import { refOf, getPath } from '../model/kinds';
 import { followReferences } from '../model/references';
 import { ResourceIndex, type UnitPatch } from './resourceIndex';
-import { PROJECT_CONFIG_FILE, planUnits, type ApplyUnit, type DeclaredUnit, type FileContext, type UnitPlan } from './applyUnits';
+import { PROJECT_CONFIG_FILE, planUnits, type ApplyUnit, type DeclaredUnit, type FileContext, type FileRole, type UnitPlan } from './applyUnits';
 import { isKustomizationFile, type AddedLabels } from './kustomization';
 import { baseName } from './unitPaths';
 import { isBuiltinApiVersion } from '../schema/schemaRules';
@@ -101,6 +101,40 @@ export interface UnitSettings {
   root?: string;
 }
 
+/** One indexed file as the plan sees it. */
+interface FileLayout {
+  file: string;
+  role: FileRole;
+  context: FileContext;
+  /** Checked and shown: a resource, a patch or a file nothing applies (not Helm or kustomize configuration). */
+  read: boolean;
+}
+
+/** One unit's files, as places in the plan's file order. */
+interface UnitLayout {
+  /** Own resource files, then context files (a base's), as places in {@link PlanLayout.files}. */
+  read: number[];
+  /** It reads every resource file of the scope, in the scope's order: its objects are the scope's list. */
+  wholeScope: boolean;
+  patchFiles: string[];
+  /** Files whose findings the unit reports (its own files and patches); empty when it has none. */
+  home: ReadonlySet<string>;
+}
+
+/** What one unit plan decides for every analysis pass over the same files. */
+interface PlanLayout {
+  plan: UnitPlan;
+  /** One entry per indexed file, in the index's order. */
+  files: FileLayout[];
+  /** Files not checked and why, sorted by name. */
+  skipped: SkippedFile[];
+  homeNamespaces: Map<string, string>;
+  homeLabels: Map<string, AddedLabels>;
+  units: Map<ApplyUnit, UnitLayout>;
+  /** Some unit reads only a part of the files (it needs them by place). */
+  partialUnits: boolean;
+}
+
 /**
  * The incremental heart of validation: files go in as text, findings come out per file.
  * Parsing and per-resource checks are cached per YAML document text, so after a one-line edit
@@ -123,6 +157,8 @@ export class WorkspaceIndex {
   /** Bumped whenever something the unit plan reads changes (file names, kustomizations, settings). */
   private planVersion = 0;
   private planned?: { version: number; plan: UnitPlan };
+  /** What the current plan decides for each pass (planLayout), worked out once per plan. */
+  private laidOut?: PlanLayout;
   /** The scope's index of the last pass. */
   private scope?: ResourceIndex;
   /** Each unit's index of the last pass, by unit name: a keystroke's references reuse its unchanged ones. */
@@ -292,25 +328,81 @@ export class WorkspaceIndex {
     return this.planned.plan;
   }
 
-  /** Runs every check over the indexed files: per file, then per apply unit. */
-  analyze(): AnalysisResult {
-    const plan = this.plan();
-    const byFile = new Map<string, Finding[]>();
+  /**
+   * What the plan decides for every pass until it changes: each file's role and context, in the
+   * files' order (which only a plan change can change), and each unit's files. A keystroke then
+   * looks nothing up by file name.
+   */
+  private layout(plan: UnitPlan): PlanLayout {
+    if (this.laidOut?.plan === plan) return this.laidOut;
     const skipped: SkippedFile[] = [];
     for (const [file, reason] of this.skippedFiles) {
       const role = plan.roleOf(file);
       skipped.push({ file, reason: role === 'helm-chart' || role === 'helm-template' || role === 'kustomize-config' ? role : reason });
     }
+    const files: FileLayout[] = [];
+    const position = new Map<string, number>();
+    const resourceFiles: string[] = [];
+    for (const file of this.files.keys()) {
+      const role = plan.roleOf(file);
+      position.set(file, files.length);
+      if (role === 'helm-template' || role === 'helm-chart' || role === 'kustomize-config') skipped.push({ file, reason: role });
+      const read = role === 'resource' || role === 'patch' || role === 'unreferenced';
+      files.push({ file, role, context: plan.contextOf(file), read });
+      if (role === 'resource') resourceFiles.push(file);
+    }
+    skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+    // Each file's objects are in the namespace its own unit gives them (kustomize's `namespace:`).
+    const homeNamespaces = new Map<string, string>();
+    const homeLabels = new Map<string, AddedLabels>();
+    for (const unit of plan.units) {
+      for (const f of unit.files) {
+        if (unit.namespaceOf.has(f)) homeNamespaces.set(f, unit.namespaceOf.get(f)!);
+        if (unit.labelsOf.has(f)) homeLabels.set(f, unit.labelsOf.get(f)!);
+      }
+    }
+    const units = new Map<ApplyUnit, UnitLayout>();
+    for (const unit of plan.units) {
+      const isResource = (f: string) => this.files.has(f) && plan.roleOf(f) === 'resource';
+      const ownFiles = unit.files.filter(isResource);
+      const patchFiles = unit.patches.filter((f) => this.files.has(f));
+      const readFiles = [...ownFiles, ...unit.contextFiles.filter(isResource)];
+      units.set(unit, {
+        read: readFiles.map((f) => position.get(f)!),
+        wholeScope: readFiles.length === resourceFiles.length && readFiles.every((f, i) => f === resourceFiles[i]),
+        patchFiles,
+        home: new Set([...ownFiles, ...patchFiles]),
+      });
+    }
+    const partialUnits = [...units.values()].some((u) => !u.wholeScope);
+    this.laidOut = { plan, files, skipped, homeNamespaces, homeLabels, units, partialUnits };
+    return this.laidOut;
+  }
+
+  /** Runs every check over the indexed files: per file, then per apply unit. */
+  analyze(): AnalysisResult {
+    const plan = this.plan();
+    const layout = this.layout(plan);
+    const byFile = new Map<string, Finding[]>();
+    const skipped = layout.skipped.slice();
     const resources: Resource[] = [];
     const customs: Resource[] = [];
-    for (const [file, parsed] of this.files) {
-      const role = plan.roleOf(file);
-      if (role === 'helm-template' || role === 'helm-chart' || role === 'kustomize-config') {
-        skipped.push({ file, reason: role });
-        continue;
+    // This pass's parse of each file, in the layout's order (the files' order, fixed for a plan),
+    // for units that read a part of them.
+    const parsedFiles: ParsedFile[] = [];
+    const keepParsed = layout.partialUnits;
+    let at = 0;
+    for (const parsed of this.files.values()) {
+      const entry = layout.files[at++];
+      const file = parsed.file;
+      if (entry?.file !== file) {
+        // Every change of the files' set or order makes a new plan; should one not, plan again.
+        this.planVersion++;
+        return this.analyze();
       }
-      if (role !== 'resource' && role !== 'patch' && role !== 'unreferenced') continue;
-      const context = plan.contextOf(file);
+      if (keepParsed) parsedFiles.push(parsed);
+      if (!entry.read) continue;
+      const { role, context } = entry;
       // The file's own cached list; copied when a unit or the note below adds to it.
       let list = this.fileFindings(file, parsed, context);
       if (role === 'unreferenced') {
@@ -330,19 +422,11 @@ export class WorkspaceIndex {
       }
       byFile.set(file, list);
       if (role === 'resource') {
-        resources.push(...parsed.resources);
+        for (const r of parsed.resources) resources.push(r);
         for (const r of customResourcesOf(parsed)) customs.push(r);
       }
     }
-    // Each file's objects are in the namespace its own unit gives them (kustomize's `namespace:`).
-    const homeNamespaces = new Map<string, string>();
-    const homeLabels = new Map<string, AddedLabels>();
-    for (const unit of plan.units) {
-      for (const f of unit.files) {
-        if (unit.namespaceOf.has(f)) homeNamespaces.set(f, unit.namespaceOf.get(f)!);
-        if (unit.labelsOf.has(f)) homeLabels.set(f, unit.labelsOf.get(f)!);
-      }
-    }
+    const { homeNamespaces, homeLabels } = layout;
     // Last pass's tables, updated where a keystroke only replaced resources (resourceIndex.ts `next`).
     const scope = this.scope
       ? this.scope.next(resources, this.options.defaultNamespace, homeNamespaces, homeLabels)
@@ -352,7 +436,7 @@ export class WorkspaceIndex {
     const units: UnitAnalysis[] = [];
     const unitIndexes = new Map<string, ResourceIndex>();
     for (const unit of plan.units) {
-      const analysed = this.analyzeUnit(unit, plan, scope, byFile);
+      const analysed = this.analyzeUnit(unit, layout.units.get(unit)!, plan, scope, { resources, customs, parsedFiles }, byFile);
       if (analysed) {
         units.push(analysed);
         unitIndexes.set(unit.name, analysed.index);
@@ -397,20 +481,29 @@ export class WorkspaceIndex {
   }
 
   /** Cross-resource checks of one unit; their findings go to the unit's own files, named with the unit. */
-  private analyzeUnit(unit: ApplyUnit, plan: UnitPlan, scope: ResourceIndex, byFile: Map<string, Finding[]>): UnitAnalysis | undefined {
-    const ownFiles = unit.files.filter((f) => this.files.has(f) && plan.roleOf(f) === 'resource');
-    const patchFiles = unit.patches.filter((f) => this.files.has(f));
-    if (!ownFiles.length && !patchFiles.length) return undefined;
-    const resources: Resource[] = [];
-    const customs: Resource[] = [];
-    const take = (parsed: ParsedFile) => {
-      resources.push(...parsed.resources);
-      for (const r of customResourcesOf(parsed)) customs.push(r);
-    };
-    for (const f of ownFiles) take(this.files.get(f)!);
-    for (const f of unit.contextFiles) if (this.files.has(f) && plan.roleOf(f) === 'resource') take(this.files.get(f)!);
+  private analyzeUnit(
+    unit: ApplyUnit,
+    layout: UnitLayout,
+    plan: UnitPlan,
+    scope: ResourceIndex,
+    pass: { resources: Resource[]; customs: Resource[]; parsedFiles: readonly ParsedFile[] },
+    byFile: Map<string, Finding[]>,
+  ): UnitAnalysis | undefined {
+    if (!layout.home.size) return undefined;
+    let resources = pass.resources;
+    let customs = pass.customs;
+    // A unit of every resource file in the scope's order (a workspace folder) holds the scope's very list.
+    if (!layout.wholeScope) {
+      resources = [];
+      customs = [];
+      for (const at of layout.read) {
+        const parsed = pass.parsedFiles[at];
+        for (const r of parsed.resources) resources.push(r);
+        for (const r of customResourcesOf(parsed)) customs.push(r);
+      }
+    }
     const patches: UnitPatch[] = [];
-    for (const f of patchFiles) {
+    for (const f of layout.patchFiles) {
       const placement = plan.patchOf(f);
       if (placement?.json6902) patches.push({ file: f, target: placement.target });
       else for (const resource of this.files.get(f)!.resources) patches.push({ file: f, resource, target: placement?.target });
@@ -431,7 +524,7 @@ export class WorkspaceIndex {
       unit.labelsOf,
     );
     followReferences(index, this.unitIndexes.get(unit.name));
-    const home = new Set([...ownFiles, ...patchFiles]);
+    const home = layout.home;
     const options = this.options;
     const ctx: IndexCheckContext = {
       index,

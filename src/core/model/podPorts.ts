@@ -74,6 +74,21 @@ export function mapServicePort(servicePort: ServicePortView, ports: readonly Con
   return { servicePort, status: ports.length ? 'undeclared' : 'no-ports', podPort: tp };
 }
 
+/**
+ * The status {@link mapServicePort} gives, without building the mapping: cross-resource rules ask
+ * it for every Service port on every pass, and almost every port maps.
+ */
+export function servicePortStatus(servicePort: ServicePortView, ports: readonly ContainerPortView[]): PortMapping['status'] {
+  const tp = servicePort.targetPort;
+  if (tp === undefined) return 'invalid';
+  if (typeof tp === 'string') {
+    for (const p of ports) if (p.name === tp) return 'declared';
+    return 'named-missing';
+  }
+  for (const p of ports) if (p.containerPort === tp) return 'declared';
+  return ports.length ? 'undeclared' : 'no-ports';
+}
+
 /** The container ports of a workload's long-running containers, once per object (do not modify). */
 export const workloadPorts = memoByObject((w: Resource): ContainerPortView[] => {
   const t = templateOf(w);

@@ -140,12 +140,21 @@ export class SelectionPass {
   }
 }
 
+/** The selector's entries in key order, once per selector object (a Service's own is kept with its document). */
+const entryKeys = new WeakMap<Record<string, string>, string>();
+function entriesKey(selector: Record<string, string>): string {
+  let key = entryKeys.get(selector);
+  if (key === undefined) {
+    key = '';
+    for (const k of Object.keys(selector).sort()) key += `\u0000${k}\u0000${selector[k]}`;
+    entryKeys.set(selector, key);
+  }
+  return key;
+}
+
 /** Namespace and selector entries in key order: Services that select the same pods get the same key. */
 function selectorKey(ns: string, selector: Record<string, string>): string {
-  const keys = Object.keys(selector).sort();
-  let key = ns;
-  for (const k of keys) key += `\u0000${k}\u0000${selector[k]}`;
-  return key;
+  return ns + entriesKey(selector);
 }
 
 /** The per-pair references of one selection (one per selected workload, or one broken reference). */

@@ -1,8 +1,8 @@
 import type { Fix, RelatedLocation } from '../../findings';
 import type { Resource } from '../../parse/manifestParser';
 import { mapServicePort, referencesOf, type ContainerPortView } from '../../model/references';
-import { portGroupsOf, workloadPorts, type PortGroup } from '../../model/podPorts';
-import { cachedServicePortsOf } from '../../model/serviceAddress';
+import { portGroupsOf, servicePortStatus, workloadPorts, type PortGroup } from '../../model/podPorts';
+import { cachedServicePortsOf, type ServicePortView } from '../../model/serviceAddress';
 import type { Rule } from '../types';
 import { listText, nameOf, related } from './wording';
 import { insertIntoMap, replaceScalar } from '../yamlEdits';
@@ -34,11 +34,12 @@ export const serviceTargetPortMissing: Rule = {
       const svc = selection.from;
       // Workloads with alike container ports map every Service port the same way: judged once per group.
       const groups = portGroupsOf(selection.targets);
-      cachedServicePortsOf(svc).forEach((sp) => {
+      for (const sp of cachedServicePortsOf(svc)) {
+        // Judged without building lists first: this runs for every Service port on every keystroke.
+        if (!anyBroken(sp, groups)) continue;
         const statuses = groups.map((g) => mapServicePort(sp, g.ports).status);
         const named = groups.filter((_, j) => statuses[j] === 'named-missing');
         const broken = named.length ? named : groups.filter((_, j) => statuses[j] === 'undeclared');
-        if (!broken.length) return;
         const tp = sp.targetPort!;
         const candidates = new Map<number, ContainerPortView>();
         const declared = new Set<string>();
@@ -80,10 +81,19 @@ export const serviceTargetPortMissing: Rule = {
           fixes: fixes.length ? fixes : undefined,
           related: relatedLocations.length ? relatedLocations : undefined,
         });
-      });
+      }
     }
   },
 };
+
+/** Whether the port maps onto no container port of some group (by a missing name, or an undeclared number). */
+function anyBroken(sp: ServicePortView, groups: readonly PortGroup[]): boolean {
+  for (const g of groups) {
+    const status = servicePortStatus(sp, g.ports);
+    if (status === 'named-missing' || status === 'undeclared') return true;
+  }
+  return false;
+}
 
 /** At most this many broken workloads are named and pointed at in one finding. */
 const RELATED_MAX = 5;
