@@ -47,8 +47,20 @@ export const POD_KINDS = ['Pod', 'Deployment', 'ReplicaSet', 'DaemonSet', 'State
 /** Kinds whose pods are expected to keep running (probes matter for them). */
 export const LONG_RUNNING_KINDS = ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'ReplicationController'];
 
-/** Containers, init containers and ephemeral containers of a built-in workload, with their paths. */
-export function podContainers(resource: ResourceData, which: { init?: boolean; ephemeral?: boolean } = {}): ContainerView[] {
+/**
+ * Containers, init containers and ephemeral containers of a built-in workload, with their paths.
+ * A dozen rules ask for every pod: worked out once per object and selection (do not modify).
+ */
+export function podContainers(resource: ResourceData, which: { init?: boolean; ephemeral?: boolean } = {}): readonly ContainerView[] {
+  const slot = (which.init ? 1 : 0) + (which.ephemeral ? 2 : 0);
+  let views = containerViews.get(resource.object);
+  if (!views) containerViews.set(resource.object, (views = []));
+  return (views[slot] ??= listContainers(resource, which));
+}
+
+const containerViews = new WeakMap<object, ContainerView[][]>();
+
+function listContainers(resource: ResourceData, which: { init?: boolean; ephemeral?: boolean }): ContainerView[] {
   if (!isBuiltin(resource, ...POD_KINDS)) return [];
   const t = podTemplateOf(resource);
   if (!t) return [];
@@ -67,9 +79,16 @@ export function podContainers(resource: ResourceData, which: { init?: boolean; e
 
 /** The Kubernetes minor version the analysis follows (36 for "1.36"). */
 export function kubernetesMinor(options: { kubernetesVersion: string }): number {
-  const m = /^v?1\.(\d+)/.exec(options.kubernetesVersion);
-  return m ? Number(m[1]) : 36;
+  let minor = minors.get(options.kubernetesVersion);
+  if (minor === undefined) {
+    const m = /^v?1\.(\d+)/.exec(options.kubernetesVersion);
+    if (minors.size >= 16) minors.clear(); // a setting: a handful of values in a session
+    minors.set(options.kubernetesVersion, (minor = m ? Number(m[1]) : 36));
+  }
+  return minor;
 }
+
+const minors = new Map<string, number>();
 
 /** "Deployment gateway" for messages. */
 export function kindAndName(resource: ResourceData): string {
