@@ -207,7 +207,10 @@ export class WorkspaceIndex {
       return true;
     }
     if (baseName(file.replace(/\\/g, '/')) === PROJECT_CONFIG_FILE) return false;
-    const parsed = parseManifestFile(file, text, { limits: this.limits, cache: this.cache, previous: this.files.get(file) });
+    const before = this.files.get(file);
+    const parsed = parseManifestFile(file, text, { limits: this.limits, cache: this.cache, previous: before });
+    // The documents the previous version held and this one did not take over.
+    if (before) this.releaseDocuments(before, parsed);
     if (options.explicit) this.explicitFiles.add(file);
     else this.explicitFiles.delete(file);
     // Kube Topology templates hold ${...} placeholders that only make sense once rendered. A file
@@ -219,6 +222,7 @@ export class WorkspaceIndex {
     const known = this.files.has(file);
     if (reason) {
       if (known || this.skippedFiles.get(file) !== reason) this.planVersion++;
+      this.releaseDocuments(parsed);
       this.files.delete(file);
       this.skippedFiles.set(file, reason);
       return false;
@@ -241,7 +245,9 @@ export class WorkspaceIndex {
 
   /** Adds a file exported by {@link exportFile} from an index with the same options and context. */
   adoptFile(portable: PortableFile, context: FileContext = RESOURCE_CONTEXT): void {
-    if (!this.files.has(portable.file)) this.planVersion++;
+    const before = this.files.get(portable.file);
+    if (before) this.releaseDocuments(before);
+    else this.planVersion++;
     this.skippedFiles.delete(portable.file);
     this.files.set(portable.file, restoreFile(portable, this.analysisKey(context), this.limits));
   }
@@ -271,10 +277,19 @@ export class WorkspaceIndex {
   }
 
   removeFile(file: string): boolean {
+    const parsed = this.files.get(file);
+    if (parsed) this.releaseDocuments(parsed);
     const had = this.files.delete(file) || this.kustomizations.delete(file) || this.skippedFiles.delete(file);
     this.explicitFiles.delete(file);
     if (had) this.planVersion++;
     return had;
+  }
+
+  /** Releases the cache holds of a file version, except on documents `next` took over at the same place. */
+  private releaseDocuments(version: ParsedFile, next?: ParsedFile): void {
+    version.documents.forEach((d, i) => {
+      if (next?.documents[i]?.parsed !== d.parsed) this.cache.release(d.parsed);
+    });
   }
 
   hasFile(file: string): boolean {

@@ -86,30 +86,69 @@ export interface ParsedFile {
   findings: Finding[];
 }
 
-/** Caches parsed documents by text so an edit re-parses only the document it touched. */
+/**
+ * Caches parsed documents by text so an edit re-parses only the document it touched, and files
+ * with the same document share one parse.
+ *
+ * Each `get` is a hold on the document for the file version that asked; the index releases a
+ * file version's holds when it replaces or drops it. A document nobody holds is kept only among
+ * the last few released (an undo, a file set back to what it was): typing would otherwise keep
+ * every intermediate text of a document parsed until the entry limit (about 20 KB per keystroke
+ * in a 2,000-file workspace).
+ */
 export class DocumentCache {
-  private map = new Map<string, ParsedDocument>();
-  constructor(private readonly maxEntries = 50_000) {}
+  private readonly held = new Map<string, { doc: ParsedDocument; holders: number }>();
+  /** Released documents, oldest first, with the characters of text they hold in all. */
+  private readonly released = new Map<string, ParsedDocument>();
+  private releasedChars = 0;
 
+  constructor(
+    private readonly maxEntries = 50_000,
+    /** The released documents kept: at most this many, and at most `maxReleasedChars` of text. */
+    private readonly maxReleased = 256,
+    private readonly maxReleasedChars = 2_000_000,
+  ) {}
+
+  /** The parse of `text`, held until {@link release}d. */
   get(text: string, limits: ParseLimits): ParsedDocument {
-    let hit = this.map.get(text);
-    if (hit) {
-      // Refresh recency.
-      this.map.delete(text);
-      this.map.set(text, hit);
-      return hit;
+    const entry = this.held.get(text);
+    if (entry) {
+      entry.holders++;
+      return entry.doc;
     }
-    hit = parseDocumentChunk(text, limits);
-    this.map.set(text, hit);
-    if (this.map.size > this.maxEntries) {
-      const oldest = this.map.keys().next().value as string;
-      this.map.delete(oldest);
+    let doc = this.released.get(text);
+    if (doc) {
+      this.released.delete(text);
+      this.releasedChars -= text.length;
+    } else doc = parseDocumentChunk(text, limits);
+    // Past the limit a document is parsed for its file without being shared.
+    if (this.held.size < this.maxEntries) this.held.set(text, { doc, holders: 1 });
+    return doc;
+  }
+
+  /** Drops one hold on a document `get` returned; other documents are ignored. */
+  release(doc: ParsedDocument): void {
+    const entry = this.held.get(doc.text);
+    if (entry?.doc !== doc || --entry.holders > 0) return;
+    this.held.delete(doc.text);
+    this.released.set(doc.text, doc);
+    this.releasedChars += doc.text.length;
+    while (this.released.size > this.maxReleased || (this.releasedChars > this.maxReleasedChars && this.released.size > 0)) {
+      const [text] = this.released.keys();
+      this.released.delete(text);
+      this.releasedChars -= text.length;
     }
-    return hit;
+  }
+
+  /** Documents held, and released ones still kept. */
+  get size(): { held: number; released: number } {
+    return { held: this.held.size, released: this.released.size };
   }
 
   clear(): void {
-    this.map.clear();
+    this.held.clear();
+    this.released.clear();
+    this.releasedChars = 0;
   }
 }
 
