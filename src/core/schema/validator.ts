@@ -60,15 +60,18 @@ class ReleaseValidators {
     const get = (name: string): ValidateFunction => this.definition(name);
     // Optional reference: null means unset.
     // ajv reads a keyword's errors from the function's `errors` property right after the call.
+    // A part the fast checker finds valid has no errors: only the definitions along the invalid
+    // parts get compiled (a Deployment with one bad container port: 6 definitions instead of 9).
     type KeywordFn = ((name: string, data: unknown, parent: unknown, cxt: unknown) => boolean) & { errors?: ErrorObject[] };
     const optionalRef: KeywordFn = (name, data, _parent, cxt) => {
-      if (data === null) return true;
+      if (data === null || this.fast.check(name, data)) return true;
       const v = get(name);
       if (v(data, cxt as never)) return true;
       optionalRef.errors = v.errors ?? [];
       return false;
     };
     const requiredRef: KeywordFn = (name, data, _parent, cxt) => {
+      if (this.fast.check(name, data)) return true;
       const v = get(name);
       if (v(data, cxt as never)) return true;
       requiredRef.errors = v.errors ?? [];
