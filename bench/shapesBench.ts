@@ -20,11 +20,20 @@ interface ChildResult {
   findings: number;
 }
 
-function measure(shapeIndex: number, size: number): ChildResult {
+/** Fresh processes per size; the median run by time (one run of ~100 ms is at the mercy of a single hiccup). */
+const RUNS = 3;
+
+function measureOnce(shapeIndex: number, size: number): ChildResult {
   const child = path.join(__dirname, 'shapesChild.js');
   const r = spawnSync(process.execPath, [child, String(shapeIndex), String(size)], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   if (r.status !== 0) throw new Error(`shape ${SHAPES[shapeIndex].name} at ${size}: ${r.stderr.slice(0, 300)}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as ChildResult;
+}
+
+function measure(shapeIndex: number, size: number): ChildResult & { runsMs: number[] } {
+  const runs = Array.from({ length: RUNS }, () => measureOnce(shapeIndex, size));
+  const byTime = [...runs].sort((a, b) => a.ms - b.ms);
+  return { ...byTime[Math.floor(RUNS / 2)], runsMs: runs.map((r) => r.ms) };
 }
 
 export function shapesBench(): BenchRow[] {
@@ -37,7 +46,7 @@ export function shapesBench(): BenchRow[] {
       const got = measure(i, size);
       one ??= got;
       const label = `${shape.name} ${k}× (${size.toLocaleString('en-US')} ${shape.unit})`;
-      const details = `peak heap ${got.peakHeapMb.toFixed(0)} MB, max RSS ${got.maxRssMb.toFixed(0)} MB, ${got.resources} resources, ${got.findings} findings, load ${loadavg()[0].toFixed(2)}`;
+      const details = `median of ${RUNS} processes [${got.runsMs.map((ms) => ms.toFixed(0)).join(', ')} ms]; peak heap ${got.peakHeapMb.toFixed(0)} MB, max RSS ${got.maxRssMb.toFixed(0)} MB, ${got.resources} resources, ${got.findings} findings, load ${loadavg()[0].toFixed(2)}`;
       rows.push({
         name: `shape ${label}: parse + analyze`,
         ours: got.ms,
