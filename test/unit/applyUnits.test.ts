@@ -324,3 +324,16 @@ test("the graph names each resource's unit and can show one unit or all", () => 
   );
   assert.equal(filterGraph(graph, DEFAULT_FILTER).graph.nodes.length, 4);
 });
+
+test('naming a file that is already indexed, or no longer naming it, plans the units again', () => {
+  const index = new WorkspaceIndex();
+  const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+  index.setFile('/r/a.yaml', cm('a'));
+  index.setFile('/r/b.yaml', cm('b'));
+  const unitsOf = () => index.analyze().units.map((u) => `${u.unit.id} ${u.unit.files.join(' ')}`);
+  assert.deepEqual(unitsOf(), ['folder:/r /r/a.yaml /r/b.yaml']);
+  index.setFile('/r/a.yaml', cm('a'), { explicit: true });
+  assert.deepEqual(unitsOf(), ['files: /r/a.yaml', 'folder:/r /r/b.yaml']);
+  index.setFile('/r/a.yaml', cm('a'));
+  assert.deepEqual(unitsOf(), ['folder:/r /r/a.yaml /r/b.yaml']);
+});

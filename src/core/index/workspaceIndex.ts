@@ -211,6 +211,8 @@ export class WorkspaceIndex {
     const parsed = parseManifestFile(file, text, { limits: this.limits, cache: this.cache, previous: before });
     // The documents the previous version held and this one did not take over.
     if (before) this.releaseDocuments(before, parsed);
+    // Files named on the command line make a unit of their own: naming one or not changes the plan.
+    if (this.explicitFiles.has(file) !== !!options.explicit) this.planVersion++;
     if (options.explicit) this.explicitFiles.add(file);
     else this.explicitFiles.delete(file);
     // Kube Topology templates hold ${...} placeholders that only make sense once rendered. A file
