@@ -101,6 +101,11 @@ export interface UnitSettings {
   root?: string;
 }
 
+/** Roles of files that are never checked as manifests: Helm's and kustomize's own files. */
+function isNotChecked(role: FileRole): role is 'helm-chart' | 'helm-template' | 'kustomize-config' {
+  return role === 'helm-chart' || role === 'helm-template' || role === 'kustomize-config';
+}
+
 /** One indexed file as the plan sees it. */
 interface FileLayout {
   file: string;
@@ -355,7 +360,7 @@ export class WorkspaceIndex {
     const skipped: SkippedFile[] = [];
     for (const [file, reason] of this.skippedFiles) {
       const role = plan.roleOf(file);
-      skipped.push({ file, reason: role === 'helm-chart' || role === 'helm-template' || role === 'kustomize-config' ? role : reason });
+      skipped.push({ file, reason: isNotChecked(role) ? role : reason });
     }
     const files: FileLayout[] = [];
     const position = new Map<string, number>();
@@ -363,7 +368,7 @@ export class WorkspaceIndex {
     for (const file of this.files.keys()) {
       const role = plan.roleOf(file);
       position.set(file, files.length);
-      if (role === 'helm-template' || role === 'helm-chart' || role === 'kustomize-config') skipped.push({ file, reason: role });
+      if (isNotChecked(role)) skipped.push({ file, reason: role });
       const read = role === 'resource' || role === 'patch' || role === 'unreferenced';
       files.push({ file, role, context: plan.contextOf(file), read });
       if (role === 'resource') resourceFiles.push(file);
@@ -401,6 +406,7 @@ export class WorkspaceIndex {
     const plan = this.plan();
     const layout = this.layout(plan);
     const byFile = new Map<string, Finding[]>();
+    // Already sorted by name; copied because the result is the caller's.
     const skipped = layout.skipped.slice();
     const resources: Resource[] = [];
     const customs: Resource[] = [];
@@ -463,7 +469,6 @@ export class WorkspaceIndex {
     // Each file's own list is kept sorted; only lists a unit (or the note above) added to are sorted again.
     for (const list of this.unsorted) list.sort(compareFindings);
     this.unsorted.clear();
-    skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
     return { byFile, resources, index: scope, units, plan, skipped, unchecked: uncheckedKinds(customs) };
   }
 

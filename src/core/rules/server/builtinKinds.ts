@@ -79,16 +79,15 @@ function listContainers(resource: ResourceData, which: { init?: boolean; ephemer
 
 /** The Kubernetes minor version the analysis follows (36 for "1.36"). */
 export function kubernetesMinor(options: { kubernetesVersion: string }): number {
-  let minor = minors.get(options.kubernetesVersion);
-  if (minor === undefined) {
+  // Asked for every resource; the setting rarely changes, so the last answer is kept.
+  if (lastMinor?.version !== options.kubernetesVersion) {
     const m = /^v?1\.(\d+)/.exec(options.kubernetesVersion);
-    if (minors.size >= 16) minors.clear(); // a setting: a handful of values in a session
-    minors.set(options.kubernetesVersion, (minor = m ? Number(m[1]) : 36));
+    lastMinor = { version: options.kubernetesVersion, minor: m ? Number(m[1]) : 36 };
   }
-  return minor;
+  return lastMinor.minor;
 }
 
-const minors = new Map<string, number>();
+let lastMinor: { version: string; minor: number } | undefined;
 
 /** "Deployment gateway" for messages. */
 export function kindAndName(resource: ResourceData): string {
